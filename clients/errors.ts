@@ -1,0 +1,76 @@
+/**
+ * The closed error taxonomy. Every client maps its failures into one of these kinds in one place,
+ * so the rest of the code decides on `kind` alone: transient ones are retried, the others are not.
+ */
+export type ErrorKind =
+  | 'transient' // network, timeout, 429, 5xx: retry with backoff
+  | 'auth' // 401/403: stop the run before any write
+  | 'not-found' // 404
+  | 'conflict' // 409, 412
+  | 'invalid' // 400 and bad data from either side
+  | 'incomplete' // a pull that did not finish or cannot be trusted: stop before any write
+  | 'config'; // a setting that cannot work
+
+export type Service = 'okta' | 'wfm-scim' | 'wfm-api' | 'redis' | 'local';
+
+export type SyncErrorInit = {
+  kind: ErrorKind;
+  service: Service;
+  status?: number;
+  retryAfterMs?: number;
+  scimType?: string;
+};
+
+export class SyncError extends Error {
+  readonly kind: ErrorKind;
+  readonly service: Service;
+  readonly status: number | undefined;
+  readonly retryAfterMs: number | undefined;
+  readonly scimType: string | undefined;
+
+  constructor(message: string, init: SyncErrorInit) {
+    super(message);
+    this.name = 'SyncError';
+    this.kind = init.kind;
+    this.service = init.service;
+    this.status = init.status;
+    this.retryAfterMs = init.retryAfterMs;
+    this.scimType = init.scimType;
+  }
+}
+
+export function isSyncError(err: unknown): err is SyncError {
+  return err instanceof SyncError;
+}
+
+export function isTransient(err: unknown): boolean {
+  return isSyncError(err) && err.kind === 'transient';
+}
+
+/** Maps an HTTP status into the taxonomy. */
+export function kindForStatus(status: number): ErrorKind {
+  if (status === 401 || status === 403) return 'auth';
+  if (status === 404) return 'not-found';
+  if (status === 409 || status === 412) return 'conflict';
+  if (status === 408 || status === 429 || status >= 500) return 'transient';
+  return 'invalid';
+}
+
+/** A one-line reason for a report or a log, never a stack or a payload. */
+export function describeError(err: unknown): string {
+  if (err instanceof Error) return err.message;
+  return String(err);
+}
+
+/**
+ * Parses Retry-After (delta seconds or an HTTP date) into milliseconds from `now`.
+ * Returns undefined when absent or unreadable.
+ */
+export function parseRetryAfter(value: string | undefined | null, now: number): number | undefined {
+  if (!value) return undefined;
+  const trimmed = value.trim();
+  if (/^\d+$/.test(trimmed)) return Number(trimmed) * 1000;
+  const at = Date.parse(trimmed);
+  if (Number.isNaN(at)) return undefined;
+  return Math.max(0, at - now);
+}

@@ -1,0 +1,145 @@
+import { Agent as HttpAgent } from 'node:http';
+import { Agent as HttpsAgent } from 'node:https';
+import axios, { type AxiosInstance, type Method } from 'axios';
+import { SyncError, kindForStatus, parseRetryAfter, type Service } from './errors';
+import { DEFAULT_RETRY, withRetry, type RetryPolicy } from './retry';
+
+export type HttpResponse = { status: number; headers: Record<string, string>; body: unknown };
+
+export type HttpRequest = {
+  method: Method;
+  path: string;
+  params?: Record<string, string | number>;
+  body?: unknown;
+  headers?: Record<string, string>;
+  /**
+   * Whether a transient failure may be retried by sending the request again. GET and PUT are;
+   * a POST is retried only on 429 (the server did nothing). Callers of non-idempotent requests
+   * handle the ambiguous failures themselves (look up before re-sending).
+   */
+  retry?: 'idempotent' | 'rate-limit-only';
+};
+
+export type HttpStats = { requests: number; retries: number; byStatus: Record<string, number> };
+
+export type HttpClientOptions = {
+  service: Service;
+  label: string;
+  baseUrl: string;
+  timeoutMs: number;
+  retry?: Partial<RetryPolicy>;
+  /** The Authorization header value, computed per request (so a rotated secret is used at once). */
+  authorization: () => Promise<string> | string;
+  contentType?: string;
+  /** Pulls a readable detail out of an error body. */
+  describeBody?: (body: unknown) => { detail?: string; scimType?: string };
+  onResponse?: (status: number) => void;
+};
+
+export type HttpClient = {
+  request(req: HttpRequest): Promise<HttpResponse>;
+  stats(): HttpStats;
+};
+
+function parseBody(text: string, contentType: string | undefined): { ok: true; body: unknown } | { ok: false } {
+  if (text === '') return { ok: true, body: undefined };
+  if (contentType !== undefined && !/json/i.test(contentType)) return { ok: true, body: text };
+  try {
+    return { ok: true, body: JSON.parse(text) as unknown };
+  } catch {
+    return { ok: false };
+  }
+}
+
+/**
+ * The one HTTP adapter for the WFM: axios with keep-alive, a timeout, the error taxonomy applied in
+ * one place, and retries with backoff that honour Retry-After. Error messages carry the method,
+ * path, status and the server's detail: never headers, tokens or bodies we sent.
+ */
+export function createHttpClient(opts: HttpClientOptions): HttpClient {
+  const policy: RetryPolicy = { ...DEFAULT_RETRY, ...opts.retry };
+  const axiosInstance: AxiosInstance = axios.create({
+    baseURL: opts.baseUrl,
+    timeout: opts.timeoutMs,
+    responseType: 'text',
+    transformResponse: [(data: unknown) => data],
+    validateStatus: () => true,
+    maxRedirects: 0,
+    httpAgent: new HttpAgent({ keepAlive: true, maxSockets: 64 }),
+    httpsAgent: new HttpsAgent({ keepAlive: true, maxSockets: 64 }),
+  });
+  const stats: HttpStats = { requests: 0, retries: 0, byStatus: {} };
+  const count = (status: number | string): void => {
+    stats.byStatus[String(status)] = (stats.byStatus[String(status)] ?? 0) + 1;
+  };
+
+  async function once(req: HttpRequest): Promise<HttpResponse> {
+    const where = `${opts.label} ${req.method.toUpperCase()} ${req.path}`;
+    stats.requests += 1;
+    let res;
+    try {
+      res = await axiosInstance.request<string>({
+        method: req.method,
+        url: req.path,
+        params: req.params,
+        data: req.body === undefined ? undefined : JSON.stringify(req.body),
+        headers: {
+          Accept: opts.contentType ? `${opts.contentType}, application/json` : 'application/json',
+          ...(req.body === undefined ? {} : { 'Content-Type': opts.contentType ?? 'application/json' }),
+          ...req.headers,
+          Authorization: await opts.authorization(),
+        },
+      });
+    } catch (err) {
+      const code = (err as { code?: string }).code ?? 'network error';
+      count(code);
+      opts.onResponse?.(0);
+      const timedOut = code === 'ECONNABORTED' || code === 'ETIMEDOUT';
+      throw new SyncError(`${where} failed: ${timedOut ? `no answer within ${opts.timeoutMs} ms` : code}`, {
+        kind: 'transient',
+        service: opts.service,
+      });
+    }
+    count(res.status);
+    opts.onResponse?.(res.status);
+    const headers: Record<string, string> = {};
+    for (const [k, v] of Object.entries(res.headers)) if (typeof v === 'string') headers[k.toLowerCase()] = v;
+    const parsed = parseBody(typeof res.data === 'string' ? res.data : '', headers['content-type']);
+    if (res.status >= 200 && res.status < 300) {
+      if (!parsed.ok) {
+        throw new SyncError(`${where} answered ${res.status} with a body that is not valid JSON`, {
+          kind: 'transient',
+          service: opts.service,
+          status: res.status,
+        });
+      }
+      return { status: res.status, headers, body: parsed.body };
+    }
+    const described = parsed.ok ? (opts.describeBody?.(parsed.body) ?? {}) : {};
+    const detail = described.detail ? `: ${described.detail.slice(0, 300)}` : '';
+    const scimType = described.scimType ? ` (${described.scimType})` : '';
+    throw new SyncError(`${where} answered ${res.status}${scimType}${detail}`, {
+      kind: kindForStatus(res.status),
+      service: opts.service,
+      status: res.status,
+      retryAfterMs: parseRetryAfter(headers['retry-after'], Date.now()),
+      ...(described.scimType ? { scimType: described.scimType } : {}),
+    });
+  }
+
+  function retryable(req: HttpRequest) {
+    return (err: unknown): boolean => {
+      if (!(err instanceof SyncError) || err.kind !== 'transient') return false;
+      const mode = req.retry ?? (['GET', 'PUT'].includes(req.method.toUpperCase()) ? 'idempotent' : 'rate-limit-only');
+      return mode === 'idempotent' || err.status === 429;
+    };
+  }
+
+  return {
+    request: (req) =>
+      withRetry(() => once(req), policy, retryable(req), () => {
+        stats.retries += 1;
+      }),
+    stats: () => ({ ...stats, byStatus: { ...stats.byStatus } }),
+  };
+}

@@ -1,0 +1,27 @@
+import { SyncError, kindForStatus } from './errors';
+
+type OktaLikeError = { status?: unknown; errorCode?: unknown; errorSummary?: unknown; type?: unknown; code?: unknown; name?: unknown };
+
+/** Maps whatever the Okta SDK threw into the taxonomy, with a message that holds no secret. */
+export function mapOktaError(err: unknown, what: string): SyncError {
+  if (err instanceof SyncError) return err;
+  const e = (typeof err === 'object' && err !== null ? err : {}) as OktaLikeError;
+  if (typeof e.status === 'number') {
+    const code = typeof e.errorCode === 'string' ? ` ${e.errorCode}` : '';
+    const summary = typeof e.errorSummary === 'string' ? `: ${e.errorSummary.slice(0, 300)}` : '';
+    return new SyncError(`Okta ${what} answered ${e.status}${code}${summary}`, {
+      kind: kindForStatus(e.status),
+      service: 'okta',
+      status: e.status,
+    });
+  }
+  if (e.name === 'FetchError' || e.type === 'request-timeout' || typeof e.code === 'string') {
+    const reason = e.type === 'request-timeout' ? 'timed out' : typeof e.code === 'string' ? e.code : 'network error';
+    return new SyncError(`Okta ${what} failed: ${reason}`, { kind: 'transient', service: 'okta' });
+  }
+  if (err instanceof SyntaxError) {
+    return new SyncError(`Okta ${what} answered a body that is not valid JSON`, { kind: 'transient', service: 'okta' });
+  }
+  const message = err instanceof Error ? err.message.split('\n')[0] : String(err);
+  return new SyncError(`Okta ${what} failed: ${message}`, { kind: 'transient', service: 'okta' });
+}

@@ -1,0 +1,186 @@
+import { z } from 'zod';
+import type { Secret } from '../config/secret';
+import type { ScimResource, WfmUser } from '../sync/types';
+import { SyncError } from './errors';
+import { createHttpClient, type HttpClient, type HttpStats } from './http';
+
+export type ScimClientConfig = Readonly<{
+  scimUrl: string;
+  token: Secret;
+  pageSize: number;
+  requestTimeoutMs: number;
+  maxRetries: number;
+  onResponse?: (status: number) => void;
+}>;
+
+export type ScimClient = {
+  /** Every user, paged by totalResults and the number of resources actually returned. */
+  listAll(): Promise<WfmUser[]>;
+  get(id: string): Promise<WfmUser>;
+  findByExternalId(externalId: string): Promise<WfmUser[]>;
+  findByUserName(userName: string): Promise<WfmUser[]>;
+  create(resource: ScimResource): Promise<WfmUser>;
+  replace(id: string, resource: ScimResource, version?: string): Promise<WfmUser>;
+  stats(): HttpStats;
+};
+
+const SCIM_JSON = 'application/scim+json';
+const LIST_RESPONSE = 'urn:ietf:params:scim:api:messages:2.0:ListResponse';
+
+const resourceSchema = z
+  .object({
+    id: z.string().min(1),
+    userName: z.string().min(1),
+    externalId: z.string().nullish(),
+    active: z.boolean().nullish(),
+    meta: z.object({ version: z.string().nullish() }).loose().nullish(),
+  })
+  .loose();
+
+const listSchema = z
+  .object({
+    totalResults: z.number().int().nonnegative(),
+    startIndex: z.number().int().optional(),
+    itemsPerPage: z.number().int().optional(),
+    Resources: z.array(z.unknown()).optional(),
+  })
+  .loose();
+
+/** RFC 7644 §3.4.2.2: a filter value is a JSON string literal, so quotes and backslashes are escaped. */
+export function filterValue(value: string): string {
+  return JSON.stringify(value);
+}
+
+function describeScimError(body: unknown): { detail?: string; scimType?: string } {
+  if (typeof body === 'string') return { detail: body.slice(0, 200) };
+  const parsed = z.object({ detail: z.string().optional(), scimType: z.string().optional() }).loose().safeParse(body);
+  if (!parsed.success) return {};
+  return {
+    ...(parsed.data.detail !== undefined ? { detail: parsed.data.detail } : {}),
+    ...(parsed.data.scimType !== undefined ? { scimType: parsed.data.scimType } : {}),
+  };
+}
+
+export function toWfmUser(raw: unknown, etag?: string): WfmUser {
+  const parsed = resourceSchema.safeParse(raw);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    const where = issue ? `${issue.path.join('.') || 'resource'}: ${issue.message}` : 'not a User resource';
+    throw new SyncError(`WFM SCIM returned a user the sync cannot trust (${where})`, { kind: 'invalid', service: 'wfm-scim' });
+  }
+  const r = parsed.data;
+  return {
+    id: r.id,
+    userName: r.userName,
+    externalId: r.externalId ?? undefined,
+    active: r.active ?? true,
+    version: r.meta?.version ?? etag ?? undefined,
+    raw: r as ScimResource,
+  };
+}
+
+function userPath(id: string): string {
+  return `/Users/${encodeURIComponent(id)}`;
+}
+
+export function createScimClient(cfg: ScimClientConfig, http?: HttpClient): ScimClient {
+  const client =
+    http ??
+    createHttpClient({
+      service: 'wfm-scim',
+      label: 'WFM SCIM',
+      baseUrl: cfg.scimUrl,
+      timeoutMs: cfg.requestTimeoutMs,
+      retry: { maxRetries: cfg.maxRetries },
+      authorization: () => `Bearer ${cfg.token.reveal()}`,
+      contentType: SCIM_JSON,
+      describeBody: describeScimError,
+      ...(cfg.onResponse ? { onResponse: cfg.onResponse } : {}),
+    });
+
+  async function listPage(startIndex: number, count: number, filter?: string) {
+    const res = await client.request({
+      method: 'GET',
+      path: '/Users',
+      params: { startIndex, count, ...(filter !== undefined ? { filter } : {}) },
+    });
+    const parsed = listSchema.safeParse(res.body);
+    if (!parsed.success) {
+      throw new SyncError('WFM SCIM GET /Users did not answer a ListResponse', { kind: 'incomplete', service: 'wfm-scim' });
+    }
+    const schemas = (res.body as { schemas?: unknown }).schemas;
+    if (Array.isArray(schemas) && !schemas.includes(LIST_RESPONSE)) {
+      throw new SyncError('WFM SCIM GET /Users answered a body that is not a ListResponse', { kind: 'incomplete', service: 'wfm-scim' });
+    }
+    return { total: parsed.data.totalResults, resources: (parsed.data.Resources ?? []).map((r) => toWfmUser(r)) };
+  }
+
+  async function search(filter: string): Promise<WfmUser[]> {
+    const found: WfmUser[] = [];
+    let startIndex = 1;
+    for (;;) {
+      const page = await listPage(startIndex, cfg.pageSize, filter);
+      found.push(...page.resources);
+      startIndex += page.resources.length;
+      if (page.resources.length === 0 || startIndex > page.total) return found;
+    }
+  }
+
+  return {
+    async listAll() {
+      const users: WfmUser[] = [];
+      const seen = new Set<string>();
+      let startIndex = 1;
+      let total: number | undefined;
+      for (;;) {
+        const page = await listPage(startIndex, cfg.pageSize);
+        if (total === undefined) total = page.total;
+        for (const u of page.resources) {
+          if (seen.has(u.id)) {
+            throw new SyncError(`WFM SCIM listing returned user id ${u.id} twice: the listing cannot be trusted`, {
+              kind: 'incomplete',
+              service: 'wfm-scim',
+            });
+          }
+          seen.add(u.id);
+          users.push(u);
+        }
+        startIndex += page.resources.length;
+        if (startIndex > page.total) break;
+        if (page.resources.length === 0) {
+          throw new SyncError(
+            `WFM SCIM listing stopped at ${users.length} of the ${page.total} users it announced: the listing cannot be trusted`,
+            { kind: 'incomplete', service: 'wfm-scim' },
+          );
+        }
+      }
+      return users;
+    },
+    async get(id) {
+      const res = await client.request({ method: 'GET', path: userPath(id) });
+      return toWfmUser(res.body, res.headers.etag);
+    },
+    async findByExternalId(externalId) {
+      const found = await search(`externalId eq ${filterValue(externalId)}`);
+      return found.filter((u) => u.externalId === externalId);
+    },
+    async findByUserName(userName) {
+      const found = await search(`userName eq ${filterValue(userName)}`);
+      return found.filter((u) => u.userName.toLowerCase() === userName.toLowerCase());
+    },
+    async create(resource) {
+      const res = await client.request({ method: 'POST', path: '/Users', body: resource });
+      return toWfmUser(res.body, res.headers.etag);
+    },
+    async replace(id, resource, version) {
+      const res = await client.request({
+        method: 'PUT',
+        path: userPath(id),
+        body: { ...resource, id },
+        ...(version !== undefined ? { headers: { 'If-Match': version } } : {}),
+      });
+      return toWfmUser(res.body, res.headers.etag);
+    },
+    stats: () => client.stats(),
+  };
+}

@@ -1,0 +1,51 @@
+import { CORE_URN } from '../config/targets';
+import type { Mapping } from '../config/mapping';
+import type { Change, DesiredUser, ScimResource } from '../sync/types';
+import { ownedPaths } from './okta-to-wfm';
+import { addSchema, readPath, writePath } from './scim-paths';
+
+const CASE_INSENSITIVE = new Set(['userName', 'emails.work']);
+
+/** Normalises a value for comparison: surrounding whitespace, absent vs empty, case where the WFM ignores it. */
+export function normalise(path: string, value: string | undefined): string | undefined {
+  if (value === undefined) return undefined;
+  const trimmed = value.trim();
+  if (trimmed === '') return undefined;
+  return CASE_INSENSITIVE.has(path) ? trimmed.toLowerCase() : trimmed;
+}
+
+/** The owned attributes that differ between the desired user and the WFM resource. */
+export function diffOwned(desired: DesiredUser, current: Readonly<ScimResource>, mapping: Mapping): Change[] {
+  const changes: Change[] = [];
+  for (const path of ownedPaths(mapping)) {
+    const from = readPath(current, path, mapping.customSchema);
+    const to = desired.attrs[path];
+    if (normalise(path, from) !== normalise(path, to)) changes.push({ path, from, to });
+  }
+  return changes;
+}
+
+/** The resource a create POSTs. */
+export function buildResource(desired: DesiredUser, mapping: Mapping): ScimResource {
+  const resource: ScimResource = { schemas: [CORE_URN] };
+  for (const path of ownedPaths(mapping)) writePath(resource, path, desired.attrs[path], mapping.customSchema);
+  resource.active = true;
+  return resource;
+}
+
+/**
+ * The resource an update PUTs: the WFM resource as read, with only the attributes we own
+ * replaced. Everything else (set by WFM admins) is sent back unchanged, since PUT replaces the
+ * whole resource. Read-only `meta` is dropped and `timeZone` (how the WFM spells it in responses)
+ * is sent as `timezone` (how it must be spelled in requests).
+ */
+export function mergeOwned(current: Readonly<ScimResource>, desired: DesiredUser, mapping: Mapping): ScimResource {
+  const resource = structuredClone(current) as ScimResource;
+  delete resource.meta;
+  if (resource.timeZone !== undefined && resource.timezone === undefined) resource.timezone = resource.timeZone;
+  delete resource.timeZone;
+  addSchema(resource, CORE_URN);
+  for (const path of ownedPaths(mapping)) writePath(resource, path, desired.attrs[path], mapping.customSchema);
+  resource.active = true;
+  return resource;
+}

@@ -1,0 +1,115 @@
+import { SyncError, isSyncError } from '../clients/errors';
+import type { Mapping } from '../config/mapping';
+import { buildResource, diffOwned, mergeOwned } from '../mappers/scim-merge';
+import type { ScimPort, WfmApiPort } from './ports';
+import type { Change, CreateAction, DesiredUser, UpdateAction, WfmUser } from './types';
+
+export type ApplyPorts = Readonly<{ scim: ScimPort; wfmApi: WfmApiPort; mapping: Mapping }>;
+
+export type AppliedAs = 'create' | 'update' | 'reactivate';
+export type ApplyResult = Readonly<{
+  appliedAs: AppliedAs;
+  wfmId: string;
+  changes: readonly Change[];
+  /** What happened beyond the plan: a create that found its user already there, a re-read after 412. */
+  note?: string;
+}>;
+
+/** How often a write is tried again after an answer that may be stale (412) or lost (timeout). */
+const MAX_ATTEMPTS = 3;
+
+/**
+ * Finds the WFM user an Okta user owns: by externalId, else by userName. A user linked to another
+ * Okta id is a conflict; several candidates are a conflict.
+ */
+async function lookup(scim: ScimPort, desired: DesiredUser): Promise<WfmUser | undefined> {
+  const linked = await scim.findByExternalId(desired.oktaId);
+  if (linked.length > 1) throw conflict(`several WFM users carry Okta id ${desired.oktaId}`);
+  if (linked[0]) return linked[0];
+  const named = await scim.findByUserName(desired.userName);
+  if (named.length > 1) throw conflict(`several WFM users have userName ${desired.userName}`);
+  const found = named[0];
+  if (found?.externalId && found.externalId !== desired.oktaId) {
+    throw conflict(`the WFM user ${found.id} with this userName is linked to another Okta user (${found.externalId})`);
+  }
+  return found;
+}
+
+function conflict(message: string): SyncError {
+  return new SyncError(message, { kind: 'conflict', service: 'wfm-scim' });
+}
+
+/**
+ * GET-merge-PUT: merges the owned attributes into the resource as read and PUTs the whole of it,
+ * with If-Match when the resource has a version. A 412 means someone changed it since: re-read,
+ * re-merge, try again.
+ */
+async function replaceOwned(ports: ApplyPorts, desired: DesiredUser, current: WfmUser): Promise<{ user: WfmUser; changes: Change[]; reread: boolean }> {
+  let target = current;
+  let reread = false;
+  for (let attempt = 1; ; attempt += 1) {
+    const changes = diffOwned(desired, target.raw, ports.mapping);
+    if (changes.length === 0 && target.active) return { user: target, changes, reread };
+    try {
+      const body = mergeOwned(target.raw, desired, ports.mapping);
+      const user = await ports.scim.replace(target.id, body, target.version);
+      return { user, changes, reread };
+    } catch (err) {
+      if (isSyncError(err) && err.status === 412 && attempt < MAX_ATTEMPTS) {
+        target = await ports.scim.get(target.id);
+        reread = true;
+        continue;
+      }
+      if (isSyncError(err) && err.status === 404) {
+        throw new SyncError(`WFM user ${target.id} no longer exists (removed since it was read)`, { kind: 'not-found', service: 'wfm-scim' });
+      }
+      throw err;
+    }
+  }
+}
+
+async function applyCreate(action: CreateAction, ports: ApplyPorts): Promise<ApplyResult> {
+  for (let attempt = 1; ; attempt += 1) {
+    try {
+      const created = await ports.scim.create(buildResource(action.desired, ports.mapping));
+      return { appliedAs: 'create', wfmId: created.id, changes: [] };
+    } catch (err) {
+      // A 409 says the user exists; a transient failure may have created it with the answer lost.
+      // Either way look it up before anything is sent again, so a user is never created twice.
+      const ambiguous = isSyncError(err) && (err.kind === 'transient' || err.status === 409);
+      if (!ambiguous) throw err;
+      const found = await lookup(ports.scim, action.desired);
+      if (found) {
+        const { user, changes } = await replaceOwned(ports, action.desired, found);
+        const linked = found.externalId !== action.desired.oktaId;
+        return {
+          appliedAs: linked ? 'update' : 'create',
+          wfmId: user.id,
+          changes,
+          note: linked ? 'userName already in the WFM: linked' : 'create confirmed by lookup',
+        };
+      }
+      if (attempt >= MAX_ATTEMPTS) throw err;
+    }
+  }
+}
+
+async function applyUpdate(action: UpdateAction, ports: ApplyPorts): Promise<ApplyResult> {
+  let current = action.current;
+  if (action.type === 'reactivate') {
+    await ports.wfmApi.revive(action.wfmId);
+    current = await ports.scim.get(action.wfmId);
+  }
+  const { user, changes, reread } = await replaceOwned(ports, action.desired, current);
+  return {
+    appliedAs: action.type,
+    wfmId: user.id,
+    changes,
+    ...(reread ? { note: 'changed in the WFM meanwhile (412): re-read and merged' } : {}),
+  };
+}
+
+/** Carries out one planned write. Throws a SyncError when it cannot; the caller records it. */
+export async function applyAction(action: CreateAction | UpdateAction, ports: ApplyPorts): Promise<ApplyResult> {
+  return action.type === 'create' ? applyCreate(action, ports) : applyUpdate(action, ports);
+}

@@ -1,0 +1,88 @@
+import type { Mapping } from '../config/mapping';
+import { diffOwned } from '../mappers/scim-merge';
+import type { Action, DesiredUser, WfmUser } from './types';
+
+export type PlanOptions = Readonly<{ mapping: Mapping }>;
+
+function indexBy(users: readonly WfmUser[], key: (u: WfmUser) => string | undefined): Map<string, WfmUser[]> {
+  const index = new Map<string, WfmUser[]>();
+  for (const u of users) {
+    const k = key(u);
+    if (k === undefined || k === '') continue;
+    const list = index.get(k);
+    if (list) list.push(u);
+    else index.set(k, [u]);
+  }
+  return index;
+}
+
+const lower = (s: string): string => s.trim().toLowerCase();
+
+/**
+ * Diffs the desired WFM users against the WFM users as read. Matching: a WFM user whose externalId
+ * is the Okta id, else one whose userName equals the login ignoring case. A userName match with no
+ * externalId is linked by the update; anything ambiguous is a conflict for a human, never a guess.
+ * WFM users nobody desires are left alone (off-boarding decides about them).
+ */
+export function plan(desired: readonly DesiredUser[], current: readonly WfmUser[], opts: PlanOptions): Action[] {
+  const byExternalId = indexBy(current, (u) => u.externalId);
+  const byUserName = indexBy(current, (u) => lower(u.userName));
+  const desiredByName = new Map<string, number>();
+  for (const d of desired) desiredByName.set(lower(d.userName), (desiredByName.get(lower(d.userName)) ?? 0) + 1);
+
+  return desired.map((d): Action => {
+    const base = { oktaId: d.oktaId, userName: d.userName };
+    if ((desiredByName.get(lower(d.userName)) ?? 0) > 1) {
+      return { type: 'conflict', ...base, candidates: [], reason: `more than one Okta user maps to userName "${d.userName}"` };
+    }
+    const linked = byExternalId.get(d.oktaId) ?? [];
+    const named = byUserName.get(lower(d.userName)) ?? [];
+    if (linked.length > 1) {
+      return { type: 'conflict', ...base, candidates: linked.map((u) => u.id), reason: 'several WFM users carry this Okta id as externalId' };
+    }
+    let target = linked[0];
+    let link = false;
+    if (target) {
+      const other = named.find((u) => u.id !== target?.id);
+      if (other) {
+        return {
+          type: 'conflict',
+          ...base,
+          candidates: [target.id, other.id],
+          reason: `the login changed to "${d.userName}", which another WFM user already holds`,
+        };
+      }
+    } else {
+      if (named.length > 1) {
+        return { type: 'conflict', ...base, candidates: named.map((u) => u.id), reason: 'several WFM users have this userName' };
+      }
+      const candidate = named[0];
+      if (!candidate) return { type: 'create', ...base, desired: d, reason: 'no WFM user with this Okta id or userName' };
+      if (candidate.externalId !== undefined && candidate.externalId !== '') {
+        return {
+          type: 'conflict',
+          ...base,
+          candidates: [candidate.id],
+          reason: `the WFM user with this userName is linked to another Okta user (${candidate.externalId})`,
+        };
+      }
+      target = candidate;
+      link = true;
+    }
+    const changes = diffOwned(d, target.raw, opts.mapping);
+    if (!target.active) {
+      return { type: 'reactivate', ...base, wfmId: target.id, link, changes, desired: d, current: target, reason: 'inactive in the WFM, in scope in Okta' };
+    }
+    if (changes.length === 0) return { type: 'noop', ...base, wfmId: target.id, reason: 'up to date' };
+    return {
+      type: 'update',
+      ...base,
+      wfmId: target.id,
+      link,
+      changes,
+      desired: d,
+      current: target,
+      reason: link ? 'matched by userName: link and update' : `${changes.length} attribute(s) differ`,
+    };
+  });
+}

@@ -1,0 +1,63 @@
+import type { Action, ActionType } from './types';
+
+export type RunKind = 'full-sync' | 'incremental-sync' | 'resync-user' | 'offboard';
+export type Counts = Record<Exclude<ActionType, never>, number>;
+export type AppliedCounts = { create: number; update: number; reactivate: number; deactivate: number };
+export type Failure = { oktaId: string; userName: string; action: string; error: string };
+export type ConflictEntry = { oktaId: string; userName: string; candidates: readonly string[]; reason: string };
+
+export type RunReport = {
+  runId: string;
+  kind: RunKind;
+  dryRun: boolean;
+  startedAt: string;
+  finishedAt: string;
+  planned: Counts;
+  applied: AppliedCounts;
+  failed: Failure[];
+  conflicts: ConflictEntry[];
+  retries: number;
+  durationMs: number;
+  /** Set when the run stopped as a whole (auth failure, incomplete pull, guard). */
+  error?: string;
+};
+
+export const emptyCounts = (): Counts => ({ create: 0, update: 0, reactivate: 0, deactivate: 0, noop: 0, conflict: 0 });
+export const emptyApplied = (): AppliedCounts => ({ create: 0, update: 0, reactivate: 0, deactivate: 0 });
+
+export function countPlanned(actions: readonly Action[]): Counts {
+  const counts = emptyCounts();
+  for (const a of actions) counts[a.type] += 1;
+  return counts;
+}
+
+export function conflictsOf(actions: readonly Action[]): ConflictEntry[] {
+  return actions.flatMap((a) =>
+    a.type === 'conflict' ? [{ oktaId: a.oktaId, userName: a.userName, candidates: a.candidates, reason: a.reason }] : [],
+  );
+}
+
+/** Exit code of a finished run: 0 all applied, 1 some users failed, 3 a guard stopped it. */
+export function exitCodeOf(report: Pick<RunReport, 'failed' | 'error'>, guardTripped = false): number {
+  if (guardTripped) return 3;
+  if (report.error !== undefined) return 1;
+  return report.failed.length > 0 ? 1 : 0;
+}
+
+export function summarise(report: RunReport): string {
+  const p = report.planned;
+  const a = report.applied;
+  const lines = [
+    `${report.kind} ${report.runId}${report.dryRun ? ' (dry run: nothing written)' : ''} in ${(report.durationMs / 1000).toFixed(1)} s`,
+    `  planned: ${p.create} create, ${p.update} update, ${p.reactivate} reactivate, ${p.deactivate} deactivate, ${p.noop} unchanged, ${p.conflict} conflict`,
+    `  applied: ${a.create} create, ${a.update} update, ${a.reactivate} reactivate, ${a.deactivate} deactivate`,
+  ];
+  if (report.failed.length > 0) {
+    lines.push(`  failed: ${report.failed.length}`);
+    for (const f of report.failed.slice(0, 20)) lines.push(`    ${f.action} ${f.userName} (${f.oktaId}): ${f.error}`);
+    if (report.failed.length > 20) lines.push(`    ... and ${report.failed.length - 20} more (see --json)`);
+  }
+  for (const c of report.conflicts.slice(0, 20)) lines.push(`  conflict ${c.userName} (${c.oktaId}): ${c.reason}`);
+  if (report.error !== undefined) lines.push(`  stopped: ${report.error}`);
+  return lines.join('\n');
+}

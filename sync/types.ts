@@ -1,0 +1,62 @@
+/** The domain types shared by the pure core, the clients and the jobs. */
+
+/** One Okta user as the source client hands it over: plain data, dates as strings. */
+export type OktaUser = Readonly<{
+  id: string;
+  status: string;
+  profile: Readonly<Record<string, unknown>>;
+  /** Names of the role groups (SUPERVISOR_GROUPS) the user belongs to. */
+  groups: readonly string[];
+}>;
+
+/** What the WFM user should look like: owned attribute paths to values (absent = not set). */
+export type DesiredUser = Readonly<{
+  oktaId: string;
+  userName: string;
+  attrs: Readonly<Record<string, string | undefined>>;
+}>;
+
+/** A SCIM User resource as read from or sent to the WFM. */
+export type ScimResource = Record<string, unknown>;
+
+/** A WFM user as read, with the fields matching needs pulled out. */
+export type WfmUser = Readonly<{
+  id: string;
+  userName: string;
+  externalId: string | undefined;
+  active: boolean;
+  version: string | undefined;
+  raw: Readonly<ScimResource>;
+}>;
+
+export type Change = Readonly<{ path: string; from: string | undefined; to: string | undefined }>;
+
+export type ActionType = 'create' | 'update' | 'reactivate' | 'deactivate' | 'noop' | 'conflict';
+
+export type CreateAction = Readonly<{ type: 'create'; oktaId: string; userName: string; desired: DesiredUser; reason: string }>;
+export type UpdateAction = Readonly<{
+  type: 'update' | 'reactivate';
+  oktaId: string;
+  userName: string;
+  wfmId: string;
+  /** True when this update sets externalId on a user matched by userName. */
+  link: boolean;
+  changes: readonly Change[];
+  desired: DesiredUser;
+  current: WfmUser;
+  reason: string;
+}>;
+export type DeactivateAction = Readonly<{ type: 'deactivate'; oktaId: string; userName: string; wfmId: string; reason: string }>;
+export type NoopAction = Readonly<{ type: 'noop'; oktaId: string; userName: string; wfmId: string; reason: string }>;
+export type ConflictAction = Readonly<{
+  type: 'conflict';
+  oktaId: string;
+  userName: string;
+  candidates: readonly string[];
+  reason: string;
+}>;
+
+export type Action = CreateAction | UpdateAction | DeactivateAction | NoopAction | ConflictAction;
+
+/** A user the run could not even plan for (bad data from Okta), with the reason. */
+export type Rejected = Readonly<{ oktaId: string; userName: string; reason: string }>;
