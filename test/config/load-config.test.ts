@@ -1,0 +1,115 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ConfigError, loadConfig } from '../../config/load-config';
+import { runCli } from '../../worker/cli';
+import { validEnv } from '../helpers/env';
+
+function problemsOf(env: Record<string, string | undefined>): string[] {
+  try {
+    loadConfig(env);
+  } catch (err) {
+    if (err instanceof ConfigError) return [...err.problems];
+    throw err;
+  }
+  return [];
+}
+
+describe('loadConfig', () => {
+  it('parses a complete environment with its defaults', () => {
+    const cfg = loadConfig(validEnv({ OKTA_ORG_URL: 'https://example.okta.com/' }));
+    expect(cfg.okta.orgUrl).toBe('https://example.okta.com');
+    expect(cfg.okta.supervisorGroups).toEqual(['WFM Supervisors']);
+    expect(cfg.redis).toEqual({ url: 'redis://127.0.0.1:6379', prefix: 'okta-wfm' });
+    expect(cfg.wfm.concurrency).toBe(4);
+    expect(cfg.logLevel).toBe('info');
+    expect(Object.isFrozen(cfg.okta)).toBe(true);
+  });
+
+  it('splits SUPERVISOR_GROUPS on commas', () => {
+    expect(loadConfig(validEnv({ SUPERVISOR_GROUPS: ' Team Leads , WFM Supervisors,' })).okta.supervisorGroups).toEqual([
+      'Team Leads',
+      'WFM Supervisors',
+    ]);
+  });
+
+  it('names every missing setting, one line each', () => {
+    const problems = problemsOf({});
+    for (const name of ['OKTA_ORG_URL', 'OKTA_API_TOKEN', 'OKTA_APP_ID', 'WFM_SCIM_URL', 'WFM_SCIM_TOKEN', 'WFM_API_URL', 'WFM_ACCESS_KEY_ID', 'WFM_ACCESS_KEY_SECRET']) {
+      expect(problems.filter((p) => p.startsWith(`${name}:`))).toHaveLength(1);
+    }
+    expect(problems).toContain('OKTA_API_TOKEN: is required (or OKTA_API_TOKEN_FILE)');
+  });
+
+  it.each([
+    ['OKTA_ORG_URL', 'http://example.okta.com', 'must use https://'],
+    ['WFM_SCIM_URL', 'ftp://wfm.example.com', 'must be an https:// URL'],
+    ['WFM_API_URL', 'not a url', 'is not a valid URL'],
+    ['WFM_CONCURRENCY', 'lots', 'must be a whole number'],
+    ['WFM_CONCURRENCY', '0', 'must be between 1 and 64'],
+    ['LOG_LEVEL', 'loud', 'LOG_LEVEL'],
+    ['REDIS_URL', 'localhost:6379', 'must be a redis:// or rediss:// URL'],
+    ['OKTA_APP_ID', 'app id!', 'must be an Okta application id'],
+  ])('refuses %s=%s', (name, value, message) => {
+    const problems = problemsOf(validEnv({ [name]: value }));
+    expect(problems).toHaveLength(1);
+    expect(problems[0]).toMatch(new RegExp(`^${name}: `));
+    expect(problems[0]).toContain(message);
+  });
+
+  it.each(['http://127.0.0.1:8080', 'http://localhost:9000/scim/v2', 'http://[::1]:8080'])('accepts http:// for loopback %s', (url) => {
+    expect(loadConfig(validEnv({ WFM_SCIM_URL: url })).wfm.scimUrl).toBe(url.replace(/\/$/, ''));
+  });
+
+  it('reads a secret from NAME_FILE, again on every use', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'owfs-'));
+    const file = join(dir, 'token');
+    writeFileSync(file, 'first\n');
+    const cfg = loadConfig(validEnv({ WFM_SCIM_TOKEN: undefined, WFM_SCIM_TOKEN_FILE: file }));
+    expect(cfg.wfm.scimToken.reveal()).toBe('first');
+    writeFileSync(file, 'second\n');
+    expect(cfg.wfm.scimToken.reveal()).toBe('second');
+    expect(JSON.stringify(cfg)).not.toContain('second');
+    expect(String(cfg.wfm.scimToken)).toBe('[redacted]');
+  });
+
+  it('refuses both NAME and NAME_FILE, and an unreadable file', () => {
+    expect(problemsOf(validEnv({ WFM_SCIM_TOKEN_FILE: '/nonexistent/token' }))).toEqual([
+      'WFM_SCIM_TOKEN: set either WFM_SCIM_TOKEN or WFM_SCIM_TOKEN_FILE, not both',
+    ]);
+    expect(problemsOf(validEnv({ WFM_SCIM_TOKEN: undefined, WFM_SCIM_TOKEN_FILE: '/nonexistent/token' }))[0]).toMatch(
+      /^WFM_SCIM_TOKEN_FILE: cannot read \/nonexistent\/token/,
+    );
+  });
+
+  it('loads a mapping file and names its problems under MAPPING_FILE', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'owfs-'));
+    const good = join(dir, 'good.yaml');
+    writeFileSync(good, 'attributes:\n  title:\n    source: profile.title\n');
+    expect(loadConfig(validEnv({ MAPPING_FILE: good })).mapping.attributes.title).toEqual({ source: 'profile.title', transform: [] });
+    const bad = join(dir, 'bad.yaml');
+    writeFileSync(bad, 'attributes:\n  shoeSize:\n    source: profile.shoe\n');
+    expect(problemsOf(validEnv({ MAPPING_FILE: bad }))).toEqual(['MAPPING_FILE: attributes.shoeSize: unknown target attribute "shoeSize"']);
+    expect(problemsOf(validEnv({ MAPPING_FILE: join(dir, 'missing.yaml') }))[0]).toMatch(/^MAPPING_FILE: .* does not exist$/);
+  });
+});
+
+describe('the CLI on bad configuration', () => {
+  it('exits 2 with one line per problem naming the setting, and no secret', async () => {
+    const err: string[] = [];
+    const code = await runCli(['sync', '--once'], {
+      env: validEnv({ OKTA_ORG_URL: 'http://okta.example.com', WFM_ACCESS_KEY_ID: undefined }),
+      stdout: () => undefined,
+      stderr: (l) => err.push(l),
+    });
+    expect(code).toBe(2);
+    expect(err.join('\n')).toContain('OKTA_ORG_URL: must use https://');
+    expect(err.join('\n')).toContain('WFM_ACCESS_KEY_ID: is required');
+    expect(err.join('\n')).not.toMatch(/okta-token-value|scim-token-value|key-secret-value/);
+  });
+
+  it('exits 2 on an unknown option', async () => {
+    const code = await runCli(['sync', '--once', '--bogus'], { env: validEnv(), stdout: () => undefined, stderr: () => undefined });
+    expect(code).toBe(2);
+  });
+});

@@ -1,0 +1,26 @@
+import winston from 'winston';
+
+export type LogOptions = { level: string; pretty?: boolean };
+
+/**
+ * Structured logs to stderr (stdout stays free for reports): JSON, or a readable line on a TTY.
+ * Callers log ids and counts, never tokens or payloads.
+ */
+export function createLogger(opts: LogOptions): winston.Logger {
+  const pretty = opts.pretty ?? Boolean(process.stderr.isTTY);
+  const format = pretty
+    ? winston.format.combine(
+        winston.format.timestamp({ format: 'HH:mm:ss' }),
+        winston.format.colorize(),
+        winston.format.printf(({ timestamp, level, message, ...rest }) => {
+          const extra = Object.keys(rest).length > 0 ? ` ${JSON.stringify(rest)}` : '';
+          return `${String(timestamp)} ${level} ${String(message)}${extra}`;
+        }),
+      )
+    : winston.format.combine(winston.format.timestamp(), winston.format.json());
+  return winston.createLogger({
+    level: opts.level,
+    format,
+    transports: [new winston.transports.Stream({ stream: process.stderr })],
+  });
+}
