@@ -1,0 +1,17 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { withReference } from '../../worker/write-config-reference';
+
+describe('the README configuration reference', () => {
+  it('matches the zod schema (regenerate with npm run docs:config)', () => {
+    const readme = readFileSync(join(__dirname, '..', '..', 'README.md'), 'utf8');
+    expect(readme).toBe(withReference(readme));
+  });
+
+  it('starts with the two commands a newcomer runs', () => {
+    const readme = readFileSync(join(__dirname, '..', '..', 'README.md'), 'utf8');
+    const firstBlock = readme.split('```')[1] ?? '';
+    expect(firstBlock).toContain('npm install && npm run demo');
+    expect(firstBlock).toContain('npm test');
+  });
+});

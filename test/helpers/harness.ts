@@ -1,0 +1,59 @@
+import { randomBytes } from 'node:crypto';
+import { Redis } from 'ioredis';
+import { startOktaSandbox, type OktaSandbox } from '../../sandbox/okta/server';
+import { startWfmSandbox, type WfmSandbox } from '../../sandbox/wfm/server';
+import type { RunReport } from '../../sync/report';
+import { runCli } from '../../worker/cli';
+
+export const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
+
+export type Harness = {
+  okta: OktaSandbox;
+  wfm: WfmSandbox;
+  env: Record<string, string | undefined>;
+  prefix: string;
+  /** Runs the CLI in-process; answers the exit code, stdout lines and the parsed --json report. */
+  cli(args: string[], extraEnv?: Record<string, string>): Promise<{ code: number; out: string[]; err: string[]; report?: RunReport }>;
+  close(): Promise<void>;
+};
+
+export async function startHarness(opts: { users?: number; seed?: number; wfmPageSize?: number } = {}): Promise<Harness> {
+  const okta = await startOktaSandbox({ users: opts.users ?? 60, seed: opts.seed ?? 7 });
+  const wfm = await startWfmSandbox(opts.wfmPageSize !== undefined ? { maxPageSize: opts.wfmPageSize } : {});
+  const prefix = `okta-wfm-test-${randomBytes(4).toString('hex')}`;
+  const env: Record<string, string | undefined> = {
+    OKTA_ORG_URL: okta.url,
+    OKTA_API_TOKEN: okta.token,
+    OKTA_APP_ID: okta.appId,
+    WFM_SCIM_URL: wfm.scimUrl,
+    WFM_SCIM_TOKEN: 'sandbox-scim-token',
+    WFM_API_URL: wfm.apiUrl,
+    WFM_ACCESS_KEY_ID: 'sandbox-key-id',
+    WFM_ACCESS_KEY_SECRET: 'sandbox-key-secret',
+    REDIS_URL,
+    QUEUE_PREFIX: prefix,
+    LOG_LEVEL: 'error',
+  };
+  return {
+    okta,
+    wfm,
+    env,
+    prefix,
+    async cli(args, extraEnv = {}) {
+      const out: string[] = [];
+      const err: string[] = [];
+      const code = await runCli(args, { env: { ...env, ...extraEnv }, stdout: (l) => out.push(l), stderr: (l) => err.push(l) });
+      const last = out[out.length - 1];
+      let report: RunReport | undefined;
+      if (args.includes('--json') && last !== undefined) report = JSON.parse(last) as RunReport;
+      return report ? { code, out, err, report } : { code, out, err };
+    },
+    async close() {
+      await Promise.all([okta.close(), wfm.close()]);
+      const redis = new Redis(REDIS_URL);
+      const keys = await redis.keys(`${prefix}:*`);
+      if (keys.length > 0) await redis.del(...keys);
+      await redis.quit();
+    },
+  };
+}
