@@ -1,0 +1,111 @@
+import { createScimClient, type ScimClient } from '../../clients/scim';
+import { DEFAULT_MAPPING } from '../../config/mapping';
+import { secretFromValue } from '../../config/secret';
+import { mapOktaUser } from '../../mappers/okta-to-wfm';
+import { countRequests, startWfmSandbox, type WfmSandbox } from '../../sandbox/wfm/server';
+import { applyAction, type ApplyPorts } from '../../sync/apply';
+import { plan } from '../../sync/plan';
+import type { DesiredUser } from '../../sync/types';
+import { oktaUser } from '../helpers/okta-user';
+
+const mapping = DEFAULT_MAPPING;
+function desired(id: string, login: string, lastName = 'Lopez'): DesiredUser {
+  const r = mapOktaUser(oktaUser({ id, profile: { login, email: login, lastName } }), { mapping, supervisorGroups: [] });
+  if (!r.ok) throw new Error(r.reason);
+  return r.user;
+}
+
+describe('applyAction against the sandbox WFM (real SCIM client)', () => {
+  let wfm: WfmSandbox;
+  let scim: ScimClient;
+  let ports: ApplyPorts;
+  const revived: string[] = [];
+  beforeAll(async () => {
+    wfm = await startWfmSandbox();
+  });
+  afterAll(() => wfm.close());
+  beforeEach(() => {
+    wfm.state.clear();
+    wfm.requests.length = 0;
+    wfm.faults.next = [];
+    revived.length = 0;
+    scim = createScimClient({ scimUrl: wfm.scimUrl, token: secretFromValue('sandbox-scim-token'), pageSize: 100, requestTimeoutMs: 2000, maxRetries: 2 });
+    ports = {
+      scim,
+      mapping,
+      wfmApi: {
+        revive: async (id) => {
+          revived.push(id);
+          wfm.state.setActive(id, true);
+        },
+      },
+    };
+  });
+
+  async function planFor(d: DesiredUser) {
+    const [action] = plan([d], await scim.listAll(), { mapping });
+    if (!action || (action.type !== 'create' && action.type !== 'update' && action.type !== 'reactivate')) throw new Error(`unexpected ${action?.type}`);
+    return action;
+  }
+
+  it('a create whose answer was lost is found by lookup, not created twice', async () => {
+    const d = desired('00uLost', 'lost.answer@example.com');
+    wfm.faults.next = [{ kind: 'lost-response', count: 1, methods: ['POST'] }];
+    const result = await applyAction(await planFor(d), ports);
+    expect(result).toMatchObject({ appliedAs: 'create', note: 'create confirmed by lookup' });
+    expect(wfm.state.all()).toHaveLength(1);
+    expect(countRequests(wfm.requests, { method: 'POST', api: 'scim' })).toBe(1);
+  });
+
+  it('a create that answers 409 links the user that holds the userName', async () => {
+    const d = desired('00uRace', 'race@example.com');
+    const action = await planFor(d);
+    const other = wfm.state.seedUser({
+      userName: 'Race@example.com',
+      name: { givenName: 'R', familyName: 'Ace' },
+      emails: [{ value: 'race@example.com', type: 'work' }],
+      active: true,
+    });
+    const result = await applyAction(action, ports);
+    expect(result).toMatchObject({ appliedAs: 'update', wfmId: other.id });
+    expect(wfm.state.all()).toHaveLength(1);
+    expect(wfm.state.get(String(other.id))).toMatchObject({ externalId: '00uRace', name: { familyName: 'Lopez' } });
+  });
+
+  it('a 409 from a user linked to another Okta id is a conflict, not a link', async () => {
+    const action = await planFor(desired('00uMine', 'taken@example.com'));
+    wfm.state.seedUser({
+      userName: 'taken@example.com',
+      externalId: '00uTheirs',
+      name: { givenName: 'T', familyName: 'Aken' },
+      emails: [{ value: 'taken@example.com', type: 'work' }],
+      active: true,
+    });
+    await expect(applyAction(action, ports)).rejects.toMatchObject({ kind: 'conflict' });
+    expect(wfm.state.get(String(wfm.state.all()[0]?.id))).toMatchObject({ externalId: '00uTheirs' });
+  });
+
+  it('a PUT answering 412 re-reads, merges again and keeps the concurrent admin edit', async () => {
+    const d = desired('00u412', 'etag@example.com');
+    await applyAction(await planFor(d), ports);
+    const renamed = desired('00u412', 'etag@example.com', 'Changed');
+    const action = await planFor(renamed);
+    const id = action.type === 'create' ? '' : action.wfmId;
+    wfm.state.editAttribute(id, 'userType', 'Team Lead'); // bumps the version after our read
+    const result = await applyAction(action, ports);
+    expect(result.note).toMatch(/412/);
+    expect(wfm.state.get(id)).toMatchObject({ userType: 'Team Lead', name: { familyName: 'Changed' } });
+    expect(countRequests(wfm.requests, { method: 'PUT', api: 'scim', status: 412 })).toBe(1);
+  });
+
+  it('reactivates an inactive linked user through revive, then updates it', async () => {
+    const d = desired('00uBack', 'back@example.com');
+    const created = await applyAction(await planFor(d), ports);
+    wfm.state.setActive(created.wfmId, false);
+    const action = await planFor(desired('00uBack', 'back@example.com', 'Returned'));
+    expect(action.type).toBe('reactivate');
+    await applyAction(action, ports);
+    expect(revived).toEqual([created.wfmId]);
+    expect(wfm.state.get(created.wfmId)).toMatchObject({ active: true, name: { familyName: 'Returned' } });
+  });
+});
