@@ -48,7 +48,7 @@ export function summarise(report: RunReport): string {
   const p = report.planned;
   const a = report.applied;
   const lines = [
-    `${report.kind} ${report.runId}${report.dryRun ? ' (dry run: nothing written)' : ''} in ${(report.durationMs / 1000).toFixed(1)} s`,
+    `Run ${report.runId}${report.dryRun ? ' (dry run: nothing written)' : ''} in ${(report.durationMs / 1000).toFixed(1)} s`,
     `  planned: ${p.create} create, ${p.update} update, ${p.reactivate} reactivate, ${p.deactivate} deactivate, ${p.noop} unchanged, ${p.conflict} conflict`,
     `  applied: ${a.create} create, ${a.update} update, ${a.reactivate} reactivate, ${a.deactivate} deactivate`,
   ];

@@ -1,0 +1,142 @@
+import { z } from 'zod';
+import { mulberry32, type Random } from './random';
+
+export const RANDOM_FAULT_KINDS = ['rateLimit', 'concurrencyLimit', 'serverError', 'invalidJson', 'latency'] as const;
+export type RandomFaultKind = (typeof RANDOM_FAULT_KINDS)[number];
+
+/** Switches that make the sandbox misbehave the way Okta sometimes does. Counters count down per /api/v1 request. */
+export type OktaFaults = {
+  /** Added to every /api/v1 answer. */
+  latencyMs: number;
+  /** The next n requests answer 429 with X-Rate-Limit-Reset a second or two ahead (the SDK waits and retries). */
+  rateLimitNext: number;
+  /** The next n requests answer 429 with X-Rate-Limit-Limit: 0, like Okta's concurrency limit. */
+  concurrencyLimitNext: number;
+  /** The next n requests answer serverErrorStatus. */
+  serverErrorNext: number;
+  serverErrorStatus: 500 | 502 | 503;
+  /** When set to k, page k+1 (and later) of every paged list answers 500: a pull that breaks mid-way. */
+  breakPageAfter: number | null;
+  /** The next n requests answer 200 with a truncated JSON body. */
+  invalidJsonNext: number;
+  /** Next links point at another origin. */
+  foreignNextLink: boolean;
+  /** Users carry big custom attributes (pages over 64 KB). */
+  largeProfiles: boolean;
+  /** Random faults of the chosen kinds, each request with this probability, from a seeded source. */
+  random: { probability: number; seed: number; kinds: RandomFaultKind[] } | null;
+};
+
+export const FOREIGN_ORIGIN = 'https://foreign-okta.invalid';
+
+export function defaultFaults(): OktaFaults {
+  return {
+    latencyMs: 0,
+    rateLimitNext: 0,
+    concurrencyLimitNext: 0,
+    serverErrorNext: 0,
+    serverErrorStatus: 500,
+    breakPageAfter: null,
+    invalidJsonNext: 0,
+    foreignNextLink: false,
+    largeProfiles: false,
+    random: null,
+  };
+}
+
+const count = z.number().int().min(0);
+
+/** What POST /_sandbox/faults accepts: any subset of the switches. */
+export const faultsPatchSchema = z.object({
+  latencyMs: count.optional(),
+  rateLimitNext: count.optional(),
+  concurrencyLimitNext: count.optional(),
+  serverErrorNext: count.optional(),
+  serverErrorStatus: z.union([z.literal(500), z.literal(502), z.literal(503)]).optional(),
+  breakPageAfter: count.nullable().optional(),
+  invalidJsonNext: count.optional(),
+  foreignNextLink: z.boolean().optional(),
+  largeProfiles: z.boolean().optional(),
+  random: z.object({
+    probability: z.number().min(0).max(1),
+    seed: z.number().int().default(1),
+    kinds: z.array(z.enum(RANDOM_FAULT_KINDS)).min(1),
+  }).nullable().optional(),
+}).strict();
+
+export type FaultsPatch = z.infer<typeof faultsPatchSchema>;
+
+export type FaultDecision =
+  | { kind: 'none' }
+  | { kind: 'rateLimit' }
+  | { kind: 'concurrencyLimit' }
+  | { kind: 'serverError'; status: number }
+  | { kind: 'invalidJson' };
+
+export type FaultEngine = {
+  /** The live switches: tests may also set them directly. */
+  readonly faults: OktaFaults;
+  apply(patch: FaultsPatch): void;
+  reset(): void;
+  /** Consumes the counters for one /api/v1 request: the latency to add and what, if anything, goes wrong. */
+  decide(): { latencyMs: number; fault: FaultDecision };
+};
+
+export function createFaultEngine(faults: OktaFaults = defaultFaults()): FaultEngine {
+  let rand: Random | null = null;
+  let randSeed: number | null = null;
+
+  const randomFault = (): { latencyMs: number; fault: FaultDecision } => {
+    const r = faults.random;
+    const none = { latencyMs: 0, fault: { kind: 'none' } as FaultDecision };
+    if (!r) return none;
+    if (!rand || randSeed !== r.seed) {
+      rand = mulberry32(r.seed);
+      randSeed = r.seed;
+    }
+    if (rand() >= r.probability) return none;
+    const kind = r.kinds[Math.min(r.kinds.length - 1, Math.floor(rand() * r.kinds.length))] ?? 'latency';
+    if (kind === 'latency') return { latencyMs: 50 + Math.floor(rand() * 450), fault: { kind: 'none' } };
+    if (kind === 'serverError') return { latencyMs: 0, fault: { kind: 'serverError', status: rand() < 0.5 ? 500 : 503 } };
+    return { latencyMs: 0, fault: { kind } };
+  };
+
+  const counted = (): FaultDecision | null => {
+    if (faults.rateLimitNext > 0) {
+      faults.rateLimitNext--;
+      return { kind: 'rateLimit' };
+    }
+    if (faults.concurrencyLimitNext > 0) {
+      faults.concurrencyLimitNext--;
+      return { kind: 'concurrencyLimit' };
+    }
+    if (faults.serverErrorNext > 0) {
+      faults.serverErrorNext--;
+      return { kind: 'serverError', status: faults.serverErrorStatus };
+    }
+    if (faults.invalidJsonNext > 0) {
+      faults.invalidJsonNext--;
+      return { kind: 'invalidJson' };
+    }
+    return null;
+  };
+
+  return {
+    faults,
+    apply(patch) {
+      for (const [key, value] of Object.entries(patch)) {
+        if (value !== undefined) Object.assign(faults, { [key]: value });
+      }
+      rand = null;
+    },
+    reset() {
+      Object.assign(faults, defaultFaults());
+      rand = null;
+    },
+    decide() {
+      const fault = counted();
+      const random = randomFault();
+      return { latencyMs: faults.latencyMs + random.latencyMs, fault: fault ?? random.fault };
+    },
+  };
+}

@@ -1,0 +1,80 @@
+import { createPublicKey, randomBytes, type JsonWebKey, type KeyObject } from 'node:crypto';
+import { validationFailed } from './errors';
+
+export type ServiceAppInput = {
+  clientId: string;
+  /** A public (or private: only its public half is kept) JWK. */
+  jwk?: JsonWebKey;
+  /** A PEM public (or private) key, RSA or EC. */
+  pem?: string;
+  /** Key id; defaults to the JWK's kid. */
+  kid?: string;
+  /** The okta.* scopes granted to the app. */
+  scopes: string[];
+};
+
+export type ServiceAppKey = { kid: string | null; key: KeyObject };
+export type ServiceApp = { clientId: string; keys: ServiceAppKey[]; scopes: ReadonlySet<string> };
+export type AccessToken = { token: string; clientId: string; scopes: string[]; expiresAt: number };
+
+export const ACCESS_TOKEN_TTL_SECONDS = 3600;
+
+/** OAuth 2.0 service apps (client credentials with private_key_jwt) and the access tokens they hold. */
+export type ServiceApps = {
+  register(input: ServiceAppInput): ServiceApp;
+  get(clientId: string): ServiceApp | undefined;
+  /** Records a client assertion's jti; false when it was already used (replay). */
+  useJti(clientId: string, jti: string, expiresAt: number): boolean;
+  issue(clientId: string, scopes: string[]): AccessToken;
+  lookup(token: string): AccessToken | undefined;
+  /** Makes every issued token invalid, as if they had expired. */
+  revokeAll(): void;
+};
+
+export function createServiceApps(now: () => number): ServiceApps {
+  const apps = new Map<string, ServiceApp>();
+  const tokens = new Map<string, AccessToken>();
+  const jtis = new Map<string, number>();
+  return {
+    register(input) {
+      if (!input.jwk && !input.pem) throw validationFailed('jwk', 'A JWK or a PEM key is required');
+      const key = input.jwk ? createPublicKey({ key: input.jwk, format: 'jwk' }) : createPublicKey(input.pem ?? '');
+      const jwkKid = input.jwk && typeof input.jwk.kid === 'string' ? input.jwk.kid : undefined;
+      const kid = input.kid ?? jwkKid ?? null;
+      const existing = apps.get(input.clientId);
+      const keys = [...(existing?.keys ?? []).filter((k) => k.kid !== kid), { kid, key }];
+      const app: ServiceApp = { clientId: input.clientId, keys, scopes: new Set(input.scopes) };
+      apps.set(input.clientId, app);
+      return app;
+    },
+    get: (clientId) => apps.get(clientId),
+    useJti(clientId, jti, expiresAt) {
+      const t = now();
+      for (const [k, exp] of jtis) if (exp < t) jtis.delete(k);
+      const key = `${clientId}\u0000${jti}`;
+      if (jtis.has(key)) return false;
+      jtis.set(key, expiresAt);
+      return true;
+    },
+    issue(clientId, scopes) {
+      const token: AccessToken = {
+        token: randomBytes(32).toString('base64url'),
+        clientId,
+        scopes,
+        expiresAt: now() + ACCESS_TOKEN_TTL_SECONDS * 1000,
+      };
+      tokens.set(token.token, token);
+      return token;
+    },
+    lookup(token) {
+      const found = tokens.get(token);
+      if (!found) return undefined;
+      if (found.expiresAt <= now()) {
+        tokens.delete(token);
+        return undefined;
+      }
+      return found;
+    },
+    revokeAll: () => tokens.clear(),
+  };
+}
