@@ -1,0 +1,75 @@
+import type { Command } from 'commander';
+import { ConfigError, loadConfig, type AppConfig } from '../config/load-config';
+import { redisAnswers } from '../store/redis';
+import { createLogger } from './logger';
+import { buildApp, type App } from './main';
+
+export type CliIo = {
+  env: Readonly<Record<string, string | undefined>>;
+  stdout: (line: string) => void;
+  stderr: (line: string) => void;
+};
+
+export const EXIT = { ok: 0, failed: 1, usage: 2, guard: 3 } as const;
+
+/** Thrown to end the CLI with an exit code after the message was printed. */
+export class ExitError extends Error {
+  constructor(readonly code: number) {
+    super(`exit ${code}`);
+  }
+}
+
+/** What every command gets: the streams, the exit code setter and the app, built on demand. */
+export type CommandContext = {
+  io: CliIo;
+  setCode(code: number): void;
+  /** The configuration, or exit 2 with one line per problem. */
+  config(): AppConfig;
+  /** Checks Redis, builds the app, runs `fn`, closes everything. */
+  withApp<T>(fn: (app: App, config: AppConfig) => Promise<T>): Promise<T>;
+};
+
+export type CommandModule = { register(program: Command, ctx: CommandContext): void };
+
+/** Hides a password in a URL before it is printed. */
+export function redactUrl(url: string): string {
+  return url.replace(/\/\/([^@/]*)@/, '//***@');
+}
+
+export function createCommandContext(io: CliIo, setCode: (code: number) => void): CommandContext {
+  let cached: AppConfig | undefined;
+  const config = (): AppConfig => {
+    if (cached) return cached;
+    try {
+      cached = loadConfig(io.env);
+      return cached;
+    } catch (err) {
+      if (err instanceof ConfigError) {
+        io.stderr('okta-wfm-sync: the configuration is not usable:');
+        for (const p of err.problems) io.stderr(`  ${p}`);
+        throw new ExitError(EXIT.usage);
+      }
+      throw err;
+    }
+  };
+  return {
+    io,
+    setCode,
+    config,
+    async withApp(fn) {
+      const cfg = config();
+      if (!(await redisAnswers(cfg.redis.url))) {
+        io.stderr(`okta-wfm-sync: Redis does not answer at REDIS_URL (${redactUrl(cfg.redis.url)}). Start one, e.g. \`redis-server --daemonize yes\`, or set REDIS_URL.`);
+        throw new ExitError(EXIT.failed);
+      }
+      const logger = createLogger({ level: cfg.logLevel });
+      const app = buildApp(cfg, logger);
+      try {
+        return await fn(app, cfg);
+      } finally {
+        await app.close();
+        logger.close();
+      }
+    },
+  };
+}
