@@ -1,19 +1,13 @@
 import { Client, DefaultRequestExecutor, type Collection } from '@okta/okta-sdk-nodejs';
 import { z } from 'zod';
-import type { Secret } from '../config/secret';
+import type { AppConfig } from '../config/load-config';
 import type { OktaUser, Rejected } from '../sync/types';
 import { SyncError, isTransient } from './errors';
 import { mapOktaError } from './okta-errors';
 import { DEFAULT_RETRY, withRetry, type RetryPolicy } from './retry';
 
-export type OktaSourceConfig = Readonly<{
-  orgUrl: string;
-  apiToken: Secret;
-  appId: string;
-  supervisorGroups: readonly string[];
-  inScopeStatuses: readonly string[];
-  pageSize: number;
-  requestTimeoutMs: number;
+export type OktaSourceConfig = AppConfig['okta'] &
+  Readonly<{
   retry?: Partial<RetryPolicy>;
   onResponse?: (status: number, headers: { remaining?: number; limit?: number }) => void;
 }>;

@@ -1,6 +1,7 @@
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { redisAnswers } from '../store/redis';
+import { sandboxEnv } from './env';
 import { inScopeUsers } from './okta/oracle';
 import { startOktaSandbox } from './okta/server';
 import { countRequests, startWfmSandbox } from './wfm/server';
@@ -54,19 +55,7 @@ async function main(): Promise<number> {
       emails: [{ value: 'contractor.only.in.wfm@example.com', type: 'work', primary: true }],
       active: true,
     });
-    const env: Record<string, string> = {
-      OKTA_ORG_URL: okta.url,
-      OKTA_API_TOKEN: okta.token,
-      OKTA_APP_ID: okta.appId,
-      WFM_SCIM_URL: wfm.scimUrl,
-      WFM_SCIM_TOKEN: 'sandbox-scim-token',
-      WFM_API_URL: wfm.apiUrl,
-      WFM_ACCESS_KEY_ID: 'sandbox-key-id',
-      WFM_ACCESS_KEY_SECRET: 'sandbox-key-secret',
-      REDIS_URL,
-      QUEUE_PREFIX: 'okta-wfm-demo',
-      LOG_LEVEL: 'warn',
-    };
+    const env = sandboxEnv(okta, wfm, { REDIS_URL, QUEUE_PREFIX: 'okta-wfm-demo', LOG_LEVEL: 'warn' });
     say(`Sandbox Okta at ${okta.url}: ${USERS} users (seed ${SEED}), app ${okta.appId}; sandbox WFM at ${wfm.scimUrl} with 2 users made by hand.`);
     const steps: [string, string[]][] = [
       ['1. Dry run: the plan, nothing written', ['sync', '--once', '--dry-run']],

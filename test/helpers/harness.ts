@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { Redis } from 'ioredis';
+import { sandboxEnv } from '../../sandbox/env';
 import { startOktaSandbox, type OktaSandbox } from '../../sandbox/okta/server';
 import { startWfmSandbox, type WfmSandbox } from '../../sandbox/wfm/server';
 import type { RunReport } from '../../sync/report';
@@ -21,19 +22,7 @@ export async function startHarness(opts: { users?: number; seed?: number; wfmPag
   const okta = await startOktaSandbox({ users: opts.users ?? 60, seed: opts.seed ?? 7 });
   const wfm = await startWfmSandbox(opts.wfmPageSize !== undefined ? { maxPageSize: opts.wfmPageSize } : {});
   const prefix = `okta-wfm-test-${randomBytes(4).toString('hex')}`;
-  const env: Record<string, string | undefined> = {
-    OKTA_ORG_URL: okta.url,
-    OKTA_API_TOKEN: okta.token,
-    OKTA_APP_ID: okta.appId,
-    WFM_SCIM_URL: wfm.scimUrl,
-    WFM_SCIM_TOKEN: 'sandbox-scim-token',
-    WFM_API_URL: wfm.apiUrl,
-    WFM_ACCESS_KEY_ID: 'sandbox-key-id',
-    WFM_ACCESS_KEY_SECRET: 'sandbox-key-secret',
-    REDIS_URL,
-    QUEUE_PREFIX: prefix,
-    LOG_LEVEL: 'error',
-  };
+  const env: Record<string, string | undefined> = sandboxEnv(okta, wfm, { REDIS_URL, QUEUE_PREFIX: prefix, LOG_LEVEL: 'error' });
   return {
     okta,
     wfm,
