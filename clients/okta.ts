@@ -1,24 +1,30 @@
-import { Client, DefaultRequestExecutor, type Collection } from '@okta/okta-sdk-nodejs';
 import { z } from 'zod';
 import type { AppConfig } from '../config/load-config';
 import type { OktaUser, Rejected } from '../sync/types';
-import { SyncError, isTransient } from './errors';
-import { mapOktaError } from './okta-errors';
-import { DEFAULT_RETRY, withRetry, type RetryPolicy } from './retry';
+import { SyncError } from './errors';
+import { createOktaCaller, createOktaClient, type OktaStats, type RateHeaders } from './okta-sdk';
+import { DEFAULT_RETRY, type RetryPolicy } from './retry';
 
 export type OktaSourceConfig = AppConfig['okta'] &
   Readonly<{
-  retry?: Partial<RetryPolicy>;
-  onResponse?: (status: number, headers: { remaining?: number; limit?: number }) => void;
-}>;
+    retry?: Partial<RetryPolicy>;
+    onResponse?: (status: number, rate: RateHeaders) => void;
+  }>;
 
 export type OktaPullCounts = { appUsers: number; inScope: number; outOfScope: number; rejected: number; supervisors: number };
 export type OktaPull = { users: OktaUser[]; rejected: Rejected[]; counts: OktaPullCounts };
 
+/** One Okta user read afresh, with whether it is assigned to the app and in scope now. */
+export type OktaUserCheck =
+  | { found: false; oktaId: string }
+  | { found: true; oktaId: string; user: OktaUser; assigned: boolean; inScope: boolean };
+
 export type OktaSource = {
   /** The users assigned to the app (directly or through a group) whose status is in scope. */
   pullInScope(): Promise<OktaPull>;
-  stats(): { requests: number; retries: number; byStatus: Record<string, number> };
+  /** Reads one user (by id or login) as it is now: status, role groups, app assignment. */
+  checkUser(idOrLogin: string): Promise<OktaUserCheck>;
+  stats(): OktaStats;
 };
 
 const userSchema = z
@@ -29,104 +35,55 @@ const userSchema = z
   })
   .loose();
 
-type SdkResponse = { status: number; headers: { get(name: string): string | null } };
-
-export function createOktaClient(cfg: OktaSourceConfig): Client {
-  const executor = new DefaultRequestExecutor({ maxRetries: 3, requestTimeout: cfg.requestTimeoutMs });
-  executor.on('response', (res: SdkResponse) => {
-    const num = (name: string): number | undefined => {
-      const v = res.headers.get(name);
-      return v === null || v === '' ? undefined : Number(v);
-    };
-    cfg.onResponse?.(res.status, {
-      ...(num('x-rate-limit-remaining') !== undefined ? { remaining: num('x-rate-limit-remaining') } : {}),
-      ...(num('x-rate-limit-limit') !== undefined ? { limit: num('x-rate-limit-limit') } : {}),
-    });
-  });
-  // Every setting is passed explicitly so an okta.yaml or OKTA_CLIENT_* variable cannot change it.
-  return new Client({
-    orgUrl: cfg.orgUrl,
-    authorizationMode: 'SSWS',
-    token: cfg.apiToken.reveal(),
-    cacheMiddleware: null,
-    requestExecutor: executor,
-  } as ConstructorParameters<typeof Client>[0]);
+function describeIssue(error: z.ZodError): string {
+  const issue = error.issues[0];
+  return `Okta user data is unusable (${issue ? `${issue.path.join('.')}: ${issue.message}` : 'bad shape'})`;
 }
 
 export function createOktaSource(cfg: OktaSourceConfig): OktaSource {
-  const policy: RetryPolicy = { ...DEFAULT_RETRY, maxRetries: 4, ...cfg.retry };
-  const stats = { requests: 0, retries: 0, byStatus: {} as Record<string, number> };
-  const client = createOktaClient({
-    ...cfg,
-    onResponse: (status, rate) => {
-      stats.requests += 1;
-      stats.byStatus[String(status)] = (stats.byStatus[String(status)] ?? 0) + 1;
-      cfg.onResponse?.(status, rate);
-    },
+  const stats: OktaStats = { requests: 0, retries: 0, byStatus: {} };
+  const client = createOktaClient(cfg, (status, rate) => {
+    stats.requests += 1;
+    stats.byStatus[String(status)] = (stats.byStatus[String(status)] ?? 0) + 1;
+    cfg.onResponse?.(status, rate);
   });
-  const onRetry = (): void => {
+  const { call, drain } = createOktaCaller({ ...DEFAULT_RETRY, maxRetries: 4, ...cfg.retry }, () => {
     stats.retries += 1;
-  };
+  });
 
-  /** Our own retry of transient failures (the SDK retries only 429s); a failed page is fetched again. */
-  async function call<T>(what: string, fn: () => Promise<T>): Promise<T> {
-    return withRetry(
-      async () => {
-        try {
-          return await fn();
-        } catch (err) {
-          throw mapOktaError(err, what);
-        }
-      },
-      policy,
-      isTransient,
-      onRetry,
-    );
-  }
-
-  async function drain<T>(what: string, open: () => Promise<Collection<T>>, onItem: (item: T) => void): Promise<void> {
-    const collection = await call(what, open);
-    for (;;) {
-      // Collection.next() moves its cursor only after a page arrived, so a retry refetches that page.
-      const result = await call(what, () => collection.next());
-      if (result.value) onItem(result.value);
-      if (result.done) return;
-    }
-  }
-
-  async function supervisorIds(): Promise<{ byUser: Map<string, string[]> }> {
+  /** Members of each supervisor group, read once per group: user id -> group names. */
+  async function roleGroupMembers(): Promise<Map<string, string[]>> {
     const byUser = new Map<string, string[]>();
     for (const name of cfg.supervisorGroups) {
       const groupIds: string[] = [];
-      await drain(
-        `list groups named "${name}"`,
-        () => client.groupApi.listGroups({ q: name, limit: 200 }),
-        (g) => {
-          if (g.profile?.name === name && g.id) groupIds.push(g.id);
-        },
-      );
+      await drain(`list groups named "${name}"`, () => client.groupApi.listGroups({ q: name, limit: 200 }), (g) => {
+        if (g.profile?.name === name && g.id) groupIds.push(g.id);
+      });
       if (groupIds.length === 0) {
         throw new SyncError(`SUPERVISOR_GROUPS: Okta has no group named "${name}"`, { kind: 'config', service: 'okta' });
       }
       for (const groupId of groupIds) {
-        await drain(
-          `list members of group "${name}"`,
-          () => client.groupApi.listGroupUsers({ groupId, limit: 1000 }),
-          (u) => {
-            if (!u.id) return;
-            const groups = byUser.get(u.id) ?? [];
-            if (!groups.includes(name)) groups.push(name);
-            byUser.set(u.id, groups);
-          },
-        );
+        await drain(`list members of group "${name}"`, () => client.groupApi.listGroupUsers({ groupId, limit: 1000 }), (u) => {
+          if (!u.id) return;
+          const groups = byUser.get(u.id) ?? [];
+          if (!groups.includes(name)) groups.push(name);
+          byUser.set(u.id, groups);
+        });
       }
     }
-    return { byUser };
+    return byUser;
+  }
+
+  function appNotFound(err: unknown): never {
+    if (err instanceof SyncError && err.status === 404) {
+      throw new SyncError(`OKTA_APP_ID: Okta has no app ${cfg.appId} (${err.message})`, { kind: 'config', service: 'okta' });
+    }
+    throw err;
   }
 
   return {
     async pullInScope() {
-      const { byUser } = await supervisorIds();
+      const byUser = await roleGroupMembers();
       const seen = new Set<string>();
       const users: OktaUser[] = [];
       const rejected: Rejected[] = [];
@@ -135,9 +92,7 @@ export function createOktaSource(cfg: OktaSourceConfig): OktaSource {
       const accept = (raw: unknown, fallbackId: string): void => {
         const parsed = userSchema.safeParse(raw);
         if (!parsed.success) {
-          const issue = parsed.error.issues[0];
-          const reason = `Okta user data is unusable (${issue ? `${issue.path.join('.')}: ${issue.message}` : 'bad shape'})`;
-          rejected.push({ oktaId: fallbackId, userName: '', reason });
+          rejected.push({ oktaId: fallbackId, userName: '', reason: describeIssue(parsed.error) });
           counts.rejected += 1;
           return;
         }
@@ -151,26 +106,19 @@ export function createOktaSource(cfg: OktaSourceConfig): OktaSource {
         counts.inScope += 1;
         users.push({ id: u.id, status: u.status, profile: { ...u.profile }, groups });
       };
-      try {
-        await drain(
-          `list users of app ${cfg.appId}`,
-          () => client.applicationApi.listApplicationUsers({ appId: cfg.appId, limit: cfg.pageSize, expand: 'user' }),
-          (appUser) => {
-            const id = appUser.id ?? '';
-            if (id === '' || seen.has(id)) return;
-            seen.add(id);
-            counts.appUsers += 1;
-            const embedded: unknown = appUser._embedded?.user;
-            if (embedded === undefined) missingEmbed.push(id);
-            else accept(embedded, id);
-          },
-        );
-      } catch (err) {
-        if (err instanceof SyncError && err.status === 404) {
-          throw new SyncError(`OKTA_APP_ID: Okta has no app ${cfg.appId} (${err.message})`, { kind: 'config', service: 'okta' });
-        }
-        throw err;
-      }
+      await drain(
+        `list users of app ${cfg.appId}`,
+        () => client.applicationApi.listApplicationUsers({ appId: cfg.appId, limit: cfg.pageSize, expand: 'user' }),
+        (appUser) => {
+          const id = appUser.id ?? '';
+          if (id === '' || seen.has(id)) return;
+          seen.add(id);
+          counts.appUsers += 1;
+          const embedded: unknown = appUser._embedded?.user;
+          if (embedded === undefined) missingEmbed.push(id);
+          else accept(embedded, id);
+        },
+      ).catch(appNotFound);
       // An Okta that ignores expand=user: read those users one by one.
       for (const id of missingEmbed) {
         const user = await call(`get user ${id}`, () => client.userApi.getUser({ userId: id }));
@@ -178,6 +126,34 @@ export function createOktaSource(cfg: OktaSourceConfig): OktaSource {
       }
       return { users, rejected, counts };
     },
+
+    async checkUser(idOrLogin) {
+      let raw: unknown;
+      try {
+        raw = JSON.parse(JSON.stringify(await call('get user', () => client.userApi.getUser({ userId: idOrLogin })))) as unknown;
+      } catch (err) {
+        if (err instanceof SyncError && err.kind === 'not-found') return { found: false, oktaId: idOrLogin };
+        throw err;
+      }
+      const parsed = userSchema.safeParse(raw);
+      if (!parsed.success) throw new SyncError(describeIssue(parsed.error), { kind: 'invalid', service: 'okta' });
+      const u = parsed.data;
+      const groups: string[] = [];
+      await drain('list groups of user', () => client.userApi.listUserGroups({ userId: u.id }), (g) => {
+        const name = g.profile?.name;
+        if (name !== undefined && cfg.supervisorGroups.includes(name) && !groups.includes(name)) groups.push(name);
+      });
+      let assigned = true;
+      try {
+        await call('get app user', () => client.applicationApi.getApplicationUser({ appId: cfg.appId, userId: u.id }));
+      } catch (err) {
+        if (!(err instanceof SyncError && err.kind === 'not-found')) throw err;
+        assigned = false;
+      }
+      const user: OktaUser = { id: u.id, status: u.status, profile: { ...u.profile }, groups };
+      return { found: true, oktaId: u.id, user, assigned, inScope: assigned && cfg.inScopeStatuses.includes(u.status) };
+    },
+
     stats: () => ({ ...stats, byStatus: { ...stats.byStatus } }),
   };
 }

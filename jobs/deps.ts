@@ -5,6 +5,7 @@ import type { WfmApi } from '../clients/wfm-api';
 import type { AppConfig } from '../config/load-config';
 import type { AuditLog } from '../store/audit';
 import type { RunHistory } from '../store/run-history';
+import type { Writer } from './writer';
 
 /** Everything a job handler may use, built once by the composition root (worker/main.ts). */
 export type JobDeps = Readonly<{
@@ -15,6 +16,7 @@ export type JobDeps = Readonly<{
   history: RunHistory;
   audit: AuditLog;
   logger: Logger;
+  writer: Writer;
   now: () => number;
   newRunId: (kind: string) => string;
 }>;

@@ -6,6 +6,7 @@ import { createScimClient } from '../clients/scim';
 import { createWfmApi } from '../clients/wfm-api';
 import type { AppConfig } from '../config/load-config';
 import type { JobDeps } from '../jobs/deps';
+import { inProcessWriter } from '../jobs/writer';
 import { createAuditLog } from '../store/audit';
 import { createRedis } from '../store/redis';
 import { createRunHistory } from '../store/run-history';
@@ -44,6 +45,7 @@ export function buildApp(config: AppConfig, logger: Logger): App {
     history: createRunHistory(redis, config.redis.prefix),
     audit: createAuditLog(redis, config.redis.prefix),
     logger,
+    writer: inProcessWriter,
     now: () => Date.now(),
     newRunId: (kind) => newRunId(kind),
   };

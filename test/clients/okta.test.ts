@@ -87,3 +87,41 @@ describe('the Okta source against the sandbox Okta (real SDK)', () => {
     expect(String((err as Error).message)).not.toContain('not-the-token');
   });
 });
+
+describe('checkUser: one Okta user as it is now', () => {
+  let okta: OktaSandbox;
+  beforeAll(async () => {
+    okta = await startOktaSandbox({ users: 80, seed: 9 });
+  });
+  afterAll(() => okta.close());
+  const source = () =>
+    createOktaSource({
+      orgUrl: okta.url,
+      apiToken: secretFromValue(okta.token),
+      appId: okta.appId,
+      supervisorGroups: ['WFM Supervisors'],
+      inScopeStatuses: [...IN_SCOPE_STATUSES],
+      pageSize: 500,
+      requestTimeoutMs: 10000,
+    });
+
+  it('reads status, role groups and assignment, by id or by login', async () => {
+    const summary = summarizeOrg(okta.state, { appId: okta.appId, supervisorGroup: 'WFM Supervisors' });
+    const supervisor = summary.inScope.find((u) => u.supervisor);
+    if (!supervisor) throw new Error('no supervisor');
+    const byLogin = await source().checkUser(supervisor.login);
+    expect(byLogin).toMatchObject({ found: true, oktaId: supervisor.id, assigned: true, inScope: true, user: { groups: ['WFM Supervisors'] } });
+  });
+
+  it('says when a user left scope: unassigned, suspended or deleted', async () => {
+    const [a, b, c] = summarizeOrg(okta.state, { appId: okta.appId }).inScope.filter((u) => u.scope === 'USER');
+    if (!a || !b || !c) throw new Error('not enough users');
+    okta.state.unassignUserFromApp(okta.appId, a.id);
+    okta.state.setStatus(b.id, 'SUSPENDED');
+    okta.state.setStatus(c.id, 'DEPROVISIONED');
+    okta.state.deleteUser(c.id);
+    expect(await source().checkUser(a.id)).toMatchObject({ found: true, assigned: false, inScope: false });
+    expect(await source().checkUser(b.id)).toMatchObject({ found: true, assigned: true, inScope: false, user: { status: 'SUSPENDED' } });
+    expect(await source().checkUser(c.id)).toEqual({ found: false, oktaId: c.id });
+  });
+});
