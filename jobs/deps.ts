@@ -1,3 +1,4 @@
+import type { Redis } from 'ioredis';
 import type { Logger } from 'winston';
 import type { OktaSource } from '../clients/okta';
 import type { ScimClient } from '../clients/scim';
@@ -16,6 +17,13 @@ export type JobDeps = Readonly<{
   history: RunHistory;
   audit: AuditLog;
   logger: Logger;
+  /** Our own state in Redis; store/ modules are built on it with config.redis.prefix. */
+  redis: Redis;
+  /**
+   * Asks for an off-boarding run soon for these Okta ids (users seen leaving scope). The worker
+   * enqueues the offboard job; in-process it only logs, since `offboard --once` is its own command.
+   */
+  requestOffboard: (reason: string, oktaIds: readonly string[]) => Promise<void>;
   writer: Writer;
   now: () => number;
   newRunId: (kind: string) => string;

@@ -46,6 +46,10 @@ export function buildApp(config: AppConfig, logger: Logger): App {
     audit: createAuditLog(redis, config.redis.prefix),
     logger,
     writer: inProcessWriter,
+    redis,
+    requestOffboard: async (reason, oktaIds) => {
+      logger.info('off-boarding requested', { reason, users: oktaIds.length });
+    },
     now: () => Date.now(),
     newRunId: (kind) => newRunId(kind),
   };
