@@ -9,47 +9,70 @@ import type { JobDeps } from '../jobs/deps';
 import { inProcessWriter } from '../jobs/writer';
 import { createAuditLog } from '../store/audit';
 import { createRedis } from '../store/redis';
-import { createRunHistory } from '../store/run-history';
+import { createRunHistory, type RunHistory } from '../store/run-history';
+import type { Metrics } from './metrics';
 
 export type App = { deps: JobDeps; redis: Redis; close(): Promise<void> };
+
+/** What the worker replaces in the in-process defaults. */
+export type AppOptions = {
+  metrics?: Metrics;
+  writer?: JobDeps['writer'];
+  requestOffboard?: JobDeps['requestOffboard'];
+};
 
 export function newRunId(kind: string, now: number = Date.now()): string {
   const stamp = new Date(now).toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z');
   return `${kind}-${stamp}-${randomBytes(3).toString('hex')}`;
 }
 
+function observedHistory(history: RunHistory, metrics: Metrics | undefined): RunHistory {
+  if (!metrics) return history;
+  return {
+    ...history,
+    async save(report) {
+      await history.save(report);
+      metrics.runFinished(report);
+    },
+  };
+}
+
 /** The composition root: builds every client and store once from the configuration. */
-export function buildApp(config: AppConfig, logger: Logger): App {
+export function buildApp(config: AppConfig, logger: Logger, opts: AppOptions = {}): App {
+  const { metrics } = opts;
   const redis = createRedis(config.redis.url);
   redis.on('error', (err: Error) => logger.debug('redis error', { error: err.message }));
-  const okta = createOktaSource(config.okta);
+  const okta = createOktaSource({ ...config.okta, ...(metrics ? { onResponse: (s, r) => metrics.oktaResponse(s, r) } : {}) });
+  const wfmCommon = { requestTimeoutMs: config.wfm.requestTimeoutMs, maxRetries: config.wfm.maxRetries };
   const scim = createScimClient({
+    ...wfmCommon,
     scimUrl: config.wfm.scimUrl,
     token: config.wfm.scimToken,
     pageSize: config.wfm.pageSize,
-    requestTimeoutMs: config.wfm.requestTimeoutMs,
-    maxRetries: config.wfm.maxRetries,
+    ...(metrics ? { onResponse: (s: number) => metrics.wfmResponse('scim', s) } : {}),
   });
   const wfmApi = createWfmApi({
+    ...wfmCommon,
     apiUrl: config.wfm.apiUrl,
     accessKeyId: config.wfm.accessKeyId,
     accessKeySecret: config.wfm.accessKeySecret,
-    requestTimeoutMs: config.wfm.requestTimeoutMs,
-    maxRetries: config.wfm.maxRetries,
+    ...(metrics ? { onResponse: (s: number) => metrics.wfmResponse('user-management', s) } : {}),
   });
   const deps: JobDeps = {
     config,
     okta,
     scim,
     wfmApi,
-    history: createRunHistory(redis, config.redis.prefix),
+    history: observedHistory(createRunHistory(redis, config.redis.prefix), metrics),
     audit: createAuditLog(redis, config.redis.prefix),
     logger,
-    writer: inProcessWriter,
+    writer: opts.writer ?? inProcessWriter,
     redis,
-    requestOffboard: async (reason, oktaIds) => {
-      logger.info('off-boarding requested', { reason, users: oktaIds.length });
-    },
+    requestOffboard:
+      opts.requestOffboard ??
+      (async (reason, oktaIds) => {
+        logger.info('off-boarding requested', { reason, users: oktaIds.length });
+      }),
     now: () => Date.now(),
     newRunId: (kind) => newRunId(kind),
   };
@@ -60,4 +83,31 @@ export function buildApp(config: AppConfig, logger: Logger): App {
       await redis.quit().catch(() => redis.disconnect());
     },
   };
+}
+
+/**
+ * SIGTERM/SIGINT: stop taking jobs, let running ones finish (bounded by SHUTDOWN_TIMEOUT_MS),
+ * close Redis, exit 0. A second signal exits at once.
+ */
+export function installShutdown(close: () => Promise<void>, logger: Logger): Promise<number> {
+  return new Promise((resolve) => {
+    let stopping = false;
+    const onSignal = (signal: NodeJS.Signals): void => {
+      if (stopping) {
+        logger.warn('second signal: exiting now', { signal });
+        process.exit(130);
+      }
+      stopping = true;
+      logger.info('stopping: no new jobs, letting running ones finish', { signal });
+      close().then(
+        () => resolve(0),
+        (err: unknown) => {
+          logger.error('shutdown failed', { error: err instanceof Error ? err.message : String(err) });
+          resolve(1);
+        },
+      );
+    };
+    process.on('SIGTERM', onSignal);
+    process.on('SIGINT', onSignal);
+  });
 }

@@ -1,0 +1,34 @@
+import { z } from 'zod';
+import { SyncError } from '../clients/errors';
+import type { JobDeps } from './deps';
+import { readWfmUsers } from './read-wfm';
+import type { RunOutcome } from './run-report';
+import { runSyncPipeline } from './sync-pipeline';
+
+export const RESYNC_USER = 'resync-user' as const;
+
+export const resyncUserPayload = z
+  .object({ user: z.string().trim().min(1), dryRun: z.boolean().default(false), runId: z.string().optional() })
+  .strict();
+export type ResyncUserPayload = z.infer<typeof resyncUserPayload>;
+
+/**
+ * Resyncs one user (an Okta id or login): reads it afresh from Okta and its WFM counterpart by
+ * lookup, then plans and applies like any run. A user out of scope is left to off-boarding.
+ */
+export async function runResyncUser(deps: JobDeps, input: Partial<ResyncUserPayload>): Promise<RunOutcome> {
+  const payload = resyncUserPayload.parse(input);
+  return runSyncPipeline(deps, RESYNC_USER, { dryRun: payload.dryRun, ...(payload.runId ? { runId: payload.runId } : {}) }, {
+    async pull() {
+      const check = await deps.okta.checkUser(payload.user);
+      if (!check.found) throw new SyncError(`Okta has no user ${payload.user}`, { kind: 'not-found', service: 'okta' });
+      if (!check.inScope) {
+        deps.logger.info('user not in scope: left to off-boarding', { oktaId: check.oktaId, status: check.user.status, assigned: check.assigned });
+        await deps.requestOffboard('resync of a user out of scope', [check.oktaId]);
+        return { users: [], rejected: [], counts: { inScope: 0, outOfScope: 1 } };
+      }
+      return { users: [check.user], rejected: [], counts: { inScope: 1, outOfScope: 0 } };
+    },
+    readWfm: (desired) => readWfmUsers(deps.scim, 'lookup', desired, 1),
+  });
+}

@@ -1,0 +1,22 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parse } from 'yaml';
+
+type Service = { command?: string[]; healthcheck?: unknown; env_file?: string; depends_on?: Record<string, { condition: string }>; ports?: string[]; build?: string };
+
+describe('docker-compose.yml', () => {
+  const compose = parse(readFileSync(join(__dirname, '..', '..', 'docker-compose.yml'), 'utf8')) as { services: Record<string, Service> };
+
+  it('runs Redis durable and never evicting, with a health check', () => {
+    const redis = compose.services.redis;
+    expect(redis?.command?.join(' ')).toMatch(/--appendonly yes/);
+    expect(redis?.command?.join(' ')).toMatch(/--maxmemory-policy noeviction/);
+    expect(redis?.healthcheck).toBeDefined();
+  });
+
+  it('runs the worker from the Dockerfile with .env, after a healthy Redis, with the dashboard port', () => {
+    const worker = compose.services.worker;
+    expect(worker).toMatchObject({ build: '.', env_file: '.env', depends_on: { redis: { condition: 'service_healthy' } } });
+    expect(worker?.ports?.some((p) => p.endsWith(':8080'))).toBe(true);
+  });
+});

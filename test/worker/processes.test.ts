@@ -1,0 +1,57 @@
+import { inScopeUsers } from '../../sandbox/okta/oracle';
+import { countRequests } from '../../sandbox/wfm/server';
+import { startHarness, type Harness } from '../helpers/harness';
+import { waitFor } from '../helpers/wait';
+import { spawnWorker, type WorkerProcess } from '../helpers/worker-process';
+
+describe('two worker processes against one Redis', () => {
+  let h: Harness;
+  let env: Record<string, string | undefined>;
+  const procs: WorkerProcess[] = [];
+  beforeAll(async () => {
+    h = await startHarness({ users: 160, seed: 31 });
+    env = { ...h.env, LOG_LEVEL: 'info', JOB_LOCK_MS: '2000', WFM_MAX_RPS: '40', WFM_CONCURRENCY: '4', SYNC_CRON: 'off', INCREMENTAL_CRON: 'off', OFFBOARD_CRON: 'off', SHUTDOWN_TIMEOUT_MS: '5000' };
+    procs.push(spawnWorker(env), spawnWorker(env));
+    await waitFor(() => (procs.every((p) => p.stderr().includes('worker started')) ? true : undefined), 20000, 'both workers');
+  });
+  afterAll(async () => {
+    for (const p of procs) if (p.child.exitCode === null) p.child.kill('SIGKILL');
+    await h.close();
+  });
+
+  it('coalesces triggers across processes, survives a SIGKILLed worker and converges with no duplicate', async () => {
+    h.wfm.faults.latencyMs = 25;
+    const first = await h.cli(['trigger', 'resync', '--json']);
+    const second = await h.cli(['trigger', 'resync', '--json']);
+    const a = JSON.parse(first.out.at(-1) ?? '{}') as { runId: string; coalesced: boolean };
+    expect(a.coalesced).toBe(false);
+    expect(JSON.parse(second.out.at(-1) ?? '{}')).toEqual({ runId: a.runId, coalesced: true });
+
+    // Kill one worker in the middle of the writes.
+    await waitFor(() => (countRequests(h.wfm.requests, { method: 'POST', api: 'scim' }) >= 40 ? true : undefined), 30000, 'writes under way');
+    const victim = procs[0];
+    victim?.child.kill('SIGKILL');
+    await victim?.exited;
+
+    const expected = inScopeUsers(h.okta.state, h.okta.appId);
+    const status = await waitFor(async () => {
+      const res = await h.cli(['status', '--json']);
+      const parsed = JSON.parse(res.out.at(-1) ?? '{}') as { runs: { runId: string; applied: { create: number; update: number }; failed: unknown[] }[] };
+      return parsed.runs.find((r) => r.runId === a.runId);
+    }, 90000, 'the run to finish on the surviving worker');
+    h.wfm.faults.latencyMs = 0;
+
+    const userNames = h.wfm.state.all().map((u) => String(u.userName).toLowerCase());
+    expect(new Set(userNames).size).toBe(userNames.length);
+    expect(userNames.sort()).toEqual(expected.map((u) => u.login.toLowerCase()).sort());
+    expect(status.failed).toEqual([]);
+    expect(status.applied.create + status.applied.update).toBe(expected.length);
+  });
+
+  it('the surviving worker stops gracefully on SIGTERM', async () => {
+    const survivor = procs[1];
+    survivor?.child.kill('SIGTERM');
+    expect(await survivor?.exited).toBe(0);
+    expect(survivor?.stderr()).toMatch(/worker stopped/);
+  });
+});

@@ -1,0 +1,41 @@
+import type { Command } from 'commander';
+import { newRunId } from '../main';
+import { createQueues } from '../queues';
+import { triggerRun } from '../triggers';
+import type { CommandModule } from '../cli-context';
+
+type ResyncOptions = { user?: string; dryRun?: boolean; json?: boolean };
+
+export const triggerCommand: CommandModule = {
+  register(program: Command, ctx) {
+    const trigger = program.command('trigger').description('Ask the workers for a run now.');
+    trigger
+      .command('resync')
+      .description('Queue a resync of everyone, or of one user; answers the run id (a running or waiting run of the same kind absorbs it).')
+      .option('--user <login>', 'only this Okta user (login or id)')
+      .option('--dry-run', 'plan and report, write nothing')
+      .option('--json', 'print {runId, coalesced} as JSON')
+      .action(async (opts: ResyncOptions) => {
+        await ctx.withApp(async (_app, config) => {
+          const queues = createQueues(config);
+          try {
+            const result = await triggerRun(queues, newRunId, {
+              kind: opts.user !== undefined ? 'resync-user' : 'full-sync',
+              ...(opts.user !== undefined ? { user: opts.user } : {}),
+              dryRun: Boolean(opts.dryRun),
+              reason: 'cli',
+            });
+            ctx.io.stdout(
+              opts.json
+                ? JSON.stringify(result)
+                : result.coalesced
+                  ? `A run of this kind is already waiting or running: ${result.runId}`
+                  : `Queued ${result.runId}. Follow it with: okta-wfm-sync status`,
+            );
+          } finally {
+            await queues.close();
+          }
+        });
+      });
+  },
+};

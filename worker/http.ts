@@ -1,0 +1,105 @@
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { createBullBoard } from '@bull-board/api';
+import { BullMQAdapter } from '@bull-board/api/bullMQAdapter';
+import { ExpressAdapter } from '@bull-board/express';
+import express, { type NextFunction, type Request, type Response } from 'express';
+import { z } from 'zod';
+import type { TriggerRequest, TriggerResult } from '../jobs';
+import type { JobDeps } from '../jobs/deps';
+import { adminAuth } from './auth';
+import type { Metrics } from './metrics';
+import type { Queues } from './queues';
+
+export type HttpDeps = {
+  deps: JobDeps;
+  queues: Queues;
+  metrics: Metrics;
+  trigger(req: TriggerRequest): Promise<TriggerResult>;
+};
+
+export type HttpServer = { url: string; close(): Promise<void> };
+
+const resyncBody = z.object({ user: z.string().trim().min(1).optional(), dryRun: z.boolean().optional() }).strict();
+
+/** Health, readiness, metrics, the trigger and run API, and the queue dashboard. */
+export function createHttpApp(h: HttpDeps): express.Express {
+  const app = express();
+  app.disable('x-powered-by');
+  const auth = adminAuth(h.deps.config.http);
+
+  app.get('/healthz', (_req, res) => {
+    res.json({ status: 'ok' });
+  });
+  app.get('/readyz', async (_req, res) => {
+    try {
+      const pong = await Promise.race([h.deps.redis.ping(), new Promise((_, reject) => setTimeout(() => reject(new Error('timeout')), 2000))]);
+      if (pong !== 'PONG') throw new Error('no PONG');
+      res.json({ status: 'ready', redis: 'ok', config: 'ok' });
+    } catch {
+      res.status(503).json({ status: 'not ready', redis: 'unreachable', config: 'ok' });
+    }
+  });
+  app.get('/metrics', async (_req, res) => {
+    res.set('Content-Type', h.metrics.registry.contentType);
+    res.send(await h.metrics.registry.metrics());
+  });
+
+  app.use('/api', auth, express.json({ limit: '16kb' }));
+  app.post('/api/resync', async (req: Request, res: Response) => {
+    const parsed = resyncBody.safeParse(req.body ?? {});
+    if (!parsed.success) {
+      res.status(400).json({ error: 'invalid', message: 'Body must be JSON {user?: string, dryRun?: boolean}.' });
+      return;
+    }
+    const { user, dryRun } = parsed.data;
+    const result = await h.trigger({
+      kind: user !== undefined ? 'resync-user' : 'full-sync',
+      ...(user !== undefined ? { user } : {}),
+      dryRun: Boolean(dryRun),
+      reason: 'api',
+    });
+    res.status(202).json(result);
+  });
+  app.get('/api/runs', async (req, res) => {
+    const limit = Math.min(100, Math.max(1, Number(req.query.limit ?? 20) || 20));
+    res.json({ runs: await h.deps.history.list(limit) });
+  });
+  app.get('/api/runs/:id', async (req, res) => {
+    const report = await h.deps.history.get(String(req.params.id));
+    if (!report) {
+      res.status(404).json({ error: 'not-found', message: `No finished run ${String(req.params.id)} in the last 100 runs.` });
+      return;
+    }
+    res.json(report);
+  });
+
+  const board = new ExpressAdapter();
+  board.setBasePath('/admin/queues');
+  createBullBoard({ queues: h.queues.all.map((q) => new BullMQAdapter(q, { readOnlyMode: false })), serverAdapter: board });
+  app.use('/admin/queues', auth, board.getRouter());
+  app.use((err: unknown, _req: Request, res: Response, _next: NextFunction) => {
+    h.deps.logger.error('http request failed', { error: err instanceof Error ? err.message : String(err) });
+    res.status(500).json({ error: 'internal', message: 'The request failed; the worker log says why.' });
+  });
+  return app;
+}
+
+export async function startHttp(h: HttpDeps): Promise<HttpServer> {
+  const app = createHttpApp(h);
+  const { port, host } = h.deps.config.http;
+  const server: Server = await new Promise((resolve, reject) => {
+    const s = app.listen(port, host, () => resolve(s));
+    s.on('error', reject);
+  });
+  const address = server.address() as AddressInfo;
+  const shownHost = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+  return {
+    url: `http://${shownHost}:${address.port}`,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}

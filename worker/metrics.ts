@@ -1,0 +1,63 @@
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import type { RunReport } from '../sync/report';
+import type { Queues } from './queues';
+
+/** The worker's Prometheus metrics and the hooks that feed them. */
+export type Metrics = {
+  registry: Registry;
+  oktaResponse(status: number, rate: { remaining?: number }): void;
+  wfmResponse(api: 'scim' | 'user-management', status: number): void;
+  runFinished(report: RunReport): void;
+  watchQueues(queues: Queues): void;
+};
+
+export function createMetrics(): Metrics {
+  const registry = new Registry();
+  collectDefaultMetrics({ register: registry, prefix: 'okta_wfm_' });
+  const runs = new Counter({ name: 'okta_wfm_runs_total', help: 'Finished runs by kind and result.', labelNames: ['kind', 'result'], registers: [registry] });
+  const actions = new Counter({ name: 'okta_wfm_actions_total', help: 'Planned writes by type and result.', labelNames: ['type', 'result'], registers: [registry] });
+  const okta = new Counter({ name: 'okta_wfm_okta_requests_total', help: 'Okta API responses by status (0 = no answer).', labelNames: ['status'], registers: [registry] });
+  const wfm = new Counter({ name: 'okta_wfm_wfm_requests_total', help: 'WFM responses by API and status (0 = no answer).', labelNames: ['api', 'status'], registers: [registry] });
+  const remaining = new Gauge({ name: 'okta_wfm_okta_rate_limit_remaining', help: 'X-Rate-Limit-Remaining of the last Okta response.', registers: [registry] });
+  const duration = new Histogram({
+    name: 'okta_wfm_run_duration_seconds',
+    help: 'Run duration by kind.',
+    labelNames: ['kind'],
+    buckets: [1, 5, 15, 60, 300, 900, 3600, 4 * 3600],
+    registers: [registry],
+  });
+  let watched: Queues | undefined;
+  new Gauge({
+    name: 'okta_wfm_queue_jobs',
+    help: 'Jobs per queue and state.',
+    labelNames: ['queue', 'state'],
+    registers: [registry],
+    async collect() {
+      if (!watched) return;
+      for (const q of watched.all) {
+        const counts = await q.getJobCounts('waiting', 'active', 'delayed', 'failed', 'completed', 'prioritized');
+        for (const [state, n] of Object.entries(counts)) this.set({ queue: q.name, state }, n);
+      }
+    },
+  });
+  return {
+    registry,
+    oktaResponse(status, rate) {
+      okta.inc({ status: String(status) });
+      if (rate.remaining !== undefined && Number.isFinite(rate.remaining)) remaining.set(rate.remaining);
+    },
+    wfmResponse(api, status) {
+      wfm.inc({ api, status: String(status) });
+    },
+    runFinished(report) {
+      const result = report.error !== undefined ? 'error' : report.failed.length > 0 ? 'partial' : 'ok';
+      runs.inc({ kind: report.kind, result });
+      duration.observe({ kind: report.kind }, report.durationMs / 1000);
+      for (const [type, n] of Object.entries(report.applied)) if (n > 0) actions.inc({ type, result: 'applied' }, n);
+      for (const f of report.failed) actions.inc({ type: f.action, result: 'failed' });
+    },
+    watchQueues(queues) {
+      watched = queues;
+    },
+  };
+}

@@ -1,0 +1,32 @@
+import { Queue } from 'bullmq';
+import { Redis } from 'ioredis';
+import type { AppConfig } from '../config/load-config';
+
+export const QUEUE_NAMES = { sync: 'sync', writes: 'wfm-writes', offboarding: 'offboarding' } as const;
+export type QueueKey = keyof typeof QUEUE_NAMES;
+
+export type Queues = Readonly<Record<QueueKey, Queue>> & { all: readonly Queue[]; close(): Promise<void> };
+
+/** A connection as BullMQ needs it: commands wait for a reconnect instead of failing. */
+export function bullConnection(url: string): Redis {
+  return new Redis(url, { maxRetriesPerRequest: null, enableReadyCheck: true });
+}
+
+export function createQueues(config: AppConfig): Queues {
+  const connection = bullConnection(config.redis.url);
+  const make = (name: string) => new Queue(name, { connection, prefix: config.redis.prefix });
+  const sync = make(QUEUE_NAMES.sync);
+  const writes = make(QUEUE_NAMES.writes);
+  const offboarding = make(QUEUE_NAMES.offboarding);
+  const all = [sync, writes, offboarding];
+  return {
+    sync,
+    writes,
+    offboarding,
+    all,
+    async close() {
+      await Promise.all(all.map((q) => q.close()));
+      await connection.quit().catch(() => connection.disconnect());
+    },
+  };
+}

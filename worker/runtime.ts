@@ -1,0 +1,110 @@
+import { UnrecoverableError, Worker, type Job } from 'bullmq';
+import type { Logger } from 'winston';
+import { isSyncError } from '../clients/errors';
+import type { AppConfig } from '../config/load-config';
+import { assertRegistry, jobFor, type JobContext, type TriggerRequest } from '../jobs';
+import { createQueueWriter } from '../jobs/queue-writer';
+import { QUEUE_NAMES, type QueueKey } from '../jobs/queue-names';
+import { startHttp, type HttpServer } from './http';
+import { buildApp, newRunId, type App } from './main';
+import { createMetrics, type Metrics } from './metrics';
+import { bullConnection, createQueues, type Queues } from './queues';
+import { applySchedules } from './schedules';
+import { triggerRun } from './triggers';
+
+export type WorkerHandle = { app: App; queues: Queues; metrics: Metrics; http: HttpServer | undefined; close(): Promise<void> };
+
+/** Backoff of a queued write: the server's Retry-After when it gave one, else exponential with full jitter. */
+export function writeBackoff(attemptsMade: number, err: Error | undefined): number {
+  if (isSyncError(err) && err.retryAfterMs !== undefined) return err.retryAfterMs + Math.floor(Math.random() * 250);
+  const ceiling = Math.min(300_000, 1000 * 2 ** Math.max(0, attemptsMade - 1));
+  return Math.floor(ceiling / 2 + Math.random() * (ceiling / 2));
+}
+
+const CONCURRENCY: Record<QueueKey, (c: AppConfig) => number> = {
+  sync: () => 4,
+  writes: (c) => c.wfm.concurrency,
+  offboarding: () => 2,
+};
+
+/**
+ * The long-lived worker: queues, one BullMQ worker per queue, the schedules, and the HTTP server.
+ * Any number of these may run against one Redis; the write limit is shared by all of them.
+ */
+export async function startWorker(config: AppConfig, logger: Logger, opts: { http?: boolean } = {}): Promise<WorkerHandle> {
+  assertRegistry();
+  const metrics = createMetrics();
+  const queues = createQueues(config);
+  metrics.watchQueues(queues);
+  const trigger = (req: TriggerRequest) => triggerRun(queues, newRunId, req);
+  const app = buildApp(config, logger, {
+    metrics,
+    writer: createQueueWriter({ writes: queues.writes, attempts: config.worker.writeAttempts }),
+    requestOffboard: async (reason, oktaIds) => {
+      const r = await trigger({ kind: 'offboard', reason });
+      logger.info('off-boarding requested', { reason, users: oktaIds.length, runId: r.runId, coalesced: r.coalesced });
+    },
+  });
+  const connection = bullConnection(config.redis.url);
+  const contextFor = (job: Job): JobContext => ({
+    deps: app.deps,
+    attempt: { number: job.attemptsMade + 1, of: job.opts.attempts ?? 1 },
+    trigger,
+  });
+  const workers = (Object.keys(QUEUE_NAMES) as QueueKey[]).map((key) => {
+    const worker = new Worker(
+      QUEUE_NAMES[key],
+      async (job: Job) => {
+        const def = jobFor(job.name);
+        if (!def || def.queue !== key) throw new UnrecoverableError(`no handler for job ${job.name} on queue ${QUEUE_NAMES[key]}`);
+        return def.run(contextFor(job), job.data);
+      },
+      {
+        connection,
+        prefix: config.redis.prefix,
+        concurrency: CONCURRENCY[key](config),
+        lockDuration: config.worker.jobLockMs,
+        stalledInterval: config.worker.jobLockMs,
+        maxStalledCount: 2,
+        ...(key === 'writes' ? { limiter: { max: config.worker.maxWritesPerSecond, duration: 1000 } } : {}),
+        settings: { backoffStrategy: (attemptsMade: number, _type?: string, err?: Error) => writeBackoff(attemptsMade, err) },
+      },
+    );
+    worker.on('failed', (job, err) => {
+      if (!job) return;
+      logger.warn('job failed', { queue: QUEUE_NAMES[key], job: job.name, jobId: job.id, attempt: job.attemptsMade, error: err.message });
+      void job.getState().then(async (state) => {
+        if (state === 'failed') await jobFor(job.name)?.lost?.(contextFor(job), job.data, err.message);
+      }).catch((e: unknown) => logger.error('recording a lost job failed', { jobId: job.id, error: String(e) }));
+    });
+    worker.on('error', (err) => logger.error('worker error', { queue: QUEUE_NAMES[key], error: err.message }));
+    return worker;
+  });
+  for (const change of await applySchedules(queues, config)) logger.info('schedule', { ...change, tz: config.worker.timeZone });
+  const http = opts.http === false ? undefined : await startHttp({ deps: app.deps, queues, metrics, trigger });
+  if (http) logger.info('http listening', { url: http.url });
+  logger.info('worker started', { prefix: config.redis.prefix, maxWritesPerSecond: config.worker.maxWritesPerSecond });
+
+  let closing: Promise<void> | undefined;
+  return {
+    app,
+    queues,
+    metrics,
+    http,
+    close() {
+      closing ??= (async () => {
+        await http?.close();
+        const graceful = Promise.all(workers.map((w) => w.close()));
+        const timeout = new Promise<'timeout'>((resolve) => setTimeout(() => resolve('timeout'), config.worker.shutdownTimeoutMs).unref());
+        if ((await Promise.race([graceful, timeout])) === 'timeout') {
+          logger.warn('running jobs did not finish in time; leaving them to another worker', { timeoutMs: config.worker.shutdownTimeoutMs });
+          await Promise.all(workers.map((w) => w.close(true)));
+        }
+        await queues.close();
+        await connection.quit().catch(() => connection.disconnect());
+        await app.close();
+      })();
+      return closing;
+    },
+  };
+}

@@ -1,0 +1,33 @@
+import type { TriggerRequest, TriggerResult } from '../jobs';
+import { RUN_QUEUES } from '../jobs/queue-names';
+import type { Queues } from './queues';
+
+/**
+ * The one way a run is asked for (schedule, CLI, HTTP). Runs of one kind are deduplicated in
+ * BullMQ: a trigger while such a run waits or runs coalesces into it and answers its id.
+ */
+export function dedupId(req: Pick<TriggerRequest, 'kind' | 'dryRun' | 'user'>): string {
+  const parts: string[] = [req.kind];
+  if (req.user !== undefined) parts.push(req.user.trim().toLowerCase());
+  if (req.dryRun) parts.push('dry-run');
+  return parts.join('|');
+}
+
+export async function triggerRun(queues: Queues, newRunId: (kind: string) => string, req: TriggerRequest): Promise<TriggerResult> {
+  const runId = newRunId(req.kind);
+  const queue = queues[RUN_QUEUES[req.kind]];
+  const data = {
+    dryRun: Boolean(req.dryRun),
+    runId,
+    ...(req.kind === 'resync-user' && req.user !== undefined ? { user: req.user } : {}),
+  };
+  const job = await queue.add(req.kind, data, {
+    jobId: runId,
+    deduplication: { id: dedupId(req) },
+    attempts: 1,
+    removeOnComplete: { count: 1000 },
+    removeOnFail: { count: 1000 },
+  });
+  const id = job.id ?? runId;
+  return { runId: id, coalesced: id !== runId };
+}
