@@ -1,0 +1,116 @@
+import type { Logger } from 'winston';
+import { describeError, isSyncError } from '../clients/errors';
+import type { SavedPlanItem } from '../store/offboard-plans';
+import { batches, judgeRecheck, type RecheckVerdict } from '../sync/offboard-plan';
+import { mapPool } from '../sync/pool';
+import type { Failure } from '../sync/report';
+import type { JobDeps } from './deps';
+
+/** Okta reads in flight at once while re-checking (each is three calls; the apps bucket is 100/min). */
+const RECHECK_CONCURRENCY = 4;
+
+export type ExecuteOutcome = {
+  /** Confirmed by the re-check: deactivated, or would be in a dry run. */
+  confirmed: number;
+  deactivated: number;
+  failed: Failure[];
+  /** Okta ids the re-check found back in scope (or already inactive): left alone. */
+  kept: string[];
+  /** Okta ids deactivated now. */
+  done: string[];
+};
+
+type Checked = { item: SavedPlanItem; verdict: RecheckVerdict };
+
+/** Stops the whole run on errors no other user would escape (credentials, configuration). */
+const stopsRun = (err: unknown): boolean => isSyncError(err) && (err.kind === 'auth' || err.kind === 'config');
+
+/**
+ * Re-reads one candidate in Okta and in the WFM just before acting, so a stale list (or a plan
+ * approved hours later) never deactivates someone who came back, or a WFM user relinked since.
+ */
+async function recheck(deps: JobDeps, item: SavedPlanItem): Promise<Checked> {
+  try {
+    const check = await deps.okta.checkUser(item.oktaId);
+    const verdict = judgeRecheck(
+      item.oktaId,
+      check.found ? { found: true, oktaId: check.oktaId, status: check.user.status, assigned: check.assigned, inScope: check.inScope } : { found: false },
+    );
+    if (verdict.verdict !== 'deactivate') return { item, verdict };
+    const current = await deps.scim.get(item.wfmId).catch((err: unknown) => {
+      if (isSyncError(err) && err.kind === 'not-found') return undefined;
+      throw err;
+    });
+    if (current === undefined) return { item, verdict: { verdict: 'keep', reason: 'no longer in the WFM' } };
+    if (current.externalId !== item.oktaId) {
+      return { item, verdict: { verdict: 'refuse', reason: `the WFM user is now linked to ${current.externalId ?? 'no Okta user'}: not touched` } };
+    }
+    if (!current.active) return { item, verdict: { verdict: 'keep', reason: 'already inactive in the WFM' } };
+    return { item, verdict };
+  } catch (err) {
+    if (stopsRun(err)) throw err;
+    return { item, verdict: { verdict: 'refuse', reason: `could not re-check before deactivating: ${describeError(err)}` } };
+  }
+}
+
+/**
+ * Re-checks every item, then deactivates the confirmed ones through the user-management API in
+ * batches of WFM_DEACTIVATE_BATCH. An id the WFM lists in notDeletedUserIds is that user's failure;
+ * a batch call that fails fails its users and the next batch goes on (credentials aside).
+ */
+export async function recheckAndDeactivate(
+  deps: JobDeps,
+  runId: string,
+  items: readonly SavedPlanItem[],
+  opts: { dryRun: boolean; log: Logger },
+): Promise<ExecuteOutcome> {
+  const out: ExecuteOutcome = { confirmed: 0, deactivated: 0, failed: [], kept: [], done: [] };
+  const at = (): string => new Date(deps.now()).toISOString();
+  const fail = async (item: SavedPlanItem, error: string, reason?: string): Promise<void> => {
+    out.failed.push({ oktaId: item.oktaId, userName: item.userName, action: 'deactivate', error });
+    opts.log.warn('deactivation failed', { runId, oktaId: item.oktaId, wfmId: item.wfmId, error });
+    await deps.audit.append({
+      at: at(), runId, action: 'deactivate', oktaId: item.oktaId, userName: item.userName, wfmId: item.wfmId,
+      outcome: 'failed', changes: [], error, ...(reason !== undefined ? { reason } : {}),
+    });
+  };
+
+  const checked = await mapPool(items, RECHECK_CONCURRENCY, (item) => recheck(deps, item));
+  const confirmed: Checked[] = [];
+  for (const c of checked) {
+    if (c.verdict.verdict === 'deactivate') confirmed.push(c);
+    else if (c.verdict.verdict === 'keep') {
+      out.kept.push(c.item.oktaId);
+      opts.log.info('left alone after re-check', { runId, oktaId: c.item.oktaId, wfmId: c.item.wfmId, reason: c.verdict.reason });
+    } else if (!opts.dryRun) await fail(c.item, c.verdict.reason);
+    else out.failed.push({ oktaId: c.item.oktaId, userName: c.item.userName, action: 'deactivate', error: c.verdict.reason });
+  }
+  out.confirmed = confirmed.length;
+  if (opts.dryRun) return out;
+
+  for (const batch of batches(confirmed, deps.config.offboard.batchSize)) {
+    let refused: Set<string>;
+    try {
+      refused = new Set((await deps.wfmApi.deactivate(batch.map((c) => c.item.wfmId))).notDeactivated);
+    } catch (err) {
+      for (const c of batch) await fail(c.item, `deactivate call failed: ${describeError(err)}`, c.verdict.reason);
+      if (stopsRun(err)) throw err;
+      continue;
+    }
+    for (const c of batch) {
+      const { item, verdict } = c;
+      if (refused.has(item.wfmId)) {
+        await fail(item, 'the WFM did not deactivate this user (listed in notDeletedUserIds)', verdict.reason);
+        continue;
+      }
+      out.deactivated += 1;
+      out.done.push(item.oktaId);
+      opts.log.warn('deactivated', { runId, oktaId: item.oktaId, wfmId: item.wfmId, reason: verdict.reason });
+      await deps.audit.append({
+        at: at(), runId, action: 'deactivate', oktaId: item.oktaId, userName: item.userName, wfmId: item.wfmId,
+        outcome: 'applied', changes: [{ path: 'active', from: 'true', to: 'false' }], reason: verdict.reason,
+      });
+    }
+  }
+  return out;
+}

@@ -1,0 +1,161 @@
+import type { Logger } from 'winston';
+import { z } from 'zod';
+import { SyncError, describeError, isSyncError } from '../clients/errors';
+import { formatDuration } from '../config/duration';
+import { PLAN_ID, PLAN_TTL_SECONDS, createOffboardPlans } from '../store/offboard-plans';
+import { createOutOfScopeMarks } from '../store/out-of-scope';
+import { createPullStats } from '../store/pull-stats';
+import { checkBlastRadius, guardMessage, pullDrop } from '../sync/guard';
+import { planOffboard } from '../sync/offboard-plan';
+import type { RunReport } from '../sync/report';
+import type { JobDeps } from './deps';
+import { recheckAndDeactivate } from './offboard-execute';
+import { finishRun, startRun, type RunOutcome } from './run-report';
+
+export const OFFBOARD = 'offboard' as const;
+
+/** `planId` set: apply that saved plan (`okta-wfm-sync approve`) instead of planning from Okta. */
+export const offboardPayload = z
+  .object({ dryRun: z.boolean().default(false), runId: z.string().optional(), planId: z.string().regex(PLAN_ID).optional() })
+  .strict();
+export type OffboardPayload = z.infer<typeof offboardPayload>;
+
+/** `guard` is set when the blast-radius guard stopped the run (exit 3); `planId` is empty in a dry run (no plan saved). */
+export type OffboardOutcome = RunOutcome & { guard?: { planId: string; message: string } };
+type Guard = OffboardOutcome['guard'];
+
+const retries = (deps: JobDeps): number => deps.okta.stats().retries + deps.scim.stats().retries + deps.wfmApi.stats().retries;
+
+/**
+ * Off-boarding: deactivates, through the WFM user-management API, the active WFM users linked to
+ * Okta users that left scope (suspended, deprovisioned, deleted, unassigned), after the grace
+ * period, behind the blast-radius guard, each re-checked in Okta just before. Or, with `planId`,
+ * applies a plan a guard kept. WFM users with no Okta link are never touched.
+ */
+export async function runOffboard(deps: JobDeps, input: Partial<OffboardPayload> = {}): Promise<OffboardOutcome> {
+  const payload = offboardPayload.parse(input);
+  const draft = startRun(deps, OFFBOARD, payload.dryRun, payload.runId);
+  const { report } = draft;
+  const log = deps.logger.child({ runId: report.runId, job: OFFBOARD });
+  const retriesBefore = retries(deps);
+  let fatal: RunOutcome['fatal'];
+  let guard: Guard;
+  try {
+    log.info('run started', { dryRun: payload.dryRun, ...(payload.planId ? { planId: payload.planId } : {}) });
+    if (payload.planId !== undefined) await applySavedPlan(deps, report, payload.planId, log);
+    else guard = await offboardFromOkta(deps, report, log);
+  } catch (err) {
+    const kind = isSyncError(err) ? err.kind : 'unexpected';
+    fatal = { kind, message: describeError(err) };
+    report.error = fatal.message;
+    log.error('run stopped', { kind, error: fatal.message });
+  }
+  report.retries = retries(deps) - retriesBefore;
+  await finishRun(deps, draft);
+  log.info('run finished', { planned: report.planned.deactivate, applied: report.applied.deactivate, failed: report.failed.length, durationMs: report.durationMs });
+  return { report, ...(fatal ? { fatal } : {}), ...(guard ? { guard } : {}) };
+}
+
+/** Pulls the in-scope set; a pull that did not finish stops the run before anything is read or written. */
+async function pullInScope(deps: JobDeps) {
+  try {
+    return await deps.okta.pullInScope();
+  } catch (err) {
+    const kind = isSyncError(err) && (err.kind === 'auth' || err.kind === 'config') ? err.kind : 'incomplete';
+    throw new SyncError(`the Okta pull did not finish, so nothing was deactivated (${describeError(err)}); run again once Okta answers`, { kind, service: 'okta' });
+  }
+}
+
+async function offboardFromOkta(deps: JobDeps, report: RunReport, log: Logger): Promise<Guard> {
+  const { offboard, redis } = deps.config;
+  if (deps.config.wfm.readMode !== 'list') {
+    throw new SyncError('WFM_READ_MODE=lookup: off-boarding needs the WFM user listing (GET /Users) to find who left; set WFM_READ_MODE=list', {
+      kind: 'config',
+      service: 'local',
+    });
+  }
+  const pull = await pullInScope(deps);
+  log.info('okta pulled', { ...pull.counts });
+  const wfmUsers = await deps.scim.listAll();
+  // A user the pull could not map is still assigned and in scope: it is not known to be out.
+  const inScopeIds = new Set([...pull.users.map((u) => u.id), ...pull.rejected.map((r) => r.oktaId)]);
+  const marks = createOutOfScopeMarks(deps.redis, redis.prefix);
+  const pullStats = createPullStats(deps.redis, redis.prefix);
+  const now = deps.now();
+  const plan = planOffboard({ wfmUsers, inScopeIds, outSince: await marks.all(), now, graceMs: offboard.graceMs });
+  const before = await pullStats.last();
+  const limits = { maxPercent: offboard.maxPercent, maxCount: offboard.maxCount };
+  const dropped = pullDrop(before?.inScope, pull.counts.inScope, limits.maxPercent);
+  // Marks are observations and never deactivate anyone on their own, so they are kept even when
+  // the pull looks implausible; the count of such a pull is not a baseline for the next run.
+  if (!report.dryRun) {
+    await marks.mark(plan.mark, now);
+    await marks.clear(plan.clear);
+  }
+  if (dropped) log.warn('okta in-scope count fell', { before: before?.inScope, now: pull.counts.inScope });
+  else await pullStats.record({ inScope: pull.counts.inScope, appUsers: pull.counts.appUsers, at: new Date(now).toISOString(), source: OFFBOARD });
+
+  report.unmanaged = plan.unmanaged;
+  report.inGrace = plan.waiting.length;
+  log.info('planned', { managedActive: plan.managedActive, candidates: plan.candidates.length, inGrace: plan.waiting.length, unmanaged: plan.unmanaged, grace: formatDuration(offboard.graceMs) });
+
+  const trips = checkBlastRadius(
+    { deactivations: plan.candidates.length, managedActive: plan.managedActive, inScopeNow: pull.counts.inScope, ...(before ? { inScopeBefore: before.inScope } : {}) },
+    limits,
+  );
+  if (trips.length > 0) {
+    report.planned.deactivate = plan.candidates.length;
+    report.planned.noop = plan.managedActive - plan.candidates.length;
+    let planId = '';
+    let expiresAt: string | undefined;
+    if (!report.dryRun) {
+      planId = deps.newRunId('plan');
+      expiresAt = new Date(now + PLAN_TTL_SECONDS * 1000).toISOString();
+      const items = plan.candidates.map((c) => ({ wfmId: c.wfmId, oktaId: c.oktaId, userName: c.userName }));
+      await createOffboardPlans(deps.redis, redis.prefix).save({
+        planId,
+        runId: report.runId,
+        createdAt: new Date(now).toISOString(),
+        expiresAt,
+        reason: trips.map((t) => t.detail).join('; '),
+        items,
+      });
+      report.planId = planId;
+    }
+    const message = guardMessage(trips, { ...(planId ? { planId } : {}), ...(expiresAt ? { expiresAt } : {}) });
+    report.error = message;
+    log.warn('guard tripped: nothing deactivated', { rules: trips.map((t) => t.rule), deactivations: plan.candidates.length, managedActive: plan.managedActive, planId });
+    return { planId, message };
+  }
+
+  const outcome = await recheckAndDeactivate(deps, report.runId, plan.candidates, { dryRun: report.dryRun, log });
+  report.planned.deactivate = outcome.confirmed;
+  report.planned.noop = plan.managedActive - outcome.confirmed;
+  report.applied.deactivate = outcome.deactivated;
+  report.failed = outcome.failed;
+  if (!report.dryRun) await marks.clear([...outcome.kept, ...outcome.done]);
+  return undefined;
+}
+
+/** `approve <planId>`: exactly the saved plan, each user re-checked first; the plan is used once. */
+async function applySavedPlan(deps: JobDeps, report: RunReport, planId: string, log: Logger): Promise<void> {
+  const plans = createOffboardPlans(deps.redis, deps.config.redis.prefix);
+  const saved = await plans.get(planId);
+  if (!saved) {
+    throw new SyncError(
+      `there is no saved plan ${planId}: it was applied already or it expired (plans are kept 24 hours). Run \`okta-wfm-sync offboard --once\` to plan again`,
+      { kind: 'not-found', service: 'local' },
+    );
+  }
+  report.planId = planId;
+  log.warn('applying an approved plan', { planId, users: saved.items.length, createdAt: saved.createdAt });
+  const outcome = await recheckAndDeactivate(deps, report.runId, saved.items, { dryRun: report.dryRun, log });
+  report.planned.deactivate = outcome.confirmed;
+  report.planned.noop = outcome.kept.length;
+  report.applied.deactivate = outcome.deactivated;
+  report.failed = outcome.failed;
+  if (!report.dryRun) {
+    await plans.remove(planId);
+    await createOutOfScopeMarks(deps.redis, deps.config.redis.prefix).clear([...outcome.kept, ...outcome.done]);
+  }
+}

@@ -1,0 +1,103 @@
+import type { WfmUser } from './types';
+
+/**
+ * Okta user ids are 20 characters: `00u` and 17 letters or digits. Only such an externalId links a
+ * WFM user to Okta; anything else (empty, an HR number a WFM admin typed) leaves it unmanaged, so
+ * a lookup of it can never come back "not found" and deactivate someone who was never ours.
+ */
+const OKTA_USER_ID = /^00u[A-Za-z0-9]{17}$/;
+
+export const isOktaUserId = (value: string | undefined): value is string => value !== undefined && OKTA_USER_ID.test(value);
+
+/** A managed active WFM user whose Okta user is out of scope, and since when we know it. */
+export type OffboardCandidate = Readonly<{ wfmId: string; oktaId: string; userName: string; outSince: number }>;
+
+export type OffboardInput = Readonly<{
+  wfmUsers: readonly WfmUser[];
+  /** Okta ids of the users in scope now (including ones the pull could not map: they are not known to be out). */
+  inScopeIds: ReadonlySet<string>;
+  /** Okta id -> when it was first seen out of scope (epoch ms), as kept from earlier runs. */
+  outSince: ReadonlyMap<string, number>;
+  now: number;
+  graceMs: number;
+}>;
+
+export type OffboardPlan = Readonly<{
+  /** Out of scope for at least the grace period: to re-check and deactivate. */
+  candidates: OffboardCandidate[];
+  /** Out of scope, but for less than the grace period: left alone this run. */
+  waiting: OffboardCandidate[];
+  /** Active WFM users linked to an Okta user: the base of the percentage guard. */
+  managedActive: number;
+  /** WFM users with no Okta link: never touched. */
+  unmanaged: number;
+  /** Okta ids seen out of scope for the first time now: remember `now` for them. */
+  mark: string[];
+  /** Okta ids remembered as out of scope that no longer are (back in scope, or no longer active in the WFM). */
+  clear: string[];
+}>;
+
+/**
+ * Decides, from a complete Okta pull and the WFM users as read, who off-boarding should deactivate.
+ * A WFM user is a candidate when it is active, linked to an Okta id, that id is not in scope, and
+ * it has been out of scope for at least the grace period. Pure: time comes in as `now`.
+ */
+export function planOffboard(input: OffboardInput): OffboardPlan {
+  const candidates: OffboardCandidate[] = [];
+  const waiting: OffboardCandidate[] = [];
+  const mark = new Set<string>();
+  const stillOut = new Set<string>();
+  let managedActive = 0;
+  let unmanaged = 0;
+  for (const u of input.wfmUsers) {
+    if (!isOktaUserId(u.externalId)) {
+      unmanaged += 1;
+      continue;
+    }
+    if (!u.active) continue;
+    managedActive += 1;
+    const oktaId = u.externalId;
+    if (input.inScopeIds.has(oktaId)) continue;
+    stillOut.add(oktaId);
+    const known = input.outSince.get(oktaId);
+    if (known === undefined) mark.add(oktaId);
+    const outSince = known ?? input.now;
+    const candidate: OffboardCandidate = { wfmId: u.id, oktaId, userName: u.userName, outSince };
+    if (input.now - outSince >= input.graceMs) candidates.push(candidate);
+    else waiting.push(candidate);
+  }
+  const clear = [...input.outSince.keys()].filter((id) => !stillOut.has(id));
+  return { candidates, waiting, managedActive, unmanaged, mark: [...mark], clear };
+}
+
+/** One Okta user read afresh just before acting (the shape of OktaSource.checkUser's answer). */
+export type OktaRecheck =
+  | Readonly<{ found: false }>
+  | Readonly<{ found: true; oktaId: string; status: string; assigned: boolean; inScope: boolean }>;
+
+/** What a re-check says about one candidate. */
+export type RecheckVerdict =
+  | Readonly<{ verdict: 'deactivate'; reason: string }>
+  | Readonly<{ verdict: 'keep'; reason: string }>
+  | Readonly<{ verdict: 'refuse'; reason: string }>;
+
+/**
+ * Whether a candidate is still to be deactivated, judged on its Okta user as read just now. A stale
+ * list never deactivates anyone: a user back in scope is kept, and an answer about another user
+ * (an id that resolved to someone else) is refused.
+ */
+export function judgeRecheck(oktaId: string, check: OktaRecheck): RecheckVerdict {
+  if (!check.found) return { verdict: 'deactivate', reason: 'deleted in Okta' };
+  if (check.oktaId !== oktaId) return { verdict: 'refuse', reason: `Okta answered for another user (${check.oktaId}): not touched` };
+  if (check.inScope) return { verdict: 'keep', reason: 'back in scope in Okta' };
+  if (check.status === 'SUSPENDED' || check.status === 'DEPROVISIONED') return { verdict: 'deactivate', reason: `${check.status} in Okta` };
+  if (!check.assigned) return { verdict: 'deactivate', reason: 'no longer assigned to the Okta app' };
+  return { verdict: 'deactivate', reason: `status ${check.status} in Okta is out of scope` };
+}
+
+/** Splits ids into batches of at most `size`, in order. */
+export function batches<T>(items: readonly T[], size: number): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < items.length; i += Math.max(1, size)) out.push(items.slice(i, i + Math.max(1, size)));
+  return out;
+}

@@ -1,0 +1,56 @@
+import { formatDuration, parseDuration } from '../../config/duration';
+import { ConfigError, loadConfig } from '../../config/load-config';
+import { validEnv } from '../helpers/env';
+
+const problems = (env: Record<string, string | undefined>): readonly string[] => {
+  try {
+    loadConfig(env);
+    return [];
+  } catch (err) {
+    if (err instanceof ConfigError) return err.problems;
+    throw err;
+  }
+};
+
+describe('off-boarding settings', () => {
+  it('default to batches of 50, 10%, 50 users and no grace', () => {
+    expect(loadConfig(validEnv()).offboard).toEqual({ batchSize: 50, maxPercent: 10, maxCount: 50, graceMs: 0 });
+  });
+
+  it('are read from the environment', () => {
+    const cfg = loadConfig(validEnv({ WFM_DEACTIVATE_BATCH: '20', DEACTIVATION_MAX_PERCENT: '5', DEACTIVATION_MAX_COUNT: '200', OFFBOARD_GRACE: '4h' }));
+    expect(cfg.offboard).toEqual({ batchSize: 20, maxPercent: 5, maxCount: 200, graceMs: 4 * 3_600_000 });
+  });
+
+  it.each([
+    ['WFM_DEACTIVATE_BATCH', '0', 'WFM_DEACTIVATE_BATCH: must be between 1 and 100'],
+    ['WFM_DEACTIVATE_BATCH', '101', 'WFM_DEACTIVATE_BATCH: must be between 1 and 100'],
+    ['DEACTIVATION_MAX_PERCENT', '150', 'DEACTIVATION_MAX_PERCENT: must be between 0 and 100'],
+    ['DEACTIVATION_MAX_COUNT', 'many', 'DEACTIVATION_MAX_COUNT: must be a whole number'],
+    ['OFFBOARD_GRACE', '4', 'OFFBOARD_GRACE: must be 0 or a duration such as 30m, 4h or 2d'],
+    ['OFFBOARD_GRACE', '4 hours', 'OFFBOARD_GRACE: must be 0 or a duration such as 30m, 4h or 2d'],
+  ])('%s=%s is refused naming the setting', (name, value, problem) => {
+    expect(problems(validEnv({ [name]: value }))).toContain(problem);
+  });
+});
+
+describe('durations', () => {
+  it.each<[string, number | undefined]>([
+    ['0', 0],
+    ['90s', 90_000],
+    ['30m', 1_800_000],
+    ['4h', 14_400_000],
+    [' 2d ', 172_800_000],
+    ['4', undefined],
+    ['-1h', undefined],
+    ['1.5h', undefined],
+    ['h', undefined],
+    ['', undefined],
+  ])('%j -> %s', (text, ms) => {
+    expect(parseDuration(text)).toBe(ms);
+  });
+
+  it('prints the shortest exact form', () => {
+    expect([0, 90_000, 14_400_000, 172_800_000, 1500].map(formatDuration)).toEqual(['0', '90s', '4h', '2d', '1500ms']);
+  });
+});

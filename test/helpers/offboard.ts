@@ -1,0 +1,48 @@
+import { inScopeUsers } from '../../sandbox/okta/oracle';
+import { countRequests } from '../../sandbox/wfm/server';
+import type { Harness } from './harness';
+
+export const DEACTIVATE_PATH = '/user-management/v1/users/deactivate';
+
+/** Calls to the user-management deactivate endpoint, optionally with a given status. */
+export const deactivateCalls = (h: Harness, status?: number): number =>
+  countRequests(h.wfm.requests, { method: 'POST', pathPrefix: DEACTIVATE_PATH, ...(status !== undefined ? { status } : {}) });
+export const userApiCalls = (h: Harness): number => countRequests(h.wfm.requests, { api: 'user-management' });
+
+export const wfmUserOf = (h: Harness, oktaId: string) => h.wfm.state.all().find((u) => u.externalId === oktaId);
+export const wfmIdOf = (h: Harness, oktaId: string): string => {
+  const user = wfmUserOf(h, oktaId);
+  if (!user) throw new Error(`no WFM user for ${oktaId}`);
+  return String(user.id);
+};
+export const activeOf = (h: Harness, oktaId: string): boolean | undefined => wfmUserOf(h, oktaId)?.active as boolean | undefined;
+
+/** ACTIVE users in scope that are active in the WFM, in a stable order, none of `except`. */
+export function activeInScope(h: Harness, except: ReadonlySet<string> = new Set()): string[] {
+  return inScopeUsers(h.okta.state, h.okta.appId)
+    .filter((u) => u.status === 'ACTIVE' && !except.has(u.id) && activeOf(h, u.id) === true)
+    .map((u) => u.id);
+}
+
+/** Takes a user out of the app for good: its direct assignment and every group that assigns it. */
+export function unassign(h: Harness, oktaId: string): void {
+  const { state, appId } = h.okta;
+  if (state.isDirectlyAssigned(appId, oktaId)) state.unassignUserFromApp(appId, oktaId);
+  for (const g of state.appGroups(appId)) {
+    if (state.getGroup(g.groupId)?.members.has(oktaId)) state.removeFromGroup(g.groupId, oktaId);
+  }
+  if (state.appUser(appId, oktaId)) throw new Error(`${oktaId} is still assigned`);
+}
+
+/** Expires every WFM access token when the n-th deactivate call arrives (a token that dies mid-run). */
+export function expireTokensOnDeactivateCall(h: Harness, n: number): () => void {
+  const push = h.wfm.requests.push.bind(h.wfm.requests);
+  let seen = 0;
+  h.wfm.requests.push = (...entries) => {
+    for (const e of entries) if (e.path === DEACTIVATE_PATH && (seen += 1) === n) h.wfm.state.expireTokens();
+    return push(...entries);
+  };
+  return () => {
+    h.wfm.requests.push = push;
+  };
+}

@@ -1,0 +1,135 @@
+import { Redis } from 'ioredis';
+import { createOktaSource } from '../../clients/okta';
+import { loadConfig } from '../../config/load-config';
+import { runOffboard } from '../../jobs/offboard';
+import { inScopeUsers } from '../../sandbox/okta/oracle';
+import { createLogger } from '../../worker/logger';
+import { buildApp } from '../../worker/main';
+import { REDIS_URL, startHarness, type Harness } from '../helpers/harness';
+import { activeInScope, activeOf, deactivateCalls, userApiCalls } from '../helpers/offboard';
+
+describe('the off-boarding guards, against both sandboxes and real Redis', () => {
+  let h: Harness;
+  let redis: Redis;
+  let leavers: string[] = [];
+  let planId = '';
+  const offboard = (args: string[] = [], extraEnv: Record<string, string> = {}) => h.cli(['offboard', '--once', '--json', ...args], extraEnv);
+  const sync = async (): Promise<void> => {
+    expect((await h.cli(['sync', '--once'])).code).toBe(0);
+  };
+
+  beforeAll(async () => {
+    h = await startHarness({ users: 60, seed: 5 });
+    redis = new Redis(REDIS_URL);
+    await sync();
+  });
+  afterAll(async () => {
+    await redis.quit();
+    await h.close();
+  });
+  beforeEach(() => {
+    h.wfm.requests.length = 0;
+    h.okta.resetFaults();
+  });
+
+  it('40% deprovisioned: exit 3, zero deactivate calls, and the plan kept for 24 hours', async () => {
+    const inScope = inScopeUsers(h.okta.state, h.okta.appId).map((u) => u.id);
+    leavers = activeInScope(h).slice(0, Math.ceil(inScope.length * 0.4));
+    for (const id of leavers) h.okta.state.setStatus(id, 'DEPROVISIONED');
+
+    const dry = await offboard(['--dry-run']);
+    expect(dry.code).toBe(3);
+    expect(dry.report?.planId).toBeUndefined();
+    expect(dry.err.join('\n')).toContain('Dry run: no plan was saved');
+
+    const { code, report, err } = await offboard();
+    expect(code).toBe(3);
+    expect(userApiCalls(h)).toBe(0);
+    expect(report).toMatchObject({ planned: { deactivate: leavers.length }, applied: { deactivate: 0 }, failed: [] });
+    planId = report?.planId ?? '';
+    expect(planId).toMatch(/^plan-/);
+    const message = err.join('\n');
+    expect(message).toContain('DEACTIVATION_MAX_PERCENT=10');
+    expect(message).toContain('the Okta in-scope count fell');
+    expect(message).toContain('Nothing was deactivated');
+    expect(message).toContain(`okta-wfm-sync approve ${planId}`);
+    const ttl = await redis.ttl(`${h.prefix}:offboard:plan:${planId}`);
+    expect(ttl).toBeGreaterThan(24 * 3600 - 60);
+    expect(ttl).toBeLessThanOrEqual(24 * 3600);
+    expect(leavers.every((id) => activeOf(h, id) === true)).toBe(true);
+  });
+
+  it('approve applies exactly that plan, re-checking each user first, once', async () => {
+    const [cameBack, ...rest] = leavers as [string, ...string[]];
+    h.okta.state.setStatus(cameBack, 'ACTIVE');
+    h.okta.state.assignUserToApp(h.okta.appId, cameBack);
+    const activeBefore = h.wfm.state.all().filter((u) => u.active === true).length;
+
+    const review = await h.cli(['approve', planId, '--dry-run', '--json']);
+    expect(review.code).toBe(0);
+    expect(review.report).toMatchObject({ dryRun: true, planned: { deactivate: rest.length }, applied: { deactivate: 0 } });
+    expect(userApiCalls(h)).toBe(0);
+
+    const { code, report } = await h.cli(['approve', planId, '--json']);
+    expect(code).toBe(0);
+    expect(report).toMatchObject({ kind: 'offboard', planId, planned: { deactivate: rest.length, noop: 1 }, applied: { deactivate: rest.length }, failed: [] });
+    expect(deactivateCalls(h)).toBe(1);
+    expect(activeOf(h, cameBack)).toBe(true);
+    expect(rest.every((id) => activeOf(h, id) === false)).toBe(true);
+    expect(h.wfm.state.all().filter((u) => u.active === true)).toHaveLength(activeBefore - rest.length);
+
+    h.wfm.requests.length = 0;
+    const again = await h.cli(['approve', planId]);
+    expect(again.code).toBe(2);
+    expect(again.out.join('\n')).toContain(`there is no saved plan ${planId}`);
+    expect(userApiCalls(h)).toBe(0);
+    expect((await h.cli(['approve', 'plan:*'])).code).toBe(2);
+  });
+
+  it('more than DEACTIVATION_MAX_COUNT: exit 3 and zero calls', async () => {
+    await sync(); // the smaller org is the baseline now
+    for (const id of activeInScope(h).slice(0, 2)) h.okta.state.setStatus(id, 'SUSPENDED');
+    const { code, err } = await offboard([], { DEACTIVATION_MAX_COUNT: '1' });
+    expect(code).toBe(3);
+    expect(err.join('\n')).toContain('2 deactivations exceed DEACTIVATION_MAX_COUNT=1');
+    expect(err.join('\n')).not.toContain('DEACTIVATION_MAX_PERCENT');
+    expect(userApiCalls(h)).toBe(0);
+  });
+
+  it('an in-scope count that fell by more than the percentage since the last good pull never deactivates', async () => {
+    const statsKey = `${h.prefix}:okta:pull-stats`;
+    const now = inScopeUsers(h.okta.state, h.okta.appId).length;
+    await redis.set(statsKey, JSON.stringify({ inScope: now * 2, appUsers: now * 2, at: new Date().toISOString(), source: 'full-sync' }));
+    const { code, err } = await offboard([], { DEACTIVATION_MAX_COUNT: '50', DEACTIVATION_MAX_PERCENT: '20' });
+    expect(code).toBe(3);
+    expect(err.join('\n')).toContain(`the Okta in-scope count fell from ${now * 2} to ${now}`);
+    expect(userApiCalls(h)).toBe(0);
+    // The implausible pull did not become the baseline.
+    expect(JSON.parse((await redis.get(statsKey)) ?? '{}')).toMatchObject({ inScope: now * 2 });
+  });
+
+  it('an Okta pull that did not finish leads to zero deactivations and a clear error', async () => {
+    await sync();
+    const config = loadConfig(h.env);
+    const app = buildApp(config, createLogger({ level: 'error' }));
+    try {
+      // Small pages so the app-user listing has a second page, and fast retries.
+      const okta = createOktaSource({ ...config.okta, pageSize: 10, retry: { baseDelayMs: 1, maxDelayMs: 2 } });
+      const deps = { ...app.deps, okta };
+      h.okta.setFaults({ breakPageAfter: 1 });
+      const broken = await runOffboard(deps, {});
+      expect(broken.fatal?.kind).toBe('incomplete');
+      expect(broken.report.error).toMatch(/^the Okta pull did not finish, so nothing was deactivated \(.+\); run again once Okta answers$/);
+      expect(broken.report.applied.deactivate).toBe(0);
+      expect(userApiCalls(h)).toBe(0);
+
+      h.okta.resetFaults();
+      const fine = await runOffboard(deps, {});
+      expect(fine.fatal).toBeUndefined();
+      expect(fine.report.applied.deactivate).toBe(2);
+      expect(deactivateCalls(h)).toBe(1);
+    } finally {
+      await app.close();
+    }
+  });
+});

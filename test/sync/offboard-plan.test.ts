@@ -1,0 +1,104 @@
+import { batches, isOktaUserId, judgeRecheck, planOffboard, type OffboardInput } from '../../sync/offboard-plan';
+import type { WfmUser } from '../../sync/types';
+
+const HOUR = 3_600_000;
+const NOW = Date.UTC(2026, 10, 28, 12);
+const okta = (n: number): string => `00u${String(n).padStart(17, '0')}`;
+function wfm(id: string, externalId: string | undefined, active = true): WfmUser {
+  return { id, userName: `${id}@example.com`, externalId, active, version: undefined, raw: { id } };
+}
+const run = (over: Partial<OffboardInput>) =>
+  planOffboard({ wfmUsers: [], inScopeIds: new Set(), outSince: new Map(), now: NOW, graceMs: 0, ...over });
+
+describe('planOffboard', () => {
+  const users = [
+    wfm('w1', okta(1)), // in scope
+    wfm('w2', okta(2)), // out of scope
+    wfm('w3', okta(3), false), // out, but already inactive
+    wfm('w4', undefined), // no link
+    wfm('w5', 'EMP-4711'), // an externalId that is not an Okta id
+    wfm('w6', ''), // empty link
+  ];
+
+  it('picks only active WFM users linked to an Okta user out of scope', () => {
+    const plan = run({ wfmUsers: users, inScopeIds: new Set([okta(1)]) });
+    expect(plan.candidates).toEqual([{ wfmId: 'w2', oktaId: okta(2), userName: 'w2@example.com', outSince: NOW }]);
+    expect(plan.managedActive).toBe(2);
+    expect(plan.unmanaged).toBe(3);
+    expect(plan.mark).toEqual([okta(2)]);
+    expect(plan.clear).toEqual([]);
+  });
+
+  it('never touches unmanaged users, even with nothing in scope at all', () => {
+    const plan = run({ wfmUsers: users.filter((u) => !isOktaUserId(u.externalId)) });
+    expect(plan).toMatchObject({ candidates: [], waiting: [], managedActive: 0, unmanaged: 3, mark: [] });
+  });
+
+  it.each<[string, number | undefined, number, 'candidates' | 'waiting']>([
+    ['no grace: out now is out', undefined, 0, 'candidates'],
+    ['first seen now, grace 4h: waits', undefined, 4 * HOUR, 'waiting'],
+    ['seen out 3h59m ago, grace 4h: waits', NOW - 4 * HOUR + 60_000, 4 * HOUR, 'waiting'],
+    ['seen out exactly 4h ago, grace 4h: goes', NOW - 4 * HOUR, 4 * HOUR, 'candidates'],
+    ['seen out 2 days ago, grace 4h: goes', NOW - 48 * HOUR, 4 * HOUR, 'candidates'],
+  ])('%s', (_name, seenAt, graceMs, where) => {
+    const outSince = new Map(seenAt === undefined ? [] : [[okta(2), seenAt]]);
+    const plan = run({ wfmUsers: [wfm('w2', okta(2))], outSince, graceMs });
+    expect(plan[where]).toHaveLength(1);
+    expect(plan[where === 'candidates' ? 'waiting' : 'candidates']).toHaveLength(0);
+    // An existing mark is kept, never moved forward.
+    expect(plan.mark).toEqual(seenAt === undefined ? [okta(2)] : []);
+    expect(plan[where][0]?.outSince).toBe(seenAt ?? NOW);
+  });
+
+  it('clears the mark of a user back in scope, or no longer active in the WFM', () => {
+    const outSince = new Map([[okta(1), NOW - HOUR], [okta(3), NOW - HOUR], [okta(9), NOW - HOUR], [okta(2), NOW - HOUR]]);
+    const plan = run({ wfmUsers: users, inScopeIds: new Set([okta(1)]), outSince, graceMs: 4 * HOUR });
+    expect(plan.clear.sort()).toEqual([okta(1), okta(3), okta(9)]);
+    expect(plan.waiting.map((c) => c.wfmId)).toEqual(['w2']);
+    expect(plan.mark).toEqual([]);
+  });
+
+  it('counts every active linked user once in the base, and deactivates both copies of a duplicated link', () => {
+    const plan = run({ wfmUsers: [wfm('a', okta(5)), wfm('b', okta(5)), wfm('c', okta(6))], inScopeIds: new Set([okta(6)]) });
+    expect(plan.managedActive).toBe(3);
+    expect(plan.candidates.map((c) => c.wfmId)).toEqual(['a', 'b']);
+    expect(plan.mark).toEqual([okta(5)]);
+  });
+});
+
+describe('isOktaUserId', () => {
+  it.each([
+    [okta(1), true],
+    ['00ub0oNGTSWTBKOLGLNR', true],
+    ['00g1abcdefghijklmno', false],
+    ['00ub0oNGTSWTBKOLGLN', false],
+    ['maria@example.com', false],
+    ['', false],
+    [undefined, false],
+  ])('%s -> %s', (value, expected) => {
+    expect(isOktaUserId(value)).toBe(expected);
+  });
+});
+
+describe('judgeRecheck', () => {
+  const id = okta(1);
+  it.each([
+    ['deleted (404)', { found: false } as const, 'deactivate', 'deleted in Okta'],
+    ['suspended', { found: true, oktaId: id, status: 'SUSPENDED', assigned: true, inScope: false } as const, 'deactivate', 'SUSPENDED in Okta'],
+    ['deprovisioned', { found: true, oktaId: id, status: 'DEPROVISIONED', assigned: false, inScope: false } as const, 'deactivate', 'DEPROVISIONED in Okta'],
+    ['unassigned', { found: true, oktaId: id, status: 'ACTIVE', assigned: false, inScope: false } as const, 'deactivate', 'no longer assigned to the Okta app'],
+    ['assigned, status out of scope', { found: true, oktaId: id, status: 'STAGED', assigned: true, inScope: false } as const, 'deactivate', 'status STAGED in Okta is out of scope'],
+    ['back in scope', { found: true, oktaId: id, status: 'ACTIVE', assigned: true, inScope: true } as const, 'keep', 'back in scope in Okta'],
+    ['another user answered', { found: true, oktaId: okta(2), status: 'SUSPENDED', assigned: true, inScope: false } as const, 'refuse', `Okta answered for another user (${okta(2)}): not touched`],
+  ])('%s', (_name, check, verdict, reason) => {
+    expect(judgeRecheck(id, check)).toEqual({ verdict, reason });
+  });
+});
+
+describe('batches', () => {
+  it('splits in order into batches of at most the size', () => {
+    expect(batches([1, 2, 3, 4, 5], 2)).toEqual([[1, 2], [3, 4], [5]]);
+    expect(batches([1, 2], 50)).toEqual([[1, 2]]);
+    expect(batches([], 50)).toEqual([]);
+  });
+});
