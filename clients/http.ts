@@ -75,6 +75,9 @@ export function createHttpClient(opts: HttpClientOptions): HttpClient {
 
   async function once(req: HttpRequest): Promise<HttpResponse> {
     const where = `${opts.label} ${req.method.toUpperCase()} ${req.path}`;
+    // Outside the try: a failure to get credentials (a refused access key, an unreadable secret
+    // file) is that failure, not a network error to be retried.
+    const authorization = await opts.authorization();
     stats.requests += 1;
     let res;
     try {
@@ -87,7 +90,7 @@ export function createHttpClient(opts: HttpClientOptions): HttpClient {
           Accept: opts.contentType ? `${opts.contentType}, application/json` : 'application/json',
           ...(req.body === undefined ? {} : { 'Content-Type': opts.contentType ?? 'application/json' }),
           ...req.headers,
-          Authorization: await opts.authorization(),
+          Authorization: authorization,
         },
       });
     } catch (err) {

@@ -1,51 +1,106 @@
-import { Client, DefaultRequestExecutor, type Collection } from '@okta/okta-sdk-nodejs';
+import { Client, type Collection } from '@okta/okta-sdk-nodejs';
 import type { AppConfig } from '../config/load-config';
-import { isTransient } from './errors';
+import { sdkPrivateKey } from '../config/private-key';
+import { SyncError, isTransient } from './errors';
+import { OktaRequestExecutor, assertOrgOrigin, type RateHeaders } from './okta-executor';
 import { mapOktaError } from './okta-errors';
+import { createThrottle, type Throttle } from './okta-throttle';
 import { DEFAULT_RETRY, withRetry, type RetryPolicy } from './retry';
 
-export type RateHeaders = { remaining?: number; limit?: number };
-export type OktaStats = { requests: number; retries: number; byStatus: Record<string, number> };
+export type { RateHeaders } from './okta-executor';
+export type OktaStats = { requests: number; retries: number; byStatus: Record<string, number>; pacerWaits?: number; pacerWaitedMs?: number };
 
-type SdkResponse = { status: number; headers: { get(name: string): string | null } };
+/** What the SDK client needs; the settings beyond AppConfig's required ones have defaults. */
+export type OktaClientConfig = Pick<AppConfig['okta'], 'orgUrl' | 'requestTimeoutMs'> &
+  Partial<Pick<AppConfig['okta'], 'apiToken' | 'oauth' | 'concurrency' | 'rateReservePercent'>>;
 
-/** The official SDK client with every setting explicit, no cache, a timeout, and a response hook. */
-export function createOktaClient(cfg: AppConfig['okta'], onResponse: (status: number, rate: RateHeaders) => void): Client {
-  const executor = new DefaultRequestExecutor({ maxRetries: 3, requestTimeout: cfg.requestTimeoutMs });
-  executor.on('response', (res: SdkResponse) => {
-    const num = (name: string): number | undefined => {
-      const v = res.headers.get(name);
-      return v === null || v === '' ? undefined : Number(v);
-    };
-    const remaining = num('x-rate-limit-remaining');
-    const limit = num('x-rate-limit-limit');
-    onResponse(res.status, { ...(remaining !== undefined ? { remaining } : {}), ...(limit !== undefined ? { limit } : {}) });
+export const DEFAULT_OKTA_CONCURRENCY = 4;
+export const DEFAULT_RATE_RESERVE_PERCENT = 20;
+
+/**
+ * The official SDK client with every setting explicit (so an okta.yaml or OKTA_CLIENT_* variable
+ * cannot change it), no cache, and our request executor: timeout, pacer, parallel-call cap and
+ * origin check. SSWS with OKTA_API_TOKEN, or an OAuth service app (PrivateKey mode).
+ */
+export function createOktaClient(cfg: OktaClientConfig, onResponse: (status: number, rate: RateHeaders) => void): { client: Client; throttle: Throttle } {
+  const throttle = createThrottle({
+    concurrency: cfg.concurrency ?? DEFAULT_OKTA_CONCURRENCY,
+    reservePercent: cfg.rateReservePercent ?? DEFAULT_RATE_RESERVE_PERCENT,
   });
-  // Every setting is passed explicitly so an okta.yaml or OKTA_CLIENT_* variable cannot change it.
-  return new Client({
+  const requestExecutor = new OktaRequestExecutor({
     orgUrl: cfg.orgUrl,
-    authorizationMode: 'SSWS',
-    token: cfg.apiToken.reveal(),
-    cacheMiddleware: null,
-    requestExecutor: executor,
-  } as ConstructorParameters<typeof Client>[0]);
+    requestTimeoutMs: cfg.requestTimeoutMs,
+    throttle,
+    onResponse,
+    ...(cfg.oauth === undefined && cfg.apiToken ? { apiToken: cfg.apiToken } : {}),
+  });
+  const blank = { token: '', clientId: '', scopes: '', privateKey: '', keyId: '' };
+  const common = { ...blank, orgUrl: cfg.orgUrl, cacheMiddleware: null, requestExecutor };
+  let settings: Record<string, unknown>;
+  if (cfg.oauth) {
+    const key = sdkPrivateKey(cfg.oauth.privateKey.reveal(), cfg.oauth.keyId);
+    if (!key.ok) throw new SyncError(`OKTA_PRIVATE_KEY: ${key.problem}`, { kind: 'config', service: 'okta' });
+    settings = {
+      ...common,
+      authorizationMode: 'PrivateKey',
+      clientId: cfg.oauth.clientId,
+      scopes: cfg.oauth.scopes.join(' '),
+      privateKey: key.jwk,
+      keyId: cfg.oauth.keyId ?? '',
+    };
+  } else if (cfg.apiToken) {
+    settings = { ...common, authorizationMode: 'SSWS', token: cfg.apiToken.reveal() };
+  } else {
+    throw new SyncError('OKTA_API_TOKEN: is required, or the service app settings OKTA_CLIENT_ID and OKTA_PRIVATE_KEY', { kind: 'config', service: 'okta' });
+  }
+  return { client: new Client(settings as ConstructorParameters<typeof Client>[0]), throttle };
 }
 
 export type OktaCaller = {
-  /** One SDK call, errors mapped into the taxonomy, transient ones retried (the SDK retries only 429s). */
+  /** One SDK call, errors mapped into the taxonomy, transient ones retried (429 included: the pacer waits for the reset). */
   call<T>(what: string, fn: () => Promise<T>): Promise<T>;
   /** Every item of a collection; a page that failed transiently is fetched again. */
   drain<T>(what: string, open: () => Promise<Collection<T>>, onItem: (item: T) => void): Promise<void>;
 };
 
-export function createOktaCaller(policy: RetryPolicy = DEFAULT_RETRY, onRetry: () => void = () => undefined): OktaCaller {
+/**
+ * The SDK moves a collection's cursor to the next link before it parses the page, so a page whose
+ * body failed to parse would be skipped on retry (or end the listing early, when it had no link):
+ * a silently short pull. This puts the cursor back when fetching a page fails, and refuses a next
+ * link to another origin before anything is kept.
+ */
+export function guardPaging<T>(collection: Collection<T>, orgUrl: string): Collection<T> {
+  const fetchPage = collection.getNextPage.bind(collection);
+  collection.getNextPage = async () => {
+    const before = collection.nextUri;
+    try {
+      const page = await fetchPage();
+      assertOrgOrigin(collection.nextUri, orgUrl);
+      return page;
+    } catch (err) {
+      collection.nextUri = before;
+      throw err;
+    }
+  };
+  return collection;
+}
+
+export function createOktaCaller(
+  policy: RetryPolicy = DEFAULT_RETRY,
+  onRetry: () => void = () => undefined,
+  opts: { orgUrl?: string; authHint?: string } = {},
+): OktaCaller {
   async function call<T>(what: string, fn: () => Promise<T>): Promise<T> {
     return withRetry(
       async () => {
         try {
           return await fn();
         } catch (err) {
-          throw mapOktaError(err, what);
+          const mapped = mapOktaError(err, what);
+          if (mapped.kind === 'auth' && opts.authHint && mapped.status !== undefined) {
+            throw new SyncError(`${mapped.message}: ${opts.authHint}`, { kind: 'auth', service: 'okta', status: mapped.status });
+          }
+          throw mapped;
         }
       },
       policy,
@@ -56,9 +111,9 @@ export function createOktaCaller(policy: RetryPolicy = DEFAULT_RETRY, onRetry: (
   return {
     call,
     async drain(what, open, onItem) {
-      const collection = await call(what, open);
+      const opened = await call(what, open);
+      const collection = opts.orgUrl !== undefined ? guardPaging(opened, opts.orgUrl) : opened;
       for (;;) {
-        // Collection.next() moves its cursor only after a page arrived, so a retry refetches that page.
         const result = await call(what, () => collection.next());
         if (result.value) onItem(result.value);
         if (result.done) return;

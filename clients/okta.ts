@@ -1,29 +1,44 @@
 import { z } from 'zod';
 import type { AppConfig } from '../config/load-config';
+import type { UpdatedUser } from '../sync/incremental';
 import type { OktaUser, Rejected } from '../sync/types';
 import { SyncError } from './errors';
+import { listGroupMembers, namedGroups } from './okta-groups';
+import { listAppGroupIds, listUpdatedSince, readLog, type LogCheckpoint, type LogRead } from './okta-log';
 import { createOktaCaller, createOktaClient, type OktaStats, type RateHeaders } from './okta-sdk';
 import { DEFAULT_RETRY, type RetryPolicy } from './retry';
 
-export type OktaSourceConfig = AppConfig['okta'] &
+export type { LogCheckpoint, LogRead } from './okta-log';
+
+type Defaulted = 'apiToken' | 'oauth' | 'scopeGroups' | 'ruleGroups' | 'concurrency' | 'rateReservePercent';
+
+export type OktaSourceConfig = Omit<AppConfig['okta'], Defaulted> &
+  Partial<Pick<AppConfig['okta'], Defaulted>> &
   Readonly<{
     retry?: Partial<RetryPolicy>;
     onResponse?: (status: number, rate: RateHeaders) => void;
   }>;
 
+/** `appUsers`: the users the scope listing returned (the app's users, or the OKTA_GROUPS members). */
 export type OktaPullCounts = { appUsers: number; inScope: number; outOfScope: number; rejected: number; supervisors: number };
 export type OktaPull = { users: OktaUser[]; rejected: Rejected[]; counts: OktaPullCounts };
 
-/** One Okta user read afresh, with whether it is assigned to the app and in scope now. */
+/** One Okta user read afresh, with whether it is assigned (app, or OKTA_GROUPS) and in scope now. */
 export type OktaUserCheck =
   | { found: false; oktaId: string }
   | { found: true; oktaId: string; user: OktaUser; assigned: boolean; inScope: boolean };
 
 export type OktaSource = {
-  /** The users assigned to the app (directly or through a group) whose status is in scope. */
+  /** The users in scope: assigned to the app (directly or through a group), or members of OKTA_GROUPS; with an in-scope status. */
   pullInScope(): Promise<OktaPull>;
-  /** Reads one user (by id or login) as it is now: status, role groups, app assignment. */
+  /** Reads one user (by id or login) as it is now: status, mapped groups, assignment. */
   checkUser(idOrLogin: string): Promise<OktaUserCheck>;
+  /** System Log events (the kinds the incremental sync watches) onwards from a checkpoint. */
+  readLog(from: LogCheckpoint): Promise<LogRead>;
+  /** Users whose lastUpdated is after the time given (ISO), any status. */
+  listUpdatedSince(sinceIso: string): Promise<UpdatedUser[]>;
+  /** Ids of the groups assigned to the app. */
+  listAppGroupIds(): Promise<string[]>;
   stats(): OktaStats;
 };
 
@@ -40,39 +55,28 @@ function describeIssue(error: z.ZodError): string {
   return `Okta user data is unusable (${issue ? `${issue.path.join('.')}: ${issue.message}` : 'bad shape'})`;
 }
 
+const plain = (model: unknown): unknown => JSON.parse(JSON.stringify(model)) as unknown;
+const SERVICE_APP_HINT = 'check the service app: OKTA_CLIENT_ID, OKTA_KEY_ID, the key, and the scopes granted to it (OKTA_SCOPES)';
+
 export function createOktaSource(cfg: OktaSourceConfig): OktaSource {
   const stats: OktaStats = { requests: 0, retries: 0, byStatus: {} };
-  const client = createOktaClient(cfg, (status, rate) => {
+  const { client, throttle } = createOktaClient(cfg, (status, rate) => {
     stats.requests += 1;
     stats.byStatus[String(status)] = (stats.byStatus[String(status)] ?? 0) + 1;
     cfg.onResponse?.(status, rate);
   });
-  const { call, drain } = createOktaCaller({ ...DEFAULT_RETRY, maxRetries: 4, ...cfg.retry }, () => {
-    stats.retries += 1;
-  });
-
-  /** Members of each supervisor group, read once per group: user id -> group names. */
-  async function roleGroupMembers(): Promise<Map<string, string[]>> {
-    const byUser = new Map<string, string[]>();
-    for (const name of cfg.supervisorGroups) {
-      const groupIds: string[] = [];
-      await drain(`list groups named "${name}"`, () => client.groupApi.listGroups({ q: name, limit: 200 }), (g) => {
-        if (g.profile?.name === name && g.id) groupIds.push(g.id);
-      });
-      if (groupIds.length === 0) {
-        throw new SyncError(`SUPERVISOR_GROUPS: Okta has no group named "${name}"`, { kind: 'config', service: 'okta' });
-      }
-      for (const groupId of groupIds) {
-        await drain(`list members of group "${name}"`, () => client.groupApi.listGroupUsers({ groupId, limit: 1000 }), (u) => {
-          if (!u.id) return;
-          const groups = byUser.get(u.id) ?? [];
-          if (!groups.includes(name)) groups.push(name);
-          byUser.set(u.id, groups);
-        });
-      }
-    }
-    return byUser;
-  }
+  const caller = createOktaCaller(
+    { ...DEFAULT_RETRY, maxRetries: 4, ...cfg.retry },
+    () => {
+      stats.retries += 1;
+    },
+    { orgUrl: cfg.orgUrl, ...(cfg.oauth ? { authHint: SERVICE_APP_HINT } : {}) },
+  );
+  const { call, drain } = caller;
+  const groups = namedGroups(cfg);
+  const mappedNames = groups.filter((g) => g.mapped).map((g) => g.name);
+  const scopeNames = groups.filter((g) => g.scope).map((g) => g.name);
+  const groupScope = scopeNames.length > 0;
 
   function appNotFound(err: unknown): never {
     if (err instanceof SyncError && err.status === 404) {
@@ -81,14 +85,39 @@ export function createOktaSource(cfg: OktaSourceConfig): OktaSource {
     throw err;
   }
 
+  /** The app's users with their embedded profiles (1 call per 500); those without are read one by one. */
+  async function appUsers(onUser: (raw: unknown, id: string) => void): Promise<number> {
+    const seen = new Set<string>();
+    const missingEmbed: string[] = [];
+    await drain(
+      `list users of app ${cfg.appId}`,
+      () => client.applicationApi.listApplicationUsers({ appId: cfg.appId, limit: cfg.pageSize, expand: 'user' }),
+      (appUser) => {
+        const id = appUser.id ?? '';
+        if (id === '' || seen.has(id)) return;
+        seen.add(id);
+        const embedded: unknown = appUser._embedded?.user;
+        if (embedded === undefined) missingEmbed.push(id);
+        else onUser(embedded, id);
+      },
+    ).catch(appNotFound);
+    for (const id of missingEmbed) onUser(plain(await call(`get user ${id}`, () => client.userApi.getUser({ userId: id }))), id);
+    return seen.size;
+  }
+
   return {
     async pullInScope() {
-      const byUser = await roleGroupMembers();
-      const seen = new Set<string>();
+      // Each named group is listed once: role and rule groups for their names, OKTA_GROUPS for their members.
+      const memberOf = new Map<string, string[]>();
+      const scopeMembers = new Map<string, unknown>();
+      await listGroupMembers(client, caller, groups, (group, u) => {
+        const id = u.id ?? '';
+        if (group.mapped) memberOf.set(id, [...new Set([...(memberOf.get(id) ?? []), group.name])]);
+        if (group.scope && !scopeMembers.has(id)) scopeMembers.set(id, plain(u));
+      });
       const users: OktaUser[] = [];
       const rejected: Rejected[] = [];
       const counts: OktaPullCounts = { appUsers: 0, inScope: 0, outOfScope: 0, rejected: 0, supervisors: 0 };
-      const missingEmbed: string[] = [];
       const accept = (raw: unknown, fallbackId: string): void => {
         const parsed = userSchema.safeParse(raw);
         if (!parsed.success) {
@@ -101,28 +130,16 @@ export function createOktaSource(cfg: OktaSourceConfig): OktaSource {
           counts.outOfScope += 1;
           return;
         }
-        const groups = byUser.get(u.id) ?? [];
-        if (groups.length > 0) counts.supervisors += 1;
+        const names = memberOf.get(u.id) ?? [];
+        if (names.some((n) => cfg.supervisorGroups.includes(n))) counts.supervisors += 1;
         counts.inScope += 1;
-        users.push({ id: u.id, status: u.status, profile: { ...u.profile }, groups });
+        users.push({ id: u.id, status: u.status, profile: { ...u.profile }, groups: mappedNames.filter((n) => names.includes(n)) });
       };
-      await drain(
-        `list users of app ${cfg.appId}`,
-        () => client.applicationApi.listApplicationUsers({ appId: cfg.appId, limit: cfg.pageSize, expand: 'user' }),
-        (appUser) => {
-          const id = appUser.id ?? '';
-          if (id === '' || seen.has(id)) return;
-          seen.add(id);
-          counts.appUsers += 1;
-          const embedded: unknown = appUser._embedded?.user;
-          if (embedded === undefined) missingEmbed.push(id);
-          else accept(embedded, id);
-        },
-      ).catch(appNotFound);
-      // An Okta that ignores expand=user: read those users one by one.
-      for (const id of missingEmbed) {
-        const user = await call(`get user ${id}`, () => client.userApi.getUser({ userId: id }));
-        accept(JSON.parse(JSON.stringify(user)) as unknown, id);
+      if (groupScope) {
+        for (const [id, raw] of scopeMembers) accept(raw, id);
+        counts.appUsers = scopeMembers.size;
+      } else {
+        counts.appUsers = await appUsers(accept);
       }
       return { users, rejected, counts };
     },
@@ -130,7 +147,7 @@ export function createOktaSource(cfg: OktaSourceConfig): OktaSource {
     async checkUser(idOrLogin) {
       let raw: unknown;
       try {
-        raw = JSON.parse(JSON.stringify(await call('get user', () => client.userApi.getUser({ userId: idOrLogin })))) as unknown;
+        raw = plain(await call('get user', () => client.userApi.getUser({ userId: idOrLogin })));
       } catch (err) {
         if (err instanceof SyncError && err.kind === 'not-found') return { found: false, oktaId: idOrLogin };
         throw err;
@@ -138,22 +155,33 @@ export function createOktaSource(cfg: OktaSourceConfig): OktaSource {
       const parsed = userSchema.safeParse(raw);
       if (!parsed.success) throw new SyncError(describeIssue(parsed.error), { kind: 'invalid', service: 'okta' });
       const u = parsed.data;
-      const groups: string[] = [];
+      const names = new Set<string>();
       await drain('list groups of user', () => client.userApi.listUserGroups({ userId: u.id }), (g) => {
-        const name = g.profile?.name;
-        if (name !== undefined && cfg.supervisorGroups.includes(name) && !groups.includes(name)) groups.push(name);
+        if (g.profile?.name !== undefined) names.add(g.profile.name);
       });
-      let assigned = true;
-      try {
-        await call('get app user', () => client.applicationApi.getApplicationUser({ appId: cfg.appId, userId: u.id }));
-      } catch (err) {
-        if (!(err instanceof SyncError && err.kind === 'not-found')) throw err;
-        assigned = false;
+      let assigned: boolean;
+      if (groupScope) {
+        assigned = scopeNames.some((n) => names.has(n));
+      } else {
+        assigned = true;
+        try {
+          await call('get app user', () => client.applicationApi.getApplicationUser({ appId: cfg.appId, userId: u.id }));
+        } catch (err) {
+          if (!(err instanceof SyncError && err.kind === 'not-found')) throw err;
+          assigned = false;
+        }
       }
-      const user: OktaUser = { id: u.id, status: u.status, profile: { ...u.profile }, groups };
+      const user: OktaUser = { id: u.id, status: u.status, profile: { ...u.profile }, groups: mappedNames.filter((n) => names.has(n)) };
       return { found: true, oktaId: u.id, user, assigned, inScope: assigned && cfg.inScopeStatuses.includes(u.status) };
     },
 
-    stats: () => ({ ...stats, byStatus: { ...stats.byStatus } }),
+    readLog: (from) => readLog(client, caller, cfg.orgUrl, from),
+    listUpdatedSince: (sinceIso) => listUpdatedSince(client, caller, sinceIso),
+    listAppGroupIds: () => listAppGroupIds(client, caller, cfg.appId),
+
+    stats: () => {
+      const paced = throttle.stats();
+      return { ...stats, byStatus: { ...stats.byStatus }, pacerWaits: paced.waits, pacerWaitedMs: paced.waitedMs };
+    },
   };
 }

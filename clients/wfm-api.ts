@@ -54,12 +54,23 @@ export function createWfmApi(cfg: WfmApiConfig): WfmApi {
   const tokenHttp = createHttpClient({ ...common, authorization: () => '' });
 
   async function fetchToken(): Promise<string> {
-    const res = await tokenHttp.request({
-      method: 'POST',
-      path: '/authentication/v1/token/access-key',
-      body: { accessKeyId: cfg.accessKeyId, accessKeySecret: cfg.accessKeySecret.reveal() },
-      retry: 'idempotent',
-    });
+    const res = await tokenHttp
+      .request({
+        method: 'POST',
+        path: '/authentication/v1/token/access-key',
+        body: { accessKeyId: cfg.accessKeyId, accessKeySecret: cfg.accessKeySecret.reveal() },
+        retry: 'idempotent',
+      })
+      .catch((err: unknown) => {
+        // No status on purpose: a refused key is not an expired token, so it is not tried again.
+        if (err instanceof SyncError && err.kind === 'auth') {
+          throw new SyncError(`WFM API refused the access key (${err.message}): check WFM_ACCESS_KEY_ID and WFM_ACCESS_KEY_SECRET`, {
+            kind: 'auth',
+            service: 'wfm-api',
+          });
+        }
+        throw err;
+      });
     const parsed = tokenSchema.safeParse(res.body);
     if (!parsed.success) throw new SyncError('WFM API token answer has no access_token', { kind: 'invalid', service: 'wfm-api' });
     const ttlMs = (parsed.data.expires_in ?? 3600) * 1000;

@@ -1,18 +1,27 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { parse as parseYaml } from 'yaml';
-import { DEFAULT_MAPPING, buildMapping, type Mapping } from './mapping';
+import { DEFAULT_MAPPING, buildMapping, groupRuleGroups, type Mapping } from './mapping';
+import { checkOktaAuth, type OktaOAuth } from './okta-auth';
 import { secretFromFile, secretFromValue, readSecretFile, type Secret } from './secret';
 import { SECRET_SETTINGS, settingsSchema, type SettingName, type Settings } from './settings';
 
 export type AppConfig = Readonly<{
   okta: Readonly<{
     orgUrl: string;
-    apiToken: Secret;
+    /** SSWS; exactly one of apiToken and oauth is set. */
+    apiToken?: Secret;
+    oauth?: OktaOAuth;
     appId: string;
     supervisorGroups: readonly string[];
+    /** OKTA_GROUPS: when not empty, the members of these groups are in scope instead of the app's users. */
+    scopeGroups: readonly string[];
+    /** The groups the mapping file's groupRules name: their members are read once per group. */
+    ruleGroups: readonly string[];
     inScopeStatuses: readonly string[];
     pageSize: number;
     requestTimeoutMs: number;
+    concurrency: number;
+    rateReservePercent: number;
   }>;
   wfm: Readonly<{
     scimUrl: string;
@@ -26,9 +35,35 @@ export type AppConfig = Readonly<{
     requestTimeoutMs: number;
     maxRetries: number;
   }>;
+  offboard: Readonly<{
+    /** Ids per deactivate call. */
+    batchSize: number;
+    /** Guard: most deactivations of one run, as a share of the managed active WFM users (percent). */
+    maxPercent: number;
+    /** Guard: most deactivations of one run. */
+    maxCount: number;
+    /** How long a user must stay out of scope before it is deactivated, in milliseconds. */
+    graceMs: number;
+  }>;
   redis: Readonly<{ url: string; prefix: string }>;
   mapping: Mapping;
   logLevel: Settings['LOG_LEVEL'];
+  worker: Readonly<{
+    /** Cron patterns by run kind; undefined means no schedule. */
+    schedules: Readonly<{ 'full-sync'?: string; 'incremental-sync'?: string; offboard?: string }>;
+    timeZone: string;
+    maxWritesPerSecond: number;
+    writeAttempts: number;
+    shutdownTimeoutMs: number;
+    jobLockMs: number;
+  }>;
+  http: Readonly<{
+    port: number;
+    host: string;
+    adminToken?: Secret;
+    adminUser?: string;
+    adminPassword?: Secret;
+  }>;
 }>;
 
 /** Thrown with one line per problem, each naming the setting. The CLI exits 2 on it. */
@@ -109,18 +144,36 @@ export function loadConfig(env: Env): AppConfig {
     }
   }
   const mapping = loadMapping(blankToUndefined(env.MAPPING_FILE), problems);
+  checkOktaAuth(input, problems);
+  if (parsed.success && (parsed.data.ADMIN_USER === undefined) !== (parsed.data.ADMIN_PASSWORD === undefined)) {
+    problems.push(parsed.data.ADMIN_USER === undefined ? 'ADMIN_USER: is required with ADMIN_PASSWORD' : 'ADMIN_PASSWORD: is required with ADMIN_USER (or ADMIN_PASSWORD_FILE)');
+  }
   if (problems.length > 0 || !parsed.success) throw new ConfigError(dedupe(problems));
   const s = parsed.data;
   const secret = (name: SettingName): Secret => secrets.get(name) ?? secretFromValue(String(s[name]));
   return deepFreeze({
     okta: {
       orgUrl: s.OKTA_ORG_URL,
-      apiToken: secret('OKTA_API_TOKEN'),
+      ...(s.OKTA_API_TOKEN !== undefined ? { apiToken: secret('OKTA_API_TOKEN') } : {}),
+      ...(s.OKTA_CLIENT_ID !== undefined && s.OKTA_PRIVATE_KEY !== undefined
+        ? {
+            oauth: {
+              clientId: s.OKTA_CLIENT_ID,
+              privateKey: secret('OKTA_PRIVATE_KEY'),
+              ...(s.OKTA_KEY_ID !== undefined ? { keyId: s.OKTA_KEY_ID } : {}),
+              scopes: s.OKTA_SCOPES,
+            },
+          }
+        : {}),
       appId: s.OKTA_APP_ID,
       supervisorGroups: s.SUPERVISOR_GROUPS,
+      scopeGroups: s.OKTA_GROUPS ?? [],
+      ruleGroups: groupRuleGroups(mapping),
       inScopeStatuses: [...IN_SCOPE_STATUSES],
       pageSize: 500,
       requestTimeoutMs: s.OKTA_TIMEOUT_MS,
+      concurrency: s.OKTA_CONCURRENCY,
+      rateReservePercent: s.OKTA_RATE_RESERVE,
     },
     wfm: {
       scimUrl: s.WFM_SCIM_URL,
@@ -134,9 +187,34 @@ export function loadConfig(env: Env): AppConfig {
       requestTimeoutMs: s.WFM_TIMEOUT_MS,
       maxRetries: s.WFM_MAX_RETRIES,
     },
+    offboard: {
+      batchSize: s.WFM_DEACTIVATE_BATCH,
+      maxPercent: s.DEACTIVATION_MAX_PERCENT,
+      maxCount: s.DEACTIVATION_MAX_COUNT,
+      graceMs: s.OFFBOARD_GRACE,
+    },
     redis: { url: s.REDIS_URL, prefix: s.QUEUE_PREFIX },
     mapping,
     logLevel: s.LOG_LEVEL,
+    worker: {
+      schedules: {
+        ...(s.SYNC_CRON !== 'off' ? { 'full-sync': s.SYNC_CRON } : {}),
+        ...(s.INCREMENTAL_CRON !== 'off' ? { 'incremental-sync': s.INCREMENTAL_CRON } : {}),
+        ...(s.OFFBOARD_CRON !== 'off' ? { offboard: s.OFFBOARD_CRON } : {}),
+      },
+      timeZone: s.SYNC_TZ,
+      maxWritesPerSecond: s.WFM_MAX_RPS,
+      writeAttempts: s.WRITE_ATTEMPTS,
+      shutdownTimeoutMs: s.SHUTDOWN_TIMEOUT_MS,
+      jobLockMs: s.JOB_LOCK_MS,
+    },
+    http: {
+      port: s.HTTP_PORT,
+      host: s.HTTP_HOST,
+      ...(s.ADMIN_TOKEN !== undefined ? { adminToken: secret('ADMIN_TOKEN') } : {}),
+      ...(s.ADMIN_USER !== undefined ? { adminUser: s.ADMIN_USER } : {}),
+      ...(s.ADMIN_PASSWORD !== undefined ? { adminPassword: secret('ADMIN_PASSWORD') } : {}),
+    },
   });
 }
 

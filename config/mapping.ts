@@ -17,11 +17,20 @@ export type Rule = Readonly<{
 
 export type RoleNames = Readonly<{ supervisor: string; agent: string }>;
 
+/** Members of `group` get the attributes in `set` (target path -> value). */
+export type GroupRule = Readonly<{ group: string; set: Readonly<Record<string, string>> }>;
+
 export type Mapping = Readonly<{
   customSchema?: string;
   attributes: Readonly<Record<string, Rule>>;
   roles: RoleNames;
+  /** Per attribute, the first rule whose group the user is in wins; then groupDefault; then the rules above. */
+  groupRules?: readonly GroupRule[];
+  groupDefault?: Readonly<Record<string, string>>;
 }>;
+
+/** The role a group rule may set besides the mapped targets. */
+export const ROLE_TARGET = 'roles.primary';
 
 const ruleSchema = z
   .object({
@@ -38,6 +47,20 @@ const ruleSchema = z
     message: 'a template may only refer to {{id}}, {{status}} or {{profile.<attribute>}}',
   });
 
+// eslint-disable-next-line no-control-regex
+const CONTROL = /[\u0000-\u001f\u007f-\u009f]/;
+const groupSetSchema = z
+  .record(
+    z.string(),
+    z
+      .string()
+      .trim()
+      .min(1, 'a value must not be empty')
+      .max(256, 'a value is at most 256 characters')
+      .refine((v) => !CONTROL.test(v), 'a value must not contain control characters'),
+  )
+  .refine((set) => Object.keys(set).length > 0, 'set must name at least one attribute');
+
 export const mappingFileSchema = z
   .object({
     customSchema: z
@@ -49,6 +72,8 @@ export const mappingFileSchema = z
       .object({ supervisor: z.string().min(1).default('supervisor'), agent: z.string().min(1).default('agent') })
       .strict()
       .default({ supervisor: 'supervisor', agent: 'agent' }),
+    groupRules: z.array(z.object({ group: z.string().trim().min(1, 'group must name an Okta group'), set: groupSetSchema }).strict()).default([]),
+    groupDefault: groupSetSchema.optional(),
   })
   .strict();
 
@@ -102,11 +127,39 @@ export function buildMapping(input: unknown): { mapping?: Mapping; problems: str
     }
     attributes[target] = Object.freeze({ ...rule, transform: Object.freeze([...rule.transform]) });
   }
+  const hasCustom = file.customSchema !== undefined;
+  file.groupRules.forEach((rule, i) => problems.push(...groupSetProblems(`groupRules.${i}.set`, rule.set, hasCustom)));
+  if (file.groupDefault) problems.push(...groupSetProblems('groupDefault', file.groupDefault, hasCustom));
   if (problems.length > 0) return { problems };
   const mapping: Mapping = Object.freeze({
     ...(file.customSchema !== undefined ? { customSchema: file.customSchema } : {}),
     attributes: Object.freeze(attributes),
     roles: Object.freeze({ ...file.roles }),
+    ...(file.groupRules.length > 0 ? { groupRules: Object.freeze(file.groupRules.map((r) => Object.freeze({ group: r.group, set: Object.freeze({ ...r.set }) }))) } : {}),
+    ...(file.groupDefault ? { groupDefault: Object.freeze({ ...file.groupDefault }) } : {}),
   });
   return { mapping, problems };
+}
+
+/** A group rule may set the role and any optional target; not the ones that identify the user. */
+function groupSetProblems(where: string, set: Readonly<Record<string, string>>, hasCustomSchema: boolean): string[] {
+  return Object.keys(set).flatMap((target) => {
+    if (target === ROLE_TARGET) return [];
+    if ((REQUIRED_TARGETS as readonly string[]).includes(target)) return [`${where}.${target}: identifies the user and cannot be set by a group rule`];
+    const problem = checkTargetPath(target, hasCustomSchema);
+    return problem ? [`${where}.${target}: ${problem}`] : [];
+  });
+}
+
+/** The attributes group rules set (they are owned by the sync like the mapped ones). */
+export function groupRuleTargets(mapping: Mapping): string[] {
+  const targets = new Set<string>();
+  for (const rule of mapping.groupRules ?? []) for (const t of Object.keys(rule.set)) targets.add(t);
+  for (const t of Object.keys(mapping.groupDefault ?? {})) targets.add(t);
+  return [...targets];
+}
+
+/** The Okta groups the group rules name, each once, in file order. */
+export function groupRuleGroups(mapping: Mapping): string[] {
+  return [...new Set((mapping.groupRules ?? []).map((r) => r.group))];
 }

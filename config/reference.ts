@@ -22,3 +22,19 @@ export function configReference(): string {
   });
   return ['| Setting | Default | Meaning |', '| --- | --- | --- |', ...rows].join('\n');
 }
+
+/** `.env.example`: every setting with a one-line comment, secrets left blank. */
+export function envExample(): string {
+  const lines = ['# okta-wfm-sync settings: copy to .env and fill in. Secrets may instead be given as NAME_FILE.', ''];
+  for (const name of Object.keys(SETTING_DOCS) as SettingName[]) {
+    const schema = settingsSchema.shape[name] as z.ZodType;
+    const doc = SETTING_DOCS[name];
+    const def = defaultOf(schema);
+    const required = def === undefined && !(schema instanceof z.ZodOptional);
+    lines.push(`# ${doc.doc.replace(/`/g, '')}${required ? ' (required)' : ''}`);
+    // Required settings get a line to fill in; optional ones stay commented out at their default.
+    const value = doc.secret ? '' : (def ?? doc.example ?? '');
+    lines.push(required ? `${name}=${value}` : `# ${name}=${value}`);
+  }
+  return `${lines.join('\n')}\n`;
+}

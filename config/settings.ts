@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { parseDuration } from './duration';
 import { checkServiceUrl, stripTrailingSlash } from './url';
 
 /**
@@ -35,12 +36,40 @@ const int = (min: number, max: number) =>
     .transform(Number)
     .refine((n) => n >= min && n <= max, `must be between ${min} and ${max}`);
 
+const cron = z
+  .string()
+  .trim()
+  .refine((v) => v === 'off' || /^(\S+\s+){4,5}\S+$/.test(v), 'must be a cron expression (5 or 6 fields) or off');
+
+const timeZone = z
+  .string()
+  .trim()
+  .refine((tz) => {
+    try {
+      new Intl.DateTimeFormat('en-US', { timeZone: tz });
+      return true;
+    } catch {
+      return false;
+    }
+  }, 'must be an IANA time zone such as UTC or Europe/Paris');
+
 export const settingsSchema = z.object({
   OKTA_ORG_URL: serviceUrl,
-  OKTA_API_TOKEN: nonEmpty,
+  OKTA_API_TOKEN: nonEmpty.optional(),
+  OKTA_CLIENT_ID: nonEmpty.regex(/^[A-Za-z0-9_-]+$/, 'must be an Okta client id (letters, digits, _ and -)').optional(),
+  OKTA_PRIVATE_KEY: nonEmpty.optional(),
+  OKTA_KEY_ID: nonEmpty.optional(),
+  OKTA_SCOPES: z
+    .string()
+    .transform((v) => v.split(/[\s,]+/).filter((s) => s.length > 0))
+    .refine((v) => v.length > 0 && v.every((s) => /^okta\.[A-Za-z]+\.(read|manage)$/.test(s)), 'must be Okta scopes such as okta.users.read')
+    .default(['okta.users.read', 'okta.groups.read', 'okta.apps.read', 'okta.logs.read']),
   OKTA_APP_ID: nonEmpty.regex(/^[A-Za-z0-9]+$/, 'must be an Okta application id (letters and digits)'),
+  OKTA_GROUPS: list.optional(),
   SUPERVISOR_GROUPS: list.default(['WFM Supervisors']),
   OKTA_TIMEOUT_MS: int(1000, 300000).default(30000),
+  OKTA_CONCURRENCY: int(1, 32).default(4),
+  OKTA_RATE_RESERVE: int(0, 90).default(20),
   WFM_SCIM_URL: serviceUrl,
   WFM_SCIM_TOKEN: nonEmpty,
   WFM_API_URL: serviceUrl,
@@ -51,6 +80,15 @@ export const settingsSchema = z.object({
   WFM_READ_MODE: z.enum(['list', 'lookup']).default('list'),
   WFM_TIMEOUT_MS: int(1000, 300000).default(30000),
   WFM_MAX_RETRIES: int(0, 20).default(5),
+  WFM_DEACTIVATE_BATCH: int(1, 100).default(50),
+  DEACTIVATION_MAX_PERCENT: int(0, 100).default(10),
+  DEACTIVATION_MAX_COUNT: int(0, 1_000_000).default(50),
+  OFFBOARD_GRACE: z
+    .string()
+    .trim()
+    .refine((v) => parseDuration(v) !== undefined, 'must be 0 or a duration such as 30m, 4h or 2d')
+    .transform((v) => parseDuration(v) ?? 0)
+    .default(0),
   REDIS_URL: redisUrl.default('redis://127.0.0.1:6379'),
   QUEUE_PREFIX: z
     .string()
@@ -59,6 +97,19 @@ export const settingsSchema = z.object({
     .default('okta-wfm'),
   MAPPING_FILE: nonEmpty.optional(),
   LOG_LEVEL: z.enum(['error', 'warn', 'info', 'debug']).default('info'),
+  SYNC_CRON: cron.default('0 2 * * *'),
+  INCREMENTAL_CRON: cron.default('*/5 * * * *'),
+  OFFBOARD_CRON: cron.default('0 * * * *'),
+  SYNC_TZ: timeZone.default('UTC'),
+  WFM_MAX_RPS: int(1, 10000).default(5),
+  WRITE_ATTEMPTS: int(1, 50).default(8),
+  HTTP_PORT: int(0, 65535).default(8080),
+  HTTP_HOST: z.string().trim().min(1).default('127.0.0.1'),
+  ADMIN_TOKEN: z.string().trim().min(16, 'must be at least 16 characters').optional(),
+  ADMIN_USER: nonEmpty.optional(),
+  ADMIN_PASSWORD: z.string().min(12, 'must be at least 12 characters').optional(),
+  SHUTDOWN_TIMEOUT_MS: int(0, 600000).default(30000),
+  JOB_LOCK_MS: int(1000, 600000).default(30000),
 });
 
 export type Settings = z.output<typeof settingsSchema>;
@@ -66,10 +117,20 @@ export type SettingName = keyof typeof settingsSchema.shape;
 
 export const SETTING_DOCS: Record<SettingName, SettingDoc> = {
   OKTA_ORG_URL: { doc: 'Okta org URL.', example: 'https://example.okta.com' },
-  OKTA_API_TOKEN: { doc: 'Okta API token (SSWS), read-only admin is enough.', secret: true },
+  OKTA_API_TOKEN: {
+    doc: 'Okta API token (SSWS), read-only admin is enough. Required unless the OAuth service app (OKTA_CLIENT_ID, OKTA_PRIVATE_KEY) is set; never both.',
+    secret: true,
+  },
+  OKTA_CLIENT_ID: { doc: 'OAuth service app instead of an API token: the app\'s client id (with OKTA_PRIVATE_KEY).' },
+  OKTA_PRIVATE_KEY: { doc: 'The service app\'s RSA private key, as PEM or JWK (its public key registered in Okta).', secret: true },
+  OKTA_KEY_ID: { doc: 'Key id (kid) of OKTA_PRIVATE_KEY as registered in Okta; a JWK\'s own kid is used when unset.' },
+  OKTA_SCOPES: { doc: 'Scopes the service app asks for (space- or comma-separated); it must have been granted them.' },
   OKTA_APP_ID: { doc: 'The Okta app whose assigned users (directly or through a group) are synced.', example: '0oa1abcdefghijklmno' },
+  OKTA_GROUPS: { doc: 'Comma-separated Okta group names: when set, the members of any of them are in scope instead of the app\'s assigned users.' },
   SUPERVISOR_GROUPS: { doc: 'Comma-separated Okta group names whose members get the supervisor role.', example: 'WFM Supervisors' },
   OKTA_TIMEOUT_MS: { doc: 'Timeout of one Okta request, in milliseconds.' },
+  OKTA_CONCURRENCY: { doc: 'Okta calls in flight at once.' },
+  OKTA_RATE_RESERVE: { doc: 'Share of each Okta rate-limit bucket left to the org\'s other clients, in percent: the sync waits for the reset rather than use it.' },
   WFM_SCIM_URL: { doc: 'Base URL of the WFM SCIM 2.0 endpoint (the one that holds /Users).', example: 'https://wfm.example.com/scim/v2' },
   WFM_SCIM_TOKEN: { doc: 'Bearer token for the WFM SCIM endpoint.', secret: true },
   WFM_API_URL: { doc: 'Base URL of the WFM user-management API (token, deactivate, revive).', example: 'https://api.example.com' },
@@ -80,10 +141,29 @@ export const SETTING_DOCS: Record<SettingName, SettingDoc> = {
   WFM_READ_MODE: { doc: '`list` pages through GET /Users; `lookup` reads each user by filter (for WFMs that refuse plain listing).' },
   WFM_TIMEOUT_MS: { doc: 'Timeout of one WFM request, in milliseconds.' },
   WFM_MAX_RETRIES: { doc: 'Retries of a WFM request that failed transiently (429, 5xx, network).' },
+  WFM_DEACTIVATE_BATCH: { doc: 'User ids per deactivate call of the WFM user-management API (1-100).' },
+  DEACTIVATION_MAX_PERCENT: {
+    doc: 'Off-boarding stops (exit 3, plan kept for `approve`) when it would deactivate more than this share of the managed active WFM users, or when the Okta in-scope count fell by more than it since the last good pull.',
+  },
+  DEACTIVATION_MAX_COUNT: { doc: 'Off-boarding stops (exit 3, plan kept for `approve`) when it would deactivate more than this many users.' },
+  OFFBOARD_GRACE: { doc: 'How long a user must stay out of scope in Okta before off-boarding deactivates it: 0, or e.g. `30m`, `4h`, `2d`.' },
   REDIS_URL: { doc: 'Redis for queues, run reports and sync state.' },
   QUEUE_PREFIX: { doc: 'Prefix of every Redis key; use a hash tag such as {okta-wfm} on Redis Cluster.' },
   MAPPING_FILE: { doc: 'YAML file that overrides the default attribute mapping (see "Mapping file").', example: './mapping.yaml' },
   LOG_LEVEL: { doc: 'error, warn, info or debug. Logs go to stderr.' },
+  SYNC_CRON: { doc: 'Cron of the full reconcile in the worker; `off` removes the schedule.' },
+  INCREMENTAL_CRON: { doc: 'Cron of the incremental sync in the worker; `off` removes the schedule.' },
+  OFFBOARD_CRON: { doc: 'Cron of the off-boarding run in the worker; `off` removes the schedule.' },
+  SYNC_TZ: { doc: 'IANA time zone the crons are read in.' },
+  WFM_MAX_RPS: { doc: 'WFM writes per second across every worker process (one cluster-wide limit).' },
+  WRITE_ATTEMPTS: { doc: 'Attempts of one queued WFM write before it is recorded as failed (transient errors only).' },
+  HTTP_PORT: { doc: 'Port of the worker\'s HTTP server (health, metrics, API, dashboard); 0 picks a free one.' },
+  HTTP_HOST: { doc: 'Address the HTTP server listens on. Anything but loopback requires admin credentials.' },
+  ADMIN_TOKEN: { doc: 'Bearer token for /api and the dashboard.', secret: true },
+  ADMIN_USER: { doc: 'User name for basic auth on /api and the dashboard (with ADMIN_PASSWORD).' },
+  ADMIN_PASSWORD: { doc: 'Password for basic auth on /api and the dashboard.', secret: true },
+  SHUTDOWN_TIMEOUT_MS: { doc: 'How long a stopping worker lets running jobs finish before it exits anyway.' },
+  JOB_LOCK_MS: { doc: 'Lock of a running job; the jobs of a worker that died are taken over by another after about this long.' },
 };
 
 export const SECRET_SETTINGS = (Object.keys(SETTING_DOCS) as SettingName[]).filter((k) => SETTING_DOCS[k].secret);

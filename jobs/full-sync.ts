@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { createPullStats } from '../store/pull-stats';
 import type { JobDeps } from './deps';
 import { readWfmUsers } from './read-wfm';
 import type { RunOutcome } from './run-report';
@@ -15,7 +16,17 @@ export type FullSyncPayload = z.infer<typeof fullSyncPayload>;
 export async function runFullSync(deps: JobDeps, input: Partial<FullSyncPayload> = {}): Promise<RunOutcome> {
   const payload = fullSyncPayload.parse(input);
   return runSyncPipeline(deps, FULL_SYNC, { dryRun: payload.dryRun, ...(payload.runId ? { runId: payload.runId } : {}) }, {
-    pull: () => deps.okta.pullInScope(),
+    pull: async () => {
+      const pull = await deps.okta.pullInScope();
+      // A complete pull is the baseline off-boarding compares its own pull's in-scope count with.
+      await createPullStats(deps.redis, deps.config.redis.prefix).record({
+        inScope: pull.counts.inScope,
+        appUsers: pull.counts.appUsers,
+        at: new Date(deps.now()).toISOString(),
+        source: FULL_SYNC,
+      });
+      return pull;
+    },
     readWfm: (desired) => readWfmUsers(deps.scim, deps.config.wfm.readMode, desired, deps.config.wfm.concurrency),
   });
 }

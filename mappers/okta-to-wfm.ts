@@ -1,4 +1,4 @@
-import type { Mapping, Rule, Transform } from '../config/mapping';
+import { groupRuleTargets, type Mapping, type Rule, type Transform } from '../config/mapping';
 import { REQUIRED_TARGETS } from '../config/targets';
 import type { DesiredUser, OktaUser } from '../sync/types';
 
@@ -74,11 +74,27 @@ export function mapOktaUser(user: OktaUser, opts: MapOptions): MapResult {
   }
   const supervisor = user.groups.some((g) => opts.supervisorGroups.includes(g));
   attrs['roles.primary'] = supervisor ? opts.mapping.roles.supervisor : opts.mapping.roles.agent;
+  for (const path of groupRuleTargets(opts.mapping)) {
+    const value = groupRuleValue(user.groups, opts.mapping, path);
+    if (value !== undefined) attrs[path] = value;
+  }
   attrs.externalId = user.id;
   return { ok: true, user: { oktaId: user.id, userName: attrs.userName as string, attrs } };
 }
 
-/** The paths a mapping owns in the WFM: the mapped ones plus those the sync always sets. */
+/**
+ * The value group rules give one attribute: the first rule (in file order) whose group the user is
+ * in and that sets it, else `groupDefault`, else none (the attribute's own rule stands).
+ */
+export function groupRuleValue(groups: readonly string[], mapping: Mapping, path: string): string | undefined {
+  for (const rule of mapping.groupRules ?? []) {
+    const value = rule.set[path];
+    if (value !== undefined && groups.includes(rule.group)) return value;
+  }
+  return mapping.groupDefault?.[path];
+}
+
+/** The paths a mapping owns in the WFM: the mapped ones, those group rules set, and those the sync always sets. */
 export function ownedPaths(mapping: Mapping): string[] {
-  return [...Object.keys(mapping.attributes), 'externalId', 'roles.primary'];
+  return [...new Set([...Object.keys(mapping.attributes), ...groupRuleTargets(mapping), 'externalId', 'roles.primary'])];
 }

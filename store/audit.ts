@@ -16,10 +16,13 @@ export type AuditEntry = {
   changes: readonly Change[];
   note?: string;
   error?: string;
+  /** Why the action was taken (deactivate and reactivate always carry one). */
+  reason?: string;
 };
 
 export type AuditLog = {
   append(entry: AuditEntry): Promise<void>;
+  /** Newest first. With `userName`, the whole stream is searched (login ignoring case, or an Okta or WFM id) until `count` match. */
   read(opts?: { count?: number; userName?: string }): Promise<AuditEntry[]>;
 };
 
@@ -30,15 +33,25 @@ export function createAuditLog(redis: Redis, prefix: string): AuditLog {
       await redis.xadd(streamKey, 'MAXLEN', '~', String(AUDIT_MAX_LEN), '*', 'entry', JSON.stringify(entry));
     },
     async read(opts = {}) {
-      const rows = await redis.xrevrange(streamKey, '+', '-', 'COUNT', opts.count ?? 1000);
+      const want = opts.count ?? 1000;
+      const who = opts.userName?.toLowerCase();
+      const matches = (e: AuditEntry): boolean => who === undefined || e.userName.toLowerCase() === who || e.oktaId === opts.userName || e.wfmId === opts.userName;
       const entries: AuditEntry[] = [];
-      for (const [, fields] of rows) {
-        const raw = fields[fields.indexOf('entry') + 1];
-        if (raw === undefined) continue;
-        const e = JSON.parse(raw) as AuditEntry;
-        if (opts.userName === undefined || e.userName.toLowerCase() === opts.userName.toLowerCase()) entries.push(e);
+      // Read back in pages so a user filter finds old entries too, not only those in the newest page.
+      let end = '+';
+      for (;;) {
+        const rows = await redis.xrevrange(streamKey, end, '-', 'COUNT', who === undefined ? want : 1000);
+        for (const [, fields] of rows) {
+          const raw = fields[fields.indexOf('entry') + 1];
+          if (raw === undefined) continue;
+          const e = JSON.parse(raw) as AuditEntry;
+          if (matches(e)) entries.push(e);
+          if (entries.length >= want) return entries;
+        }
+        const last = rows[rows.length - 1];
+        if (who === undefined || last === undefined) return entries;
+        end = `(${last[0]}`;
       }
-      return entries;
     },
   };
 }

@@ -20,6 +20,12 @@ export type RunReport = {
   durationMs: number;
   /** Set when the run stopped as a whole (auth failure, incomplete pull, guard). */
   error?: string;
+  /** Off-boarding: WFM users with no Okta link, never touched. */
+  unmanaged?: number;
+  /** Off-boarding: users out of scope for less than OFFBOARD_GRACE, left alone this run. */
+  inGrace?: number;
+  /** Off-boarding: the saved plan a guard kept (approve it with `okta-wfm-sync approve <planId>`), or the one applied. */
+  planId?: string;
 };
 
 export const emptyCounts = (): Counts => ({ create: 0, update: 0, reactivate: 0, deactivate: 0, noop: 0, conflict: 0 });
@@ -52,6 +58,12 @@ export function summarise(report: RunReport): string {
     `  planned: ${p.create} create, ${p.update} update, ${p.reactivate} reactivate, ${p.deactivate} deactivate, ${p.noop} unchanged, ${p.conflict} conflict`,
     `  applied: ${a.create} create, ${a.update} update, ${a.reactivate} reactivate, ${a.deactivate} deactivate`,
   ];
+  const extra = [
+    report.unmanaged !== undefined ? `${report.unmanaged} unmanaged (no Okta link, not touched)` : '',
+    report.inGrace !== undefined && report.inGrace > 0 ? `${report.inGrace} out of scope within the grace period` : '',
+    report.planId !== undefined ? `plan ${report.planId}` : '',
+  ].filter((s) => s !== '');
+  if (extra.length > 0) lines.push(`  ${extra.join(', ')}`);
   if (report.failed.length > 0) {
     lines.push(`  failed: ${report.failed.length}`);
     for (const f of report.failed.slice(0, 20)) lines.push(`    ${f.action} ${f.userName} (${f.oktaId}): ${f.error}`);

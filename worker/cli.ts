@@ -1,12 +1,18 @@
 #!/usr/bin/env node
 import { Command, CommanderError } from 'commander';
 import { createCommandContext, EXIT, ExitError, type CliIo, type CommandModule } from './cli-context';
+import { approveCommand } from './commands/approve';
+import { auditCommand } from './commands/audit';
+import { offboardCommand } from './commands/offboard';
+import { statusCommand } from './commands/status';
 import { syncCommand } from './commands/sync';
+import { triggerCommand } from './commands/trigger';
+import { workerCommand } from './commands/worker';
 
 export { EXIT, type CliIo } from './cli-context';
 
 /** Every command of the CLI, one module each. */
-const COMMANDS: readonly CommandModule[] = [syncCommand];
+const COMMANDS: readonly CommandModule[] = [syncCommand, workerCommand, triggerCommand, statusCommand, offboardCommand, approveCommand, auditCommand];
 
 export function buildProgram(io: CliIo, setCode: (code: number) => void): Command {
   const program = new Command('okta-wfm-sync')

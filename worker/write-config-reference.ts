@@ -1,6 +1,6 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { configReference } from '../config/reference';
+import { configReference, envExample } from '../config/reference';
 
 export const START = '<!-- config-reference:start -->';
 export const END = '<!-- config-reference:end -->';
@@ -16,5 +16,6 @@ export function withReference(readme: string): string {
 if (require.main === module) {
   const path = join(__dirname, '..', '..', 'README.md');
   writeFileSync(path, withReference(readFileSync(path, 'utf8')));
-  process.stdout.write('README.md configuration reference updated\n');
+  writeFileSync(join(__dirname, '..', '..', '.env.example'), envExample());
+  process.stdout.write('README.md configuration reference and .env.example updated\n');
 }

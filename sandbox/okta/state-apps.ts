@@ -49,6 +49,7 @@ export function reconcileAppUser(ctx: StateContext, appId: string, userId: strin
   if (!desired) {
     if (!current) return;
     appUsers.delete(userId);
+    ctx.store.appUsersVersion += 1;
     if (user) {
       recordEvent(ctx, {
         eventType: 'application.user_membership.remove',
@@ -72,6 +73,7 @@ export function reconcileAppUser(ctx: StateContext, appId: string, userId: strin
       externalId: base62(ctx.random, 20),
     };
     appUsers.set(userId, record);
+    ctx.store.appUsersVersion += 1;
     recordEvent(ctx, {
       eventType: 'application.user_membership.add',
       displayMessage: 'Add user to application membership',

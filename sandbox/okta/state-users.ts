@@ -143,6 +143,7 @@ export function deleteUser(ctx: StateContext, id: string): void {
   ctx.store.userGroups.delete(id);
   for (const direct of ctx.store.directAssignments.values()) direct.delete(id);
   for (const appUsers of ctx.store.appUsers.values()) appUsers.delete(id);
+  ctx.store.appUsersVersion += 1;
   ctx.store.users.delete(id);
   ctx.store.loginIndex.delete(loginOf(user).toLowerCase());
   recordEvent(ctx, { eventType: 'user.lifecycle.delete.completed', displayMessage: 'Delete Okta user completed', target });

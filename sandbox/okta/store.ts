@@ -18,6 +18,8 @@ export type Store = {
   appGroups: Map<string, Map<string, AppGroupRecord>>;
   /** App id to its effective app users (direct or through a group), kept up to date by reconcile. */
   appUsers: Map<string, Map<string, AppUserRecord>>;
+  /** Raised whenever an app user is added or removed: the sorted listing is cached until it moves. */
+  appUsersVersion: number;
   events: LogEventRecord[];
   nextSeq: number;
 };
@@ -41,6 +43,7 @@ export function createStore(): Store {
     directAssignments: new Map(),
     appGroups: new Map(),
     appUsers: new Map(),
+    appUsersVersion: 0,
     events: [],
     nextSeq: 1,
   };

@@ -2,6 +2,7 @@
 // DELETE, /Groups, /Bulk, /Me and POST searches answer 501.
 import { timingSafeEqual } from 'node:crypto';
 import type { WfmFaults } from './faults';
+import { parseFilter } from './filter';
 import { compileFilter } from './filter-eval';
 import type { Reply, RequestContext } from './http-io';
 import {
@@ -44,19 +45,38 @@ const intParam = (query: URLSearchParams, name: string, fallback: number): numbe
   return Number(raw);
 };
 
+/** `userName eq "x"` or `externalId eq "x"` (no schema prefix): answered from the state's indexes. */
+const indexedFilter = (filter: string): { attribute: 'userName' | 'externalId'; value: string } | undefined => {
+  const node = parseFilter(filter);
+  if (node.kind !== 'compare' || node.op !== 'eq' || typeof node.value !== 'string') return undefined;
+  if (node.path.urn !== undefined || node.path.sub !== undefined) return undefined;
+  const name = node.path.name.toLowerCase();
+  if (name === 'username') return { attribute: 'userName', value: node.value };
+  if (name === 'externalid') return { attribute: 'externalId', value: node.value };
+  return undefined;
+};
+
+/** The matching users, cloned only once they are on the page. */
+const matchingUsers = (deps: ScimDeps, filter: string | null): StoredUser[] => {
+  if (filter === null) return deps.state.records();
+  const predicate = compileFilter(filter); // validates the filter whatever path answers it
+  const fast = indexedFilter(filter);
+  if (fast) return deps.state.indexed(fast.attribute, fast.value);
+  return deps.state.records().filter((user) => predicate(deps.state.toResource(user)));
+};
+
 const listUsers = (ctx: RequestContext, deps: ScimDeps): Reply => {
   const { config } = deps.state;
   const filter = ctx.query.get('filter');
   if (filter === null && config.filterRequired) {
     throw scimFail(400, 'This deployment does not allow listing users: a filter is required', 'invalidFilter');
   }
-  const predicate = filter === null ? () => true : compileFilter(filter);
   // RFC 7644 section 3.4.2.4: startIndex < 1 means 1; a negative count means 0.
   const startIndex = Math.max(1, intParam(ctx.query, 'startIndex', 1));
   const count = Math.min(Math.max(0, intParam(ctx.query, 'count', config.maxPageSize)), config.maxPageSize);
-  const matching = deps.state.records().map(deps.state.toResource).filter(predicate);
+  const matching = matchingUsers(deps, filter);
   const from = startIndex - 1 - (deps.faults.duplicateAcrossPages && startIndex > 1 ? 1 : 0);
-  const page = matching.slice(from, from + count);
+  const page = matching.slice(from, from + count).map(deps.state.toResource);
   if (deps.faults.listOmitsIds) for (const resource of page) delete resource.id;
   return scimOk(200, {
     schemas: [LIST_RESPONSE_URN],

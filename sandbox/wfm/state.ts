@@ -55,6 +55,8 @@ export type WfmState = {
   record(id: string): StoredUser | undefined;
   toResource(user: StoredUser): WfmUserResource;
   userNameTaken(userName: string, exceptId?: string): boolean;
+  /** The users whose userName (ignoring case) or externalId (exactly) is the value, in creation order: an index, not a scan. */
+  indexed(attribute: 'userName' | 'externalId', value: string): StoredUser[];
   createUser(parsed: ParsedUser): StoredUser;
   replaceUser(id: string, parsed: ParsedUser): StoredUser;
   issueToken(): { token: string; expiresIn: number };
@@ -67,6 +69,30 @@ export const etagOf = (version: number): string => `W/"${version}"`;
 export const createWfmState = (config: WfmConfig): WfmState => {
   const users = new Map<string, StoredUser>();
   const tokens = new Map<string, number>();
+  // Indexes a real WFM would have: a scan per request makes 100,000-user benchmarks quadratic.
+  const byUserName = new Map<string, Set<string>>();
+  const byExternalId = new Map<string, Set<string>>();
+  const keysOf = (user: StoredUser): Array<[Map<string, Set<string>>, string]> => {
+    const keys: Array<[Map<string, Set<string>>, string]> = [];
+    if (typeof user.attrs.userName === 'string') keys.push([byUserName, user.attrs.userName.toLowerCase()]);
+    if (typeof user.attrs.externalId === 'string') keys.push([byExternalId, user.attrs.externalId]);
+    return keys;
+  };
+  const index = (user: StoredUser): void => {
+    for (const [map, key] of keysOf(user)) map.set(key, (map.get(key) ?? new Set()).add(user.id));
+  };
+  const unindex = (user: StoredUser): void => {
+    for (const [map, key] of keysOf(user)) {
+      const ids = map.get(key);
+      ids?.delete(user.id);
+      if (ids?.size === 0) map.delete(key);
+    }
+  };
+  const indexed = (attribute: 'userName' | 'externalId', value: string): StoredUser[] => {
+    const ids = (attribute === 'userName' ? byUserName.get(value.toLowerCase()) : byExternalId.get(value)) ?? new Set<string>();
+    if (ids.size <= 1) return [...ids].flatMap((id) => users.get(id) ?? []);
+    return [...users.values()].filter((u) => ids.has(u.id));
+  };
   let locationBase = 'http://127.0.0.1/scim/v2';
   const now = (): string => new Date().toISOString();
 
@@ -79,13 +105,8 @@ export const createWfmState = (config: WfmConfig): WfmState => {
     user.lastModified = now();
     user.version += 1;
   };
-  const userNameTaken = (userName: string, exceptId?: string): boolean => {
-    const lower = userName.toLowerCase();
-    for (const u of users.values()) {
-      if (u.id !== exceptId && typeof u.attrs.userName === 'string' && u.attrs.userName.toLowerCase() === lower) return true;
-    }
-    return false;
-  };
+  const userNameTaken = (userName: string, exceptId?: string): boolean =>
+    [...(byUserName.get(userName.toLowerCase()) ?? [])].some((id) => id !== exceptId);
   const toResource = (user: StoredUser): WfmUserResource => ({
     schemas: [...user.schemas],
     id: user.id,
@@ -116,11 +137,21 @@ export const createWfmState = (config: WfmConfig): WfmState => {
     const user: StoredUser = { id, schemas: [], attrs, created, lastModified, version: 1 };
     syncSchemas(user);
     users.set(id, user);
+    index(user);
     return toResource(user);
   };
 
   const editAttribute = (id: string, path: string, value: unknown): WfmUserResource => {
     const user = must(id);
+    unindex(user);
+    try {
+      return editIn(user, path, value);
+    } finally {
+      index(user);
+    }
+  };
+
+  const editIn = (user: StoredUser, path: string, value: unknown): WfmUserResource => {
     const cut = path.toLowerCase().startsWith('urn:') ? path.lastIndexOf(':') : -1;
     const urn = cut < 0 ? undefined : canonicalKnownUrn(path.slice(0, cut)) ?? path.slice(0, cut);
     const [name, sub, ...rest] = path.slice(cut + 1).split('.');
@@ -162,8 +193,7 @@ export const createWfmState = (config: WfmConfig): WfmState => {
     },
     all: () => [...users.values()].map(toResource),
     findByUserName: (userName) => {
-      const lower = userName.toLowerCase();
-      const user = [...users.values()].find((u) => String(u.attrs.userName).toLowerCase() === lower);
+      const user = indexed('userName', userName)[0];
       return user ? toResource(user) : undefined;
     },
     setActive: (id, active) => {
@@ -177,6 +207,8 @@ export const createWfmState = (config: WfmConfig): WfmState => {
     editAttribute,
     clear: () => {
       users.clear();
+      byUserName.clear();
+      byExternalId.clear();
       tokens.clear();
     },
     expireTokens: () => {
@@ -187,16 +219,20 @@ export const createWfmState = (config: WfmConfig): WfmState => {
     record: (id) => users.get(id),
     toResource,
     userNameTaken,
+    indexed,
     createUser: (parsed) => {
       const at = now();
       const user: StoredUser = { id: randomUUID(), schemas: parsed.schemas, attrs: parsed.attrs, created: at, lastModified: at, version: 1 };
       users.set(user.id, user);
+      index(user);
       return user;
     },
     replaceUser: (id, parsed) => {
       const user = must(id);
+      unindex(user);
       user.schemas = parsed.schemas;
       user.attrs = parsed.attrs;
+      index(user);
       touch(user);
       return user;
     },

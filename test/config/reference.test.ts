@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { envExample } from '../../config/reference';
 import { withReference } from '../../worker/write-config-reference';
 
 describe('the README configuration reference', () => {
@@ -13,5 +14,9 @@ describe('the README configuration reference', () => {
     const firstBlock = readme.split('```')[1] ?? '';
     expect(firstBlock).toContain('npm install && npm run demo');
     expect(firstBlock).toContain('npm test');
+  });
+
+  it('.env.example lists every setting (regenerate with npm run docs:config)', () => {
+    expect(readFileSync(join(__dirname, '..', '..', '.env.example'), 'utf8')).toBe(envExample());
   });
 });

@@ -1,0 +1,96 @@
+import type { Client } from '@okta/okta-sdk-nodejs';
+import { z } from 'zod';
+import { WATCHED_EVENT_PREFIXES, WATCHED_EVENT_TYPES, type LogEvent, type UpdatedUser } from '../sync/incremental';
+import { assertOrgOrigin } from './okta-executor';
+import { guardPaging, type OktaCaller } from './okta-sdk';
+
+/** Where a System Log read starts: the next link kept from the last read, else a time. */
+export type LogCheckpoint = Readonly<{ since: string; nextUri?: string }>;
+export type LogRead = { events: LogEvent[]; nextUri: string | undefined; unreadable: number };
+
+/** Only the events the incremental sync looks at; the rest of a busy org's log stays on the server. */
+export const LOG_FILTER = [
+  ...WATCHED_EVENT_PREFIXES.map((p) => `eventType sw "${p}"`),
+  ...WATCHED_EVENT_TYPES.map((t) => `eventType eq "${t}"`),
+].join(' or ');
+
+const eventSchema = z
+  .object({
+    uuid: z.string().min(1),
+    eventType: z.string().min(1),
+    published: z.string(),
+    target: z
+      .array(
+        z
+          .object({ id: z.string(), type: z.string(), alternateId: z.string().nullish(), displayName: z.string().nullish() })
+          .loose(),
+      )
+      .nullish(),
+  })
+  .loose();
+
+const plain = (model: unknown): unknown => JSON.parse(JSON.stringify(model)) as unknown;
+
+function toEvent(raw: unknown): LogEvent | undefined {
+  const parsed = eventSchema.safeParse(plain(raw));
+  if (!parsed.success) return undefined;
+  const e = parsed.data;
+  return {
+    uuid: e.uuid,
+    eventType: e.eventType,
+    published: e.published,
+    targets: (e.target ?? []).map((t) => ({
+      id: t.id,
+      type: t.type,
+      ...(t.alternateId != null ? { alternateId: t.alternateId } : {}),
+      ...(t.displayName != null ? { displayName: t.displayName } : {}),
+    })),
+  };
+}
+
+/**
+ * Reads the System Log onwards from a checkpoint, ascending, with `each()`. Polling (since, no
+ * until) always answers a next link, and `each()` stops at the first empty page with `nextUri` set
+ * to it: that link is the next checkpoint. A failed page is fetched again from where it stopped.
+ */
+export async function readLog(client: Client, caller: OktaCaller, orgUrl: string, from: LogCheckpoint): Promise<LogRead> {
+  const opened = await caller.call('open the System Log', () =>
+    client.systemLogApi.listLogEvents({ since: from.since, sortOrder: 'ASCENDING', limit: 1000, filter: LOG_FILTER }),
+  );
+  const collection = guardPaging(opened, orgUrl);
+  if (from.nextUri !== undefined) {
+    assertOrgOrigin(from.nextUri, orgUrl);
+    collection.nextUri = from.nextUri;
+  }
+  const events: LogEvent[] = [];
+  let unreadable = 0;
+  await caller.call('read the System Log', () =>
+    collection.each((raw) => {
+      const event = toEvent(raw);
+      if (event) events.push(event);
+      else unreadable += 1;
+    }),
+  );
+  return { events, nextUri: collection.nextUri, unreadable };
+}
+
+const updatedSchema = z.object({ id: z.string().min(1), lastUpdated: z.string().min(1) }).loose();
+
+/** Users whose lastUpdated is after `sinceIso`, whatever their status (a filter shows DEPROVISIONED too). */
+export async function listUpdatedSince(client: Client, caller: OktaCaller, sinceIso: string): Promise<UpdatedUser[]> {
+  const users: UpdatedUser[] = [];
+  await caller.drain('list users updated since the watermark', () => client.userApi.listUsers({ filter: `lastUpdated gt "${sinceIso}"`, limit: 200 }), (u) => {
+    const parsed = updatedSchema.safeParse(plain(u));
+    if (parsed.success) users.push({ id: parsed.data.id, lastUpdated: parsed.data.lastUpdated });
+  });
+  return users;
+}
+
+/** Ids of the groups assigned to the app. */
+export async function listAppGroupIds(client: Client, caller: OktaCaller, appId: string): Promise<string[]> {
+  const ids: string[] = [];
+  await caller.drain(`list groups of app ${appId}`, () => client.applicationApi.listApplicationGroupAssignments({ appId, limit: 200 }), (g) => {
+    if (g.id) ids.push(g.id);
+  });
+  return ids;
+}

@@ -1,0 +1,82 @@
+import { describeError, isSyncError } from '../clients/errors';
+import type { OktaUserCheck } from '../clients/okta';
+import {
+  freshEvents,
+  freshUpdates,
+  touchedUsers,
+  unnamedGroupIds,
+  updatedSince,
+  type IncrementalCursor,
+  type LogEvent,
+  type UpdatedUser,
+} from '../sync/incremental';
+import { mapPool } from '../sync/pool';
+import type { OktaUser, Rejected } from '../sync/types';
+import type { JobDeps } from './deps';
+
+/** What a run read from Okta: the cursor moves past it once the run's writes are done. */
+export type ChangeRead = { logNext: string | undefined; events: LogEvent[]; updated: UpdatedUser[] };
+export type IncrementalPull = { users: OktaUser[]; rejected: Rejected[]; counts: Record<string, number>; read: ChangeRead };
+
+type Checked = { ref: string; check: OktaUserCheck } | { ref: string; error: string };
+
+/** One bad user record never stops the run; anything else (auth, Okta down) does. */
+async function checkOne(deps: JobDeps, ref: string): Promise<Checked> {
+  try {
+    return { ref, check: await deps.okta.checkUser(ref) };
+  } catch (err) {
+    if (isSyncError(err) && err.kind === 'invalid') return { ref, error: describeError(err) };
+    throw err;
+  }
+}
+
+/** The users the changes touch: from the System Log, from `lastUpdated`, and the last run's failed writes. */
+async function touchedSince(deps: JobDeps, cursor: IncrementalCursor): Promise<{ touched: string[]; read: ChangeRead }> {
+  const { okta, config } = deps;
+  const log = await okta.readLog({ since: cursor.logSince, ...(cursor.logNext !== undefined ? { nextUri: cursor.logNext } : {}) });
+  const updated = await okta.listUpdatedSince(updatedSince(cursor));
+  const events = freshEvents(log.events, cursor.seenUuids);
+  const appScope = config.okta.scopeGroups.length === 0;
+  const groupNames = new Set([...config.okta.supervisorGroups, ...config.okta.ruleGroups, ...config.okta.scopeGroups]);
+  // The app's group list is read only when a membership change names a group we do not know by name.
+  const unnamed = appScope ? unnamedGroupIds(events, groupNames) : [];
+  const appGroupIds = new Set(unnamed.length > 0 ? await okta.listAppGroupIds() : []);
+  const fromLog = touchedUsers(events, { ...(appScope ? { appId: config.okta.appId } : {}), groupNames, appGroupIds });
+  const touched = [...new Set([...cursor.retry, ...fromLog, ...freshUpdates(updated, cursor.recent)])];
+  return { touched, read: { logNext: log.nextUri, events: log.events, updated } };
+}
+
+/**
+ * Re-reads only the touched users in Okta. Those in scope go on to the plan; those who left scope
+ * and still have an active WFM counterpart are handed to off-boarding (which re-checks and guards).
+ */
+export async function pullChanges(deps: JobDeps, cursor: IncrementalCursor, dryRun: boolean): Promise<IncrementalPull> {
+  const { touched, read } = await touchedSince(deps, cursor);
+  const checked = await mapPool(touched, deps.config.okta.concurrency, (ref) => checkOne(deps, ref));
+  const users = new Map<string, OktaUser>();
+  const leavers = new Set<string>();
+  const rejected: Rejected[] = [];
+  for (const c of checked) {
+    if ('error' in c) rejected.push({ oktaId: c.ref, userName: '', reason: c.error });
+    else if (c.check.found && c.check.inScope) users.set(c.check.oktaId, c.check.user);
+    else leavers.add(c.check.oktaId);
+  }
+  const linked = await mapPool([...leavers], deps.config.wfm.concurrency, async (oktaId) =>
+    (await deps.scim.findByExternalId(oktaId)).some((u) => u.active) ? oktaId : undefined,
+  );
+  const handOver = linked.filter((id): id is string => id !== undefined);
+  if (handOver.length > 0) {
+    if (dryRun) deps.logger.info('dry run: users who left scope not handed to off-boarding', { users: handOver.length });
+    else await deps.requestOffboard('left scope in Okta (incremental sync)', handOver);
+  }
+  const counts = {
+    events: read.events.length,
+    changedUsers: read.updated.length,
+    touched: touched.length,
+    inScope: users.size,
+    leftScope: leavers.size,
+    handedToOffboarding: dryRun ? 0 : handOver.length,
+    rejected: rejected.length,
+  };
+  return { users: [...users.values()], rejected, counts, read };
+}

@@ -1,0 +1,173 @@
+/**
+ * The pure decisions of the incremental sync: which System Log events and which changed users
+ * touch whom, and how the cursor moves. Time comes in as a parameter.
+ */
+
+export type LogTarget = Readonly<{ id: string; type: string; alternateId?: string; displayName?: string }>;
+export type LogEvent = Readonly<{ uuid: string; eventType: string; published: string; targets: readonly LogTarget[] }>;
+/** A user listed by `lastUpdated gt ...`: only what the watermark needs. */
+export type UpdatedUser = Readonly<{ id: string; lastUpdated: string }>;
+
+/** The event types that can change who is in scope or what a user should look like. */
+export const WATCHED_EVENT_PREFIXES = ['user.lifecycle.', 'group.user_membership.', 'application.user_membership.'] as const;
+export const WATCHED_EVENT_TYPES = ['user.account.update_profile'] as const;
+
+export function isWatched(eventType: string): boolean {
+  return (WATCHED_EVENT_TYPES as readonly string[]).includes(eventType) || WATCHED_EVENT_PREFIXES.some((p) => eventType.startsWith(p));
+}
+
+export type Relevance = Readonly<{
+  /** App-assignment scope: this app's membership events count. Absent in group scope (OKTA_GROUPS). */
+  appId?: string;
+  /** Groups whose membership matters, by name: role groups, group-rule groups, OKTA_GROUPS. */
+  groupNames: ReadonlySet<string>;
+  /** Groups assigned to the app, by id: their membership decides app assignment. */
+  appGroupIds: ReadonlySet<string>;
+}>;
+
+const targetOf = (e: LogEvent, type: string): LogTarget | undefined => e.targets.find((t) => t.type === type);
+
+/**
+ * The user an event is about: the `User` target's id. Okta's `AppUser` target carries the app
+ * user's own id (0ua...), never the user's, so it only helps through its alternateId (the login).
+ */
+function userOf(e: LogEvent): string | undefined {
+  const user = targetOf(e, 'User');
+  if (user && user.id !== '') return user.id;
+  const login = targetOf(e, 'AppUser')?.alternateId;
+  return login !== undefined && login !== '' && login !== 'unknown' ? login : undefined;
+}
+
+/** Group membership events on groups not known by name: only the app's group list can judge them. */
+export function unnamedGroupIds(events: readonly LogEvent[], groupNames: ReadonlySet<string>): string[] {
+  const ids = new Set<string>();
+  for (const e of events) {
+    if (!e.eventType.startsWith('group.user_membership.')) continue;
+    const group = targetOf(e, 'UserGroup');
+    if (group && !groupNames.has(group.displayName ?? '')) ids.add(group.id);
+  }
+  return [...ids];
+}
+
+function touches(e: LogEvent, rel: Relevance): boolean {
+  if (e.eventType.startsWith('user.lifecycle.') || e.eventType === 'user.account.update_profile') return true;
+  if (e.eventType.startsWith('group.user_membership.')) {
+    const group = targetOf(e, 'UserGroup');
+    return group !== undefined && (rel.groupNames.has(group.displayName ?? '') || rel.appGroupIds.has(group.id));
+  }
+  if (e.eventType.startsWith('application.user_membership.')) {
+    if (rel.appId === undefined) return false;
+    const app = targetOf(e, 'AppInstance');
+    return app === undefined || app.id === rel.appId;
+  }
+  return false;
+}
+
+/** The users the events touch (Okta ids, or logins where only those are known), each once, in log order. */
+export function touchedUsers(events: readonly LogEvent[], rel: Relevance): string[] {
+  const users = new Set<string>();
+  for (const e of events) {
+    if (!touches(e, rel)) continue;
+    const user = userOf(e);
+    if (user !== undefined) users.add(user);
+  }
+  return [...users];
+}
+
+export type IncrementalCursor = Readonly<{
+  version: 1;
+  /** When the full sync this chain of runs started from began. */
+  baselineAt: string;
+  /** Where the System Log is read from while there is no next link yet. */
+  logSince: string;
+  /** The System Log next link kept from the last read: the checkpoint. */
+  logNext?: string;
+  /** uuids of the latest events read, so an event seen twice is handled once. */
+  seenUuids: readonly string[];
+  /** The newest user lastUpdated seen. */
+  watermark: string;
+  /** Users already handled with their lastUpdated, within the overlap window before the watermark. */
+  recent: Readonly<Record<string, string>>;
+  /** Okta ids whose write failed in the last run: read again by the next one. */
+  retry: readonly string[];
+  savedAt: string;
+}>;
+
+export type CursorOptions = Readonly<{
+  /** `lastUpdated gt` is asked from this long before the watermark: same-second and late changes. */
+  overlapMs: number;
+  keepUuids: number;
+  /** A cursor older than this is past the System Log's retention (90 days): start over from a full sync. */
+  maxAgeMs: number;
+}>;
+
+export const DEFAULT_CURSOR_OPTIONS: CursorOptions = { overlapMs: 120_000, keepUuids: 1000, maxAgeMs: 80 * 24 * 3600 * 1000 };
+
+const iso = (ms: number): string => new Date(ms).toISOString();
+const ms = (text: string): number => Date.parse(text);
+
+/** The cursor after a full sync that started at `startedAtMs`: changes from then on are read. */
+export function baselineCursor(startedAtMs: number, now: number, retry: readonly string[], opts: CursorOptions = DEFAULT_CURSOR_OPTIONS): IncrementalCursor {
+  return {
+    version: 1,
+    baselineAt: iso(startedAtMs),
+    logSince: iso(startedAtMs - opts.overlapMs),
+    seenUuids: [],
+    watermark: iso(startedAtMs),
+    recent: {},
+    retry: [...retry],
+    savedAt: iso(now),
+  };
+}
+
+export function needsBaseline(cursor: IncrementalCursor | undefined, now: number, opts: CursorOptions = DEFAULT_CURSOR_OPTIONS): boolean {
+  return cursor === undefined || !(now - ms(cursor.savedAt) <= opts.maxAgeMs);
+}
+
+/** The `lastUpdated gt` bound of the next read. */
+export function updatedSince(cursor: IncrementalCursor, opts: CursorOptions = DEFAULT_CURSOR_OPTIONS): string {
+  return iso(ms(cursor.watermark) - opts.overlapMs);
+}
+
+/** Events not handled yet: neither in the cursor nor earlier in the same read. */
+export function freshEvents(events: readonly LogEvent[], seenUuids: readonly string[]): LogEvent[] {
+  const seen = new Set(seenUuids);
+  return events.filter((e) => {
+    if (seen.has(e.uuid)) return false;
+    seen.add(e.uuid);
+    return true;
+  });
+}
+
+/** Changed users not handled yet: the overlap window lists again those a run already saw. */
+export function freshUpdates(updated: readonly UpdatedUser[], recent: Readonly<Record<string, string>>): string[] {
+  return [...new Set(updated.filter((u) => recent[u.id] !== u.lastUpdated).map((u) => u.id))];
+}
+
+/** The cursor once a run's writes are done. */
+export function advanceCursor(
+  cursor: IncrementalCursor,
+  read: Readonly<{ logNext: string | undefined; events: readonly LogEvent[]; updated: readonly UpdatedUser[] }>,
+  retry: readonly string[],
+  now: number,
+  opts: CursorOptions = DEFAULT_CURSOR_OPTIONS,
+): IncrementalCursor {
+  const watermarkMs = Math.max(ms(cursor.watermark), ...read.updated.map((u) => ms(u.lastUpdated)).filter(Number.isFinite));
+  const recent: Record<string, string> = {};
+  for (const [id, at] of [...Object.entries(cursor.recent), ...read.updated.map((u) => [u.id, u.lastUpdated] as const)]) {
+    if (ms(at) > watermarkMs - opts.overlapMs) recent[id] = at;
+  }
+  const uuids = [...new Set([...cursor.seenUuids, ...read.events.map((e) => e.uuid)])];
+  const logNext = read.logNext ?? cursor.logNext;
+  return {
+    version: 1,
+    baselineAt: cursor.baselineAt,
+    logSince: cursor.logSince,
+    ...(logNext !== undefined ? { logNext } : {}),
+    seenUuids: uuids.slice(-opts.keepUuids),
+    watermark: iso(watermarkMs),
+    recent,
+    retry: [...new Set(retry)],
+    savedAt: iso(now),
+  };
+}

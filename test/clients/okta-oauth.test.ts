@@ -1,0 +1,105 @@
+import { generateKeyPairSync } from 'node:crypto';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createOktaSource, type OktaSourceConfig } from '../../clients/okta';
+import { IN_SCOPE_STATUSES } from '../../config/load-config';
+import { secretFromValue } from '../../config/secret';
+import { inScopeUsers } from '../../sandbox/okta/oracle';
+import { startHarness, type Harness } from '../helpers/harness';
+
+const SCOPES = ['okta.users.read', 'okta.groups.read', 'okta.apps.read', 'okta.logs.read'];
+type OAuthInput = { clientId?: string; privateKey: string; keyId?: string; scopes?: string[] };
+
+
+describe('OAuth service app (OKTA_CLIENT_ID + OKTA_PRIVATE_KEY) against the sandbox token endpoint', () => {
+  let h: Harness;
+  const rsa = generateKeyPairSync('rsa', { modulusLength: 2048 });
+  const other = generateKeyPairSync('rsa', { modulusLength: 2048 });
+  const jwk = JSON.stringify({ ...rsa.privateKey.export({ format: 'jwk' }), kid: 'rsa-1' });
+  const tokenCalls = () => h.okta.requests.filter((r) => r.path === '/oauth2/v1/token');
+  const cfg = (oauth: OAuthInput): OktaSourceConfig => ({
+    orgUrl: h.okta.url,
+    oauth: { clientId: '0oarsaservice', scopes: SCOPES, ...oauth, privateKey: secretFromValue(oauth.privateKey) },
+    appId: h.okta.appId,
+    supervisorGroups: ['WFM Supervisors'],
+    inScopeStatuses: [...IN_SCOPE_STATUSES],
+    pageSize: 500,
+    requestTimeoutMs: 10000,
+    retry: { baseDelayMs: 5, maxDelayMs: 20 },
+  });
+
+  beforeAll(async () => {
+    h = await startHarness({ users: 30, seed: 4 });
+    h.okta.state.registerServiceApp({ clientId: '0oarsaservice', jwk: { ...rsa.publicKey.export({ format: 'jwk' }), kid: 'rsa-1' }, scopes: SCOPES });
+    h.okta.state.registerServiceApp({ clientId: '0oapemservice', pem: other.publicKey.export({ format: 'pem', type: 'spki' }).toString(), kid: 'pem-1', scopes: SCOPES });
+    h.okta.state.registerServiceApp({ clientId: '0oanarrow', jwk: { ...rsa.publicKey.export({ format: 'jwk' }), kid: 'rsa-1' }, scopes: ['okta.users.read'] });
+  });
+  afterAll(() => h.close());
+  beforeEach(() => {
+    h.okta.requests.length = 0;
+  });
+
+  it('a JWK key: one token, then every call with it', async () => {
+    const pull = await createOktaSource(cfg({ privateKey: jwk })).pullInScope();
+    expect(pull.users.map((u) => u.id).sort()).toEqual(inScopeUsers(h.okta.state, h.okta.appId).map((u) => u.id).sort());
+    expect(tokenCalls().map((r) => r.status)).toEqual([200]);
+    expect(h.okta.requests.filter((r) => r.path.startsWith('/api/v1/')).every((r) => r.status === 200)).toBe(true);
+  });
+
+  it('a PEM key (PKCS#8) with OKTA_KEY_ID', async () => {
+    const pem = other.privateKey.export({ format: 'pem', type: 'pkcs8' }).toString();
+    const source = createOktaSource(cfg({ clientId: '0oapemservice', privateKey: pem, keyId: 'pem-1' }));
+    const log = await source.readLog({ since: new Date().toISOString() });
+    expect(log.nextUri).toBeDefined();
+    expect(tokenCalls().map((r) => r.status)).toEqual([200]);
+  });
+
+  it.each<[string, OAuthInput, RegExp]>([
+    [
+      'a key Okta does not know',
+      { privateKey: JSON.stringify({ ...generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey.export({ format: 'jwk' }), kid: 'rsa-1' }) },
+      /^Okta refused the service app's token \(invalid_client: The client_assertion signature is invalid\.\): check OKTA_CLIENT_ID, OKTA_KEY_ID, OKTA_SCOPES and the key$/,
+    ],
+    ['a client id Okta does not know', { clientId: '0oanobody', privateKey: jwk }, /^Okta refused the service app's token \(invalid_client: /],
+    ['a scope the app was not granted', { clientId: '0oanarrow', privateKey: jwk }, /^Okta refused the service app's token \(invalid_scope: The following scopes are not allowed: okta\.groups\.read/],
+  ])('%s: a clear auth error, once, instead of the SDK\'s 401 E0000011', async (_name, oauth, message) => {
+    const err = await createOktaSource(cfg(oauth))
+      .pullInScope()
+      .catch((e: unknown) => e);
+    expect(err).toMatchObject({ kind: 'auth', service: 'okta', message: expect.stringMatching(message) });
+    expect(tokenCalls()).toHaveLength(1);
+    expect(h.okta.requests.filter((r) => r.path.startsWith('/api/v1/'))).toHaveLength(0);
+  });
+
+  it('a call outside the scopes of the token: 403, with a hint at the service app settings', async () => {
+    const err = await createOktaSource(cfg({ clientId: '0oanarrow', privateKey: jwk, scopes: ['okta.users.read'] }))
+      .pullInScope()
+      .catch((e: unknown) => e);
+    expect(err).toMatchObject({
+      kind: 'auth',
+      status: 403,
+      message: expect.stringMatching(/answered 403 E0000006.*: check the service app: OKTA_CLIENT_ID, OKTA_KEY_ID, the key, and the scopes granted to it \(OKTA_SCOPES\)$/),
+    });
+  });
+
+  it('a revoked token is renewed once, silently', async () => {
+    const source = createOktaSource(cfg({ privateKey: jwk }));
+    await source.listAppGroupIds();
+    h.okta.state.serviceApps.revokeAll();
+    expect((await source.listAppGroupIds()).length).toBeGreaterThan(0);
+    expect(tokenCalls().map((r) => r.status)).toEqual([200, 200]);
+  });
+
+  it('end to end: sync --once with the service app from the environment, the key in a file', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'okta-oauth-'));
+    writeFileSync(join(dir, 'key.pem'), rsa.privateKey.export({ format: 'pem', type: 'pkcs1' }).toString());
+    const env = { OKTA_API_TOKEN: '', OKTA_CLIENT_ID: '0oarsaservice', OKTA_PRIVATE_KEY_FILE: join(dir, 'key.pem'), OKTA_KEY_ID: 'rsa-1' };
+    const { code, report } = await h.cli(['sync', '--once', '--json'], env);
+    expect(code).toBe(0);
+    expect(report?.applied.create).toBe(inScopeUsers(h.okta.state, h.okta.appId).length);
+    const refused = await h.cli(['sync', '--once', '--json'], { ...env, OKTA_KEY_ID: 'rsa-2' });
+    expect(refused.code).toBe(1);
+    expect(refused.report?.error).toMatch(/^Okta refused the service app's token \(invalid_client: The client_assertion key id rsa-2 is not registered/);
+  });
+});

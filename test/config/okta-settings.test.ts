@@ -1,0 +1,96 @@
+import { generateKeyPairSync } from 'node:crypto';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ConfigError, loadConfig } from '../../config/load-config';
+import { sdkPrivateKey } from '../../config/private-key';
+import { validEnv } from '../helpers/env';
+
+function problemsOf(env: Record<string, string | undefined>): string[] {
+  try {
+    loadConfig(env);
+  } catch (err) {
+    if (err instanceof ConfigError) return [...err.problems];
+    throw err;
+  }
+  return [];
+}
+
+const rsa = generateKeyPairSync('rsa', { modulusLength: 2048 });
+const pkcs8 = rsa.privateKey.export({ format: 'pem', type: 'pkcs8' }).toString();
+const jwk = JSON.stringify({ ...rsa.privateKey.export({ format: 'jwk' }), kid: 'key-1' });
+const serviceApp = { OKTA_API_TOKEN: undefined, OKTA_CLIENT_ID: '0oaservice', OKTA_PRIVATE_KEY: jwk };
+
+describe('Okta authentication: exactly one of OKTA_API_TOKEN and the service app', () => {
+  it('takes the service app, with the default scopes, and no token', () => {
+    const cfg = loadConfig(validEnv(serviceApp));
+    expect(cfg.okta.apiToken).toBeUndefined();
+    expect(cfg.okta.oauth).toMatchObject({ clientId: '0oaservice', scopes: ['okta.users.read', 'okta.groups.read', 'okta.apps.read', 'okta.logs.read'] });
+    expect(cfg.okta.oauth?.privateKey.reveal()).toBe(jwk);
+    expect(JSON.stringify(cfg)).not.toContain(String(rsa.privateKey.export({ format: 'jwk' }).d));
+  });
+
+  it('reads a PEM key from OKTA_PRIVATE_KEY_FILE, with OKTA_KEY_ID and OKTA_SCOPES', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'okta-key-'));
+    writeFileSync(join(dir, 'key.pem'), pkcs8);
+    const cfg = loadConfig(
+      validEnv({ ...serviceApp, OKTA_PRIVATE_KEY: undefined, OKTA_PRIVATE_KEY_FILE: join(dir, 'key.pem'), OKTA_KEY_ID: 'pem-1', OKTA_SCOPES: 'okta.users.read, okta.logs.read' }),
+    );
+    expect(cfg.okta.oauth).toMatchObject({ keyId: 'pem-1', scopes: ['okta.users.read', 'okta.logs.read'] });
+    expect(cfg.okta.oauth?.privateKey.source).toBe('file');
+  });
+
+  it.each<[string, Record<string, string | undefined>, string]>([
+    ['neither', { OKTA_API_TOKEN: undefined }, 'OKTA_API_TOKEN: is required (or OKTA_API_TOKEN_FILE), unless the service app OKTA_CLIENT_ID and OKTA_PRIVATE_KEY are set'],
+    ['both', { ...serviceApp, OKTA_API_TOKEN: 'tok' }, 'OKTA_API_TOKEN: set either OKTA_API_TOKEN or the service app (OKTA_CLIENT_ID, OKTA_PRIVATE_KEY), not both'],
+    ['a client id without a key', { ...serviceApp, OKTA_PRIVATE_KEY: undefined }, 'OKTA_PRIVATE_KEY: is required (or OKTA_PRIVATE_KEY_FILE) with OKTA_CLIENT_ID'],
+    ['a key without a client id', { ...serviceApp, OKTA_CLIENT_ID: undefined }, 'OKTA_CLIENT_ID: is required with OKTA_PRIVATE_KEY'],
+    ['a key that is no key', { ...serviceApp, OKTA_PRIVATE_KEY: 'not-a-key-secret-123' }, 'OKTA_PRIVATE_KEY: is neither a PEM private key nor a private JWK'],
+    ['a public key', { ...serviceApp, OKTA_PRIVATE_KEY: rsa.publicKey.export({ format: 'pem', type: 'spki' }).toString() }, 'OKTA_PRIVATE_KEY: is neither'],
+    ['a key id with an API token', { OKTA_KEY_ID: 'k1' }, 'OKTA_KEY_ID: belongs to the service app'],
+    ['a scope that is not one', { ...serviceApp, OKTA_SCOPES: 'users.read' }, 'OKTA_SCOPES: must be Okta scopes such as okta.users.read'],
+  ])('refuses %s, naming the settings', (_name, overrides, problem) => {
+    const problems = problemsOf(validEnv(overrides)).join('\n');
+    expect(problems).toContain(problem);
+    expect(problems).not.toContain('not-a-key-secret-123');
+  });
+});
+
+describe('scope and pacing settings', () => {
+  it('has defaults: app scope, 4 calls in flight, 20% reserve', () => {
+    const cfg = loadConfig(validEnv());
+    expect(cfg.okta).toMatchObject({ scopeGroups: [], ruleGroups: [], concurrency: 4, rateReservePercent: 20 });
+  });
+
+  it('reads OKTA_GROUPS, OKTA_CONCURRENCY and OKTA_RATE_RESERVE', () => {
+    const cfg = loadConfig(validEnv({ OKTA_GROUPS: 'WFM Agents, WFM Supervisors', OKTA_CONCURRENCY: '2', OKTA_RATE_RESERVE: '35' }));
+    expect(cfg.okta).toMatchObject({ scopeGroups: ['WFM Agents', 'WFM Supervisors'], concurrency: 2, rateReservePercent: 35 });
+  });
+
+  it.each([
+    ['OKTA_CONCURRENCY', '0', 'must be between 1 and 32'],
+    ['OKTA_RATE_RESERVE', '95', 'must be between 0 and 90'],
+    ['OKTA_GROUPS', ' , ', 'must name at least one group'],
+  ])('refuses %s=%s', (name, value, message) => {
+    expect(problemsOf(validEnv({ [name]: value }))).toEqual([`${name}: ${message}`]);
+  });
+});
+
+describe('sdkPrivateKey: the key as the SDK signs with it', () => {
+  it.each([
+    ['RSA PKCS#8 PEM', pkcs8, 'pem-1', { kty: 'RSA', alg: 'RS256', kid: 'pem-1' }],
+    ['RSA PKCS#1 PEM', rsa.privateKey.export({ format: 'pem', type: 'pkcs1' }).toString(), undefined, { kty: 'RSA', alg: 'RS256' }],
+    ['RSA JWK keeps its kid', jwk, undefined, { kty: 'RSA', kid: 'key-1' }],
+  ])('%s', (_name, text, kid, expected) => {
+    const r = sdkPrivateKey(text, kid);
+    if (!r.ok) throw new Error(r.problem);
+    expect(JSON.parse(r.jwk)).toMatchObject({ ...expected, d: expect.any(String) });
+  });
+
+  it.each([
+    ['ec', generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey.export({ format: 'pem', type: 'sec1' }).toString(), 'is an EC key; the Okta SDK signs with RSA keys only'],
+    ['ed25519', generateKeyPairSync('ed25519').privateKey.export({ format: 'pem', type: 'pkcs8' }).toString(), 'is a ed25519 key; the Okta SDK signs with RSA keys only'],
+  ])('refuses an %s key: the SDK 8.1 signs its DPoP proof as RS256 whatever the key', (_type, pem, problem) => {
+    expect(sdkPrivateKey(pem)).toEqual({ ok: false, problem });
+  });
+});

@@ -1,0 +1,52 @@
+import { Redis } from 'ioredis';
+import winston from 'winston';
+import { createOktaSource, type OktaSourceConfig } from '../../clients/okta';
+import { loadConfig } from '../../config/load-config';
+import type { JobDeps } from '../../jobs/deps';
+import { buildApp } from '../../worker/main';
+import { REDIS_URL, type Harness } from './harness';
+
+export type TestApp = {
+  deps: JobDeps;
+  /** Every requestOffboard call: [reason, oktaIds]. */
+  offboards: [string, string[]][];
+  close(): Promise<void>;
+};
+
+/**
+ * The app as the worker builds it (worker/main.ts) against a harness, with requestOffboard
+ * recorded, and fast Okta retries. A new TestApp on the same harness is a restarted process: it
+ * shares only Redis (the same key prefix).
+ */
+export function startTestApp(h: Harness, opts: { env?: Record<string, string>; okta?: Partial<OktaSourceConfig>; deps?: Partial<JobDeps> } = {}): TestApp {
+  const config = loadConfig({ ...h.env, ...opts.env });
+  const logger = winston.createLogger({ silent: true });
+  const app = buildApp(config, logger);
+  const offboards: [string, string[]][] = [];
+  const deps: JobDeps = {
+    ...app.deps,
+    okta: createOktaSource({ ...config.okta, retry: { baseDelayMs: 5, maxDelayMs: 20 }, ...opts.okta }),
+    requestOffboard: async (reason, oktaIds) => {
+      offboards.push([reason, [...oktaIds]]);
+    },
+    ...opts.deps,
+  };
+  return {
+    deps,
+    offboards,
+    async close() {
+      await app.close();
+      logger.close();
+    },
+  };
+}
+
+/** The raw cursor of the incremental sync under the harness's prefix. */
+export async function rawCursor(h: Harness): Promise<string | null> {
+  const redis = new Redis(REDIS_URL);
+  try {
+    return await redis.get(`${h.prefix}:incremental:cursor`);
+  } finally {
+    await redis.quit();
+  }
+}

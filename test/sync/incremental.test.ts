@@ -1,0 +1,153 @@
+import {
+  advanceCursor,
+  baselineCursor,
+  freshEvents,
+  freshUpdates,
+  isWatched,
+  needsBaseline,
+  touchedUsers,
+  unnamedGroupIds,
+  updatedSince,
+  type LogEvent,
+  type LogTarget,
+  type Relevance,
+} from '../../sync/incremental';
+
+const APP = '0oawfmapp0000000001';
+const user = (id: string, login = `${id}@example.com`): LogTarget => ({ id, type: 'User', alternateId: login });
+const group = (id: string, name: string): LogTarget => ({ id, type: 'UserGroup', alternateId: 'unknown', displayName: name });
+const app = (id = APP): LogTarget => ({ id, type: 'AppInstance', alternateId: 'WFM', displayName: 'WFM' });
+const appUser = (login: string): LogTarget => ({ id: '0uaAPPUSERID', type: 'AppUser', alternateId: login });
+let n = 0;
+const ev = (eventType: string, ...targets: LogTarget[]): LogEvent => ({ uuid: `uuid-${(n += 1)}`, eventType, published: '2026-01-01T00:00:00.000Z', targets });
+
+const rel: Relevance = { appId: APP, groupNames: new Set(['WFM Supervisors', 'Team East']), appGroupIds: new Set(['00gAGENTS']) };
+
+describe('touchedUsers: the users an event touches', () => {
+  it.each<[string, LogEvent, string[]]>([
+    ['a lifecycle change', ev('user.lifecycle.suspend', user('00uA')), ['00uA']],
+    ['a deletion', ev('user.lifecycle.delete.completed', user('00uA')), ['00uA']],
+    ['a profile update', ev('user.account.update_profile', user('00uA')), ['00uA']],
+    ['a role group membership', ev('group.user_membership.add', user('00uA'), group('00gSUP', 'WFM Supervisors')), ['00uA']],
+    ['a rule group membership removed', ev('group.user_membership.remove', user('00uA'), group('00gEAST', 'Team East')), ['00uA']],
+    ['a membership of a group assigned to the app', ev('group.user_membership.add', user('00uA'), group('00gAGENTS', 'WFM Agents')), ['00uA']],
+    ['a membership of a group nobody looks at', ev('group.user_membership.add', user('00uA'), group('00gENG', 'Engineering')), []],
+    ['an assignment to the app: the User target, never the AppUser id', ev('application.user_membership.add', appUser('a@example.com'), app(), user('00uA')), ['00uA']],
+    ['an assignment known only by the AppUser login', ev('application.user_membership.remove', appUser('a@example.com'), app()), ['a@example.com']],
+    ['an assignment to another app', ev('application.user_membership.add', appUser('a@example.com'), app('0oaOTHER'), user('00uA')), []],
+    ['a password change', ev('user.account.update_password', user('00uA')), []],
+    ['a sign-in', ev('user.session.start', user('00uA')), []],
+  ])('%s', (_name, event, expected) => expect(touchedUsers([event], rel)).toEqual(expected));
+
+  it('in group scope (OKTA_GROUPS) app assignments do not matter', () => {
+    const groupScope: Relevance = { groupNames: new Set(['WFM Agents']), appGroupIds: new Set() };
+    expect(touchedUsers([ev('application.user_membership.add', app(), user('00uA'))], groupScope)).toEqual([]);
+    expect(touchedUsers([ev('group.user_membership.add', user('00uB'), group('00gX', 'WFM Agents'))], groupScope)).toEqual(['00uB']);
+  });
+
+  it('names each user once, in log order', () => {
+    const events = [ev('user.account.update_profile', user('00uB')), ev('user.lifecycle.suspend', user('00uA')), ev('user.lifecycle.unsuspend', user('00uB'))];
+    expect(touchedUsers(events, rel)).toEqual(['00uB', '00uA']);
+  });
+});
+
+describe('unnamedGroupIds: membership changes only the app group list can judge', () => {
+  it('lists groups not known by name, once', () => {
+    const events = [
+      ev('group.user_membership.add', user('00uA'), group('00gSUP', 'WFM Supervisors')),
+      ev('group.user_membership.add', user('00uA'), group('00gENG', 'Engineering')),
+      ev('group.user_membership.remove', user('00uB'), group('00gENG', 'Engineering')),
+      ev('user.lifecycle.suspend', user('00uC')),
+    ];
+    expect(unnamedGroupIds(events, rel.groupNames)).toEqual(['00gENG']);
+  });
+});
+
+describe('isWatched', () => {
+  it.each([
+    ['user.lifecycle.activate', true],
+    ['user.account.update_profile', true],
+    ['group.user_membership.add', true],
+    ['application.user_membership.change_username', true],
+    ['user.account.lock', false],
+    ['group.lifecycle.create', false],
+  ])('%s: %s', (type, watched) => expect(isWatched(type)).toBe(watched));
+});
+
+describe('the cursor', () => {
+  const start = Date.parse('2026-03-01T10:00:00.000Z');
+  const base = baselineCursor(start, start + 5000, ['00uRETRY']);
+
+  it('starts when the full sync began, reading the log and lastUpdated from a little before', () => {
+    expect(base).toMatchObject({
+      baselineAt: '2026-03-01T10:00:00.000Z',
+      logSince: '2026-03-01T09:58:00.000Z',
+      watermark: '2026-03-01T10:00:00.000Z',
+      retry: ['00uRETRY'],
+      savedAt: '2026-03-01T10:00:05.000Z',
+    });
+    expect(updatedSince(base)).toBe('2026-03-01T09:58:00.000Z');
+  });
+
+  it('is rebuilt from a full sync when missing or older than the System Log keeps', () => {
+    expect(needsBaseline(undefined, start)).toBe(true);
+    expect(needsBaseline(base, start + 79 * 24 * 3600 * 1000)).toBe(false);
+    expect(needsBaseline(base, start + 81 * 24 * 3600 * 1000)).toBe(true);
+  });
+
+  it('moves the watermark to the newest lastUpdated and remembers the users within the overlap', () => {
+    const next = advanceCursor(
+      base,
+      {
+        logNext: 'https://org.okta.com/api/v1/logs?after=42',
+        events: [ev('user.lifecycle.suspend', user('00uA'))],
+        updated: [
+          { id: '00uA', lastUpdated: '2026-03-01T10:05:00.000Z' },
+          { id: '00uB', lastUpdated: '2026-03-01T10:04:30.000Z' },
+          { id: '00uC', lastUpdated: '2026-03-01T10:01:00.000Z' },
+        ],
+      },
+      [],
+      start + 400_000,
+    );
+    expect(next).toMatchObject({
+      logNext: 'https://org.okta.com/api/v1/logs?after=42',
+      watermark: '2026-03-01T10:05:00.000Z',
+      recent: { '00uA': '2026-03-01T10:05:00.000Z', '00uB': '2026-03-01T10:04:30.000Z' },
+      retry: [],
+      baselineAt: base.baselineAt,
+    });
+    expect(next.seenUuids).toHaveLength(1);
+    expect(updatedSince(next)).toBe('2026-03-01T10:03:00.000Z');
+  });
+
+  it('keeps its next link and watermark when a run read nothing new', () => {
+    const once = advanceCursor(base, { logNext: 'https://org.okta.com/api/v1/logs?after=7', events: [], updated: [] }, [], start + 1);
+    const twice = advanceCursor(once, { logNext: undefined, events: [], updated: [] }, ['00uX', '00uX'], start + 2);
+    expect(twice).toMatchObject({ logNext: 'https://org.okta.com/api/v1/logs?after=7', watermark: base.watermark, retry: ['00uX'] });
+  });
+
+  it('keeps only the latest event uuids', () => {
+    const events = Array.from({ length: 5 }, () => ev('user.lifecycle.suspend', user('00uA')));
+    const next = advanceCursor(base, { logNext: undefined, events, updated: [] }, [], start, { overlapMs: 60_000, keepUuids: 3, maxAgeMs: 1 });
+    expect(next.seenUuids).toEqual(events.slice(2).map((e) => e.uuid));
+  });
+});
+
+describe('dedupe', () => {
+  it('drops events already handled, and repeats within one read', () => {
+    const [a, b] = [ev('user.lifecycle.suspend', user('00uA')), ev('user.lifecycle.suspend', user('00uB'))];
+    if (!a || !b) throw new Error('events');
+    expect(freshEvents([a, b, b], [a.uuid])).toEqual([b]);
+  });
+
+  it('drops users the overlap lists again with the lastUpdated already handled', () => {
+    const recent = { '00uA': '2026-03-01T10:05:00.000Z', '00uB': '2026-03-01T10:04:00.000Z' };
+    const updated = [
+      { id: '00uA', lastUpdated: '2026-03-01T10:05:00.000Z' }, // same second, already handled
+      { id: '00uB', lastUpdated: '2026-03-01T10:05:00.000Z' }, // changed again
+      { id: '00uC', lastUpdated: '2026-03-01T10:05:00.000Z' }, // new
+    ];
+    expect(freshUpdates(updated, recent)).toEqual(['00uB', '00uC']);
+  });
+});
