@@ -1,5 +1,6 @@
 import { loadConfig } from '../../config/load-config';
-import { httpExposureProblem, safeEqual } from '../../worker/auth';
+import express from 'express';
+import { adminAuth, httpExposureProblem, safeEqual } from '../../worker/auth';
 import { runCli } from '../../worker/cli';
 import { validEnv } from '../helpers/env';
 
@@ -26,5 +27,31 @@ describe('admin credentials and exposure', () => {
     const code = await runCli(['worker'], { env: validEnv({ HTTP_HOST: '0.0.0.0' }), stdout: () => undefined, stderr: (l) => err.push(l) });
     expect(code).toBe(2);
     expect(err.join('\n')).toMatch(/HTTP_HOST: 0\.0\.0\.0 is not a loopback address/);
+  });
+});
+
+describe('adminAuth over HTTP', () => {
+  it('takes basic auth from browsers and the bearer token from scripts, and answers 401 otherwise', async () => {
+    const http = loadConfig(validEnv({ ADMIN_TOKEN: 't'.repeat(20), ADMIN_USER: 'ops', ADMIN_PASSWORD: 'p'.repeat(12) })).http;
+    const app = express();
+    app.get('/api/x', adminAuth(http), (_req, res) => {
+      res.json({ ok: true });
+    });
+    const server = app.listen(0, '127.0.0.1');
+    await new Promise((r) => server.once('listening', r));
+    const { port } = server.address() as { port: number };
+    const get = (authorization?: string) => fetch(`http://127.0.0.1:${port}/api/x`, authorization ? { headers: { Authorization: authorization } } : {});
+    const basic = (user: string, pass: string) => `Basic ${Buffer.from(`${user}:${pass}`).toString('base64')}`;
+    try {
+      expect((await get()).status).toBe(401);
+      expect((await get()).headers.get('www-authenticate')).toMatch(/^Basic /);
+      expect((await get(`Bearer ${'t'.repeat(20)}`)).status).toBe(200);
+      expect((await get(basic('ops', 'p'.repeat(12)))).status).toBe(200);
+      expect((await get(basic('ops', 'wrong-password'))).status).toBe(401);
+      expect((await get(basic('root', 'p'.repeat(12)))).status).toBe(401);
+      expect((await get(`Bearer ${'t'.repeat(19)}`)).status).toBe(401);
+    } finally {
+      await new Promise((r) => server.close(r));
+    }
   });
 });

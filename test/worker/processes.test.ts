@@ -55,3 +55,24 @@ describe('two worker processes against one Redis', () => {
     expect(survivor?.stderr()).toMatch(/worker stopped/);
   });
 });
+
+describe('stopping a worker', () => {
+  it('a second signal exits at once, while a run is still going', async () => {
+    const h = await startHarness({ users: 120, seed: 32 });
+    try {
+      const env = { ...h.env, LOG_LEVEL: 'info', SYNC_CRON: 'off', INCREMENTAL_CRON: 'off', OFFBOARD_CRON: 'off', SHUTDOWN_TIMEOUT_MS: '600000', WFM_MAX_RPS: '2' };
+      const p = spawnWorker(env);
+      await waitFor(() => (p.stderr().includes('worker started') ? true : undefined), 20000, 'the worker');
+      await h.cli(['trigger', 'resync']);
+      await waitFor(() => (countRequests(h.wfm.requests, { method: 'POST', api: 'scim' }) >= 1 ? true : undefined), 20000, 'the first write');
+      p.child.kill('SIGTERM');
+      await waitFor(() => (p.stderr().includes('stopping') ? true : undefined), 10000, 'the first signal to be taken');
+      expect(p.child.exitCode).toBeNull(); // still letting the run finish (2 writes a second, 10-minute bound)
+      p.child.kill('SIGTERM');
+      expect(await p.exited).toBe(130);
+      expect(p.stderr()).toMatch(/second signal: exiting now/);
+    } finally {
+      await h.close();
+    }
+  });
+});
