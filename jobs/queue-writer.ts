@@ -1,6 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Queue } from 'bullmq';
-import { createRunChildren } from '../store/run-children';
+import { createRunChildren, type RunChildren } from '../store/run-children';
 import { emptyApplied, type Failure } from '../sync/report';
 import type { Action } from '../sync/types';
 import { isWrite, type ApplyOutcome } from './apply-plan';
@@ -12,7 +12,23 @@ export type QueueWriterOptions = {
   writes: Queue;
   attempts: number;
   pollMs?: number;
+  /** How long no write may finish before the run looks for writes whose job is gone. */
+  stuckMs?: number;
 };
+
+const STUCK_MS = 60_000;
+
+async function recordVanished(deps: JobDeps, writes: Queue, children: RunChildren, runId: string): Promise<void> {
+  for (const oktaId of await children.unfinished(runId, 1000)) {
+    if (await writes.getJob(writeJobId(runId, oktaId))) continue;
+    const action = await children.action(runId, oktaId);
+    if (!action) continue;
+    const error = 'its write job disappeared from the queue';
+    if (await children.complete(runId, { oktaId, userName: action.userName, action: action.type, error })) {
+      deps.logger.warn('write job vanished', { runId, oktaId });
+    }
+  }
+}
 
 /** The job id of one run's write for one user: adding it again never makes a second job. */
 export const writeJobId = (runId: string, oktaId: string): string => `${runId}.${oktaId}`;
@@ -24,6 +40,7 @@ export const writeJobId = (runId: string, oktaId: string): string => `${runId}.$
  */
 export function createQueueWriter(opts: QueueWriterOptions): Writer {
   const pollMs = opts.pollMs ?? 500;
+  const stuckMs = opts.stuckMs ?? STUCK_MS;
   return {
     async apply(deps: JobDeps, runId: string, actions: readonly Action[]): Promise<ApplyOutcome> {
       const writes = actions.filter(isWrite);
@@ -45,9 +62,21 @@ export function createQueueWriter(opts: QueueWriterOptions): Writer {
         );
       }
       deps.logger.info('writes enqueued', { runId, writes: writes.length, enqueued: pending.length });
+      let lastDone = -1;
+      let stuckSince = Date.now();
       for (;;) {
         const { total, done } = await children.progress(runId);
+        deps.onProgress?.({ phase: 'write', done, total, finished: done >= total });
         if (done >= total) break;
+        if (done !== lastDone) {
+          lastDone = done;
+          stuckSince = Date.now();
+        } else if (Date.now() - stuckSince > stuckMs) {
+          // Nothing finished for a while: a write whose job is gone (removed by hand, lost with an
+          // unsafe Redis) would hold the run forever, so it is recorded as failed.
+          await recordVanished(deps, opts.writes, children, runId);
+          stuckSince = Date.now();
+        }
         await sleep(pollMs);
       }
       const applied = emptyApplied();

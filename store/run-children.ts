@@ -29,6 +29,8 @@ export type RunChildren = {
   /** Records the final outcome once; false when one was already recorded. */
   complete(runId: string, outcome: ChildOutcome): Promise<boolean>;
   progress(runId: string): Promise<{ total: number; done: number }>;
+  /** Up to `limit` registered writes that have no outcome yet. */
+  unfinished(runId: string, limit: number): Promise<string[]>;
   outcomes(runId: string): Promise<ChildOutcome[]>;
 };
 
@@ -71,6 +73,21 @@ export function createRunChildren(redis: Redis, prefix: string): RunChildren {
     async progress(runId) {
       const [total, done] = await Promise.all([redis.hlen(actionsKey(runId)), redis.hlen(outcomesKey(runId))]);
       return { total, done };
+    },
+    async unfinished(runId, limit) {
+      const found: string[] = [];
+      let cursor = '0';
+      do {
+        const [next, fields] = await redis.hscan(actionsKey(runId), cursor, 'COUNT', 500);
+        cursor = next;
+        const ids = fields.filter((_, i) => i % 2 === 0);
+        if (ids.length === 0) continue;
+        const done = await redis.hmget(outcomesKey(runId), ...ids);
+        ids.forEach((id, i) => {
+          if (done[i] === null && found.length < limit) found.push(id);
+        });
+      } while (cursor !== '0' && found.length < limit);
+      return found;
     },
     async outcomes(runId) {
       return (await redis.hvals(outcomesKey(runId))).map((raw) => JSON.parse(raw) as ChildOutcome);

@@ -1,0 +1,56 @@
+import { Queue } from 'bullmq';
+import { DEFAULT_MAPPING } from '../../config/mapping';
+import { mapOktaUser } from '../../mappers/okta-to-wfm';
+import { createQueueWriter, writeJobId } from '../../jobs/queue-writer';
+import { createRunChildren } from '../../store/run-children';
+import { bullConnection } from '../../worker/queues';
+import type { CreateAction } from '../../sync/types';
+import { startHarness, type Harness } from '../helpers/harness';
+import { startTestApp, type TestApp } from '../helpers/app';
+import { oktaUser } from '../helpers/okta-user';
+
+function create(id: string): CreateAction {
+  const r = mapOktaUser(oktaUser({ id, profile: { login: `${id}@example.com`, email: `${id}@example.com` } }), { mapping: DEFAULT_MAPPING, supervisorGroups: [] });
+  if (!r.ok) throw new Error(r.reason);
+  return { type: 'create', oktaId: id, userName: r.user.userName, desired: r.user, reason: 'test' };
+}
+
+describe('the queue writer', () => {
+  let h: Harness;
+  let app: TestApp;
+  beforeAll(async () => {
+    h = await startHarness({ users: 5 });
+    app = startTestApp(h);
+  });
+  afterAll(async () => {
+    await app.close();
+    await h.close();
+  });
+
+  it('records a write whose job vanished from the queue as failed instead of waiting forever', async () => {
+    const connection = bullConnection(h.env.REDIS_URL ?? '');
+    const writes = new Queue('wfm-writes', { connection, prefix: h.prefix });
+    try {
+      const writer = createQueueWriter({ writes, attempts: 3, pollMs: 50, stuckMs: 300 });
+      const runId = 'full-sync-test-vanished';
+      const applying = writer.apply(app.deps, runId, [create('00uA'), create('00uB')]);
+      // No worker serves the queue here; remove one job as an admin might from the dashboard.
+      for (;;) {
+        const job = await writes.getJob(writeJobId(runId, '00uA'));
+        if (job) {
+          await job.remove();
+          break;
+        }
+        await new Promise((r) => setTimeout(r, 20));
+      }
+      // The other write is still queued: finish it by hand as a worker would, by recording its outcome.
+      await createRunChildren(app.deps.redis, app.deps.config.redis.prefix).complete(runId, { oktaId: '00uB', userName: '00uB@example.com', action: 'create', appliedAs: 'create' });
+      const outcome = await applying;
+      expect(outcome.applied.create).toBe(1);
+      expect(outcome.failed).toEqual([{ oktaId: '00uA', userName: '00uA@example.com', action: 'create', error: 'its write job disappeared from the queue' }]);
+    } finally {
+      await writes.close();
+      await connection.quit();
+    }
+  });
+});
