@@ -8,6 +8,9 @@ import type { AuditLog } from '../store/audit';
 import type { RunHistory } from '../store/run-history';
 import type { Writer } from './writer';
 
+/** Where a run is: the phase, and for counted phases how far (`total` when known). */
+export type ProgressEvent = Readonly<{ phase: 'okta' | 'wfm' | 'plan' | 'write'; done: number; total?: number; finished?: boolean }>;
+
 /** Everything a job handler may use, built once by the composition root (worker/main.ts). */
 export type JobDeps = Readonly<{
   config: AppConfig;
@@ -27,4 +30,6 @@ export type JobDeps = Readonly<{
   writer: Writer;
   now: () => number;
   newRunId: (kind: string) => string;
+  /** Told where a sync run is, for a progress display (the CLI on a terminal); none in the worker. */
+  onProgress?: (event: ProgressEvent) => void;
 }>;
