@@ -1,0 +1,44 @@
+// The machine's raw limit for the overhead comparison: the same SCIM POSTs the worker sends, built
+// the same way (Okta pull, mapping, buildResource), sent by the same client (createScimClient) at
+// the same concurrency, in a plain loop: no queue, no plan, no Redis. Configured like the product,
+// from the environment. Prints {"writes":n,"failed":n,"ms":n} once done.
+import { createOktaSource } from '../clients/okta';
+import { createScimClient } from '../clients/scim';
+import { loadConfig } from '../config/load-config';
+import { mapOktaUser } from '../mappers/okta-to-wfm';
+import { buildResource } from '../mappers/scim-merge';
+import { mapPool } from '../sync/pool';
+import type { ScimResource } from '../sync/types';
+
+async function main(): Promise<void> {
+  const config = loadConfig(process.env);
+  const pull = await createOktaSource(config.okta).pullInScope();
+  const resources: ScimResource[] = [];
+  for (const user of pull.users) {
+    const mapped = mapOktaUser(user, { mapping: config.mapping, supervisorGroups: config.okta.supervisorGroups });
+    if (mapped.ok) resources.push(buildResource(mapped.user, config.mapping));
+  }
+  const scim = createScimClient({
+    scimUrl: config.wfm.scimUrl,
+    token: config.wfm.scimToken,
+    pageSize: config.wfm.pageSize,
+    requestTimeoutMs: config.wfm.requestTimeoutMs,
+    maxRetries: config.wfm.maxRetries,
+  });
+  let failed = 0;
+  const started = process.hrtime.bigint();
+  await mapPool(resources, config.wfm.concurrency, async (resource) => {
+    try {
+      await scim.create(resource);
+    } catch {
+      failed += 1;
+    }
+  });
+  const ms = Number(process.hrtime.bigint() - started) / 1e6;
+  process.stdout.write(`${JSON.stringify({ writes: resources.length - failed, failed, ms })}\n`);
+}
+
+main().catch((err: unknown) => {
+  process.stderr.write(`raw-posts: ${err instanceof Error ? err.message : String(err)}\n`);
+  process.exitCode = 1;
+});
