@@ -1,0 +1,51 @@
+import { SyncError } from './errors';
+
+export type ScimPage<T> = { total: number; resources: T[] };
+
+/**
+ * How far to page: `all` (the whole listing) keeps asking while full pages come back, even past
+ * the announced totalResults, so a total that is too low cannot end the listing early; `search`
+ * (a lookup, usually 0 or 1 result) stops at the announced total once a page comes back short.
+ */
+export type PagingMode = 'all' | 'search';
+
+function untrusted(what: string, detail: string): SyncError {
+  return new SyncError(`WFM SCIM ${what} ${detail}: the listing cannot be trusted`, { kind: 'incomplete', service: 'wfm-scim' });
+}
+
+/**
+ * Pages through a SCIM ListResponse by startIndex and the number of resources actually returned
+ * (servers cap `count`). Refuses what it cannot trust: an id seen twice, or a number of resources
+ * that differs from the totalResults announced (too high or too low).
+ */
+export async function pageThrough<T extends { id: string }>(
+  what: string,
+  mode: PagingMode,
+  pageSize: number,
+  fetchPage: (startIndex: number) => Promise<ScimPage<T>>,
+): Promise<T[]> {
+  const items: T[] = [];
+  const seen = new Set<string>();
+  let startIndex = 1;
+  let largest = 0;
+  let announced: number;
+  for (;;) {
+    const page = await fetchPage(startIndex);
+    announced = page.total;
+    for (const item of page.resources) {
+      if (seen.has(item.id)) throw untrusted(what, `returned user id ${item.id} twice`);
+      seen.add(item.id);
+      items.push(item);
+    }
+    const n = page.resources.length;
+    if (n === 0) break;
+    startIndex += n;
+    largest = Math.max(largest, n);
+    const short = mode === 'all' ? n < largest : n < pageSize;
+    if (startIndex > page.total && short) break;
+  }
+  if (items.length !== announced) {
+    throw untrusted(what, `announced ${announced} user${announced === 1 ? '' : 's'} (totalResults) but returned ${items.length}`);
+  }
+  return items;
+}
