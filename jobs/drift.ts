@@ -1,0 +1,41 @@
+import { createOwnedValues, type OwnedValuesStore } from '../store/owned-values';
+import { classifyPlan, needsLastWritten, ownedValuesOf, type DriftSummary } from '../sync/drift';
+import type { Action, DesiredUser } from '../sync/types';
+import type { JobDeps } from './deps';
+
+const store = (deps: JobDeps): OwnedValuesStore => createOwnedValues(deps.redis, deps.config.redis.prefix);
+
+/**
+ * Gives each planned change its side (Okta, or the WFM: drift). Only users with changes are read
+ * from Redis; the classification itself is pure (sync/drift.ts).
+ */
+export async function classifyDrift(deps: JobDeps, actions: readonly Action[]): Promise<{ actions: Action[]; drift: DriftSummary }> {
+  const ids = needsLastWritten(actions);
+  const last = ids.length > 0 ? await store(deps).read(ids) : new Map();
+  return classifyPlan(actions, last);
+}
+
+/** A noop compared every owned value with the WFM and found them equal: that is what the WFM holds now. */
+export async function confirmNoops(deps: JobDeps, actions: readonly Action[], desired: readonly DesiredUser[]): Promise<void> {
+  const byId = new Map(desired.map((d) => [d.oktaId, d]));
+  const entries = actions.flatMap((a) => {
+    const d = a.type === 'noop' ? byId.get(a.oktaId) : undefined;
+    return d ? [{ oktaId: d.oktaId, values: ownedValuesOf(d, deps.config.mapping) }] : [];
+  });
+  if (entries.length > 0) await store(deps).record(entries);
+}
+
+/**
+ * After a write: the owned values are now what we sent. The write itself succeeded, so failing
+ * to remember it only costs the next run its drift classification for this user: warn, go on.
+ */
+export async function recordWritten(deps: JobDeps, desired: DesiredUser): Promise<void> {
+  try {
+    await store(deps).record([{ oktaId: desired.oktaId, values: ownedValuesOf(desired, deps.config.mapping) }]);
+  } catch (err) {
+    deps.logger.warn('could not remember the values written: the next change of this user may get the wrong side', {
+      oktaId: desired.oktaId,
+      error: err instanceof Error ? err.message : String(err),
+    });
+  }
+}

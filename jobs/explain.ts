@@ -1,0 +1,95 @@
+import { formatDuration } from '../config/duration';
+import { mapOktaUser } from '../mappers/okta-to-wfm';
+import { createOwnedValues } from '../store/owned-values';
+import { classifyPlan } from '../sync/drift';
+import { fieldRows, type FieldRow } from '../sync/explain';
+import { judgeRecheck } from '../sync/offboard-plan';
+import { plan } from '../sync/plan';
+import type { Action, WfmUser } from '../sync/types';
+import type { JobDeps } from './deps';
+
+export type ExplainedWfmUser = { id: string; userName: string; externalId?: string; active: boolean; matchedBy: 'externalId' | 'userName' };
+
+/** `none`: nothing happens to this user; `fail`: the run reports it as failed; else the action. */
+export type NextStep = { action: Action['type'] | 'none' | 'fail'; reason: string; wfmId?: string };
+
+export type Explanation = {
+  login: string;
+  okta:
+    | { found: false }
+    | { found: true; id: string; login: string; status: string; groups: string[]; assigned: boolean; scope: 'app' | 'groups'; inScope: boolean };
+  mapped?: { ok: true; attrs: Record<string, string | undefined> } | { ok: false; reason: string };
+  wfm: ExplainedWfmUser[];
+  next: NextStep;
+  fields: FieldRow[];
+};
+
+const shown = (u: WfmUser, matchedBy: ExplainedWfmUser['matchedBy']): ExplainedWfmUser => ({
+  id: u.id,
+  userName: u.userName,
+  ...(u.externalId !== undefined ? { externalId: u.externalId } : {}),
+  active: u.active,
+  matchedBy,
+});
+
+/**
+ * The WFM users a full run would compare this user with: those carrying its Okta id and those
+ * holding its userName (a full run sees both, so a login taken by another WFM user is a conflict).
+ */
+async function lookupWfm(deps: JobDeps, oktaId: string | undefined, userName: string): Promise<{ users: WfmUser[]; shown: ExplainedWfmUser[] }> {
+  const linked = oktaId === undefined ? [] : await deps.scim.findByExternalId(oktaId);
+  const named = (await deps.scim.findByUserName(userName)).filter((n) => !linked.some((l) => l.id === n.id));
+  return { users: [...linked, ...named], shown: [...linked.map((u) => shown(u, 'externalId')), ...named.map((u) => shown(u, 'userName'))] };
+}
+
+/**
+ * Everything about one user that decides what the next run does, read afresh (Okta, the WFM, what
+ * we last wrote) and planned exactly as a run plans. Reads only: writes nothing anywhere.
+ */
+export async function explainUser(deps: JobDeps, login: string): Promise<Explanation> {
+  const { mapping } = deps.config;
+  const check = await deps.okta.checkUser(login);
+  if (!check.found) {
+    const wfm = await lookupWfm(deps, undefined, login);
+    const reason = `Okta has no user ${login}: sync creates nobody for it; off-boarding deactivates an active WFM user linked to a deleted Okta user`;
+    return { login, okta: { found: false }, wfm: wfm.shown, next: { action: 'none', reason }, fields: [] };
+  }
+  const u = check.user;
+  const okta = {
+    found: true as const,
+    id: u.id,
+    login: typeof u.profile.login === 'string' ? u.profile.login : login,
+    status: u.status,
+    groups: [...u.groups],
+    assigned: check.assigned,
+    scope: deps.config.okta.scopeGroups.length > 0 ? ('groups' as const) : ('app' as const),
+    inScope: check.inScope,
+  };
+  const mapped = mapOktaUser(u, { mapping, supervisorGroups: deps.config.okta.supervisorGroups });
+  const wfm = await lookupWfm(deps, u.id, mapped.ok ? mapped.user.userName : okta.login);
+  const base = { login, okta, wfm: wfm.shown };
+  if (!check.inScope) {
+    const active = wfm.users.find((w) => w.externalId === u.id && w.active);
+    const why = judgeRecheck(u.id, { found: true, oktaId: u.id, status: u.status, assigned: check.assigned, inScope: false }).reason;
+    const grace = formatDuration(deps.config.offboard.graceMs);
+    const next: NextStep = active
+      ? { action: 'deactivate', wfmId: active.id, reason: `${why}: off-boarding deactivates WFM user ${active.id} (after OFFBOARD_GRACE=${grace}, behind the guard); sync leaves it alone` }
+      : { action: 'none', reason: `${why}: out of scope, and no active WFM user is linked to it` };
+    return { ...base, next, fields: [] };
+  }
+  if (!mapped.ok) {
+    return { ...base, mapped: { ok: false, reason: mapped.reason }, next: { action: 'fail', reason: `cannot be mapped: ${mapped.reason}; the run reports it and writes nothing for it` }, fields: [] };
+  }
+  const last = await createOwnedValues(deps.redis, deps.config.redis.prefix).read([u.id]);
+  const { actions } = classifyPlan(plan([mapped.user], wfm.users, { mapping }), last);
+  const action = actions[0];
+  if (!action) throw new Error('plan answered no action for one user');
+  const wfmId = 'wfmId' in action ? action.wfmId : undefined;
+  const target = wfm.users.find((w) => w.id === wfmId);
+  return {
+    ...base,
+    mapped: { ok: true, attrs: { ...mapped.user.attrs } },
+    next: { action: action.type, reason: action.reason, ...(wfmId !== undefined ? { wfmId } : {}) },
+    fields: action.type === 'conflict' ? [] : fieldRows(mapped.user, target, mapping, last.get(u.id)),
+  };
+}

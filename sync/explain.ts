@@ -1,0 +1,57 @@
+import type { Mapping } from '../config/mapping';
+import { ownedPaths } from '../mappers/okta-to-wfm';
+import { normalise } from '../mappers/scim-merge';
+import { readPath } from '../mappers/scim-paths';
+import { classifyChange, type OwnedValues } from './drift';
+import type { ChangeSide, DesiredUser, WfmUser } from './types';
+
+/** One owned attribute of one user, as `explain` shows it. */
+export type FieldRow = Readonly<{
+  path: string;
+  /** What Okta maps to (absent: not set). */
+  okta: string | undefined;
+  /** What the WFM holds now. */
+  wfm: string | undefined;
+  /** What we last wrote or confirmed: null for "not set", undefined when there is no record. */
+  lastWritten: string | null | undefined;
+  /** Whether the next run sets this attribute, and which side moved it. */
+  next: 'same' | 'set';
+  side?: ChangeSide;
+}>;
+
+/**
+ * Field by field: the mapped value, the WFM value, what we last wrote, and whether the next run
+ * changes it and why. `current` is the WFM user the run would write (none for a create).
+ */
+export function fieldRows(desired: DesiredUser, current: WfmUser | undefined, mapping: Mapping, last: OwnedValues | undefined): FieldRow[] {
+  return ownedPaths(mapping).map((path) => {
+    const okta = desired.attrs[path];
+    const wfm = current ? readPath(current.raw, path, mapping.customSchema) : undefined;
+    const lastWritten = last === undefined || !(path in last) ? undefined : (last[path] ?? null);
+    if (current && normalise(path, okta) === normalise(path, wfm)) return { path, okta, wfm, lastWritten, next: 'same' };
+    const side = current ? classifyChange({ path, from: wfm, to: okta }, last) : 'okta';
+    return { path, okta, wfm, lastWritten, next: 'set', side };
+  });
+}
+
+/** The side in a table cell's few characters. */
+export function sideShort(side: ChangeSide | undefined): string {
+  if (side === 'okta') return 'Okta';
+  if (side === 'wfm') return 'WFM edit';
+  if (side === 'both') return 'both';
+  return 'unknown';
+}
+
+/** The side as a person reads it. */
+export function sideText(side: ChangeSide | undefined): string {
+  switch (side) {
+    case 'okta':
+      return 'changed in Okta';
+    case 'wfm':
+      return 'edited in the WFM';
+    case 'both':
+      return 'changed on both sides';
+    default:
+      return 'no record of our last write';
+  }
+}

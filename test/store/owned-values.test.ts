@@ -1,0 +1,54 @@
+import { randomBytes } from 'node:crypto';
+import { Redis } from 'ioredis';
+import { createOwnedValues } from '../../store/owned-values';
+import { REDIS_URL } from '../helpers/harness';
+
+describe('the owned values we last wrote, in Redis', () => {
+  const prefix = `okta-wfm-test-${randomBytes(4).toString('hex')}`;
+  let redis: Redis;
+  beforeAll(() => {
+    redis = new Redis(REDIS_URL);
+  });
+  afterAll(async () => {
+    const keys = await redis.keys(`${prefix}:*`);
+    if (keys.length > 0) await redis.del(...keys);
+    await redis.quit();
+  });
+
+  it('reads back what was recorded, null for "not set"; users with no record are absent', async () => {
+    const store = createOwnedValues(redis, prefix);
+    await store.record([
+      { oktaId: '00u1', values: { userName: 'a@example.com', title: null, 'custom.site': 'Lyon' } },
+      { oktaId: '00u2', values: { userName: 'b@example.com', title: 'Lead', 'custom.site': null } },
+    ]);
+    const got = await store.read(['00u1', '00u2', '00u9']);
+    expect(Object.fromEntries(got)).toEqual({
+      '00u1': { userName: 'a@example.com', title: null, 'custom.site': 'Lyon' },
+      '00u2': { userName: 'b@example.com', title: 'Lead', 'custom.site': null },
+    });
+  });
+
+  it('stores each user as its values only (the paths once per mapping), readable by another process', async () => {
+    const raw = await redis.hget(`${prefix}:owned:values`, '00u1');
+    const row = JSON.parse(raw ?? '[]') as unknown[];
+    expect(row.slice(1)).toEqual(['Lyon', null, 'a@example.com']);
+    expect(raw).not.toContain('userName');
+    expect(await redis.hlen(`${prefix}:owned:layouts`)).toBe(1);
+    expect((await createOwnedValues(redis, prefix).read(['00u1'])).get('00u1')).toMatchObject({ 'custom.site': 'Lyon' });
+  });
+
+  it('a later write replaces the record, also under another mapping; many users go in few commands', async () => {
+    const store = createOwnedValues(redis, prefix);
+    const many = Array.from({ length: 2500 }, (_, i) => ({ oktaId: `00x${i}`, values: { userName: `u${i}@example.com` } }));
+    await store.record([...many, { oktaId: '00u1', values: { userName: 'a2@example.com', nickName: 'A' } }]);
+    const got = await store.read(['00u1', ...many.map((m) => m.oktaId)]);
+    expect(got.get('00u1')).toEqual({ userName: 'a2@example.com', nickName: 'A' });
+    expect(got.get('00x2499')).toEqual({ userName: 'u2499@example.com' });
+    expect(got.size).toBe(2501);
+  });
+
+  it('an unreadable record is no record', async () => {
+    await redis.hset(`${prefix}:owned:values`, '00u7', 'not json', '00u8', '["unknown-layout","x"]');
+    expect((await createOwnedValues(redis, prefix).read(['00u7', '00u8'])).size).toBe(0);
+  });
+});
