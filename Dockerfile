@@ -8,6 +8,8 @@ RUN npm run build && npm prune --omit=dev
 
 FROM node:20-bookworm-slim
 ENV NODE_ENV=production
+# Keeps the heap (and so the RSS) of a 100k-user run bounded; see bench/RESULTS.md.
+ENV NODE_OPTIONS=--max-old-space-size=384
 WORKDIR /app
 COPY --from=build /app/node_modules ./node_modules
 COPY --from=build /app/dist ./dist

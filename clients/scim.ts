@@ -3,6 +3,8 @@ import type { Secret } from '../config/secret';
 import type { ScimResource, WfmUser } from '../sync/types';
 import { SyncError } from './errors';
 import { createHttpClient, type HttpClient, type HttpStats } from './http';
+import { pathSegment } from './path-segment';
+import { pageThrough } from './scim-paging';
 
 export type ScimClientConfig = Readonly<{
   scimUrl: string;
@@ -14,7 +16,7 @@ export type ScimClientConfig = Readonly<{
 }>;
 
 export type ScimClient = {
-  /** Every user, paged by totalResults and the number of resources actually returned. */
+  /** Every user, paged by the number of resources actually returned; refused when it disagrees with totalResults. */
   listAll(): Promise<WfmUser[]>;
   get(id: string): Promise<WfmUser>;
   findByExternalId(externalId: string): Promise<WfmUser[]>;
@@ -80,7 +82,17 @@ export function toWfmUser(raw: unknown, etag?: string): WfmUser {
 }
 
 function userPath(id: string): string {
-  return `/Users/${encodeURIComponent(id)}`;
+  return `/Users/${pathSegment(id, 'wfm-scim')}`;
+}
+
+/** In a listing, a user the sync cannot read makes the whole listing untrusted, not one user bad. */
+function listedUser(raw: unknown): WfmUser {
+  try {
+    return toWfmUser(raw);
+  } catch (err) {
+    if (!(err instanceof SyncError)) throw err;
+    throw new SyncError(`${err.message} in a listing: the listing cannot be trusted`, { kind: 'incomplete', service: 'wfm-scim' });
+  }
 }
 
 export function createScimClient(cfg: ScimClientConfig, http?: HttpClient): ScimClient {
@@ -112,60 +124,25 @@ export function createScimClient(cfg: ScimClientConfig, http?: HttpClient): Scim
     if (Array.isArray(schemas) && !schemas.includes(LIST_RESPONSE)) {
       throw new SyncError('WFM SCIM GET /Users answered a body that is not a ListResponse', { kind: 'incomplete', service: 'wfm-scim' });
     }
-    return { total: parsed.data.totalResults, resources: (parsed.data.Resources ?? []).map((r) => toWfmUser(r)) };
+    const resources = parsed.data.Resources ?? [];
+    return { total: parsed.data.totalResults, resources: filter === undefined ? resources.map(listedUser) : resources.map((r) => toWfmUser(r)) };
   }
 
-  async function search(filter: string): Promise<WfmUser[]> {
-    const found: WfmUser[] = [];
-    let startIndex = 1;
-    for (;;) {
-      const page = await listPage(startIndex, cfg.pageSize, filter);
-      found.push(...page.resources);
-      startIndex += page.resources.length;
-      if (page.resources.length === 0 || startIndex > page.total) return found;
-    }
-  }
+  const search = (what: string, filter: string): Promise<WfmUser[]> =>
+    pageThrough(`search by ${what}`, 'search', cfg.pageSize, (startIndex) => listPage(startIndex, cfg.pageSize, filter));
 
   return {
-    async listAll() {
-      const users: WfmUser[] = [];
-      const seen = new Set<string>();
-      let startIndex = 1;
-      let total: number | undefined;
-      for (;;) {
-        const page = await listPage(startIndex, cfg.pageSize);
-        if (total === undefined) total = page.total;
-        for (const u of page.resources) {
-          if (seen.has(u.id)) {
-            throw new SyncError(`WFM SCIM listing returned user id ${u.id} twice: the listing cannot be trusted`, {
-              kind: 'incomplete',
-              service: 'wfm-scim',
-            });
-          }
-          seen.add(u.id);
-          users.push(u);
-        }
-        startIndex += page.resources.length;
-        if (startIndex > page.total) break;
-        if (page.resources.length === 0) {
-          throw new SyncError(
-            `WFM SCIM listing stopped at ${users.length} of the ${page.total} users it announced: the listing cannot be trusted`,
-            { kind: 'incomplete', service: 'wfm-scim' },
-          );
-        }
-      }
-      return users;
-    },
+    listAll: () => pageThrough('listing', 'all', cfg.pageSize, (startIndex) => listPage(startIndex, cfg.pageSize)),
     async get(id) {
       const res = await client.request({ method: 'GET', path: userPath(id) });
       return toWfmUser(res.body, res.headers.etag);
     },
     async findByExternalId(externalId) {
-      const found = await search(`externalId eq ${filterValue(externalId)}`);
+      const found = await search('externalId', `externalId eq ${filterValue(externalId)}`);
       return found.filter((u) => u.externalId === externalId);
     },
     async findByUserName(userName) {
-      const found = await search(`userName eq ${filterValue(userName)}`);
+      const found = await search('userName', `userName eq ${filterValue(userName)}`);
       return found.filter((u) => u.userName.toLowerCase() === userName.toLowerCase());
     },
     async create(resource) {

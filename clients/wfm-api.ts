@@ -2,6 +2,7 @@ import { z } from 'zod';
 import type { Secret } from '../config/secret';
 import { SyncError } from './errors';
 import { createHttpClient, type HttpStats } from './http';
+import { pathSegment } from './path-segment';
 
 export type WfmApiConfig = Readonly<{
   apiUrl: string;
@@ -111,9 +112,8 @@ export function createWfmApi(cfg: WfmApiConfig): WfmApi {
       return { notDeactivated: parsed.data.notDeletedUserIds };
     },
     async revive(id) {
-      await authorized(() =>
-        http.request({ method: 'POST', path: `/user-management/v1/users/${encodeURIComponent(id)}/revive`, retry: 'idempotent' }),
-      );
+      const path = `/user-management/v1/users/${pathSegment(id, 'wfm-api')}/revive`;
+      await authorized(() => http.request({ method: 'POST', path, retry: 'idempotent' }));
     },
     stats: () => http.stats(),
   };

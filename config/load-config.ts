@@ -145,6 +145,11 @@ export function loadConfig(env: Env): AppConfig {
   }
   const mapping = loadMapping(blankToUndefined(env.MAPPING_FILE), problems);
   checkOktaAuth(input, problems);
+  // Node reads this from the environment for every TLS connection: the credentials would go to
+  // whoever answers. It is refused rather than obeyed.
+  if (env.NODE_TLS_REJECT_UNAUTHORIZED?.trim() === '0') {
+    problems.push('NODE_TLS_REJECT_UNAUTHORIZED: is 0, which turns off TLS certificate checks for Okta, the WFM and Redis: unset it (add a CA with NODE_EXTRA_CA_CERTS instead)');
+  }
   if (parsed.success && (parsed.data.ADMIN_USER === undefined) !== (parsed.data.ADMIN_PASSWORD === undefined)) {
     problems.push(parsed.data.ADMIN_USER === undefined ? 'ADMIN_USER: is required with ADMIN_PASSWORD' : 'ADMIN_PASSWORD: is required with ADMIN_USER (or ADMIN_PASSWORD_FILE)');
   }

@@ -6,23 +6,21 @@ export const CORE_URN = 'urn:ietf:params:scim:schemas:core:2.0:User';
 export const ENTERPRISE_URN = 'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User';
 export const NICE_URN = 'urn:ietf:params:scim:schemas:extension:nice:2.0:User';
 
+/**
+ * Core attributes of the WFM's SCIM profile (WFM-API.md). Other RFC 7643 attributes (title,
+ * nickName, locale...) are left out on purpose: the WFM drops them, so a rule setting one would
+ * find it missing on every run and update the user every time.
+ */
 export const CORE_TARGETS = [
   'userName',
   'name.givenName',
   'name.familyName',
   'name.middleName',
-  'name.honorificPrefix',
-  'name.honorificSuffix',
   'displayName',
-  'nickName',
-  'title',
   'userType',
-  'preferredLanguage',
-  'locale',
   'timezone',
   'emails.work',
   'phoneNumbers.mobile',
-  'phoneNumbers.work',
 ] as const;
 
 export const ENTERPRISE_TARGETS = [

@@ -1,10 +1,12 @@
 import { describeError, isSyncError } from '../clients/errors';
 import type { WriteAction } from '../store/run-children';
 import { applyAction, type ApplyResult } from '../sync/apply';
+import { carrySides, sideOf } from '../sync/drift';
 import { mapPool } from '../sync/pool';
 import { emptyApplied, type AppliedCounts, type Failure } from '../sync/report';
-import type { Action } from '../sync/types';
+import type { Action, Change, ChangeSide } from '../sync/types';
 import type { JobDeps } from './deps';
+import { recordWritten } from './drift';
 
 export type ApplyOutcome = { applied: AppliedCounts; failed: Failure[] };
 
@@ -15,11 +17,20 @@ export function executeWrite(deps: JobDeps, action: WriteAction): Promise<ApplyR
   return applyAction(action, { scim: deps.scim, wfmApi: deps.wfmApi, mapping: deps.config.mapping });
 }
 
-/** Logs and audits an applied write. */
+const plannedChanges = (action: WriteAction) => (action.type === 'create' ? [] : action.changes);
+
+/** The side that moved a write's user: a create is new in Okta; an update has the sides of its changes. */
+const sideOfWrite = (action: WriteAction, changes: readonly Change[]): ChangeSide => (action.type === 'create' ? 'okta' : (sideOf(changes) ?? 'unknown'));
+
+/** Logs and audits an applied write, and remembers the owned values it wrote (for drift). */
 export async function recordApplied(deps: JobDeps, runId: string, action: WriteAction, result: ApplyResult): Promise<void> {
-  // A revive brings someone back into the WFM: warn, like a deactivation, with its reason.
-  const level = result.appliedAs === 'reactivate' ? 'warn' : 'info';
-  deps.logger.log(level, 'applied', { runId, action: result.appliedAs, oktaId: action.oktaId, wfmId: result.wfmId, fields: result.changes.map((c) => c.path), note: result.note, reason: action.reason });
+  const changes = carrySides(result.changes.length > 0 || action.type === 'create' ? result.changes : plannedChanges(action), plannedChanges(action));
+  const side = sideOfWrite(action, changes);
+  // A revive brings someone back into the WFM: warn, like a deactivation, with its reason. Other
+  // writes are in the audit stream already; a log line each at info would swamp a 100k-user run.
+  const level = result.appliedAs === 'reactivate' ? 'warn' : 'debug';
+  deps.logger.log(level, 'applied', { runId, action: result.appliedAs, oktaId: action.oktaId, wfmId: result.wfmId, fields: changes.map((c) => c.path), side, note: result.note, reason: action.reason });
+  await recordWritten(deps, action.desired);
   await deps.audit.append({
     at: new Date(deps.now()).toISOString(),
     runId,
@@ -28,7 +39,8 @@ export async function recordApplied(deps: JobDeps, runId: string, action: WriteA
     userName: action.userName,
     wfmId: result.wfmId,
     outcome: 'applied',
-    changes: result.changes.length > 0 || action.type === 'create' ? result.changes : action.changes,
+    side,
+    changes,
     ...(result.note !== undefined ? { note: result.note } : {}),
     reason: action.reason,
   });
@@ -39,7 +51,10 @@ export async function recordFailed(deps: JobDeps, runId: string, action: WriteAc
   const error = describeError(err);
   const wfmId = action.type === 'create' ? '' : action.wfmId;
   deps.logger.warn('write failed', { runId, action: action.type, oktaId: action.oktaId, wfmId, kind: isSyncError(err) ? err.kind : 'unexpected', error });
-  await deps.audit.append({ at: new Date(deps.now()).toISOString(), runId, action: action.type, oktaId: action.oktaId, userName: action.userName, wfmId, outcome: 'failed', changes: [], error });
+  // The changes it tried to make: none of them was applied.
+  const changes = plannedChanges(action);
+  const side = sideOfWrite(action, changes);
+  await deps.audit.append({ at: new Date(deps.now()).toISOString(), runId, action: action.type, oktaId: action.oktaId, userName: action.userName, wfmId, outcome: 'failed', side, changes, error });
   return { oktaId: action.oktaId, userName: action.userName, action: action.type, error };
 }
 
@@ -50,7 +65,10 @@ export async function recordFailed(deps: JobDeps, runId: string, action: WriteAc
 export async function applyPlan(deps: JobDeps, runId: string, actions: readonly Action[]): Promise<ApplyOutcome> {
   const applied = emptyApplied();
   const failed: Failure[] = [];
-  await mapPool(actions.filter(isWrite), deps.config.wfm.concurrency, async (action) => {
+  const writes = actions.filter(isWrite);
+  let done = 0;
+  deps.onProgress?.({ phase: 'write', done, total: writes.length });
+  await mapPool(writes, deps.config.wfm.concurrency, async (action) => {
     try {
       const result = await executeWrite(deps, action);
       applied[result.appliedAs] += 1;
@@ -58,6 +76,9 @@ export async function applyPlan(deps: JobDeps, runId: string, actions: readonly 
     } catch (err) {
       failed.push(await recordFailed(deps, runId, action, err));
     }
+    done += 1;
+    deps.onProgress?.({ phase: 'write', done, total: writes.length });
   });
+  deps.onProgress?.({ phase: 'write', done, total: writes.length, finished: true });
   return { applied, failed };
 }

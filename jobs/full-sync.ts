@@ -3,7 +3,7 @@ import { createPullStats } from '../store/pull-stats';
 import type { JobDeps } from './deps';
 import { readWfmUsers } from './read-wfm';
 import type { RunOutcome } from './run-report';
-import { runSyncPipeline } from './sync-pipeline';
+import { runSyncPipeline, type RunHooks } from './sync-pipeline';
 
 export type { RunOutcome } from './run-report';
 
@@ -13,9 +13,9 @@ export const fullSyncPayload = z.object({ dryRun: z.boolean().default(false), ru
 export type FullSyncPayload = z.infer<typeof fullSyncPayload>;
 
 /** The full reconcile: every in-scope Okta user against the whole WFM. */
-export async function runFullSync(deps: JobDeps, input: Partial<FullSyncPayload> = {}): Promise<RunOutcome> {
+export async function runFullSync(deps: JobDeps, input: Partial<FullSyncPayload> = {}, hooks: RunHooks = {}): Promise<RunOutcome> {
   const payload = fullSyncPayload.parse(input);
-  return runSyncPipeline(deps, FULL_SYNC, { dryRun: payload.dryRun, ...(payload.runId ? { runId: payload.runId } : {}) }, {
+  return runSyncPipeline(deps, FULL_SYNC, { ...hooks, dryRun: payload.dryRun, ...(payload.runId ? { runId: payload.runId } : {}) }, {
     pull: async () => {
       const pull = await deps.okta.pullInScope();
       // A complete pull is the baseline off-boarding compares its own pull's in-scope count with.

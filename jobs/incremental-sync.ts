@@ -7,7 +7,7 @@ import { runFullSync } from './full-sync';
 import { pullChanges, type ChangeRead } from './incremental-pull';
 import { readWfmUsers } from './read-wfm';
 import type { RunOutcome } from './run-report';
-import { runSyncPipeline } from './sync-pipeline';
+import { runSyncPipeline, type RunHooks } from './sync-pipeline';
 
 export type { RunOutcome } from './run-report';
 
@@ -28,7 +28,7 @@ function failedWrites(report: RunReport): string[] {
  * cursor, and the plan against the live WFM makes the repeat write nothing twice. With no cursor
  * yet (or one past the System Log's retention) it runs a full sync and starts from when that began.
  */
-export async function runIncrementalSync(deps: JobDeps, input: Partial<IncrementalSyncPayload> = {}): Promise<RunOutcome> {
+export async function runIncrementalSync(deps: JobDeps, input: Partial<IncrementalSyncPayload> = {}, hooks: RunHooks = {}): Promise<RunOutcome> {
   const payload = incrementalSyncPayload.parse(input);
   const runOpts = { dryRun: payload.dryRun, ...(payload.runId ? { runId: payload.runId } : {}) };
   const log = deps.logger.child({ job: INCREMENTAL_SYNC });
@@ -39,7 +39,7 @@ export async function runIncrementalSync(deps: JobDeps, input: Partial<Increment
   if (cursor === undefined || needsBaseline(cursor, deps.now())) {
     log.info(stored === undefined ? 'no cursor yet: full sync first' : 'cursor unusable or too old: full sync first');
     const startedAt = deps.now();
-    const outcome = await runFullSync(deps, runOpts);
+    const outcome = await runFullSync(deps, runOpts, hooks);
     if (!outcome.fatal && !payload.dryRun) {
       const saved = await cursors.save(baselineCursor(startedAt, deps.now(), failedWrites(outcome.report)), stored?.raw);
       if (!saved) log.warn('cursor set by another run meanwhile: left as it is', { runId: outcome.report.runId });
@@ -48,7 +48,7 @@ export async function runIncrementalSync(deps: JobDeps, input: Partial<Increment
   }
 
   let read: ChangeRead | undefined;
-  const outcome = await runSyncPipeline(deps, INCREMENTAL_SYNC, runOpts, {
+  const outcome = await runSyncPipeline(deps, INCREMENTAL_SYNC, { ...hooks, ...runOpts }, {
     async pull() {
       const pulled = await pullChanges(deps, cursor, payload.dryRun);
       read = pulled.read;

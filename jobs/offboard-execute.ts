@@ -71,7 +71,7 @@ export async function recheckAndDeactivate(
     opts.log.warn('deactivation failed', { runId, oktaId: item.oktaId, wfmId: item.wfmId, error });
     await deps.audit.append({
       at: at(), runId, action: 'deactivate', oktaId: item.oktaId, userName: item.userName, wfmId: item.wfmId,
-      outcome: 'failed', changes: [], error, ...(reason !== undefined ? { reason } : {}),
+      outcome: 'failed', side: 'okta', changes: [], error, ...(reason !== undefined ? { reason } : {}),
     });
   };
 
@@ -88,7 +88,10 @@ export async function recheckAndDeactivate(
   out.confirmed = confirmed.length;
   if (opts.dryRun) return out;
 
+  let done = 0;
+  deps.onProgress?.({ phase: 'write', done, total: confirmed.length });
   for (const batch of batches(confirmed, deps.config.offboard.batchSize)) {
+    done += batch.length;
     let refused: Set<string>;
     try {
       refused = new Set((await deps.wfmApi.deactivate(batch.map((c) => c.item.wfmId))).notDeactivated);
@@ -108,9 +111,11 @@ export async function recheckAndDeactivate(
       opts.log.warn('deactivated', { runId, oktaId: item.oktaId, wfmId: item.wfmId, reason: verdict.reason });
       await deps.audit.append({
         at: at(), runId, action: 'deactivate', oktaId: item.oktaId, userName: item.userName, wfmId: item.wfmId,
-        outcome: 'applied', changes: [{ path: 'active', from: 'true', to: 'false' }], reason: verdict.reason,
+        outcome: 'applied', side: 'okta', changes: [{ path: 'active', from: 'true', to: 'false', side: 'okta' }], reason: verdict.reason,
       });
     }
+    deps.onProgress?.({ phase: 'write', done, total: confirmed.length });
   }
+  deps.onProgress?.({ phase: 'write', done, total: confirmed.length, finished: true });
   return out;
 }

@@ -74,9 +74,13 @@ async function offboardFromOkta(deps: JobDeps, report: RunReport, log: Logger): 
       service: 'local',
     });
   }
+  deps.onProgress?.({ phase: 'okta', done: 0 });
   const pull = await pullInScope(deps);
   log.info('okta pulled', { ...pull.counts });
+  deps.onProgress?.({ phase: 'okta', done: pull.users.length, finished: true });
+  deps.onProgress?.({ phase: 'wfm', done: 0 });
   const wfmUsers = await deps.scim.listAll();
+  deps.onProgress?.({ phase: 'wfm', done: wfmUsers.length, finished: true });
   // A user the pull could not map is still assigned and in scope: it is not known to be out.
   const inScopeIds = new Set([...pull.users.map((u) => u.id), ...pull.rejected.map((r) => r.oktaId)]);
   const marks = createOutOfScopeMarks(deps.redis, redis.prefix);

@@ -3,7 +3,7 @@ import type { Queue } from 'bullmq';
 import { createRunChildren, type RunChildren } from '../store/run-children';
 import { emptyApplied, type Failure } from '../sync/report';
 import type { Action } from '../sync/types';
-import { isWrite, type ApplyOutcome } from './apply-plan';
+import { isWrite, recordFailed, type ApplyOutcome } from './apply-plan';
 import type { JobDeps } from './deps';
 import { WFM_WRITE, type WfmWritePayload } from './wfm-write';
 import type { Writer } from './writer';
@@ -25,7 +25,7 @@ async function recordVanished(deps: JobDeps, writes: Queue, children: RunChildre
     if (!action) continue;
     const error = 'its write job disappeared from the queue';
     if (await children.complete(runId, { oktaId, userName: action.userName, action: action.type, error })) {
-      deps.logger.warn('write job vanished', { runId, oktaId });
+      await recordFailed(deps, runId, action, new Error(error));
     }
   }
 }

@@ -1,9 +1,11 @@
-import { describeError, isSyncError } from '../clients/errors';
+import { isSyncError } from '../clients/errors';
 import { mapOktaUser } from '../mappers/okta-to-wfm';
 import { plan } from '../sync/plan';
 import { conflictsOf, countPlanned, type Failure, type RunKind } from '../sync/report';
-import type { DesiredUser, OktaUser, Rejected, WfmUser } from '../sync/types';
+import type { Action, DesiredUser, OktaUser, Rejected, WfmUser } from '../sync/types';
 import type { JobDeps } from './deps';
+import { classifyDrift, confirmNoops } from './drift';
+import { withNextStep } from './next-step';
 import { finishRun, startRun, type RunOutcome } from './run-report';
 
 /** What a kind of sync run reads: the Okta users it covers, and their WFM counterparts. */
@@ -12,16 +14,21 @@ export type SyncSource = {
   readWfm(desired: readonly DesiredUser[]): Promise<WfmUser[]>;
 };
 
+export type PipelineOptions = {
+  dryRun: boolean;
+  runId?: string;
+  /** Handed the plan, each change with its side, before any write (the `plan` command prints it). */
+  onPlan?: (actions: readonly Action[]) => void;
+};
+
+/** What a caller may add to a run besides its payload: hooks, never data the job queue carries. */
+export type RunHooks = Pick<PipelineOptions, 'onPlan'>;
+
 /**
  * The one pipeline of every sync run: pull, map, read the WFM, plan, then write (unless dry-run).
  * A failed pull, read or an auth failure stops the run before any write; one bad user never does.
  */
-export async function runSyncPipeline(
-  deps: JobDeps,
-  kind: RunKind,
-  opts: { dryRun: boolean; runId?: string },
-  source: SyncSource,
-): Promise<RunOutcome> {
+export async function runSyncPipeline(deps: JobDeps, kind: RunKind, opts: PipelineOptions, source: SyncSource): Promise<RunOutcome> {
   const draft = startRun(deps, kind, opts.dryRun, opts.runId);
   const { report } = draft;
   const log = deps.logger.child({ runId: report.runId, job: kind });
@@ -29,8 +36,10 @@ export async function runSyncPipeline(
   let fatal: RunOutcome['fatal'];
   try {
     log.info('run started', { dryRun: opts.dryRun });
+    deps.onProgress?.({ phase: 'okta', done: 0 });
     const pull = await source.pull();
     log.info('okta pulled', { ...pull.counts });
+    deps.onProgress?.({ phase: 'okta', done: pull.users.length, finished: true });
     const desired: DesiredUser[] = [];
     const failed: Failure[] = pull.rejected.map((r) => ({ oktaId: r.oktaId, userName: r.userName, action: 'map', error: r.reason }));
     for (const user of pull.users) {
@@ -38,14 +47,21 @@ export async function runSyncPipeline(
       if (mapped.ok) desired.push(mapped.user);
       else failed.push({ oktaId: user.id, userName: typeof user.profile.login === 'string' ? user.profile.login : '', action: 'map', error: mapped.reason });
     }
+    deps.onProgress?.({ phase: 'wfm', done: 0 });
     const current = await source.readWfm(desired);
     log.info('wfm read', { users: current.length });
-    const actions = plan(desired, current, { mapping: deps.config.mapping });
+    deps.onProgress?.({ phase: 'wfm', done: current.length, finished: true });
+    const { actions, drift } = await classifyDrift(deps, plan(desired, current, { mapping: deps.config.mapping }));
     report.planned = countPlanned(actions);
     report.conflicts = conflictsOf(actions);
+    report.drift = drift;
     for (const c of report.conflicts) failed.push({ oktaId: c.oktaId, userName: c.userName, action: 'conflict', error: c.reason });
-    log.info('planned', { ...report.planned, rejected: pull.rejected.length });
+    const { edited: _edited, ...bySide } = drift;
+    log.info('planned', { ...report.planned, rejected: pull.rejected.length, changedBy: bySide });
+    deps.onProgress?.({ phase: 'plan', done: actions.length, finished: true });
+    opts.onPlan?.(actions);
     if (!opts.dryRun) {
+      await confirmNoops(deps, actions, desired);
       const outcome = await deps.writer.apply(deps, report.runId, actions);
       report.applied = outcome.applied;
       failed.push(...outcome.failed);
@@ -53,9 +69,11 @@ export async function runSyncPipeline(
     report.failed = failed;
   } catch (err) {
     const errKind = isSyncError(err) ? err.kind : 'unexpected';
-    fatal = { kind: errKind, message: describeError(err) };
+    fatal = { kind: errKind, message: withNextStep(err) };
     report.error = fatal.message;
     log.error('run stopped', { kind: errKind, error: fatal.message });
+    // Where it happened is for developers: only at LOG_LEVEL=debug, as the message says.
+    if (err instanceof Error) log.debug('run stopped: stack', { stack: err.stack });
   }
   report.retries = deps.scim.stats().retries + deps.okta.stats().retries - retriesBefore;
   await finishRun(deps, draft);

@@ -1,10 +1,14 @@
 import { Redis } from 'ioredis';
 
-/** One Redis connection for our own state (queues make their own). Fails fast when Redis is down. */
-export function createRedis(url: string, opts: { lazyConnect?: boolean } = {}): Redis {
+/**
+ * One Redis connection for our own state (queues make their own). A command fails fast when Redis
+ * is down, unless `waitForReconnect`: the worker's commands then wait for Redis to come back, as
+ * BullMQ's do, so a Redis restart mid-run pauses the run instead of failing it.
+ */
+export function createRedis(url: string, opts: { lazyConnect?: boolean; waitForReconnect?: boolean } = {}): Redis {
   return new Redis(url, {
     lazyConnect: opts.lazyConnect ?? false,
-    maxRetriesPerRequest: 2,
+    maxRetriesPerRequest: opts.waitForReconnect ? null : 2,
     enableOfflineQueue: true,
     connectTimeout: 5000,
   });

@@ -1,3 +1,4 @@
+import type { DriftSummary } from './drift';
 import type { Action, ActionType } from './types';
 
 export type RunKind = 'full-sync' | 'incremental-sync' | 'resync-user' | 'offboard';
@@ -26,6 +27,8 @@ export type RunReport = {
   inGrace?: number;
   /** Off-boarding: the saved plan a guard kept (approve it with `okta-wfm-sync approve <planId>`), or the one applied. */
   planId?: string;
+  /** Sync runs: the users with changes by the side that moved them (Okta, or the WFM: drift). */
+  drift?: DriftSummary;
 };
 
 export const emptyCounts = (): Counts => ({ create: 0, update: 0, reactivate: 0, deactivate: 0, noop: 0, conflict: 0 });
@@ -64,6 +67,7 @@ export function summarise(report: RunReport): string {
     report.planId !== undefined ? `plan ${report.planId}` : '',
   ].filter((s) => s !== '');
   if (extra.length > 0) lines.push(`  ${extra.join(', ')}`);
+  lines.push(...driftLines(report.drift));
   if (report.failed.length > 0) {
     lines.push(`  failed: ${report.failed.length}`);
     for (const f of report.failed.slice(0, 20)) lines.push(`    ${f.action} ${f.userName} (${f.oktaId}): ${f.error}`);
@@ -72,4 +76,16 @@ export function summarise(report: RunReport): string {
   for (const c of report.conflicts.slice(0, 20)) lines.push(`  conflict ${c.userName} (${c.oktaId}): ${c.reason}`);
   if (report.error !== undefined) lines.push(`  stopped: ${report.error}`);
   return lines.join('\n');
+}
+
+/** The drift part of the summary: Okta-side changes apart from edits made in the WFM. */
+function driftLines(drift: DriftSummary | undefined): string[] {
+  if (drift === undefined || drift.okta + drift.wfm + drift.both + drift.unknown === 0) return [];
+  const parts = [`${drift.okta} changed in Okta`, `${drift.wfm} edited in the WFM`];
+  if (drift.both > 0) parts.push(`${drift.both} changed on both sides`);
+  if (drift.unknown > 0) parts.push(`${drift.unknown} with no record of our last write`);
+  const lines = [`  changes by side: ${parts.join(', ')}`];
+  for (const e of drift.edited.slice(0, 20)) lines.push(`    edited in the WFM: ${e.userName} (${e.fields.join(', ')}): Okta's values win`);
+  if (drift.wfm + drift.both > 20) lines.push(`    ... and ${drift.wfm + drift.both - 20} more (see --json or okta-wfm-sync audit)`);
+  return lines;
 }

@@ -29,7 +29,15 @@ export type WfmUser = Readonly<{
   raw: Readonly<ScimResource>;
 }>;
 
-export type Change = Readonly<{ path: string; from: string | undefined; to: string | undefined }>;
+/**
+ * Which side moved an owned attribute away from the value we last wrote or confirmed: Okta (the
+ * source changed), the WFM (someone edited it there: drift), both, or unknown (no record of what
+ * we last wrote, e.g. a user linked for the first time).
+ */
+export type ChangeSide = 'okta' | 'wfm' | 'both' | 'unknown';
+
+/** One owned attribute that differs: `from` is the WFM value, `to` what Okta maps to. */
+export type Change = Readonly<{ path: string; from: string | undefined; to: string | undefined; side?: ChangeSide }>;
 
 export type ActionType = 'create' | 'update' | 'reactivate' | 'deactivate' | 'noop' | 'conflict';
 

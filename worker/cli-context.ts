@@ -1,13 +1,18 @@
 import type { Command } from 'commander';
 import { ConfigError, loadConfig, type AppConfig } from '../config/load-config';
+import type { JobDeps } from '../jobs/deps';
 import { redisAnswers } from '../store/redis';
 import { createLogger } from './logger';
 import { buildApp, type App } from './main';
+import { createProgressReporter } from './progress';
+import { statusLineStream, type StatusLine } from './status-line';
 
 export type CliIo = {
   env: Readonly<Record<string, string | undefined>>;
   stdout: (line: string) => void;
   stderr: (line: string) => void;
+  /** Present when stderr is a terminal: progress is drawn there, and logs print above it. */
+  statusLine?: StatusLine;
 };
 
 export const EXIT = { ok: 0, failed: 1, usage: 2, guard: 3 } as const;
@@ -27,6 +32,8 @@ export type CommandContext = {
   config(): AppConfig;
   /** Checks Redis, builds the app, runs `fn`, closes everything. */
   withApp<T>(fn: (app: App, config: AppConfig) => Promise<T>): Promise<T>;
+  /** Runs `fn` with deps that report the run's progress: a status line on a TTY, log lines off one. */
+  withProgress<T>(deps: JobDeps, fn: (deps: JobDeps) => Promise<T>): Promise<T>;
 };
 
 export type CommandModule = { register(program: Command, ctx: CommandContext): void };
@@ -62,13 +69,25 @@ export function createCommandContext(io: CliIo, setCode: (code: number) => void)
         io.stderr(`okta-wfm-sync: Redis does not answer at REDIS_URL (${redactUrl(cfg.redis.url)}). Start one, e.g. \`redis-server --daemonize yes\`, or set REDIS_URL.`);
         throw new ExitError(EXIT.failed);
       }
-      const logger = createLogger({ level: cfg.logLevel });
+      const logger = createLogger({ level: cfg.logLevel, ...(io.statusLine ? { stream: statusLineStream(io.statusLine) } : {}) });
       const app = buildApp(cfg, logger);
       try {
         return await fn(app, cfg);
       } finally {
         await app.close();
         logger.close();
+      }
+    },
+    async withProgress(deps, fn) {
+      const progress = createProgressReporter({
+        ...(io.statusLine ? { tty: io.statusLine } : {}),
+        log: (message, meta) => deps.logger.info(message, meta),
+        now: () => Date.now(),
+      });
+      try {
+        return await fn({ ...deps, onProgress: (e) => progress.update(e) });
+      } finally {
+        progress.stop();
       }
     },
   };

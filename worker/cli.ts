@@ -1,18 +1,35 @@
 #!/usr/bin/env node
 import { Command, CommanderError } from 'commander';
+import { describeError } from '../clients/errors';
+import { withNextStep } from '../jobs/next-step';
 import { createCommandContext, EXIT, ExitError, type CliIo, type CommandModule } from './cli-context';
 import { approveCommand } from './commands/approve';
 import { auditCommand } from './commands/audit';
+import { explainCommand } from './commands/explain';
+import { exportCommand } from './commands/export';
 import { offboardCommand } from './commands/offboard';
+import { planCommand } from './commands/plan';
 import { statusCommand } from './commands/status';
 import { syncCommand } from './commands/sync';
 import { triggerCommand } from './commands/trigger';
 import { workerCommand } from './commands/worker';
+import { createStatusLine } from './status-line';
 
 export { EXIT, type CliIo } from './cli-context';
 
 /** Every command of the CLI, one module each. */
-const COMMANDS: readonly CommandModule[] = [syncCommand, workerCommand, triggerCommand, statusCommand, offboardCommand, approveCommand, auditCommand];
+const COMMANDS: readonly CommandModule[] = [
+  syncCommand,
+  planCommand,
+  explainCommand,
+  exportCommand,
+  workerCommand,
+  triggerCommand,
+  statusCommand,
+  offboardCommand,
+  approveCommand,
+  auditCommand,
+];
 
 export function buildProgram(io: CliIo, setCode: (code: number) => void): Command {
   const program = new Command('okta-wfm-sync')
@@ -42,23 +59,36 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
   } catch (err) {
     if (err instanceof ExitError) return err.code;
     if (err instanceof CommanderError) return err.exitCode === 0 ? EXIT.ok : EXIT.usage;
-    io.stderr(`okta-wfm-sync: ${err instanceof Error ? err.message : String(err)}`);
+    reportUnexpected(io, err);
     return EXIT.failed;
   }
   return code;
 }
 
+/**
+ * An error no command handled: one line that says what to do next. The stack is for developers:
+ * printed only at LOG_LEVEL=debug.
+ */
+export function reportUnexpected(io: CliIo, err: unknown): void {
+  const debug = io.env.LOG_LEVEL?.trim() === 'debug';
+  io.stderr(`okta-wfm-sync: ${debug ? describeError(err) : withNextStep(err)}`);
+  if (debug && err instanceof Error && err.stack !== undefined) io.stderr(err.stack);
+}
+
 if (require.main === module) {
-  runCli(process.argv.slice(2), {
+  const statusLine = process.stderr.isTTY ? createStatusLine((raw) => process.stderr.write(raw)) : undefined;
+  const io: CliIo = {
     env: process.env,
     stdout: (line) => process.stdout.write(`${line}\n`),
-    stderr: (line) => process.stderr.write(`${line}\n`),
-  }).then(
+    stderr: (line) => (statusLine ? statusLine.print(line) : process.stderr.write(`${line}\n`)),
+    ...(statusLine ? { statusLine } : {}),
+  };
+  runCli(process.argv.slice(2), io).then(
     (code) => {
       process.exitCode = code;
     },
     (err: unknown) => {
-      process.stderr.write(`okta-wfm-sync: ${err instanceof Error ? err.message : String(err)}\n`);
+      reportUnexpected(io, err);
       process.exitCode = EXIT.failed;
     },
   );

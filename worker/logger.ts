@@ -1,6 +1,8 @@
+import type { Writable } from 'node:stream';
 import winston from 'winston';
 
-export type LogOptions = { level: string; pretty?: boolean };
+/** `stream` replaces stderr (on a terminal: the stream that prints above the progress line). */
+export type LogOptions = { level: string; pretty?: boolean; stream?: Writable };
 
 /**
  * Structured logs to stderr (stdout stays free for reports): JSON, or a readable line on a TTY.
@@ -21,6 +23,6 @@ export function createLogger(opts: LogOptions): winston.Logger {
   return winston.createLogger({
     level: opts.level,
     format,
-    transports: [new winston.transports.Stream({ stream: process.stderr })],
+    transports: [new winston.transports.Stream({ stream: opts.stream ?? process.stderr })],
   });
 }

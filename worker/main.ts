@@ -19,6 +19,8 @@ export type AppOptions = {
   metrics?: Metrics;
   writer?: JobDeps['writer'];
   requestOffboard?: JobDeps['requestOffboard'];
+  /** The long-lived worker: Redis commands wait out a Redis restart instead of failing. */
+  waitForRedis?: boolean;
 };
 
 export function newRunId(kind: string, now: number = Date.now()): string {
@@ -40,7 +42,7 @@ function observedHistory(history: RunHistory, metrics: Metrics | undefined): Run
 /** The composition root: builds every client and store once from the configuration. */
 export function buildApp(config: AppConfig, logger: Logger, opts: AppOptions = {}): App {
   const { metrics } = opts;
-  const redis = createRedis(config.redis.url);
+  const redis = createRedis(config.redis.url, { waitForReconnect: opts.waitForRedis ?? false });
   redis.on('error', (err: Error) => logger.debug('redis error', { error: err.message }));
   const okta = createOktaSource({ ...config.okta, ...(metrics ? { onResponse: (s, r) => metrics.oktaResponse(s, r) } : {}) });
   const wfmCommon = { requestTimeoutMs: config.wfm.requestTimeoutMs, maxRetries: config.wfm.maxRetries };
@@ -80,7 +82,9 @@ export function buildApp(config: AppConfig, logger: Logger, opts: AppOptions = {
     deps,
     redis,
     async close() {
-      await redis.quit().catch(() => redis.disconnect());
+      // A worker's commands wait for Redis: quit() would wait for one that is down, so drop the connection then.
+      if (redis.status !== 'ready') redis.disconnect();
+      else await redis.quit().catch(() => redis.disconnect());
     },
   };
 }

@@ -21,6 +21,15 @@ export function writeBackoff(attemptsMade: number, err: Error | undefined): numb
   return Math.floor(ceiling / 2 + Math.random() * (ceiling / 2));
 }
 
+/**
+ * WFM_MAX_RPS as BullMQ windows of about a tenth of a second, so writes are spread over each
+ * second instead of arriving as one burst at its start; rounding only ever slows them.
+ */
+export function writeLimiter(perSecond: number): { max: number; duration: number } {
+  const max = Math.ceil(perSecond / 10);
+  return { max, duration: Math.ceil((1000 * max) / perSecond) };
+}
+
 const CONCURRENCY: Record<QueueKey, (c: AppConfig) => number> = {
   sync: () => 4,
   writes: (c) => c.wfm.concurrency,
@@ -38,6 +47,7 @@ export async function startWorker(config: AppConfig, logger: Logger, opts: { htt
   metrics.watchQueues(queues);
   const trigger = (req: TriggerRequest) => triggerRun(queues, newRunId, req);
   const app = buildApp(config, logger, {
+    waitForRedis: true,
     metrics,
     writer: createQueueWriter({ writes: queues.writes, attempts: config.worker.writeAttempts }),
     requestOffboard: async (reason, oktaIds) => {
@@ -66,7 +76,7 @@ export async function startWorker(config: AppConfig, logger: Logger, opts: { htt
         lockDuration: config.worker.jobLockMs,
         stalledInterval: config.worker.jobLockMs,
         maxStalledCount: 2,
-        ...(key === 'writes' ? { limiter: { max: config.worker.maxWritesPerSecond, duration: 1000 } } : {}),
+        ...(key === 'writes' ? { limiter: writeLimiter(config.worker.maxWritesPerSecond) } : {}),
         settings: { backoffStrategy: (attemptsMade: number, _type?: string, err?: Error) => writeBackoff(attemptsMade, err) },
       },
     );

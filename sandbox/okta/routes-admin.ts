@@ -42,6 +42,11 @@ export function adminRouter(ctx: SandboxContext): Router {
     const user = state.createUser(input);
     res.status(201).json(userJson(user, wireOf(req, ctx), { full: true }));
   });
+  // TEST SWITCH: no profile checks (state.insertRawUser), for data real Okta would refuse today.
+  router.post('/_sandbox/raw-users', (req, res) => {
+    const user = state.insertRawUser(createUserSchema.parse(req.body));
+    res.status(201).json(userJson(user, wireOf(req, ctx), { full: true }));
+  });
   router.post('/_sandbox/users/:id/profile', (req, res) => {
     const user = state.updateProfile(req.params.id, profileSchema.parse(req.body));
     res.status(200).json(userJson(user, wireOf(req, ctx), { full: true }));

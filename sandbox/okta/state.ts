@@ -2,6 +2,7 @@ import { cryptoRandom, mulberry32, type Random } from './random';
 import { createServiceApps, type ServiceApp, type ServiceAppInput, type ServiceApps } from './service-apps';
 import { assignGroup, assignUser, createApp, unassignGroup, unassignUser } from './state-apps';
 import { addMember, createGroup, removeMember, type CreateGroupOptions } from './state-groups';
+import { insertRawUser } from './state-raw';
 import { createUser, deleteUser, setStatus, updateProfile, type CreateUserInput } from './state-users';
 import { createStore, type StateContext } from './store';
 import type {
@@ -18,6 +19,8 @@ export type { CreateGroupOptions } from './state-groups';
  */
 export type OktaState = {
   createUser(input: CreateUserInput): UserRecord;
+  /** TEST SWITCH: a user with none of Okta's profile checks (see state-raw.ts), for bad-data tests. */
+  insertRawUser(input: CreateUserInput): UserRecord;
   updateProfile(id: string, partialProfile: Profile): UserRecord;
   setStatus(id: string, status: UserStatus): UserRecord;
   deleteUser(id: string): void;
@@ -90,6 +93,7 @@ export function createOktaState(options: OktaStateOptions = {}): OktaState {
 
   return {
     createUser: (input) => createUser(ctx, input),
+    insertRawUser: (input) => insertRawUser(ctx, input),
     updateProfile: (id, partial) => updateProfile(ctx, id, partial),
     setStatus: (id, status) => setStatus(ctx, id, status),
     deleteUser: (id) => deleteUser(ctx, id),

@@ -10,7 +10,13 @@ import { checkScimAuth } from './scim-routes';
 import type { WfmState } from './state';
 import { WfmStateError } from './state';
 
-export type AdminDeps = { state: WfmState; faults: WfmFaults; requests: WfmRequestLogEntry[]; scimToken: string };
+export type AdminDeps = {
+  state: WfmState;
+  faults: WfmFaults;
+  requests: WfmRequestLogEntry[];
+  scimTokens: readonly string[];
+  setScimTokens(tokens: string[]): void;
+};
 
 export const configPatchSchema = z.object({
   filterRequired: z.boolean().optional(),
@@ -21,6 +27,7 @@ export const configPatchSchema = z.object({
 
 const activeBody = z.object({ active: z.boolean() }).strict();
 const editBody = z.object({ path: z.string().min(1), value: z.unknown().optional() }).strict();
+const scimTokensBody = z.object({ tokens: z.array(z.string().min(1)).min(1) }).strict();
 
 const fail = (status: number, error: string): Reply => jsonReply(status, { error });
 
@@ -59,6 +66,9 @@ const route = (ctx: RequestContext, deps: AdminDeps, rest: string[]): Reply => {
     case 'POST expire-tokens':
       state.expireTokens();
       return jsonReply(200, { ok: true });
+    case 'POST scim-tokens':
+      deps.setScimTokens(body(ctx, scimTokensBody).tokens);
+      return jsonReply(200, { ok: true, accepted: deps.scimTokens.length });
     case 'GET faults':
       return jsonReply(200, faults);
     case 'POST faults':
@@ -83,7 +93,7 @@ const route = (ctx: RequestContext, deps: AdminDeps, rest: string[]): Reply => {
 
 /** `rest`: the decoded path segments after /_sandbox. */
 export const handleAdmin = (ctx: RequestContext, deps: AdminDeps, rest: string[]): Reply => {
-  const denied = checkScimAuth(ctx, deps.scimToken);
+  const denied = checkScimAuth(ctx, deps.scimTokens);
   if (denied) return denied;
   try {
     return route(ctx, deps, rest);

@@ -15,7 +15,8 @@ import { etagOf } from './state';
 import type { ParseMode } from './validate';
 import { parseUserBody } from './validate';
 
-export type ScimDeps = { state: WfmState; faults: WfmFaults; scimToken: string; scimUrl: string };
+/** `scimTokens`: the bearer tokens accepted now (two while a rotation overlaps). */
+export type ScimDeps = { state: WfmState; faults: WfmFaults; scimTokens: readonly string[]; scimUrl: string };
 
 const notImplemented = (what: string): Reply => scimError(501, `${what} is not supported by this service provider`);
 const notAllowed = (method: string, allow: string): Reply => ({
@@ -30,11 +31,11 @@ export const tokenEquals = (given: string, expected: string): boolean => {
 };
 
 /** undefined when authorised; otherwise the 401 to send. */
-export const checkScimAuth = (ctx: RequestContext, scimToken: string): Reply | undefined => {
+export const checkScimAuth = (ctx: RequestContext, scimTokens: readonly string[]): Reply | undefined => {
   const { present, token } = bearerToken(ctx.headers);
   // The real service answers a missing header with a plain-text 401.
   if (!present) return { status: 401, text: 'Unauthorized', headers: { 'www-authenticate': 'Bearer' } };
-  if (token !== undefined && tokenEquals(token, scimToken)) return undefined;
+  if (token !== undefined && scimTokens.some((accepted) => tokenEquals(token, accepted))) return undefined;
   return { ...scimError(401, 'The bearer token is missing, malformed or not valid'), headers: { 'www-authenticate': 'Bearer error="invalid_token"' } };
 };
 
@@ -165,7 +166,7 @@ const routeUsers = (ctx: RequestContext, deps: ScimDeps, rest: string[]): Reply 
 
 /** `rest`: the decoded path segments after /scim/v2. */
 export const handleScim = (ctx: RequestContext, deps: ScimDeps, rest: string[]): Reply => {
-  const denied = checkScimAuth(ctx, deps.scimToken);
+  const denied = checkScimAuth(ctx, deps.scimTokens);
   if (denied) return denied;
   try {
     const [endpoint] = rest;

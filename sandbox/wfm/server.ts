@@ -49,7 +49,8 @@ export type WfmSandbox = {
   scimUrl: string;
   /** The user-management API root (= url). */
   apiUrl: string;
-  scimToken: string;
+  /** The SCIM bearer token accepted now (the first, while a rotation overlaps). */
+  readonly scimToken: string;
   accessKeyId: string;
   accessKeySecret: string;
   state: WfmState;
@@ -57,6 +58,11 @@ export type WfmSandbox = {
   config: WfmConfig;
   faults: WfmFaults;
   requests: WfmRequestLogEntry[];
+  /**
+   * Test switch: the SCIM bearer tokens accepted from the next request on (also `POST
+   * /_sandbox/scim-tokens`). A rotation gives the old and new token, then the new one alone.
+   */
+  setScimTokens(tokens: string[]): void;
   close(): Promise<void>;
 };
 
@@ -121,7 +127,11 @@ const send = (res: ServerResponse, reply: Reply, garble: boolean): void => {
 
 export const startWfmSandbox = async (opts: WfmSandboxOptions = {}): Promise<WfmSandbox> => {
   const host = opts.host ?? '127.0.0.1';
-  const scimToken = opts.scimToken ?? 'sandbox-scim-token';
+  let scimTokens: readonly string[] = [opts.scimToken ?? 'sandbox-scim-token'];
+  const setScimTokens = (tokens: string[]): void => {
+    if (tokens.length === 0) throw new Error('at least one SCIM token must be accepted');
+    scimTokens = [...tokens];
+  };
   const accessKeyId = opts.accessKeyId ?? 'sandbox-key-id';
   const accessKeySecret = opts.accessKeySecret ?? 'sandbox-key-secret';
   const config: WfmConfig = {
@@ -147,10 +157,10 @@ export const startWfmSandbox = async (opts: WfmSandboxOptions = {}): Promise<Wfm
 
   const dispatch = (ctx: RequestContext, api: WfmApi): Reply => {
     const [first, second, ...rest] = ctx.segments;
-    if (api === 'admin') return handleAdmin(ctx, { state, faults, requests, scimToken }, ctx.segments.slice(1));
+    if (api === 'admin') return handleAdmin(ctx, { state, faults, requests, scimTokens, setScimTokens }, ctx.segments.slice(1));
     if (api === 'scim') {
       if (first !== 'scim' || second !== 'v2') return scimError(404, 'Not found');
-      return handleScim(ctx, { state, faults, scimToken, scimUrl }, rest);
+      return handleScim(ctx, { state, faults, scimTokens, scimUrl }, rest);
     }
     return handleUserApi(ctx, { state, faults, accessKeyId, accessKeySecret });
   };
@@ -212,13 +222,16 @@ export const startWfmSandbox = async (opts: WfmSandboxOptions = {}): Promise<Wfm
     url,
     scimUrl,
     apiUrl: url,
-    scimToken,
+    get scimToken() {
+      return scimTokens[0] ?? '';
+    },
     accessKeyId,
     accessKeySecret,
     state,
     config,
     faults,
     requests,
+    setScimTokens,
     close: () => new Promise<void>((resolve, reject) => {
       for (const timer of timers) clearTimeout(timer);
       timers.clear();

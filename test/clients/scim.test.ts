@@ -91,7 +91,7 @@ describe('the SCIM client against the sandbox WFM', () => {
     wfm.state.seedUser(user('noid@example.com'));
     wfm.faults.listOmitsIds = true;
     try {
-      await expect(scim.listAll()).rejects.toMatchObject({ kind: 'invalid' });
+      await expect(scim.listAll()).rejects.toMatchObject({ kind: 'incomplete' });
     } finally {
       wfm.faults.listOmitsIds = false;
     }

@@ -85,8 +85,8 @@ describe('loadConfig', () => {
   it('loads a mapping file and names its problems under MAPPING_FILE', () => {
     const dir = mkdtempSync(join(tmpdir(), 'owfs-'));
     const good = join(dir, 'good.yaml');
-    writeFileSync(good, 'attributes:\n  title:\n    source: profile.title\n');
-    expect(loadConfig(validEnv({ MAPPING_FILE: good })).mapping.attributes.title).toEqual({ source: 'profile.title', transform: [] });
+    writeFileSync(good, 'attributes:\n  userType:\n    source: profile.title\n');
+    expect(loadConfig(validEnv({ MAPPING_FILE: good })).mapping.attributes.userType).toEqual({ source: 'profile.title', transform: [] });
     const bad = join(dir, 'bad.yaml');
     writeFileSync(bad, 'attributes:\n  shoeSize:\n    source: profile.shoe\n');
     expect(problemsOf(validEnv({ MAPPING_FILE: bad }))).toEqual(['MAPPING_FILE: attributes.shoeSize: unknown target attribute "shoeSize"']);

@@ -1,8 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { Redis } from 'ioredis';
 import { sandboxEnv } from '../../sandbox/env';
-import { startOktaSandbox, type OktaSandbox } from '../../sandbox/okta/server';
-import { startWfmSandbox, type WfmSandbox } from '../../sandbox/wfm/server';
+import { startOktaSandbox, type OktaSandbox, type OktaSandboxOptions } from '../../sandbox/okta/server';
+import { startWfmSandbox, type WfmSandbox, type WfmSandboxOptions } from '../../sandbox/wfm/server';
 import type { RunReport } from '../../sync/report';
 import { runCli } from '../../worker/cli';
 
@@ -18,9 +18,18 @@ export type Harness = {
   close(): Promise<void>;
 };
 
-export async function startHarness(opts: { users?: number; seed?: number; wfmPageSize?: number } = {}): Promise<Harness> {
-  const okta = await startOktaSandbox({ users: opts.users ?? 60, seed: opts.seed ?? 7 });
-  const wfm = await startWfmSandbox(opts.wfmPageSize !== undefined ? { maxPageSize: opts.wfmPageSize } : {});
+export type HarnessOptions = {
+  users?: number;
+  seed?: number;
+  wfmPageSize?: number;
+  /** Sandbox settings beyond those, e.g. the tokens they accept. */
+  okta?: OktaSandboxOptions;
+  wfm?: WfmSandboxOptions;
+};
+
+export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> {
+  const okta = await startOktaSandbox({ users: opts.users ?? 60, seed: opts.seed ?? 7, ...opts.okta });
+  const wfm = await startWfmSandbox({ ...(opts.wfmPageSize !== undefined ? { maxPageSize: opts.wfmPageSize } : {}), ...opts.wfm });
   const prefix = `okta-wfm-test-${randomBytes(4).toString('hex')}`;
   const env: Record<string, string | undefined> = sandboxEnv(okta, wfm, { REDIS_URL, QUEUE_PREFIX: prefix, LOG_LEVEL: 'error' });
   return {

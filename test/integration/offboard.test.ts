@@ -93,18 +93,20 @@ describe('offboard --once against both sandboxes and real Redis', () => {
     expect(userApiCalls(h)).toBe(0);
   });
 
-  it('audit prints a user\'s deactivation as a readable table', async () => {
+  it('audit prints a user\'s deactivation, newest first, with the field changed and why', async () => {
     const entry = (await audit()).find((e) => e.action === 'deactivate');
     if (!entry) throw new Error('no deactivation in the audit');
     const { code, out } = await h.cli(['audit', '--user', entry.userName.toUpperCase()]);
     expect(code).toBe(0);
-    expect(out[0]).toMatch(/^TIME\s+ACTION\s+OUTCOME\s+USER\s+OKTA ID\s+WFM ID\s+WHY$/);
     // Newest first: the deactivation, then the create of the first sync.
-    expect(out).toHaveLength(3);
-    expect(out[1]).toContain(entry.userName);
-    expect(out[1]).toMatch(/deactivate\s+applied/);
-    expect(out[1]).toContain(entry.reason ?? '?');
-    expect(out[2]).toMatch(/create\s+applied/);
+    const heads = out.filter((l) => /^\d{4}-/.test(l));
+    expect(heads).toHaveLength(2);
+    expect(heads[0]).toMatch(/^\S+ \S+Z {2}deactivate applied {2}(\S+) {2}\(changed in Okta\)$/);
+    expect(heads[0]).toContain(entry.userName);
+    expect(heads[1]).toMatch(/ {2}create applied {2}/);
+    expect(out[1]).toBe(`  run ${entry.runId}, WFM user ${entry.wfmId}`);
+    expect(out[2]).toMatch(/^ {2}active {2}"true" -> "false" {2}Okta$/);
+    expect(out[3]).toBe(`  why: ${entry.reason ?? '?'}`);
   });
 
   it('a re-hire is revived and updated by sync, counted as reactivate', async () => {

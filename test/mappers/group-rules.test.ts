@@ -13,7 +13,7 @@ const file = {
   groupRules: [
     { group: 'WFM Supervisors', set: { 'roles.primary': 'supervisor', 'nice.team.value': 'T-SUP', 'nice.team.display': 'Supervisors' } },
     { group: 'Team East', set: { 'nice.team.value': 'T-EAST', 'nice.team.display': 'East' } },
-    { group: 'Night Shift', set: { 'roles.primary': 'night-agent', title: 'Night agent' } },
+    { group: 'Night Shift', set: { 'roles.primary': 'night-agent', userType: 'Night agent' } },
   ],
   groupDefault: { 'nice.team.value': 'T-0', 'nice.team.display': 'Unassigned' },
 };
@@ -35,16 +35,16 @@ describe('group rules: per attribute, the first rule whose group the user is in 
     ['no rule group: the default, and the role from SUPERVISOR_GROUPS', [], { 'roles.primary': 'agent', 'nice.team.value': 'T-0', 'nice.team.display': 'Unassigned' }],
     ['one rule group', ['Team East'], { 'roles.primary': 'agent', 'nice.team.value': 'T-EAST', 'nice.team.display': 'East' }],
     ['the first rule wins over a later one', ['Team East', 'WFM Supervisors'], { 'roles.primary': 'supervisor', 'nice.team.value': 'T-SUP' }],
-    ['each attribute from the first rule that sets it', ['Night Shift', 'Team East'], { 'roles.primary': 'night-agent', 'nice.team.value': 'T-EAST', title: 'Night agent' }],
+    ['each attribute from the first rule that sets it', ['Night Shift', 'Team East'], { 'roles.primary': 'night-agent', 'nice.team.value': 'T-EAST', userType: 'Night agent' }],
   ])('%s', (_name, groups, expected) => expect(attrsOf(groups)).toMatchObject(expected));
 
   it('groupRuleValue answers undefined when neither a rule nor the default sets the attribute', () => {
-    expect(groupRuleValue(['Team East'], mapping(), 'title')).toBeUndefined();
+    expect(groupRuleValue(['Team East'], mapping(), 'userType')).toBeUndefined();
   });
 
   it('owns the attributes group rules set, and writes the NICE team into its extension', () => {
     const m = mapping();
-    expect(ownedPaths(m)).toEqual(expect.arrayContaining(['nice.team.value', 'nice.team.display', 'title', 'roles.primary']));
+    expect(ownedPaths(m)).toEqual(expect.arrayContaining(['nice.team.value', 'nice.team.display', 'userType', 'roles.primary']));
     const r = mapOktaUser(oktaUser({ groups: ['Team East'] }), { mapping: m, supervisorGroups: [] });
     if (!r.ok) throw new Error(r.reason);
     expect(buildResource(r.user, m)[NICE_URN]).toEqual({ team: { value: 'T-EAST', display: 'East' } });
@@ -54,7 +54,7 @@ describe('group rules: per attribute, the first rule whose group the user is in 
   });
 
   it('names the groups once each, in file order', () => {
-    expect(groupRuleGroups(mapping({ groupRules: [...file.groupRules, { group: 'Team East', set: { title: 'x' } }] }))).toEqual([
+    expect(groupRuleGroups(mapping({ groupRules: [...file.groupRules, { group: 'Team East', set: { userType: 'x' } }] }))).toEqual([
       'WFM Supervisors',
       'Team East',
       'Night Shift',
@@ -74,9 +74,9 @@ describe('group rules in the mapping file: refused with the rule named', () => {
     ['externalId', { groupDefault: { externalId: 'x' } }, 'groupDefault.externalId: "externalId" is set by the sync'],
     ['a custom target without customSchema', { groupRules: [{ group: 'G', set: { 'custom.site': 'x' } }] }, 'needs customSchema'],
     ['an empty set', { groupRules: [{ group: 'G', set: {} }] }, 'groupRules.0.set: set must name at least one attribute'],
-    ['a blank group', { groupRules: [{ group: ' ', set: { title: 'x' } }] }, 'groupRules.0.group: group must name an Okta group'],
-    ['a control character', { groupRules: [{ group: 'G', set: { title: 'a\u0007b' } }] }, 'must not contain control characters'],
-    ['an unknown key', { groupRules: [{ group: 'G', set: { title: 'x' }, when: 'always' }] }, 'groupRules.0'],
+    ['a blank group', { groupRules: [{ group: ' ', set: { userType: 'x' } }] }, 'groupRules.0.group: group must name an Okta group'],
+    ['a control character', { groupRules: [{ group: 'G', set: { userType: 'a\u0007b' } }] }, 'must not contain control characters'],
+    ['an unknown key', { groupRules: [{ group: 'G', set: { userType: 'x' }, when: 'always' }] }, 'groupRules.0'],
   ])('%s', (_name, input, problem) => {
     const built = buildMapping(input);
     expect(built.mapping).toBeUndefined();

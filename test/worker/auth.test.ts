@@ -2,6 +2,7 @@ import { loadConfig } from '../../config/load-config';
 import express from 'express';
 import { adminAuth, httpExposureProblem, safeEqual } from '../../worker/auth';
 import { runCli } from '../../worker/cli';
+import { writeLimiter } from '../../worker/runtime';
 import { validEnv } from '../helpers/env';
 
 describe('admin credentials and exposure', () => {
@@ -53,5 +54,14 @@ describe('adminAuth over HTTP', () => {
     } finally {
       await new Promise((r) => server.close(r));
     }
+  });
+});
+
+describe('the write rate limit', () => {
+  it.each([1, 5, 7, 50, 333, 10000])('spreads %i writes a second over short windows without ever exceeding it', (rps) => {
+    const { max, duration } = writeLimiter(rps);
+    expect((max * 1000) / duration).toBeLessThanOrEqual(rps);
+    expect((max * 1000) / duration).toBeGreaterThan(rps * 0.95);
+    expect(duration).toBeLessThanOrEqual(rps >= 10 ? 110 : 1000);
   });
 });

@@ -20,7 +20,7 @@ export const approveCommand: CommandModule = {
           return;
         }
         const code = await ctx.withApp(async (app) => {
-          const outcome = await runOffboard(app.deps, { dryRun: Boolean(opts.dryRun), planId });
+          const outcome = await ctx.withProgress(app.deps, (deps) => runOffboard(deps, { dryRun: Boolean(opts.dryRun), planId }));
           // An unknown or expired plan is a usage error: nothing was tried.
           return reportOffboard(ctx, 'approve', outcome, Boolean(opts.json), ['config', 'not-found']);
         });

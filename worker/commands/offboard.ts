@@ -29,7 +29,7 @@ export const offboardCommand: CommandModule = {
           return;
         }
         const code = await ctx.withApp(async (app) => {
-          const outcome = await runOffboard(app.deps, { dryRun: Boolean(opts.dryRun) });
+          const outcome = await ctx.withProgress(app.deps, (deps) => runOffboard(deps, { dryRun: Boolean(opts.dryRun) }));
           return reportOffboard(ctx, 'offboard', outcome, Boolean(opts.json), ['config']);
         });
         ctx.setCode(code);

@@ -22,7 +22,7 @@ export const syncCommand: CommandModule = {
         }
         const code = await ctx.withApp(async (app) => {
           const run = opts.incremental ? runIncrementalSync : runFullSync;
-          const { report, fatal } = await run(app.deps, { dryRun: Boolean(opts.dryRun) });
+          const { report, fatal } = await ctx.withProgress(app.deps, (deps) => run(deps, { dryRun: Boolean(opts.dryRun) }));
           ctx.io.stdout(opts.json ? JSON.stringify(report) : summarise(report));
           return fatal?.kind === 'config' ? EXIT.usage : exitCodeOf(report);
         });
