@@ -1,6 +1,5 @@
 import { createOktaSource, type OktaSourceConfig } from '../../clients/okta';
-import { IN_SCOPE_STATUSES } from '../../config/load-config';
-import { secretFromValue } from '../../config/secret';
+import { sandboxOktaConfig } from '../helpers/okta-config';
 import { startOktaSandbox, type OktaSandbox } from '../../sandbox/okta/server';
 
 describe('the Okta source follows links safely and completely', () => {
@@ -13,16 +12,7 @@ describe('the Okta source follows links safely and completely', () => {
   beforeEach(() => {
     okta.requests.length = 0;
     okta.resetFaults();
-    cfg = {
-      orgUrl: okta.url,
-      apiToken: secretFromValue(okta.token),
-      appId: okta.appId,
-      supervisorGroups: ['WFM Supervisors'],
-      inScopeStatuses: [...IN_SCOPE_STATUSES],
-      pageSize: 500,
-      requestTimeoutMs: 10000,
-      retry: { baseDelayMs: 5, maxDelayMs: 20 },
-    };
+    cfg = sandboxOktaConfig(okta, { retry: { baseDelayMs: 5, maxDelayMs: 20 } });
   });
   const since = '2000-01-01T00:00:00.000Z';
 

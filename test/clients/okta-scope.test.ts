@@ -1,6 +1,6 @@
 import { createOktaSource, type OktaSourceConfig } from '../../clients/okta';
 import { IN_SCOPE_STATUSES } from '../../config/load-config';
-import { secretFromValue } from '../../config/secret';
+import { sandboxOktaConfig } from '../helpers/okta-config';
 import { startOktaSandbox, type OktaSandbox } from '../../sandbox/okta/server';
 
 const IN_SCOPE = new Set<string>(IN_SCOPE_STATUSES);
@@ -17,15 +17,7 @@ describe('scope by OKTA_GROUPS and the groups of group rules', () => {
   afterAll(() => okta.close());
   beforeEach(() => {
     okta.requests.length = 0;
-    cfg = {
-      orgUrl: okta.url,
-      apiToken: secretFromValue(okta.token),
-      appId: okta.appId,
-      supervisorGroups: ['WFM Supervisors'],
-      inScopeStatuses: [...IN_SCOPE_STATUSES],
-      pageSize: 500,
-      requestTimeoutMs: 10000,
-    };
+    cfg = sandboxOktaConfig(okta);
   });
 
   it('OKTA_GROUPS: the members of the named groups are in scope instead of the app users', async () => {

@@ -1,7 +1,7 @@
 import { createOktaSource, type OktaSourceConfig } from '../../clients/okta';
-import { IN_SCOPE_STATUSES } from '../../config/load-config';
 import { secretFromValue } from '../../config/secret';
 import { summarizeOrg } from '../../sandbox/okta/oracle';
+import { sandboxOktaConfig } from '../helpers/okta-config';
 import { startOktaSandbox, type OktaSandbox } from '../../sandbox/okta/server';
 
 describe('the Okta source against the sandbox Okta (real SDK)', () => {
@@ -14,16 +14,7 @@ describe('the Okta source against the sandbox Okta (real SDK)', () => {
   beforeEach(() => {
     okta.requests.length = 0;
     okta.resetFaults();
-    cfg = {
-      orgUrl: okta.url,
-      apiToken: secretFromValue(okta.token),
-      appId: okta.appId,
-      supervisorGroups: ['WFM Supervisors'],
-      inScopeStatuses: [...IN_SCOPE_STATUSES],
-      pageSize: 500,
-      requestTimeoutMs: 10000,
-      retry: { baseDelayMs: 10, maxDelayMs: 50 },
-    };
+    cfg = sandboxOktaConfig(okta, { retry: { baseDelayMs: 10, maxDelayMs: 50 } });
   });
 
   it('pulls exactly the users in scope, with their supervisor groups, in the fewest calls', async () => {
@@ -95,15 +86,7 @@ describe('checkUser: one Okta user as it is now', () => {
   });
   afterAll(() => okta.close());
   const source = () =>
-    createOktaSource({
-      orgUrl: okta.url,
-      apiToken: secretFromValue(okta.token),
-      appId: okta.appId,
-      supervisorGroups: ['WFM Supervisors'],
-      inScopeStatuses: [...IN_SCOPE_STATUSES],
-      pageSize: 500,
-      requestTimeoutMs: 10000,
-    });
+    createOktaSource(sandboxOktaConfig(okta));
 
   it('reads status, role groups and assignment, by id or by login', async () => {
     const summary = summarizeOrg(okta.state, { appId: okta.appId, supervisorGroup: 'WFM Supervisors' });
