@@ -2,6 +2,7 @@
 // random mode keeps its PRNG per `random` object, so assigning a new object (or posting it
 // again) replays the same sequence from its seed.
 import { z } from 'zod';
+import { mulberry32 } from '../prng';
 
 export const FAULT_KINDS = ['429', '500', '503', 'timeout', 'reset', 'malformed-json', '412-on-put', 'lost-response'] as const;
 export type WfmFaultKind = (typeof FAULT_KINDS)[number];
@@ -65,17 +66,8 @@ export const resetFaults = (faults: WfmFaults): void => {
   Object.assign(faults, defaultFaults());
 };
 
-/** Seeded PRNG (mulberry32): the same seed gives the same sequence, so failures replay. */
-export const mulberry32 = (seed: number): (() => number) => {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-};
+/** Seeded PRNG: the same seed gives the same sequence, so failures replay. */
+export { mulberry32 };
 
 export type FaultRequest = { method: string; path: string; api: FaultApi };
 export type PickedFault = { kind: WfmFaultKind; retryAfterSeconds: number };
