@@ -1,19 +1,9 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ConfigError, loadConfig } from '../../config/load-config';
+import { loadConfig } from '../../config/load-config';
 import { runCli } from '../../worker/cli';
-import { validEnv } from '../helpers/env';
-
-function problemsOf(env: Record<string, string | undefined>): string[] {
-  try {
-    loadConfig(env);
-  } catch (err) {
-    if (err instanceof ConfigError) return [...err.problems];
-    throw err;
-  }
-  return [];
-}
+import { problemsOf, validEnv } from '../helpers/env';
 
 describe('loadConfig', () => {
   it('parses a complete environment with its defaults', () => {

@@ -2,19 +2,9 @@ import { generateKeyPairSync } from 'node:crypto';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ConfigError, loadConfig } from '../../config/load-config';
+import { loadConfig } from '../../config/load-config';
 import { sdkPrivateKey } from '../../config/private-key';
-import { validEnv } from '../helpers/env';
-
-function problemsOf(env: Record<string, string | undefined>): string[] {
-  try {
-    loadConfig(env);
-  } catch (err) {
-    if (err instanceof ConfigError) return [...err.problems];
-    throw err;
-  }
-  return [];
-}
+import { problemsOf, validEnv } from '../helpers/env';
 
 const rsa = generateKeyPairSync('rsa', { modulusLength: 2048 });
 const pkcs8 = rsa.privateKey.export({ format: 'pem', type: 'pkcs8' }).toString();

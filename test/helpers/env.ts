@@ -1,3 +1,5 @@
+import { ConfigError, loadConfig } from '../../config/load-config';
+
 /** A complete, valid environment; tests override or drop single settings. */
 export function validEnv(overrides: Record<string, string | undefined> = {}): Record<string, string | undefined> {
   return {
@@ -11,4 +13,15 @@ export function validEnv(overrides: Record<string, string | undefined> = {}): Re
     WFM_ACCESS_KEY_SECRET: 'key-secret-value',
     ...overrides,
   };
+}
+
+/** The configuration problems an environment has, one line each (none when it loads). */
+export function problemsOf(env: Record<string, string | undefined>): string[] {
+  try {
+    loadConfig(env);
+  } catch (err) {
+    if (err instanceof ConfigError) return [...err.problems];
+    throw err;
+  }
+  return [];
 }
