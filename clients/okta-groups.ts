@@ -4,15 +4,16 @@ import type { OktaCaller } from './okta-sdk';
 
 /** A group the sync reads, with what it is read for and the setting that named it first. */
 export type NamedGroup = Readonly<{
+  /** The entry as configured: a group name, or a group id (see isOktaGroupId). */
   name: string;
   setting: string;
-  /** Its name goes into OktaUser.groups (SUPERVISOR_GROUPS, groupRules). */
+  /** Its entry, as configured, goes into OktaUser.groups (SUPERVISOR_GROUPS, groupRules). */
   mapped: boolean;
   /** Its members are in scope (OKTA_GROUPS). */
   scope: boolean;
 }>;
 
-/** Every group named by the settings, each once, whatever the number of settings that name it. */
+/** Every group entry of the settings, each once, whatever the number of settings that name it. */
 export function namedGroups(cfg: Readonly<{ supervisorGroups: readonly string[]; scopeGroups?: readonly string[]; ruleGroups?: readonly string[] }>): NamedGroup[] {
   const byName = new Map<string, NamedGroup>();
   const add = (names: readonly string[], setting: string, role: 'mapped' | 'scope'): void => {
@@ -33,27 +34,117 @@ export function namedGroups(cfg: Readonly<{ supervisorGroups: readonly string[];
 }
 
 /**
- * Lists the members of each group once (never per user): finds the group by its exact name, then
- * pages through its members. A name Okta does not know is a configuration error naming the setting.
+ * An Okta group id: `00g` and 17 letters or digits (e.g. 00g1emaKYZTWRYYRRTSK). A setting entry of
+ * this shape is read as an id, never looked up by name.
+ */
+export const OKTA_GROUP_ID = /^00g[A-Za-z0-9]{17}$/;
+
+export const isOktaGroupId = (entry: string): boolean => OKTA_GROUP_ID.test(entry);
+
+/**
+ * Where the ids a group name resolved to are kept between runs (implemented in store/), so a name
+ * costs one lookup per expiry rather than one per run. `get` answers undefined when it holds
+ * nothing usable (unknown, expired, unreadable).
+ */
+export type GroupIdCache = {
+  get(name: string): Promise<readonly string[] | undefined>;
+  set(name: string, ids: readonly string[]): Promise<void>;
+  forget(name: string): Promise<void>;
+};
+
+const isNotFound = (err: unknown): boolean => err instanceof SyncError && err.kind === 'not-found';
+
+/** The cache as the pull sees it: a failing cache reads as empty and writes nothing, never failing the pull. */
+function tolerant(cache: GroupIdCache | undefined): GroupIdCache {
+  return {
+    async get(name) {
+      try {
+        const ids = await cache?.get(name);
+        return ids !== undefined && ids.length > 0 ? ids : undefined;
+      } catch {
+        return undefined;
+      }
+    },
+    async set(name, ids) {
+      try {
+        await cache?.set(name, ids);
+      } catch {
+        // Not kept: the next run looks the name up again.
+      }
+    },
+    async forget(name) {
+      try {
+        await cache?.forget(name);
+      } catch {
+        // Still cached: the next run meets the 404 and forgets it then.
+      }
+    },
+  };
+}
+
+/**
+ * Lists the members of each group once (never per user), each member once per group. An entry
+ * shaped like a group id is listed directly; a name is resolved to the ids of the groups with
+ * exactly that name, from the cache when it holds them, else by one lookup whose answer is cached.
+ * A cached id Okta no longer knows (group deleted) drops the entry and the name is looked up again.
+ * A name or id Okta does not know is a configuration error naming the setting.
  */
 export async function listGroupMembers(
   client: Client,
   caller: OktaCaller,
   groups: readonly NamedGroup[],
   onMember: (group: NamedGroup, user: User) => void,
+  cache?: GroupIdCache,
 ): Promise<void> {
+  const ids = tolerant(cache);
   for (const group of groups) {
-    const ids: string[] = [];
-    await caller.drain(`list groups named "${group.name}"`, () => client.groupApi.listGroups({ q: group.name, limit: 200 }), (g) => {
-      if (g.profile?.name === group.name && g.id) ids.push(g.id);
-    });
-    if (ids.length === 0) {
-      throw new SyncError(`${group.setting}: Okta has no group named "${group.name}"`, { kind: 'config', service: 'okta' });
-    }
-    for (const groupId of ids) {
-      await caller.drain(`list members of group "${group.name}"`, () => client.groupApi.listGroupUsers({ groupId, limit: 1000 }), (u) => {
-        if (u.id) onMember(group, u);
+    const seen = new Set<string>();
+    const listMembers = async (groupIds: readonly string[]): Promise<void> => {
+      for (const groupId of groupIds) {
+        await caller.drain(`list members of group "${group.name}"`, () => client.groupApi.listGroupUsers({ groupId, limit: 1000 }), (u) => {
+          if (!u.id || seen.has(u.id)) return;
+          seen.add(u.id);
+          onMember(group, u);
+        });
+      }
+    };
+
+    if (isOktaGroupId(group.name)) {
+      await listMembers([group.name]).catch((err: unknown) => {
+        if (!isNotFound(err)) throw err;
+        throw new SyncError(`${group.setting}: Okta has no group with id "${group.name}"`, { kind: 'config', service: 'okta' });
       });
+      continue;
     }
+
+    const cached = await ids.get(group.name);
+    if (cached !== undefined) {
+      try {
+        await listMembers(cached);
+        continue;
+      } catch (err) {
+        if (!isNotFound(err)) throw err;
+        await ids.forget(group.name);
+      }
+    }
+    const found = await lookUpByName(client, caller, group);
+    await ids.set(group.name, found);
+    await listMembers(found).catch(async (err: unknown) => {
+      // Deleted since the lookup: the next run looks the name up again.
+      if (isNotFound(err)) await ids.forget(group.name);
+      throw err;
+    });
   }
+}
+
+/** The ids of the groups named exactly so (the `q` search matches name prefixes). */
+async function lookUpByName(client: Client, caller: OktaCaller, group: NamedGroup): Promise<string[]> {
+  const ids: string[] = [];
+  await caller.drain(`list groups named "${group.name}"`, () => client.groupApi.listGroups({ q: group.name, limit: 200 }), (g) => {
+    if (g.profile?.name === group.name && g.id) ids.push(g.id);
+  });
+  if (ids.length === 0) {
+    throw new SyncError(`${group.setting}: Okta has no group named "${group.name}"`, { kind: 'config', service: 'okta' });
+  }
+  return ids;
 }

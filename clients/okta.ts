@@ -3,7 +3,7 @@ import type { AppConfig } from '../config/load-config';
 import type { UpdatedUser } from '../sync/incremental';
 import type { OktaUser, Rejected } from '../sync/types';
 import { SyncError } from './errors';
-import { listGroupMembers, namedGroups } from './okta-groups';
+import { listGroupMembers, namedGroups, type GroupIdCache } from './okta-groups';
 import { listAppGroupIds, listUpdatedSince, readLog, type LogCheckpoint, type LogRead } from './okta-log';
 import { createOktaCaller, createOktaClient, type OktaStats, type RateHeaders } from './okta-sdk';
 import { DEFAULT_RETRY, type RetryPolicy } from './retry';
@@ -17,6 +17,8 @@ export type OktaSourceConfig = Omit<AppConfig['okta'], Defaulted> &
   Readonly<{
     retry?: Partial<RetryPolicy>;
     onResponse?: (status: number, rate: RateHeaders) => void;
+    /** Keeps the ids group names resolve to between runs; without it every pull looks each name up. */
+    groupIdCache?: GroupIdCache;
   }>;
 
 /** `appUsers`: the users the scope listing returned (the app's users, or the OKTA_GROUPS members). */
@@ -114,7 +116,7 @@ export function createOktaSource(cfg: OktaSourceConfig): OktaSource {
         const id = u.id ?? '';
         if (group.mapped) memberOf.set(id, [...new Set([...(memberOf.get(id) ?? []), group.name])]);
         if (group.scope && !scopeMembers.has(id)) scopeMembers.set(id, plain(u));
-      });
+      }, cfg.groupIdCache);
       const users: OktaUser[] = [];
       const rejected: Rejected[] = [];
       const counts: OktaPullCounts = { appUsers: 0, inScope: 0, outOfScope: 0, rejected: 0, supervisors: 0 };
@@ -155,9 +157,11 @@ export function createOktaSource(cfg: OktaSourceConfig): OktaSource {
       const parsed = userSchema.safeParse(raw);
       if (!parsed.success) throw new SyncError(describeIssue(parsed.error), { kind: 'invalid', service: 'okta' });
       const u = parsed.data;
+      // Names and ids: a setting entry may be either.
       const names = new Set<string>();
       await drain('list groups of user', () => client.userApi.listUserGroups({ userId: u.id }), (g) => {
         if (g.profile?.name !== undefined) names.add(g.profile.name);
+        if (g.id !== undefined) names.add(g.id);
       });
       let assigned: boolean;
       if (groupScope) {

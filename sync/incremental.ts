@@ -19,7 +19,7 @@ export function isWatched(eventType: string): boolean {
 export type Relevance = Readonly<{
   /** App-assignment scope: this app's membership events count. Absent in group scope (OKTA_GROUPS). */
   appId?: string;
-  /** Groups whose membership matters, by name: role groups, group-rule groups, OKTA_GROUPS. */
+  /** Groups whose membership matters, as configured (name or id): role groups, group-rule groups, OKTA_GROUPS. */
   groupNames: ReadonlySet<string>;
   /** Groups assigned to the app, by id: their membership decides app assignment. */
   appGroupIds: ReadonlySet<string>;
@@ -38,13 +38,16 @@ function userOf(e: LogEvent): string | undefined {
   return login !== undefined && login !== '' && login !== 'unknown' ? login : undefined;
 }
 
-/** Group membership events on groups not known by name: only the app's group list can judge them. */
+/** Whether a group target is one the settings name, by its name or its id. */
+const isNamed = (group: LogTarget, groupNames: ReadonlySet<string>): boolean => groupNames.has(group.displayName ?? '') || groupNames.has(group.id);
+
+/** Group membership events on groups the settings do not name: only the app's group list can judge them. */
 export function unnamedGroupIds(events: readonly LogEvent[], groupNames: ReadonlySet<string>): string[] {
   const ids = new Set<string>();
   for (const e of events) {
     if (!e.eventType.startsWith('group.user_membership.')) continue;
     const group = targetOf(e, 'UserGroup');
-    if (group && !groupNames.has(group.displayName ?? '')) ids.add(group.id);
+    if (group && !isNamed(group, groupNames)) ids.add(group.id);
   }
   return [...ids];
 }
@@ -53,7 +56,7 @@ function touches(e: LogEvent, rel: Relevance): boolean {
   if (e.eventType.startsWith('user.lifecycle.') || e.eventType === 'user.account.update_profile') return true;
   if (e.eventType.startsWith('group.user_membership.')) {
     const group = targetOf(e, 'UserGroup');
-    return group !== undefined && (rel.groupNames.has(group.displayName ?? '') || rel.appGroupIds.has(group.id));
+    return group !== undefined && (isNamed(group, rel.groupNames) || rel.appGroupIds.has(group.id));
   }
   if (e.eventType.startsWith('application.user_membership.')) {
     if (rel.appId === undefined) return false;

@@ -5,7 +5,7 @@ export type OktaUser = Readonly<{
   id: string;
   status: string;
   profile: Readonly<Record<string, unknown>>;
-  /** Names of the groups the mapping looks at (SUPERVISOR_GROUPS, groupRules) the user belongs to. */
+  /** The entries of SUPERVISOR_GROUPS and groupRules (group names or ids, as configured) whose groups the user belongs to. */
   groups: readonly string[];
 }>;
 

@@ -64,6 +64,10 @@ export function adminRouter(ctx: SandboxContext): Router {
     const input = createGroupSchema.parse(req.body);
     res.status(201).json(groupJson(state.createGroup(input.name, input.description), wireOf(req, ctx)));
   });
+  router.delete('/_sandbox/groups/:gid', (req, res) => {
+    state.deleteGroup(req.params.gid);
+    noContent(res);
+  });
   router.post('/_sandbox/groups/:gid/users/:uid', (req, res) => {
     state.addToGroup(req.params.gid, req.params.uid);
     noContent(res);

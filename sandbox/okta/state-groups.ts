@@ -1,7 +1,7 @@
 import { notFound, validationFailed } from './errors';
 import { groupTarget, recordEvent, userTarget, LEGACY_EVENT_TYPES } from './events';
 import { oktaId } from './random';
-import { reconcileMembership } from './state-apps';
+import { reconcileMembership, unassignGroup } from './state-apps';
 import { setFor, type StateContext } from './store';
 import { wholeSecond } from './time';
 import type { GroupRecord, GroupType } from './types';
@@ -36,6 +36,23 @@ export function createGroup(ctx: StateContext, name: string, description?: strin
     for (const userId of ctx.store.users.keys()) addMember(ctx, id, userId, { silent: true });
   }
   return group;
+}
+
+/**
+ * Deletes a group as Okta does: its app assignments go first (so the users who had the app only
+ * through it lose it), then its memberships, silently; one group.lifecycle.delete event. Everyone
+ * (BUILT_IN) cannot be deleted. Its id then answers 404 (E0000007) everywhere.
+ */
+export function deleteGroup(ctx: StateContext, id: string): void {
+  const group = requireGroup(ctx, id);
+  if (group.type === 'BUILT_IN') throw validationFailed('group', 'Cannot delete a BUILT_IN group');
+  for (const [appId, groups] of ctx.store.appGroups) {
+    if (groups.has(id)) unassignGroup(ctx, appId, id);
+  }
+  for (const userId of group.members) ctx.store.userGroups.get(userId)?.delete(id);
+  group.members.clear();
+  ctx.store.groups.delete(id);
+  recordEvent(ctx, { eventType: 'group.lifecycle.delete', displayMessage: 'Delete Okta user group', target: [groupTarget(group)] });
 }
 
 /** Adds a membership. Group and app membership changes never touch the user's lastUpdated. */

@@ -1,7 +1,7 @@
 import { cryptoRandom, mulberry32, type Random } from './random';
 import { createServiceApps, type ServiceApp, type ServiceAppInput, type ServiceApps } from './service-apps';
 import { assignGroup, assignUser, createApp, unassignGroup, unassignUser } from './state-apps';
-import { addMember, createGroup, removeMember, type CreateGroupOptions } from './state-groups';
+import { addMember, createGroup, deleteGroup, removeMember, type CreateGroupOptions } from './state-groups';
 import { insertRawUser } from './state-raw';
 import { createUser, deleteUser, setStatus, updateProfile, type CreateUserInput } from './state-users';
 import { createStore, type StateContext } from './store';
@@ -25,6 +25,8 @@ export type OktaState = {
   setStatus(id: string, status: UserStatus): UserRecord;
   deleteUser(id: string): void;
   createGroup(name: string, description?: string, options?: CreateGroupOptions): GroupRecord;
+  /** Removes its app assignments and memberships too; Everyone (BUILT_IN) is refused. */
+  deleteGroup(id: string): void;
   addToGroup(groupId: string, userId: string): void;
   removeFromGroup(groupId: string, userId: string): void;
   createApp(input: { id?: string; label: string; name?: string }): AppRecord;
@@ -98,6 +100,7 @@ export function createOktaState(options: OktaStateOptions = {}): OktaState {
     setStatus: (id, status) => setStatus(ctx, id, status),
     deleteUser: (id) => deleteUser(ctx, id),
     createGroup: (name, description, opts) => createGroup(ctx, name, description, opts),
+    deleteGroup: (id) => deleteGroup(ctx, id),
     addToGroup: (groupId, userId) => addMember(ctx, groupId, userId),
     removeFromGroup: (groupId, userId) => removeMember(ctx, groupId, userId),
     createApp: (input) => createApp(ctx, input),

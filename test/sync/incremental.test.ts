@@ -61,6 +61,16 @@ describe('unnamedGroupIds: membership changes only the app group list can judge'
     ];
     expect(unnamedGroupIds(events, rel.groupNames)).toEqual(['00gENG']);
   });
+
+  it('a group the settings name by id counts as named, whatever its name', () => {
+    const byId: Relevance = { ...rel, groupNames: new Set(['00g1emaKYZTWRYYRRTSK']) };
+    const events = [
+      ev('group.user_membership.add', user('00uA'), group('00g1emaKYZTWRYYRRTSK', 'Renamed Leads')),
+      ev('group.user_membership.add', user('00uB'), group('00gENG', 'Engineering')),
+    ];
+    expect(touchedUsers(events, byId)).toEqual(['00uA']);
+    expect(unnamedGroupIds(events, byId.groupNames)).toEqual(['00gENG']);
+  });
 });
 
 describe('isWatched', () => {

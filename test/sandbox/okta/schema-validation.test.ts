@@ -119,6 +119,7 @@ describe('sandbox Okta responses match management.yaml', () => {
       ['/api/v1/users', { authorization: 'SSWS wrong' }, 401, 'E0000011'],
       ['/api/v1/users/00unope', {}, 404, 'E0000007'],
       ['/api/v1/apps/0oanope/users', {}, 404, 'E0000007'],
+      ['/api/v1/groups/00g0000000000000nope/users', {}, 404, 'E0000007'],
       ['/api/v1/nothing/here', {}, 404, 'E0000007'],
       ['/api/v1/users', { method: 'DELETE' }, 405, 'E0000022'],
     ];
