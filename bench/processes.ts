@@ -19,6 +19,9 @@ function readUsage(file: string, wallMs: number): Usage {
   return { wallMs, cpuMs: (u.userUs + u.systemUs) / 1000, maxRssKb: Math.max(u.maxRssKb, u.vmHwmKb ?? 0) };
 }
 
+/** Extra Node options for the measured processes, e.g. `BENCH_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof"` to profile them. */
+const profilerArgs = (): string[] => (process.env.BENCH_NODE_ARGS ?? '').split(' ').filter((a) => a !== '');
+
 /** Where one step writes its files: the product's logs and the usage record. */
 export type StepFiles = { dir: string; name: string };
 
@@ -37,7 +40,7 @@ export async function runMeasured(
   const usagePath = join(files.dir, `${files.name}.usage.json`);
   const log = openSync(join(files.dir, `${files.name}.log`), 'a');
   const started = process.hrtime.bigint();
-  const child = spawn(process.execPath, ['--require', HOOK, script, ...args], { env: baseEnv(env, usagePath), stdio: ['ignore', 'pipe', log] });
+  const child = spawn(process.execPath, [...profilerArgs(), '--require', HOOK, script, ...args], { env: baseEnv(env, usagePath), stdio: ['ignore', 'pipe', log] });
   closeSync(log);
   let out = '';
   child.stdout?.on('data', (chunk: Buffer) => {
@@ -63,7 +66,7 @@ export async function startWorkerProcess(env: Record<string, string>, files: Ste
   const logPath = join(files.dir, `${files.name}.log`);
   const log = openSync(logPath, 'a');
   const started = process.hrtime.bigint();
-  const child = spawn(process.execPath, ['--require', HOOK, CLI, 'worker', '--no-http'], { env: baseEnv(env, usagePath), stdio: ['ignore', 'ignore', log] });
+  const child = spawn(process.execPath, [...profilerArgs(), '--require', HOOK, CLI, 'worker', '--no-http'], { env: baseEnv(env, usagePath), stdio: ['ignore', 'ignore', log] });
   closeSync(log);
   const exited = new Promise<number | null>((resolve) => child.on('exit', (c) => resolve(c)));
   // The worker says so at info level: the bench leaves LOG_LEVEL at its default.

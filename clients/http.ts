@@ -1,6 +1,7 @@
 import { Agent as HttpAgent } from 'node:http';
 import { Agent as HttpsAgent } from 'node:https';
 import axios, { type AxiosInstance, type Method } from 'axios';
+import type { Gate } from './gate';
 import { SyncError, kindForStatus, parseRetryAfter, type Service } from './errors';
 import { DEFAULT_RETRY, withRetry, type RetryPolicy } from './retry';
 
@@ -18,6 +19,8 @@ export type HttpRequest = {
    * handle the ambiguous failures themselves (look up before re-sending).
    */
   retry?: 'idempotent' | 'rate-limit-only';
+  /** Told of each retry of this request, besides the client's own count (a write's own retries). */
+  onRetry?: () => void;
 };
 
 export type HttpStats = { requests: number; retries: number; byStatus: Record<string, number> };
@@ -34,6 +37,8 @@ export type HttpClientOptions = {
   /** Pulls a readable detail out of an error body. */
   describeBody?: (body: unknown) => { detail?: string; scimType?: string };
   onResponse?: (status: number) => void;
+  /** Bounds the requests in flight (WFM_CONCURRENCY), shared by the clients of one service; each attempt passes it alone. */
+  gate?: Gate;
 };
 
 export type HttpClient = {
@@ -140,8 +145,9 @@ export function createHttpClient(opts: HttpClientOptions): HttpClient {
 
   return {
     request: (req) =>
-      withRetry(() => once(req), policy, retryable(req), () => {
+      withRetry(() => (opts.gate ? opts.gate(() => once(req)) : once(req)), policy, retryable(req), () => {
         stats.retries += 1;
+        req.onRetry?.();
       }),
     stats: () => ({ ...stats, byStatus: { ...stats.byStatus } }),
   };

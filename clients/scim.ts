@@ -1,6 +1,8 @@
+import type { ScimPort } from '../sync/ports';
 import { z } from 'zod';
 import type { Secret } from '../config/secret';
 import type { ScimResource, WfmUser } from '../sync/types';
+import type { Gate } from './gate';
 import { SyncError } from './errors';
 import { createHttpClient, type HttpClient, type HttpStats } from './http';
 import { pathSegment } from './path-segment';
@@ -13,6 +15,8 @@ export type ScimClientConfig = Readonly<{
   requestTimeoutMs: number;
   maxRetries: number;
   onResponse?: (status: number) => void;
+  /** Bounds the requests in flight to the WFM, shared with the other WFM client. */
+  gate?: Gate;
 }>;
 
 export type ScimClient = {
@@ -23,6 +27,8 @@ export type ScimClient = {
   findByUserName(userName: string): Promise<WfmUser[]>;
   create(resource: ScimResource): Promise<WfmUser>;
   replace(id: string, resource: ScimResource, version?: string): Promise<WfmUser>;
+  /** The same requests, each retry also told to `onRetry`: one write's own count, whatever else runs. */
+  counting(onRetry: () => void): ScimPort;
   stats(): HttpStats;
 };
 
@@ -108,10 +114,12 @@ export function createScimClient(cfg: ScimClientConfig, http?: HttpClient): Scim
       contentType: SCIM_JSON,
       describeBody: describeScimError,
       ...(cfg.onResponse ? { onResponse: cfg.onResponse } : {}),
+      ...(cfg.gate ? { gate: cfg.gate } : {}),
     });
 
-  async function listPage(startIndex: number, count: number, filter?: string) {
+  async function listPage(startIndex: number, count: number, filter?: string, onRetry?: () => void) {
     const res = await client.request({
+      ...(onRetry ? { onRetry } : {}),
       method: 'GET',
       path: '/Users',
       params: { startIndex, count, ...(filter !== undefined ? { filter } : {}) },
@@ -128,36 +136,45 @@ export function createScimClient(cfg: ScimClientConfig, http?: HttpClient): Scim
     return { total: parsed.data.totalResults, resources: filter === undefined ? resources.map(listedUser) : resources.map((r) => toWfmUser(r)) };
   }
 
-  const search = (what: string, filter: string): Promise<WfmUser[]> =>
-    pageThrough(`search by ${what}`, 'search', cfg.pageSize, (startIndex) => listPage(startIndex, cfg.pageSize, filter));
+  /** The requests one user's write makes; `onRetry` is told of each retry. */
+  function port(onRetry?: () => void): ScimPort {
+    const counted = onRetry ? { onRetry } : {};
+    const search = (what: string, filter: string): Promise<WfmUser[]> =>
+      pageThrough(`search by ${what}`, 'search', cfg.pageSize, (startIndex) => listPage(startIndex, cfg.pageSize, filter, onRetry));
+    return {
+      async get(id) {
+        const res = await client.request({ ...counted, method: 'GET', path: userPath(id) });
+        return toWfmUser(res.body, res.headers.etag);
+      },
+      async findByExternalId(externalId) {
+        const found = await search('externalId', `externalId eq ${filterValue(externalId)}`);
+        return found.filter((u) => u.externalId === externalId);
+      },
+      async findByUserName(userName) {
+        const found = await search('userName', `userName eq ${filterValue(userName)}`);
+        return found.filter((u) => u.userName.toLowerCase() === userName.toLowerCase());
+      },
+      async create(resource) {
+        const res = await client.request({ ...counted, method: 'POST', path: '/Users', body: resource });
+        return toWfmUser(res.body, res.headers.etag);
+      },
+      async replace(id, resource, version) {
+        const res = await client.request({
+          ...counted,
+          method: 'PUT',
+          path: userPath(id),
+          body: { ...resource, id },
+          ...(version !== undefined ? { headers: { 'If-Match': version } } : {}),
+        });
+        return toWfmUser(res.body, res.headers.etag);
+      },
+    };
+  }
 
   return {
     listAll: () => pageThrough('listing', 'all', cfg.pageSize, (startIndex) => listPage(startIndex, cfg.pageSize)),
-    async get(id) {
-      const res = await client.request({ method: 'GET', path: userPath(id) });
-      return toWfmUser(res.body, res.headers.etag);
-    },
-    async findByExternalId(externalId) {
-      const found = await search('externalId', `externalId eq ${filterValue(externalId)}`);
-      return found.filter((u) => u.externalId === externalId);
-    },
-    async findByUserName(userName) {
-      const found = await search('userName', `userName eq ${filterValue(userName)}`);
-      return found.filter((u) => u.userName.toLowerCase() === userName.toLowerCase());
-    },
-    async create(resource) {
-      const res = await client.request({ method: 'POST', path: '/Users', body: resource });
-      return toWfmUser(res.body, res.headers.etag);
-    },
-    async replace(id, resource, version) {
-      const res = await client.request({
-        method: 'PUT',
-        path: userPath(id),
-        body: { ...resource, id },
-        ...(version !== undefined ? { headers: { 'If-Match': version } } : {}),
-      });
-      return toWfmUser(res.body, res.headers.etag);
-    },
+    ...port(),
+    counting: (onRetry) => port(onRetry),
     stats: () => client.stats(),
   };
 }

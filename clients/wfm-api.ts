@@ -1,5 +1,7 @@
+import type { WfmApiPort } from '../sync/ports';
 import { z } from 'zod';
 import type { Secret } from '../config/secret';
+import type { Gate } from './gate';
 import { SyncError } from './errors';
 import { createHttpClient, type HttpStats } from './http';
 import { pathSegment } from './path-segment';
@@ -12,6 +14,8 @@ export type WfmApiConfig = Readonly<{
   maxRetries: number;
   onResponse?: (status: number) => void;
   now?: () => number;
+  /** Bounds the requests in flight to the WFM, shared with the SCIM client. */
+  gate?: Gate;
 }>;
 
 /** The WFM's user-management API: the only way to deactivate or revive a user. */
@@ -19,6 +23,8 @@ export type WfmApi = {
   /** Deactivates one batch; answers the ids the WFM could not deactivate. */
   deactivate(ids: readonly string[]): Promise<{ notDeactivated: string[] }>;
   revive(id: string): Promise<void>;
+  /** The same revive, each retry also told to `onRetry` (one write's own count). */
+  counting(onRetry: () => void): WfmApiPort;
   stats(): HttpStats;
 };
 
@@ -87,7 +93,8 @@ export function createWfmApi(cfg: WfmApiConfig): WfmApi {
     return pending;
   }
 
-  const http = createHttpClient({ ...common, authorization: async () => `Bearer ${await accessToken()}` });
+  // Gated, unlike the token request: a request holding a slot may wait for a token.
+  const http = createHttpClient({ ...common, ...(cfg.gate ? { gate: cfg.gate } : {}), authorization: async () => `Bearer ${await accessToken()}` });
 
   /** On a 401 the token is renewed once and the call tried again. */
   async function authorized<T>(call: () => Promise<T>): Promise<T> {
@@ -102,6 +109,11 @@ export function createWfmApi(cfg: WfmApiConfig): WfmApi {
     }
   }
 
+  async function revive(id: string, onRetry?: () => void): Promise<void> {
+    const path = `/user-management/v1/users/${pathSegment(id, 'wfm-api')}/revive`;
+    await authorized(() => http.request({ method: 'POST', path, retry: 'idempotent', ...(onRetry ? { onRetry } : {}) }));
+  }
+
   return {
     async deactivate(ids) {
       const res = await authorized(() =>
@@ -111,10 +123,8 @@ export function createWfmApi(cfg: WfmApiConfig): WfmApi {
       if (!parsed.success) throw new SyncError('WFM API deactivate answer is not understood', { kind: 'invalid', service: 'wfm-api' });
       return { notDeactivated: parsed.data.notDeletedUserIds };
     },
-    async revive(id) {
-      const path = `/user-management/v1/users/${pathSegment(id, 'wfm-api')}/revive`;
-      await authorized(() => http.request({ method: 'POST', path, retry: 'idempotent' }));
-    },
+    revive: (id) => revive(id),
+    counting: (onRetry) => ({ revive: (id) => revive(id, onRetry) }),
     stats: () => http.stats(),
   };
 }

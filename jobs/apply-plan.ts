@@ -1,20 +1,37 @@
-import { describeError, isSyncError } from '../clients/errors';
+import { describeError, isSyncError, type SyncError } from '../clients/errors';
+import type { AuditEntry } from '../store/audit';
+import type { OwnedEntry } from '../store/owned-values';
 import type { WriteAction } from '../store/run-children';
 import { applyAction, type ApplyResult } from '../sync/apply';
-import { carrySides, sideOf } from '../sync/drift';
+import { carrySides, ownedValuesOf, sideOf } from '../sync/drift';
 import { mapPool } from '../sync/pool';
 import { emptyApplied, type AppliedCounts, type Failure } from '../sync/report';
 import type { Action, Change, ChangeSide } from '../sync/types';
 import type { JobDeps } from './deps';
 import { recordWritten } from './drift';
 
-export type ApplyOutcome = { applied: AppliedCounts; failed: Failure[] };
+/**
+ * What a run's writes came to. `retries`: the requests the writes sent again, counted per write
+ * wherever it ran. `stopped`: the failure that stopped the writes (an auth failure: every other
+ * write would fail the same way), after which the rest were not attempted.
+ */
+export type ApplyOutcome = { applied: AppliedCounts; failed: Failure[]; retries: number; stopped?: SyncError };
+
+/** A failure that stops a run's writes: the credentials are refused, so every write would be. */
+export const stopsTheRun = (err: unknown): err is SyncError => isSyncError(err) && err.kind === 'auth';
+
+/** The failure entry of a write not attempted because the run stopped. */
+export const notAttempted = (reason: string): string => `not attempted: the run stopped (${reason})`;
 
 export const isWrite = (a: Action): a is WriteAction => a.type === 'create' || a.type === 'update' || a.type === 'reactivate';
 
-/** Carries out one write: the same function in-process and in a queued write job. Throws on failure. */
-export function executeWrite(deps: JobDeps, action: WriteAction): Promise<ApplyResult> {
-  return applyAction(action, { scim: deps.scim, wfmApi: deps.wfmApi, mapping: deps.config.mapping });
+/**
+ * Carries out one write: the same function in-process and in a queued write job. Throws on
+ * failure. `onRetry` is told of each request the write sends again.
+ */
+export function executeWrite(deps: JobDeps, action: WriteAction, onRetry?: () => void): Promise<ApplyResult> {
+  const ports = onRetry ? { scim: deps.scim.counting(onRetry), wfmApi: deps.wfmApi.counting(onRetry) } : { scim: deps.scim, wfmApi: deps.wfmApi };
+  return applyAction(action, { ...ports, mapping: deps.config.mapping });
 }
 
 const plannedChanges = (action: WriteAction) => (action.type === 'create' ? [] : action.changes);
@@ -22,16 +39,18 @@ const plannedChanges = (action: WriteAction) => (action.type === 'create' ? [] :
 /** The side that moved a write's user: a create is new in Okta; an update has the sides of its changes. */
 const sideOfWrite = (action: WriteAction, changes: readonly Change[]): ChangeSide => (action.type === 'create' ? 'okta' : (sideOf(changes) ?? 'unknown'));
 
-/** Logs and audits an applied write, and remembers the owned values it wrote (for drift). */
-export async function recordApplied(deps: JobDeps, runId: string, action: WriteAction, result: ApplyResult): Promise<void> {
+/** What an applied write leaves: its audit entry and the owned values it wrote (for drift). */
+export type AppliedRecords = { audit: AuditEntry; owned: OwnedEntry };
+
+/** Logs an applied write; answers what to record of it. */
+export function describeApplied(deps: JobDeps, runId: string, action: WriteAction, result: ApplyResult): AppliedRecords {
   const changes = carrySides(result.changes.length > 0 || action.type === 'create' ? result.changes : plannedChanges(action), plannedChanges(action));
   const side = sideOfWrite(action, changes);
   // A revive brings someone back into the WFM: warn, like a deactivation, with its reason. Other
   // writes are in the audit stream already; a log line each at info would swamp a 100k-user run.
   const level = result.appliedAs === 'reactivate' ? 'warn' : 'debug';
   deps.logger.log(level, 'applied', { runId, action: result.appliedAs, oktaId: action.oktaId, wfmId: result.wfmId, fields: changes.map((c) => c.path), side, note: result.note, reason: action.reason });
-  await recordWritten(deps, action.desired);
-  await deps.audit.append({
+  const audit: AuditEntry = {
     at: new Date(deps.now()).toISOString(),
     runId,
     action: result.appliedAs,
@@ -43,19 +62,34 @@ export async function recordApplied(deps: JobDeps, runId: string, action: WriteA
     changes,
     ...(result.note !== undefined ? { note: result.note } : {}),
     reason: action.reason,
-  });
+  };
+  return { audit, owned: { oktaId: action.oktaId, values: ownedValuesOf(action.desired, deps.config.mapping) } };
 }
 
-/** Logs and audits a write that failed for good; answers the report's failure entry. */
-export async function recordFailed(deps: JobDeps, runId: string, action: WriteAction, err: unknown): Promise<Failure> {
+/** Logs and audits an applied write, and remembers the owned values it wrote (for drift). */
+export async function recordApplied(deps: JobDeps, runId: string, action: WriteAction, result: ApplyResult): Promise<void> {
+  const { audit } = describeApplied(deps, runId, action, result);
+  await recordWritten(deps, action.desired);
+  await deps.audit.append(audit);
+}
+
+/** Logs a write that failed for good; answers the report's failure entry and its audit entry. */
+export function describeFailed(deps: JobDeps, runId: string, action: WriteAction, err: unknown): { failure: Failure; audit: AuditEntry } {
   const error = describeError(err);
   const wfmId = action.type === 'create' ? '' : action.wfmId;
   deps.logger.warn('write failed', { runId, action: action.type, oktaId: action.oktaId, wfmId, kind: isSyncError(err) ? err.kind : 'unexpected', error });
   // The changes it tried to make: none of them was applied.
   const changes = plannedChanges(action);
   const side = sideOfWrite(action, changes);
-  await deps.audit.append({ at: new Date(deps.now()).toISOString(), runId, action: action.type, oktaId: action.oktaId, userName: action.userName, wfmId, outcome: 'failed', side, changes, error });
-  return { oktaId: action.oktaId, userName: action.userName, action: action.type, error };
+  const audit: AuditEntry = { at: new Date(deps.now()).toISOString(), runId, action: action.type, oktaId: action.oktaId, userName: action.userName, wfmId, outcome: 'failed', side, changes, error };
+  return { failure: { oktaId: action.oktaId, userName: action.userName, action: action.type, error }, audit };
+}
+
+/** Logs and audits a write that failed for good; answers the report's failure entry. */
+export async function recordFailed(deps: JobDeps, runId: string, action: WriteAction, err: unknown): Promise<Failure> {
+  const { failure, audit } = describeFailed(deps, runId, action, err);
+  await deps.audit.append(audit);
+  return failure;
 }
 
 /**
@@ -67,18 +101,25 @@ export async function applyPlan(deps: JobDeps, runId: string, actions: readonly 
   const failed: Failure[] = [];
   const writes = actions.filter(isWrite);
   let done = 0;
+  let retries = 0;
+  let stopped: SyncError | undefined;
   deps.onProgress?.({ phase: 'write', done, total: writes.length });
   await mapPool(writes, deps.config.wfm.concurrency, async (action) => {
-    try {
-      const result = await executeWrite(deps, action);
-      applied[result.appliedAs] += 1;
-      await recordApplied(deps, runId, action, result);
-    } catch (err) {
-      failed.push(await recordFailed(deps, runId, action, err));
+    if (stopped) {
+      failed.push({ oktaId: action.oktaId, userName: action.userName, action: action.type, error: notAttempted(stopped.message) });
+    } else {
+      try {
+        const result = await executeWrite(deps, action, () => (retries += 1));
+        applied[result.appliedAs] += 1;
+        await recordApplied(deps, runId, action, result);
+      } catch (err) {
+        failed.push(await recordFailed(deps, runId, action, err));
+        if (stopsTheRun(err)) stopped ??= err;
+      }
     }
     done += 1;
     deps.onProgress?.({ phase: 'write', done, total: writes.length });
   });
   deps.onProgress?.({ phase: 'write', done, total: writes.length, finished: true });
-  return { applied, failed };
+  return { applied, failed, retries, ...(stopped ? { stopped } : {}) };
 }

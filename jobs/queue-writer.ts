@@ -3,7 +3,8 @@ import type { Queue } from 'bullmq';
 import { createRunChildren, type RunChildren } from '../store/run-children';
 import { emptyApplied, type Failure } from '../sync/report';
 import type { Action } from '../sync/types';
-import { isWrite, recordFailed, type ApplyOutcome } from './apply-plan';
+import { SyncError } from '../clients/errors';
+import { describeFailed, isWrite, type ApplyOutcome } from './apply-plan';
 import type { JobDeps } from './deps';
 import { WFM_WRITE, type WfmWritePayload } from './wfm-write';
 import type { Writer } from './writer';
@@ -24,9 +25,8 @@ async function recordVanished(deps: JobDeps, writes: Queue, children: RunChildre
     const action = await children.action(runId, oktaId);
     if (!action) continue;
     const error = 'its write job disappeared from the queue';
-    if (await children.complete(runId, { oktaId, userName: action.userName, action: action.type, error })) {
-      await recordFailed(deps, runId, action, new Error(error));
-    }
+    const { audit } = describeFailed(deps, runId, action, new Error(error));
+    await children.complete(runId, { oktaId, userName: action.userName, action: action.type, error }, { audit });
   }
 }
 
@@ -55,7 +55,7 @@ export function createQueueWriter(opts: QueueWriterOptions): Writer {
               jobId: writeJobId(runId, a.oktaId),
               attempts: opts.attempts,
               backoff: { type: 'jittered' },
-              removeOnComplete: { age: 24 * 3600, count: 10000 },
+              removeOnComplete: true,
               removeOnFail: { age: 7 * 24 * 3600 },
             },
           })),
@@ -81,11 +81,15 @@ export function createQueueWriter(opts: QueueWriterOptions): Writer {
       }
       const applied = emptyApplied();
       const failed: Failure[] = [];
+      let retries = await children.retries(runId);
       for (const o of await children.outcomes(runId)) {
+        retries += o.retries ?? 0;
         if (o.appliedAs) applied[o.appliedAs] += 1;
         else failed.push({ oktaId: o.oktaId, userName: o.userName, action: o.action, error: o.error ?? 'failed' });
       }
-      return { applied, failed };
+      const stopped = await children.stopped(runId);
+      // The writes stopped on an auth failure (in whichever worker): the run stops with that reason.
+      return { applied, failed, retries, ...(stopped ? { stopped: new SyncError(stopped.reason, { kind: 'auth', service: stopped.service }) } : {}) };
     },
   };
 }

@@ -32,7 +32,11 @@ export async function runSyncPipeline(deps: JobDeps, kind: RunKind, opts: Pipeli
   const draft = startRun(deps, kind, opts.dryRun, opts.runId);
   const { report } = draft;
   const log = deps.logger.child({ runId: report.runId, job: kind });
-  const retriesBefore = deps.scim.stats().retries + deps.okta.stats().retries;
+  const clientRetries = (): number => deps.scim.stats().retries + deps.okta.stats().retries;
+  const retriesBefore = clientRetries();
+  // The writes count their own retries wherever they ran (another worker process, a retried job);
+  // this process's counters over the write phase are replaced by that count.
+  let writes: { retries: number; processRetries: number } | undefined;
   let fatal: RunOutcome['fatal'];
   try {
     log.info('run started', { dryRun: opts.dryRun });
@@ -62,9 +66,15 @@ export async function runSyncPipeline(deps: JobDeps, kind: RunKind, opts: Pipeli
     opts.onPlan?.(actions);
     if (!opts.dryRun) {
       await confirmNoops(deps, actions, desired);
+      const before = clientRetries();
       const outcome = await deps.writer.apply(deps, report.runId, actions);
+      writes = { retries: outcome.retries, processRetries: clientRetries() - before };
       report.applied = outcome.applied;
       failed.push(...outcome.failed);
+      if (outcome.stopped) {
+        report.failed = failed;
+        throw outcome.stopped;
+      }
     }
     report.failed = failed;
   } catch (err) {
@@ -75,7 +85,7 @@ export async function runSyncPipeline(deps: JobDeps, kind: RunKind, opts: Pipeli
     // Where it happened is for developers: only at LOG_LEVEL=debug, as the message says.
     if (err instanceof Error) log.debug('run stopped: stack', { stack: err.stack });
   }
-  report.retries = deps.scim.stats().retries + deps.okta.stats().retries - retriesBefore;
+  report.retries = clientRetries() - retriesBefore + (writes ? writes.retries - writes.processRetries : 0);
   await finishRun(deps, draft);
   log.info('run finished', { planned: report.planned, applied: report.applied, failed: report.failed.length, durationMs: report.durationMs });
   return fatal ? { report, fatal } : { report };

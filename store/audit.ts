@@ -38,12 +38,16 @@ const HIDDEN = '(hidden)';
 const redacted = (changes: readonly Change[]): Change[] =>
   changes.map((c) => (isSecretPath(c.path) ? { ...c, from: c.from === undefined ? undefined : HIDDEN, to: c.to === undefined ? undefined : HIDDEN } : c));
 
+export const auditKey = (prefix: string): string => key(prefix, 'audit');
+
+/** The stream field's value for an entry, secret attributes hidden. */
+export const encodeAuditEntry = (entry: AuditEntry): string => JSON.stringify({ ...entry, changes: redacted(entry.changes) });
+
 export function createAuditLog(redis: Redis, prefix: string): AuditLog {
-  const streamKey = key(prefix, 'audit');
+  const streamKey = auditKey(prefix);
   return {
     async append(entry) {
-      const safe = { ...entry, changes: redacted(entry.changes) };
-      await redis.xadd(streamKey, 'MAXLEN', '~', String(AUDIT_MAX_LEN), '*', 'entry', JSON.stringify(safe));
+      await redis.xadd(streamKey, 'MAXLEN', '~', String(AUDIT_MAX_LEN), '*', 'entry', encodeAuditEntry(entry));
     },
     async read(opts = {}) {
       const want = opts.count ?? 1000;

@@ -23,12 +23,37 @@ export type OwnedValuesStore = {
  * `[layout, v1, v2, ...]`, where `layout` names the list of paths (stored once per mapping in a
  * second hash). Paths are sorted, so one mapping always gives one layout.
  */
-export function createOwnedValues(redis: Redis, prefix: string): OwnedValuesStore {
-  const valuesKey = key(prefix, 'owned', 'values');
-  const layoutsKey = key(prefix, 'owned', 'layouts');
-  const layouts = new Map<string, readonly string[]>();
+/** The two hashes of the store: each user's values row, and the layouts (path lists) rows name. */
+export const ownedKeys = (prefix: string): { values: string; layouts: string } => ({ values: key(prefix, 'owned', 'values'), layouts: key(prefix, 'owned', 'layouts') });
 
-  const layoutOf = (paths: readonly string[]): string => createHash('sha256').update(paths.join('\n')).digest('base64url').slice(0, 10);
+/** Layout ids by joined path list: a mapping has one, so the hash is computed once per process. */
+const layoutIds = new Map<string, string>();
+function layoutOf(paths: readonly string[]): string {
+  const joined = paths.join('\n');
+  let id = layoutIds.get(joined);
+  if (id === undefined) {
+    id = createHash('sha256').update(joined).digest('base64url').slice(0, 10);
+    if (layoutIds.size < 1000) layoutIds.set(joined, id);
+  }
+  return id;
+}
+
+/** The hash fields that record these entries: one row per user, and the layouts the rows name. */
+export function encodeOwned(entries: readonly OwnedEntry[]): { rows: Record<string, string>; layouts: Record<string, string> } {
+  const rows: Record<string, string> = {};
+  const layouts: Record<string, string> = {};
+  for (const { oktaId, values } of entries) {
+    const paths = Object.keys(values).sort();
+    const layout = layoutOf(paths);
+    layouts[layout] = JSON.stringify(paths);
+    rows[oktaId] = JSON.stringify([layout, ...paths.map((p) => values[p] ?? null)]);
+  }
+  return { rows, layouts };
+}
+
+export function createOwnedValues(redis: Redis, prefix: string): OwnedValuesStore {
+  const { values: valuesKey, layouts: layoutsKey } = ownedKeys(prefix);
+  const layouts = new Map<string, readonly string[]>();
 
   async function loadLayouts(ids: Iterable<string>): Promise<void> {
     const missing = [...new Set(ids)].filter((id) => !layouts.has(id));
@@ -43,18 +68,10 @@ export function createOwnedValues(redis: Redis, prefix: string): OwnedValuesStor
   return {
     async record(entries) {
       for (let i = 0; i < entries.length; i += CHUNK) {
-        const fields: Record<string, string> = {};
-        const used: Record<string, string> = {};
-        for (const { oktaId, values } of entries.slice(i, i + CHUNK)) {
-          const paths = Object.keys(values).sort();
-          const layout = layoutOf(paths);
-          used[layout] = JSON.stringify(paths);
-          layouts.set(layout, paths);
-          fields[oktaId] = JSON.stringify([layout, ...paths.map((p) => values[p] ?? null)]);
-        }
-        if (Object.keys(fields).length === 0) continue;
+        const { rows, layouts: used } = encodeOwned(entries.slice(i, i + CHUNK));
+        if (Object.keys(rows).length === 0) continue;
         // The layout goes with its records in one round trip, so a record never names a missing layout.
-        const results = await redis.pipeline().hset(layoutsKey, used).hset(valuesKey, fields).exec();
+        const results = await redis.pipeline().hset(layoutsKey, used).hset(valuesKey, rows).exec();
         const failed = results?.find(([err]) => err !== null)?.[0];
         if (failed) throw failed;
       }

@@ -11,6 +11,8 @@ export function createRedis(url: string, opts: { lazyConnect?: boolean; waitForR
     maxRetriesPerRequest: opts.waitForReconnect ? null : 2,
     enableOfflineQueue: true,
     connectTimeout: 5000,
+    // Commands issued in one tick (concurrent write jobs) go out in one socket write.
+    enableAutoPipelining: true,
   });
 }
 

@@ -1,5 +1,8 @@
 import type { Redis } from 'ioredis';
+import type { Service } from '../clients/errors';
 import type { CreateAction, UpdateAction } from '../sync/types';
+import { AUDIT_MAX_LEN, auditKey, encodeAuditEntry, type AuditEntry } from './audit';
+import { encodeOwned, ownedKeys, type OwnedEntry } from './owned-values';
 import { key } from './redis';
 
 export type WriteAction = CreateAction | UpdateAction;
@@ -11,10 +14,54 @@ export type ChildOutcome = {
   action: WriteAction['type'];
   appliedAs?: 'create' | 'update' | 'reactivate';
   error?: string;
+  /** Requests the final attempt sent again (earlier attempts' are in the run's retry counter). */
+  retries?: number;
 };
 
 /** How long a run's write bookkeeping is kept after its last use. */
 const KEEP_SECONDS = 7 * 24 * 3600;
+
+/** What goes with a write's outcome: its audit entry, and for an applied write the owned values it wrote. */
+/** Why a run's writes stopped, and at which service. */
+export type RunStop = Readonly<{ service: Service; reason: string }>;
+
+const readStop = (raw: string | null | undefined): RunStop | undefined => {
+  if (typeof raw !== 'string') return undefined;
+  try {
+    return JSON.parse(raw) as RunStop;
+  } catch {
+    return { service: 'wfm-scim', reason: raw };
+  }
+};
+
+export type OutcomeRecords = Readonly<{ audit: AuditEntry; owned?: OwnedEntry }>;
+
+/**
+ * Records an outcome once, and only then its audit entry and owned values, in one atomic step
+ * and one round trip. KEYS: outcomes, owned layouts, owned values, audit stream. ARGV: Okta id,
+ * outcome, seconds to keep, audit length, audit entry, then layout id, layout and values row
+ * ('' when no values).
+ */
+const COMPLETE_SCRIPT = `
+if redis.call('HSETNX', KEYS[1], ARGV[1], ARGV[2]) == 0 then return 0 end
+redis.call('EXPIRE', KEYS[1], ARGV[3])
+if ARGV[6] ~= '' then
+  redis.call('HSET', KEYS[2], ARGV[6], ARGV[7])
+  redis.call('HSET', KEYS[3], ARGV[1], ARGV[8])
+end
+redis.call('XADD', KEYS[4], 'MAXLEN', '~', ARGV[4], '*', 'entry', ARGV[5])
+return 1
+`;
+
+type WithComplete = Redis & { oktaWfmCompleteWrite(...args: string[]): Promise<number> };
+
+function withCompleteScript(redis: Redis): WithComplete {
+  const r = redis as WithComplete;
+  // Sent once by EVALSHA (ioredis loads the script on the first NOSCRIPT); every key shares the
+  // prefix, so a prefix with a hash tag keeps them in one Redis Cluster slot.
+  if (typeof r.oktaWfmCompleteWrite !== 'function') redis.defineCommand('oktaWfmCompleteWrite', { numberOfKeys: 4, lua: COMPLETE_SCRIPT });
+  return r;
+}
 
 /**
  * The writes a run fanned out and their outcomes, in Redis. A write job's payload holds only the
@@ -26,8 +73,20 @@ export type RunChildren = {
   register(runId: string, actions: readonly WriteAction[]): Promise<WriteAction[]>;
   action(runId: string, oktaId: string): Promise<WriteAction | undefined>;
   outcome(runId: string, oktaId: string): Promise<ChildOutcome | undefined>;
-  /** Records the final outcome once; false when one was already recorded. */
-  complete(runId: string, outcome: ChildOutcome): Promise<boolean>;
+  /** A write's action, its outcome if it has one, and why the run stopped if it did, in one round trip. */
+  load(runId: string, oktaId: string): Promise<{ action: WriteAction | undefined; outcome: ChildOutcome | undefined; stopped: RunStop | undefined }>;
+  /** Stops the run's writes: those not started yet are not attempted. The first reason stays. */
+  stop(runId: string, stop: RunStop): Promise<void>;
+  stopped(runId: string): Promise<RunStop | undefined>;
+  /** Counts retries of attempts that ended in a retry of the whole job (their own and the job's). */
+  addRetries(runId: string, count: number): Promise<void>;
+  /** The retries counted by addRetries (each outcome carries its final attempt's own). */
+  retries(runId: string): Promise<number>;
+  /**
+   * Records the final outcome once, with its audit entry and owned values when given, all or
+   * nothing; false (and nothing recorded) when the write had an outcome already.
+   */
+  complete(runId: string, outcome: ChildOutcome, records?: OutcomeRecords): Promise<boolean>;
   progress(runId: string): Promise<{ total: number; done: number }>;
   /** Up to `limit` registered writes that have no outcome yet. */
   unfinished(runId: string, limit: number): Promise<string[]>;
@@ -37,6 +96,8 @@ export type RunChildren = {
 export function createRunChildren(redis: Redis, prefix: string): RunChildren {
   const actionsKey = (runId: string) => key(prefix, 'run', runId, 'actions');
   const outcomesKey = (runId: string) => key(prefix, 'run', runId, 'outcomes');
+  const stopKey = (runId: string) => key(prefix, 'run', runId, 'stopped');
+  const retriesKey = (runId: string) => key(prefix, 'run', runId, 'retries');
   return {
     async register(runId, actions) {
       const pending: WriteAction[] = [];
@@ -62,13 +123,56 @@ export function createRunChildren(redis: Redis, prefix: string): RunChildren {
       const raw = await redis.hget(outcomesKey(runId), oktaId);
       return raw === null ? undefined : (JSON.parse(raw) as ChildOutcome);
     },
-    async complete(runId, outcome) {
-      const results = await redis
-        .multi()
-        .hsetnx(outcomesKey(runId), outcome.oktaId, JSON.stringify(outcome))
-        .expire(outcomesKey(runId), KEEP_SECONDS)
-        .exec();
-      return results?.[0]?.[1] === 1;
+    async load(runId, oktaId) {
+      const results = (await redis.pipeline().hget(actionsKey(runId), oktaId).hget(outcomesKey(runId), oktaId).get(stopKey(runId)).exec()) ?? [];
+      const failed = results.find(([err]) => err !== null)?.[0];
+      if (failed) throw failed;
+      const [action, outcome, stopped] = results.map(([, raw]) => (typeof raw === 'string' ? raw : undefined));
+      return {
+        action: action === undefined ? undefined : (JSON.parse(action) as WriteAction),
+        outcome: outcome === undefined ? undefined : (JSON.parse(outcome) as ChildOutcome),
+        stopped: readStop(stopped),
+      };
+    },
+    async stop(runId, stop) {
+      await redis.set(stopKey(runId), JSON.stringify(stop), 'EX', KEEP_SECONDS, 'NX');
+    },
+    async stopped(runId) {
+      return readStop(await redis.get(stopKey(runId)));
+    },
+    async addRetries(runId, count) {
+      if (count > 0) await redis.multi().incrby(retriesKey(runId), count).expire(retriesKey(runId), KEEP_SECONDS).exec();
+    },
+    async retries(runId) {
+      return Number((await redis.get(retriesKey(runId))) ?? 0);
+    },
+    async complete(runId, outcome, records) {
+      if (!records) {
+        const results = await redis
+          .multi()
+          .hsetnx(outcomesKey(runId), outcome.oktaId, JSON.stringify(outcome))
+          .expire(outcomesKey(runId), KEEP_SECONDS)
+          .exec();
+        return results?.[0]?.[1] === 1;
+      }
+      const owned = records.owned ? encodeOwned([records.owned]) : undefined;
+      const [layoutId, layout] = owned ? (Object.entries(owned.layouts)[0] ?? ['', '']) : ['', ''];
+      const keys = ownedKeys(prefix);
+      const done = await withCompleteScript(redis).oktaWfmCompleteWrite(
+        outcomesKey(runId),
+        keys.layouts,
+        keys.values,
+        auditKey(prefix),
+        outcome.oktaId,
+        JSON.stringify(outcome),
+        String(KEEP_SECONDS),
+        String(AUDIT_MAX_LEN),
+        encodeAuditEntry(records.audit),
+        layoutId,
+        layout,
+        owned?.rows[outcome.oktaId] ?? '',
+      );
+      return done === 1;
     },
     async progress(runId) {
       const [total, done] = await Promise.all([redis.hlen(actionsKey(runId)), redis.hlen(outcomesKey(runId))]);

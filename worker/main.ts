@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import type { Logger } from 'winston';
+import { createGate } from '../clients/gate';
 import { createOktaSource } from '../clients/okta';
 import { createScimClient } from '../clients/scim';
 import { createWfmApi } from '../clients/wfm-api';
@@ -8,6 +9,7 @@ import type { AppConfig } from '../config/load-config';
 import type { JobDeps } from '../jobs/deps';
 import { inProcessWriter } from '../jobs/writer';
 import { createAuditLog } from '../store/audit';
+import { createGroupIdCache } from '../store/group-ids';
 import { createRedis } from '../store/redis';
 import { createRunHistory, type RunHistory } from '../store/run-history';
 import type { Metrics } from './metrics';
@@ -44,8 +46,13 @@ export function buildApp(config: AppConfig, logger: Logger, opts: AppOptions = {
   const { metrics } = opts;
   const redis = createRedis(config.redis.url, { waitForReconnect: opts.waitForRedis ?? false });
   redis.on('error', (err: Error) => logger.debug('redis error', { error: err.message }));
-  const okta = createOktaSource({ ...config.okta, ...(metrics ? { onResponse: (s, r) => metrics.oktaResponse(s, r) } : {}) });
-  const wfmCommon = { requestTimeoutMs: config.wfm.requestTimeoutMs, maxRetries: config.wfm.maxRetries };
+  const okta = createOktaSource({
+    ...config.okta,
+    groupIdCache: createGroupIdCache(redis, config.redis.prefix),
+    ...(metrics ? { onResponse: (s, r) => metrics.oktaResponse(s, r) } : {}),
+  });
+  // WFM_CONCURRENCY bounds this process's requests in flight to the WFM, both APIs together.
+  const wfmCommon = { requestTimeoutMs: config.wfm.requestTimeoutMs, maxRetries: config.wfm.maxRetries, gate: createGate(config.wfm.concurrency) };
   const scim = createScimClient({
     ...wfmCommon,
     scimUrl: config.wfm.scimUrl,

@@ -32,7 +32,9 @@ export function writeLimiter(perSecond: number): { max: number; duration: number
 
 const CONCURRENCY: Record<QueueKey, (c: AppConfig) => number> = {
   sync: () => 4,
-  writes: (c) => c.wfm.concurrency,
+  // Twice the requests allowed in flight (the clients' gate holds those to WFM_CONCURRENCY): one
+  // job's Redis bookkeeping then overlaps another's request instead of leaving the WFM idle.
+  writes: (c) => c.wfm.concurrency * 2,
   offboarding: () => 2,
 };
 
