@@ -127,10 +127,10 @@ export const SETTING_DOCS: Record<SettingName, SettingDoc> = {
   OKTA_SCOPES: { doc: 'Scopes the service app asks for (space- or comma-separated); it must have been granted them.' },
   OKTA_APP_ID: { doc: 'The Okta app whose assigned users (directly or through a group) are synced.', example: '0oa1abcdefghijklmno' },
   OKTA_GROUPS: {
-    doc: 'Comma-separated Okta groups, by name or id (00g...): when set, the members of any of them are in scope instead of the app\'s assigned users. A name costs one lookup per 24 h (its ids are kept in Redis); an id none.',
+    doc: 'Comma-separated Okta groups, by name or id (00g...): when set, the members of any of them are in scope instead of the app\'s assigned users. A name costs one lookup a week (its ids are kept in Redis); an id none.',
   },
   SUPERVISOR_GROUPS: {
-    doc: 'Comma-separated Okta groups, by name or id (00g...), whose members get the supervisor role. A name costs one lookup per 24 h (its ids are kept in Redis); an id none.',
+    doc: 'Comma-separated Okta groups, by name or id (00g...), whose members get the supervisor role. A name costs one lookup a week (its ids are kept in Redis); an id none.',
     example: 'WFM Supervisors',
   },
   OKTA_TIMEOUT_MS: { doc: 'Timeout of one Okta request, in milliseconds.' },

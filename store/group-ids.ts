@@ -3,8 +3,12 @@ import { z } from 'zod';
 import type { GroupIdCache } from '../clients/okta-groups';
 import { key } from './redis';
 
-/** How long a group name's ids are trusted: a renamed or recreated group is seen within a day at worst. */
-export const GROUP_IDS_TTL_MS = 24 * 3600 * 1000;
+/**
+ * How long a group name's ids are trusted. Longer than the daily full sync's interval, so the
+ * default schedule looks a name up once a week, not on every full run. A deleted group is seen at
+ * once (its listing answers 404); a group renamed, or a second one given the same name, within a week.
+ */
+export const GROUP_IDS_TTL_MS = 7 * 24 * 3600 * 1000;
 
 const entrySchema = z.object({ ids: z.array(z.string().min(1)).min(1), at: z.number().int() }).strict();
 

@@ -28,8 +28,9 @@ describe('the group id cache in Redis', () => {
     expect(await redis.hexists(hashKey, 'WFM Supervisors')).toBe(0);
   });
 
-  it('an entry is trusted for 24 hours from when it was set', async () => {
+  it('an entry is trusted for a week from when it was set, longer than a daily full sync', async () => {
     await cache().set('Night Shift', ['00g00000000000000001']);
+    expect(GROUP_IDS_TTL_MS).toBeGreaterThan(24 * 3600 * 1000 + 3600 * 1000);
     now += GROUP_IDS_TTL_MS - 1;
     expect(await cache().get('Night Shift')).toEqual(['00g00000000000000001']);
     now += 1;
