@@ -21,7 +21,7 @@ describe('sandbox Okta responses match management.yaml', () => {
   }, 60_000);
 
   afterAll(async () => {
-    await sandbox.close();
+    await sandbox?.close();
   });
 
   async function okBody(path: string): Promise<unknown> {
