@@ -49,7 +49,9 @@ export function describeApplied(deps: JobDeps, runId: string, action: WriteActio
   // A revive brings someone back into the WFM: warn, like a deactivation, with its reason. Other
   // writes are in the audit stream already; a log line each at info would swamp a 100k-user run.
   const level = result.appliedAs === 'reactivate' ? 'warn' : 'debug';
-  deps.logger.log(level, 'applied', { runId, action: result.appliedAs, oktaId: action.oktaId, wfmId: result.wfmId, fields: changes.map((c) => c.path), side, note: result.note, reason: action.reason });
+  if (deps.logger.isLevelEnabled(level)) {
+    deps.logger.log(level, 'applied', { runId, action: result.appliedAs, oktaId: action.oktaId, wfmId: result.wfmId, fields: changes.map((c) => c.path), side, note: result.note, reason: action.reason });
+  }
   const audit: AuditEntry = {
     at: new Date(deps.now()).toISOString(),
     runId,

@@ -64,7 +64,10 @@ export const JOBS = {
   },
   'wfm-write': {
     queue: 'writes',
-    run: (ctx, data) => runWfmWrite(ctx.deps, wfmWritePayload.parse(data), ctx.attempt),
+    // No result kept with the job: the outcome is recorded with the run (and the job removed).
+    run: async (ctx, data) => {
+      await runWfmWrite(ctx.deps, wfmWritePayload.parse(data), ctx.attempt);
+    },
     lost: (ctx, data, reason) => recordLostWrite(ctx.deps, wfmWritePayload.parse(data), reason),
   },
   'schedule.full-sync': tick('sync'),

@@ -53,13 +53,24 @@ redis.call('XADD', KEYS[4], 'MAXLEN', '~', ARGV[4], '*', 'entry', ARGV[5])
 return 1
 `;
 
-type WithComplete = Redis & { oktaWfmCompleteWrite(...args: string[]): Promise<number> };
+/** A write's action, its outcome and the run's stop flag, in one command. KEYS: actions, outcomes, stop. ARGV: Okta id. */
+const LOAD_SCRIPT = `
+return { redis.call('HGET', KEYS[1], ARGV[1]), redis.call('HGET', KEYS[2], ARGV[1]), redis.call('GET', KEYS[3]) }
+`;
 
-function withCompleteScript(redis: Redis): WithComplete {
-  const r = redis as WithComplete;
-  // Sent once by EVALSHA (ioredis loads the script on the first NOSCRIPT); every key shares the
+type WithScripts = Redis & {
+  oktaWfmCompleteWrite(...args: string[]): Promise<number>;
+  oktaWfmLoadWrite(...args: string[]): Promise<(string | null | false)[]>;
+};
+
+function withScripts(redis: Redis): WithScripts {
+  const r = redis as WithScripts;
+  // Sent once by EVALSHA (ioredis loads a script on the first NOSCRIPT); every key shares the
   // prefix, so a prefix with a hash tag keeps them in one Redis Cluster slot.
-  if (typeof r.oktaWfmCompleteWrite !== 'function') redis.defineCommand('oktaWfmCompleteWrite', { numberOfKeys: 4, lua: COMPLETE_SCRIPT });
+  if (typeof r.oktaWfmCompleteWrite !== 'function') {
+    redis.defineCommand('oktaWfmCompleteWrite', { numberOfKeys: 4, lua: COMPLETE_SCRIPT });
+    redis.defineCommand('oktaWfmLoadWrite', { numberOfKeys: 3, lua: LOAD_SCRIPT });
+  }
   return r;
 }
 
@@ -124,10 +135,9 @@ export function createRunChildren(redis: Redis, prefix: string): RunChildren {
       return raw === null ? undefined : (JSON.parse(raw) as ChildOutcome);
     },
     async load(runId, oktaId) {
-      const results = (await redis.pipeline().hget(actionsKey(runId), oktaId).hget(outcomesKey(runId), oktaId).get(stopKey(runId)).exec()) ?? [];
-      const failed = results.find(([err]) => err !== null)?.[0];
-      if (failed) throw failed;
-      const [action, outcome, stopped] = results.map(([, raw]) => (typeof raw === 'string' ? raw : undefined));
+      // A nil reply inside a Lua table ends it, so missing values arrive as false or not at all.
+      const raw = await withScripts(redis).oktaWfmLoadWrite(actionsKey(runId), outcomesKey(runId), stopKey(runId), oktaId);
+      const [action, outcome, stopped] = [0, 1, 2].map((i) => (typeof raw[i] === 'string' ? (raw[i] as string) : undefined));
       return {
         action: action === undefined ? undefined : (JSON.parse(action) as WriteAction),
         outcome: outcome === undefined ? undefined : (JSON.parse(outcome) as ChildOutcome),
@@ -158,7 +168,7 @@ export function createRunChildren(redis: Redis, prefix: string): RunChildren {
       const owned = records.owned ? encodeOwned([records.owned]) : undefined;
       const [layoutId, layout] = owned ? (Object.entries(owned.layouts)[0] ?? ['', '']) : ['', ''];
       const keys = ownedKeys(prefix);
-      const done = await withCompleteScript(redis).oktaWfmCompleteWrite(
+      const done = await withScripts(redis).oktaWfmCompleteWrite(
         outcomesKey(runId),
         keys.layouts,
         keys.values,
