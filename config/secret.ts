@@ -32,7 +32,23 @@ export function secretFromFile(path: string): Secret {
   };
 }
 
-/** Reads a secret file, trimming the trailing newline editors and `echo` leave. */
-export function readSecretFile(path: string): string {
-  return readFileSync(path, 'utf8').replace(/\r?\n$/, '').trim();
+const readTrimmed = (path: string): string => readFileSync(path, 'utf8').replace(/\r?\n$/, '').trim();
+
+/** Blocks this thread for a few milliseconds (only while a secret file is being rewritten). */
+const pause = (ms: number): void => {
+  Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
+};
+
+/**
+ * Reads a secret file, trimming the trailing newline editors and `echo` leave. A file rewritten in
+ * place (`echo new > file`) is empty for a moment between truncation and write: an empty read is
+ * tried again a few times over about 50 ms, so a rotation never sends an empty credential.
+ */
+export function readSecretFile(path: string, wait: (ms: number) => void = pause): string {
+  let value = readTrimmed(path);
+  for (let attempt = 0; value === '' && attempt < 5; attempt += 1) {
+    wait(10);
+    value = readTrimmed(path);
+  }
+  return value;
 }

@@ -1,4 +1,5 @@
 import { Redis } from 'ioredis';
+import { defineScripts } from './scripts';
 
 /**
  * One Redis connection for our own state (queues make their own). A command fails fast when Redis
@@ -6,7 +7,7 @@ import { Redis } from 'ioredis';
  * BullMQ's do, so a Redis restart mid-run pauses the run instead of failing it.
  */
 export function createRedis(url: string, opts: { lazyConnect?: boolean; waitForReconnect?: boolean } = {}): Redis {
-  return new Redis(url, {
+  const redis = new Redis(url, {
     lazyConnect: opts.lazyConnect ?? false,
     maxRetriesPerRequest: opts.waitForReconnect ? null : 2,
     enableOfflineQueue: true,
@@ -14,6 +15,8 @@ export function createRedis(url: string, opts: { lazyConnect?: boolean; waitForR
     // Commands issued in one tick (concurrent write jobs) go out in one socket write.
     enableAutoPipelining: true,
   });
+  defineScripts(redis);
+  return redis;
 }
 
 /** Whether Redis answers PING within the time given; never throws. */

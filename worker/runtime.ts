@@ -30,11 +30,16 @@ export function writeLimiter(perSecond: number): { max: number; duration: number
   return { max, duration: Math.ceil((1000 * max) / perSecond) };
 }
 
+/**
+ * Write jobs one worker process runs at once: twice the requests allowed in flight (the clients'
+ * gate holds those to WFM_CONCURRENCY), so one job's Redis bookkeeping overlaps another's request
+ * instead of leaving the WFM idle.
+ */
+export const writeJobsPerProcess = (wfmConcurrency: number): number => wfmConcurrency * 2;
+
 const CONCURRENCY: Record<QueueKey, (c: AppConfig) => number> = {
   sync: () => 4,
-  // Twice the requests allowed in flight (the clients' gate holds those to WFM_CONCURRENCY): one
-  // job's Redis bookkeeping then overlaps another's request instead of leaving the WFM idle.
-  writes: (c) => c.wfm.concurrency * 2,
+  writes: (c) => writeJobsPerProcess(c.wfm.concurrency),
   offboarding: () => 2,
 };
 

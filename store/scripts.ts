@@ -1,0 +1,47 @@
+// The Lua scripts of the write bookkeeping (store/run-children.ts), defined once per Redis client.
+import type { Redis } from 'ioredis';
+
+/**
+ * Records an outcome once, and only then its audit entry and owned values, in one atomic step
+ * and one round trip. KEYS: outcomes, owned layouts, owned values, audit stream. ARGV: Okta id,
+ * outcome, seconds to keep, audit length, audit entry, then layout id, layout and values row
+ * ('' when no values).
+ */
+const COMPLETE_SCRIPT = `
+if redis.call('HSETNX', KEYS[1], ARGV[1], ARGV[2]) == 0 then return 0 end
+redis.call('EXPIRE', KEYS[1], ARGV[3])
+if ARGV[6] ~= '' then
+  redis.call('HSET', KEYS[2], ARGV[6], ARGV[7])
+  redis.call('HSET', KEYS[3], ARGV[1], ARGV[8])
+end
+redis.call('XADD', KEYS[4], 'MAXLEN', '~', ARGV[4], '*', 'entry', ARGV[5])
+return 1
+`;
+
+/** A write's action, its outcome and the run's stop flag, in one command. KEYS: actions, outcomes, stop. ARGV: Okta id. */
+const LOAD_SCRIPT = `
+return { redis.call('HGET', KEYS[1], ARGV[1]), redis.call('HGET', KEYS[2], ARGV[1]), redis.call('GET', KEYS[3]) }
+`;
+
+export type WithScripts = Redis & {
+  oktaWfmCompleteWrite(...args: string[]): Promise<number>;
+  oktaWfmLoadWrite(...args: string[]): Promise<(string | null | false)[]>;
+};
+
+/**
+ * Defines the scripts on a client. createRedis does it before the client's first command: with
+ * auto-pipelining, a pipeline already open when a command is defined would not have it.
+ */
+export function defineScripts(redis: Redis): void {
+  redis.defineCommand('oktaWfmCompleteWrite', { numberOfKeys: 4, lua: COMPLETE_SCRIPT });
+  redis.defineCommand('oktaWfmLoadWrite', { numberOfKeys: 3, lua: LOAD_SCRIPT });
+}
+
+/** The client with the scripts (defined here for a client that createRedis did not make). */
+export function withScripts(redis: Redis): WithScripts {
+  const r = redis as WithScripts;
+  // Sent once by EVALSHA (ioredis loads a script on the first NOSCRIPT); every key shares the
+  // prefix, so a prefix with a hash tag keeps them in one Redis Cluster slot.
+  if (typeof r.oktaWfmCompleteWrite !== 'function') defineScripts(redis);
+  return r;
+}

@@ -1,0 +1,28 @@
+import { randomBytes } from 'node:crypto';
+import { createRedis } from '../../store/redis';
+import { createRunChildren } from '../../store/run-children';
+import { REDIS_URL } from '../helpers/harness';
+
+describe('the write bookkeeping scripts on an auto-pipelined client', () => {
+  it('run from the first command, in the same tick as other commands', async () => {
+    const redis = createRedis(REDIS_URL);
+    const prefix = `okta-wfm-test-${randomBytes(4).toString('hex')}`;
+    try {
+      const children = createRunChildren(redis, prefix);
+      // Another command opens the tick's pipeline first; the script must still be known to it.
+      const [len, loaded] = await Promise.all([redis.hlen(`${prefix}:x`), children.load('run-1', '00u1'), children.load('run-1', '00u2')]);
+      expect(len).toBe(0);
+      expect(loaded).toEqual({ action: undefined, outcome: undefined, stopped: undefined });
+      const outcome = { oktaId: '00u1', userName: 'a@example.com', action: 'create' as const, appliedAs: 'create' as const };
+      const audit = { at: new Date(0).toISOString(), runId: 'run-1', action: 'create', oktaId: '00u1', userName: 'a@example.com', wfmId: 'w1', outcome: 'applied' as const, changes: [] };
+      const [first, again] = await Promise.all([children.complete('run-1', outcome, { audit }), children.complete('run-1', outcome, { audit })]);
+      expect([first, again].sort()).toEqual([false, true]);
+      expect((await children.load('run-1', '00u1')).outcome).toEqual(outcome);
+      expect(await redis.xlen(`${prefix}:audit`)).toBe(1);
+    } finally {
+      const keys = await redis.keys(`${prefix}:*`);
+      if (keys.length > 0) await redis.del(...keys);
+      redis.disconnect();
+    }
+  });
+});
