@@ -22,7 +22,6 @@ export type ChildOutcome = {
 /** How long a run's write bookkeeping is kept after its last use. */
 const KEEP_SECONDS = 7 * 24 * 3600;
 
-/** What goes with a write's outcome: its audit entry, and for an applied write the owned values it wrote. */
 /** Why a run's writes stopped, and at which service. */
 export type RunStop = Readonly<{ service: Service; reason: string }>;
 
@@ -35,8 +34,8 @@ const readStop = (raw: string | null | undefined): RunStop | undefined => {
   }
 };
 
+/** What goes with a write's outcome: its audit entry, and for an applied write the owned values it wrote. */
 export type OutcomeRecords = Readonly<{ audit: AuditEntry; owned?: OwnedEntry }>;
-
 
 /**
  * The writes a run fanned out and their outcomes, in Redis. A write job's payload holds only the
@@ -47,7 +46,6 @@ export type RunChildren = {
   /** Registers writes; answers the ones that still have no outcome (to enqueue). */
   register(runId: string, actions: readonly WriteAction[]): Promise<WriteAction[]>;
   action(runId: string, oktaId: string): Promise<WriteAction | undefined>;
-  outcome(runId: string, oktaId: string): Promise<ChildOutcome | undefined>;
   /** A write's action, its outcome if it has one, and why the run stopped if it did, in one round trip. */
   load(runId: string, oktaId: string): Promise<{ action: WriteAction | undefined; outcome: ChildOutcome | undefined; stopped: RunStop | undefined }>;
   /** Stops the run's writes: those not started yet are not attempted. The first reason stays. */
@@ -94,12 +92,8 @@ export function createRunChildren(redis: Redis, prefix: string): RunChildren {
       const raw = await redis.hget(actionsKey(runId), oktaId);
       return raw === null ? undefined : (JSON.parse(raw) as WriteAction);
     },
-    async outcome(runId, oktaId) {
-      const raw = await redis.hget(outcomesKey(runId), oktaId);
-      return raw === null ? undefined : (JSON.parse(raw) as ChildOutcome);
-    },
     async load(runId, oktaId) {
-      // A nil reply inside a Lua table ends it, so missing values arrive as false or not at all.
+      // A missing field or key arrives as false (HGET's nil in Lua), and reads as no value.
       const raw = await withScripts(redis).oktaWfmLoadWrite(actionsKey(runId), outcomesKey(runId), stopKey(runId), oktaId);
       const [action, outcome, stopped] = [0, 1, 2].map((i) => (typeof raw[i] === 'string' ? (raw[i] as string) : undefined));
       return {

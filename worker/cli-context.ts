@@ -38,6 +38,14 @@ export type CommandContext = {
 
 export type CommandModule = { register(program: Command, ctx: CommandContext): void };
 
+/** Refuses `--csv` with `--json` (exit 2, naming the command); true when the options are usable. */
+export function oneOutputFormat(ctx: CommandContext, command: string, opts: { json?: boolean; csv?: boolean }): boolean {
+  if (!(opts.csv && opts.json)) return true;
+  ctx.io.stderr(`okta-wfm-sync ${command}: pass --csv or --json, not both.`);
+  ctx.setCode(EXIT.usage);
+  return false;
+}
+
 /** Hides a password in a URL before it is printed. */
 export function redactUrl(url: string): string {
   return url.replace(/\/\/([^@/]*)@/, '//***@');

@@ -38,6 +38,20 @@ describe(`queued writes in two worker processes (FAULT_SEED=${SEED})`, () => {
     return users.length;
   };
 
+  /** The WFM revokes the SCIM token as the first PUT arrives (the request log is emptied first); answers the undo. */
+  const revokeTokenOnFirstPut = (): (() => void) => {
+    const push = h.wfm.requests.push.bind(h.wfm.requests);
+    h.wfm.requests.length = 0;
+    h.wfm.requests.push = (...entries) => {
+      if (entries.some((e) => e.method === 'PUT')) h.wfm.setScimTokens(['a-token-we-do-not-have']);
+      return push(...entries);
+    };
+    return () => {
+      h.wfm.requests.push = push;
+      h.wfm.setScimTokens([h.env.WFM_SCIM_TOKEN ?? 'sandbox-scim-token']);
+    };
+  };
+
   it('counts every retry of every process in the report: one per 429 the WFM answered', async () => {
     // 429s on the PUTs only: each is sent again exactly once, by the client (one retry allowed) or,
     // when that retry is answered 429 too, by the queue trying the job again.
@@ -66,12 +80,7 @@ describe(`queued writes in two worker processes (FAULT_SEED=${SEED})`, () => {
   it('stops the run when the WFM refuses the SCIM token: the other writes are not attempted, and the reason says what to check', async () => {
     // Every in-scope user gets a change, then the token is revoked as the first write arrives.
     const users = changeEveryone('Revoked token');
-    const push = h.wfm.requests.push.bind(h.wfm.requests);
-    h.wfm.requests.length = 0;
-    h.wfm.requests.push = (...entries) => {
-      if (entries.some((e) => e.method === 'PUT')) h.wfm.setScimTokens(['a-token-we-do-not-have']);
-      return push(...entries);
-    };
+    const restoreToken = revokeTokenOnFirstPut();
     await startWorkers({ WFM_MAX_RETRIES: '1' });
     try {
       const report = await waitForReport(REDIS_URL, h.prefix, await triggerResync(h), 120000);
@@ -82,8 +91,7 @@ describe(`queued writes in two worker processes (FAULT_SEED=${SEED})`, () => {
       expect(report.failed).toHaveLength(users);
       expect(report.failed.filter((f) => /^not attempted: the run stopped/.test(f.error)).length).toBeGreaterThan(users - 20);
     } finally {
-      h.wfm.requests.push = push;
-      h.wfm.setScimTokens([h.env.WFM_SCIM_TOKEN ?? 'sandbox-scim-token']);
+      restoreToken();
     }
     // With the token back, the next run applies every change.
     const next = await waitForReport(REDIS_URL, h.prefix, await triggerResync(h), 120000);
@@ -94,12 +102,7 @@ describe(`queued writes in two worker processes (FAULT_SEED=${SEED})`, () => {
 
   it('sync --once stops the same way: a non-zero exit after the writes under way, with the reason', async () => {
     const users = changeEveryone('Revoked token, in-process');
-    const push = h.wfm.requests.push.bind(h.wfm.requests);
-    h.wfm.requests.length = 0;
-    h.wfm.requests.push = (...entries) => {
-      if (entries.some((e) => e.method === 'PUT')) h.wfm.setScimTokens(['a-token-we-do-not-have']);
-      return push(...entries);
-    };
+    const restoreToken = revokeTokenOnFirstPut();
     try {
       const { code, report } = await h.cli(['sync', '--once', '--json'], { WFM_CONCURRENCY: '4', WFM_MAX_RETRIES: '1' });
       expect(code).not.toBe(0);
@@ -107,8 +110,7 @@ describe(`queued writes in two worker processes (FAULT_SEED=${SEED})`, () => {
       expect(countRequests(h.wfm.requests, { method: 'PUT' })).toBeLessThanOrEqual(4);
       expect(report?.failed).toHaveLength(users);
     } finally {
-      h.wfm.requests.push = push;
-      h.wfm.setScimTokens([h.env.WFM_SCIM_TOKEN ?? 'sandbox-scim-token']);
+      restoreToken();
     }
   });
 });

@@ -2,7 +2,7 @@ import { readPath } from '../../mappers/scim-paths';
 import { linkStates, type LinkState } from '../../sync/link-state';
 import { isOktaUserId } from '../../sync/offboard-plan';
 import type { WfmUser } from '../../sync/types';
-import { EXIT, type CommandModule } from '../cli-context';
+import { EXIT, oneOutputFormat, type CommandModule } from '../cli-context';
 import { csvLine } from '../csv';
 import { count, formatTable } from '../table';
 
@@ -54,11 +54,7 @@ export const exportCommand: CommandModule = {
       .option('--csv', 'print CSV (a header line, then one line per user)')
       .option('--json', 'print one JSON array')
       .action(async (opts: ExportOptions) => {
-        if (opts.csv && opts.json) {
-          ctx.io.stderr('okta-wfm-sync export: pass --csv or --json, not both.');
-          ctx.setCode(EXIT.usage);
-          return;
-        }
+        if (!oneOutputFormat(ctx, 'export', opts)) return;
         const code = await ctx.withApp(async (app) => {
           const users = await app.deps.scim.listAll();
           // Conflicts are found by planning against Okta: the last full run's are the ones known.

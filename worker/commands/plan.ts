@@ -1,6 +1,6 @@
 import { runFullSync } from '../../jobs/full-sync';
 import type { Action } from '../../sync/types';
-import { EXIT, type CommandModule } from '../cli-context';
+import { EXIT, oneOutputFormat, type CommandModule } from '../cli-context';
 import { planCsv, planJson, planText } from '../plan-view';
 
 type PlanOptions = { json?: boolean; csv?: boolean };
@@ -13,11 +13,7 @@ export const planCommand: CommandModule = {
       .option('--json', 'print the plan as one JSON object')
       .option('--csv', 'print the plan as CSV, one line per changed field')
       .action(async (opts: PlanOptions) => {
-        if (opts.csv && opts.json) {
-          ctx.io.stderr('okta-wfm-sync plan: pass --csv or --json, not both.');
-          ctx.setCode(EXIT.usage);
-          return;
-        }
+        if (!oneOutputFormat(ctx, 'plan', opts)) return;
         const code = await ctx.withApp(async (app) => {
           let actions: readonly Action[] = [];
           const { report, fatal } = await ctx.withProgress(app.deps, (deps) =>
