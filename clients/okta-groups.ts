@@ -82,12 +82,26 @@ function tolerant(cache: GroupIdCache | undefined): GroupIdCache {
   };
 }
 
+/** The ids an entry stands for, and where they came from: an id entry, the cache, or a lookup just made. */
+type Resolved = { ids: readonly string[]; from: 'id' | 'cache' | 'lookup' };
+
+/** One entry as a pull reads it: what it resolved to, and the members it has had. */
+type Entry = Resolved & { group: NamedGroup; members: Set<string> };
+
+async function resolve(client: Client, caller: OktaCaller, group: NamedGroup, cache: GroupIdCache): Promise<Resolved> {
+  if (isOktaGroupId(group.name)) return { ids: [group.name], from: 'id' };
+  const cached = await cache.get(group.name);
+  if (cached !== undefined) return { ids: cached, from: 'cache' };
+  return { ids: await lookUp(client, caller, group, cache), from: 'lookup' };
+}
+
 /**
- * Lists the members of each group once (never per user), each member once per group. An entry
+ * Lists the members of each group once (never per user), each member once per entry. An entry
  * shaped like a group id is listed directly; a name is resolved to the ids of the groups with
  * exactly that name, from the cache when it holds them, else by one lookup whose answer is cached.
- * A cached id Okta no longer knows (group deleted) drops the entry and the name is looked up again.
- * A name or id Okta does not know is a configuration error naming the setting.
+ * Every entry is resolved before any listing, so a group named twice (by name and by id) is listed
+ * once for both. A cached id Okta no longer knows (group deleted) drops the entry and the name is
+ * looked up again. A name or id Okta does not know is a configuration error naming the setting.
  */
 export async function listGroupMembers(
   client: Client,
@@ -97,44 +111,52 @@ export async function listGroupMembers(
   cache?: GroupIdCache,
 ): Promise<void> {
   const ids = tolerant(cache);
-  for (const group of groups) {
-    const seen = new Set<string>();
-    const listMembers = async (groupIds: readonly string[]): Promise<void> => {
-      for (const groupId of groupIds) {
-        await caller.drain(`list members of group "${group.name}"`, () => client.groupApi.listGroupUsers({ groupId, limit: 1000 }), (u) => {
-          if (!u.id || seen.has(u.id)) return;
-          seen.add(u.id);
-          onMember(group, u);
-        });
-      }
-    };
+  const entries: Entry[] = [];
+  for (const group of groups) entries.push({ group, members: new Set(), ...(await resolve(client, caller, group, ids)) });
+  /** The entries each group id's members went to. */
+  const served = new Map<string, ReadonlySet<Entry>>();
 
-    if (isOktaGroupId(group.name)) {
-      await listMembers([group.name]).catch((err: unknown) => {
-        if (!isNotFound(err)) throw err;
-        throw new SyncError(`${group.setting}: Okta has no group with id "${group.name}"`, { kind: 'config', service: 'okta' });
-      });
-      continue;
-    }
-
-    const cached = await ids.get(group.name);
-    if (cached !== undefined) {
-      try {
-        await listMembers(cached);
-        continue;
-      } catch (err) {
-        if (!isNotFound(err)) throw err;
-        await ids.forget(group.name);
+  /** Lists one group id for every entry that holds it and has not had its members yet. */
+  const listOnce = async (groupId: string): Promise<void> => {
+    const done = served.get(groupId) ?? new Set<Entry>();
+    const holders = entries.filter((e) => !done.has(e) && e.ids.includes(groupId));
+    const [first] = holders;
+    if (first === undefined) return;
+    await caller.drain(`list members of group "${first.group.name}"`, () => client.groupApi.listGroupUsers({ groupId, limit: 1000 }), (u) => {
+      if (!u.id) return;
+      for (const holder of holders) {
+        if (holder.members.has(u.id)) continue;
+        holder.members.add(u.id);
+        onMember(holder.group, u);
       }
-    }
-    const found = await lookUpByName(client, caller, group);
-    await ids.set(group.name, found);
-    await listMembers(found).catch(async (err: unknown) => {
-      // Deleted since the lookup: the next run looks the name up again.
-      if (isNotFound(err)) await ids.forget(group.name);
-      throw err;
     });
-  }
+    served.set(groupId, new Set([...done, ...holders]));
+  };
+
+  const listEntry = async (entry: Entry): Promise<void> => {
+    const { group } = entry;
+    try {
+      for (const groupId of entry.ids) await listOnce(groupId);
+    } catch (err) {
+      if (!isNotFound(err)) throw err;
+      if (entry.from === 'id') throw new SyncError(`${group.setting}: Okta has no group with id "${group.name}"`, { kind: 'config', service: 'okta' });
+      await ids.forget(group.name);
+      // Deleted since the lookup: the next run looks the name up again.
+      if (entry.from === 'lookup') throw err;
+      entry.ids = await lookUp(client, caller, group, ids);
+      entry.from = 'lookup';
+      await listEntry(entry);
+    }
+  };
+
+  for (const entry of entries) await listEntry(entry);
+}
+
+/** Looks a name up and keeps the ids it resolved to. */
+async function lookUp(client: Client, caller: OktaCaller, group: NamedGroup, cache: GroupIdCache): Promise<string[]> {
+  const found = await lookUpByName(client, caller, group);
+  await cache.set(group.name, found);
+  return found;
 }
 
 /** The ids of the groups named exactly so (the `q` search matches name prefixes). */

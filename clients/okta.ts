@@ -39,7 +39,7 @@ export type OktaSource = {
   readLog(from: LogCheckpoint): Promise<LogRead>;
   /** Users whose lastUpdated is after the time given (ISO), any status. */
   listUpdatedSince(sinceIso: string): Promise<UpdatedUser[]>;
-  /** Ids of the groups assigned to the app. */
+  /** Ids of the groups assigned to the app; none with OKTA_GROUPS, where the app decides nothing. */
   listAppGroupIds(): Promise<string[]>;
   stats(): OktaStats;
 };
@@ -80,20 +80,27 @@ export function createOktaSource(cfg: OktaSourceConfig): OktaSource {
   const scopeNames = groups.filter((g) => g.scope).map((g) => g.name);
   const groupScope = scopeNames.length > 0;
 
-  function appNotFound(err: unknown): never {
+  /** The app whose users are in scope when OKTA_GROUPS is not set. */
+  function scopeAppId(): string {
+    if (cfg.appId === undefined) throw new SyncError('OKTA_APP_ID: is required, unless OKTA_GROUPS is set', { kind: 'config', service: 'okta' });
+    return cfg.appId;
+  }
+
+  function appNotFound(err: unknown, appId: string): never {
     if (err instanceof SyncError && err.status === 404) {
-      throw new SyncError(`OKTA_APP_ID: Okta has no app ${cfg.appId} (${err.message})`, { kind: 'config', service: 'okta' });
+      throw new SyncError(`OKTA_APP_ID: Okta has no app ${appId} (${err.message})`, { kind: 'config', service: 'okta' });
     }
     throw err;
   }
 
   /** The app's users with their embedded profiles (1 call per 500); those without are read one by one. */
   async function appUsers(onUser: (raw: unknown, id: string) => void): Promise<number> {
+    const appId = scopeAppId();
     const seen = new Set<string>();
     const missingEmbed: string[] = [];
     await drain(
-      `list users of app ${cfg.appId}`,
-      () => client.applicationApi.listApplicationUsers({ appId: cfg.appId, limit: cfg.pageSize, expand: 'user' }),
+      `list users of app ${appId}`,
+      () => client.applicationApi.listApplicationUsers({ appId, limit: cfg.pageSize, expand: 'user' }),
       (appUser) => {
         const id = appUser.id ?? '';
         if (id === '' || seen.has(id)) return;
@@ -102,7 +109,7 @@ export function createOktaSource(cfg: OktaSourceConfig): OktaSource {
         if (embedded === undefined) missingEmbed.push(id);
         else onUser(embedded, id);
       },
-    ).catch(appNotFound);
+    ).catch((err: unknown) => appNotFound(err, appId));
     for (const id of missingEmbed) onUser(plain(await call(`get user ${id}`, () => client.userApi.getUser({ userId: id }))), id);
     return seen.size;
   }
@@ -167,9 +174,10 @@ export function createOktaSource(cfg: OktaSourceConfig): OktaSource {
       if (groupScope) {
         assigned = scopeNames.some((n) => names.has(n));
       } else {
+        const appId = scopeAppId();
         assigned = true;
         try {
-          await call('get app user', () => client.applicationApi.getApplicationUser({ appId: cfg.appId, userId: u.id }));
+          await call('get app user', () => client.applicationApi.getApplicationUser({ appId, userId: u.id }));
         } catch (err) {
           if (!(err instanceof SyncError && err.kind === 'not-found')) throw err;
           assigned = false;
@@ -181,7 +189,7 @@ export function createOktaSource(cfg: OktaSourceConfig): OktaSource {
 
     readLog: (from) => readLog(client, caller, cfg.orgUrl, from),
     listUpdatedSince: (sinceIso) => listUpdatedSince(client, caller, sinceIso),
-    listAppGroupIds: () => listAppGroupIds(client, caller, cfg.appId),
+    listAppGroupIds: async () => (groupScope ? [] : listAppGroupIds(client, caller, scopeAppId())),
 
     stats: () => {
       const paced = throttle.stats();

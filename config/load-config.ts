@@ -11,7 +11,8 @@ export type AppConfig = Readonly<{
     /** SSWS; exactly one of apiToken and oauth is set. */
     apiToken?: Secret;
     oauth?: OktaOAuth;
-    appId: string;
+    /** OKTA_APP_ID: whose users are in scope; unset only when scopeGroups is not empty. */
+    appId?: string;
     supervisorGroups: readonly string[];
     /** OKTA_GROUPS: when not empty, the members of these groups are in scope instead of the app's users. */
     scopeGroups: readonly string[];
@@ -145,6 +146,7 @@ export function loadConfig(env: Env): AppConfig {
   }
   const mapping = loadMapping(blankToUndefined(env.MAPPING_FILE), problems);
   checkOktaAuth(input, problems);
+  if (input.OKTA_APP_ID === undefined && input.OKTA_GROUPS === undefined) problems.push('OKTA_APP_ID: is required, unless OKTA_GROUPS is set');
   // Node reads this from the environment for every TLS connection: the credentials would go to
   // whoever answers. It is refused rather than obeyed.
   if (env.NODE_TLS_REJECT_UNAUTHORIZED?.trim() === '0') {
@@ -170,7 +172,7 @@ export function loadConfig(env: Env): AppConfig {
             },
           }
         : {}),
-      appId: s.OKTA_APP_ID,
+      ...(s.OKTA_APP_ID !== undefined ? { appId: s.OKTA_APP_ID } : {}),
       supervisorGroups: s.SUPERVISOR_GROUPS,
       scopeGroups: s.OKTA_GROUPS ?? [],
       ruleGroups: groupRuleGroups(mapping),

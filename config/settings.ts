@@ -64,7 +64,7 @@ export const settingsSchema = z.object({
     .transform((v) => v.split(/[\s,]+/).filter((s) => s.length > 0))
     .refine((v) => v.length > 0 && v.every((s) => /^okta\.[A-Za-z]+\.(read|manage)$/.test(s)), 'must be Okta scopes such as okta.users.read')
     .default(['okta.users.read', 'okta.groups.read', 'okta.apps.read', 'okta.logs.read']),
-  OKTA_APP_ID: nonEmpty.regex(/^[A-Za-z0-9]+$/, 'must be an Okta application id (letters and digits)'),
+  OKTA_APP_ID: nonEmpty.regex(/^[A-Za-z0-9]+$/, 'must be an Okta application id (letters and digits)').optional(),
   OKTA_GROUPS: list.optional(),
   SUPERVISOR_GROUPS: list.default(['WFM Supervisors']),
   OKTA_TIMEOUT_MS: int(1000, 300000).default(30000),
@@ -125,7 +125,10 @@ export const SETTING_DOCS: Record<SettingName, SettingDoc> = {
   OKTA_PRIVATE_KEY: { doc: 'The service app\'s RSA private key, as PEM or JWK (its public key registered in Okta).', secret: true },
   OKTA_KEY_ID: { doc: 'Key id (kid) of OKTA_PRIVATE_KEY as registered in Okta; a JWK\'s own kid is used when unset.' },
   OKTA_SCOPES: { doc: 'Scopes the service app asks for (space- or comma-separated); it must have been granted them.' },
-  OKTA_APP_ID: { doc: 'The Okta app whose assigned users (directly or through a group) are synced.', example: '0oa1abcdefghijklmno' },
+  OKTA_APP_ID: {
+    doc: 'The Okta app whose assigned users (directly or through a group) are synced. Required unless OKTA_GROUPS is set, whose members are then in scope instead.',
+    example: '0oa1abcdefghijklmno',
+  },
   OKTA_GROUPS: {
     doc: 'Comma-separated Okta groups, by name or id (00g...): when set, the members of any of them are in scope instead of the app\'s assigned users. A name costs one lookup a week (its ids are kept in Redis); an id none.',
   },

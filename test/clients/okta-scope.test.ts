@@ -56,6 +56,25 @@ describe('scope by OKTA_GROUPS and the groups of group rules', () => {
     expect(okta.requests.filter((r) => /^\/api\/v1\/users\/[^/]+\/groups$/.test(r.path))).toHaveLength(2);
   });
 
+  it('OKTA_GROUPS without OKTA_APP_ID: the pull, checkUser and the app group list read no app', async () => {
+    const source = createOktaSource({ ...cfg, appId: undefined, scopeGroups: ['WFM Agents'] });
+    const agent = members('WFM Agents').find((id) => okta.state.getUser(id)?.status === 'ACTIVE');
+    if (!agent) throw new Error('no active agent');
+    expect((await source.pullInScope()).users.map((u) => u.id)).toContain(agent);
+    expect(await source.checkUser(agent)).toMatchObject({ found: true, assigned: true, inScope: true });
+    expect(await source.listAppGroupIds()).toEqual([]);
+    expect(okta.requests.filter((r) => r.path.startsWith('/api/v1/apps'))).toEqual([]);
+  });
+
+  it('without OKTA_GROUPS, a source with no app id stops on the setting before any app call', async () => {
+    const source = createOktaSource({ ...cfg, appId: undefined });
+    const problem = { kind: 'config', service: 'okta', message: 'OKTA_APP_ID: is required, unless OKTA_GROUPS is set' };
+    await expect(source.pullInScope()).rejects.toMatchObject(problem);
+    await expect(source.checkUser(okta.state.users()[0]?.id ?? '')).rejects.toMatchObject(problem);
+    await expect(source.listAppGroupIds()).rejects.toMatchObject(problem);
+    expect(okta.requests.filter((r) => r.path.startsWith('/api/v1/apps'))).toEqual([]);
+  });
+
   it.each<[string, Partial<OktaSourceConfig>, string]>([
     ['OKTA_GROUPS', { scopeGroups: ['No Such Team'] }, 'OKTA_GROUPS: Okta has no group named "No Such Team"'],
     ['a group rule', { ruleGroups: ['Night Shift'] }, 'MAPPING_FILE (groupRules): Okta has no group named "Night Shift"'],

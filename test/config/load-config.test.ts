@@ -98,6 +98,13 @@ describe('the CLI on bad configuration', () => {
     expect(err.join('\n')).not.toMatch(/okta-token-value|scim-token-value|key-secret-value/);
   });
 
+  it('exits 2 naming OKTA_APP_ID when neither it nor OKTA_GROUPS is set', async () => {
+    const err: string[] = [];
+    const code = await runCli(['sync', '--once'], { env: validEnv({ OKTA_APP_ID: undefined }), stdout: () => undefined, stderr: (l) => err.push(l) });
+    expect(code).toBe(2);
+    expect(err.join('\n')).toContain('OKTA_APP_ID: is required, unless OKTA_GROUPS is set');
+  });
+
   it('exits 2 on an unknown option', async () => {
     const code = await runCli(['sync', '--once', '--bogus'], { env: validEnv(), stdout: () => undefined, stderr: () => undefined });
     expect(code).toBe(2);

@@ -57,6 +57,14 @@ describe('scope and pacing settings', () => {
     expect(cfg.okta).toMatchObject({ scopeGroups: ['WFM Agents', 'WFM Supervisors'], concurrency: 2, rateReservePercent: 35 });
   });
 
+  it('OKTA_APP_ID: not needed with OKTA_GROUPS (their members are in scope), required without it', () => {
+    const cfg = loadConfig(validEnv({ OKTA_APP_ID: undefined, OKTA_GROUPS: 'WFM Agents' }));
+    expect(cfg.okta.appId).toBeUndefined();
+    expect(cfg.okta.scopeGroups).toEqual(['WFM Agents']);
+    expect(problemsOf(validEnv({ OKTA_APP_ID: undefined }))).toEqual(['OKTA_APP_ID: is required, unless OKTA_GROUPS is set']);
+    expect(problemsOf(validEnv({ OKTA_APP_ID: ' ' }))).toEqual(['OKTA_APP_ID: is required, unless OKTA_GROUPS is set']);
+  });
+
   it.each([
     ['OKTA_CONCURRENCY', '0', 'must be between 1 and 32'],
     ['OKTA_RATE_RESERVE', '95', 'must be between 0 and 90'],

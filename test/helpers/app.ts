@@ -3,6 +3,7 @@ import winston from 'winston';
 import { createOktaSource, type OktaSourceConfig } from '../../clients/okta';
 import { loadConfig } from '../../config/load-config';
 import type { JobDeps } from '../../jobs/deps';
+import { createGroupIdCache } from '../../store/group-ids';
 import { buildApp } from '../../worker/main';
 import { REDIS_URL, type Harness } from './harness';
 
@@ -25,7 +26,13 @@ export function startTestApp(h: Harness, opts: { env?: Record<string, string>; o
   const offboards: [string, string[]][] = [];
   const deps: JobDeps = {
     ...app.deps,
-    okta: createOktaSource({ ...config.okta, retry: { baseDelayMs: 5, maxDelayMs: 20 }, ...opts.okta }),
+    // Wired as buildApp wires it (group ids kept in Redis), with faster retries.
+    okta: createOktaSource({
+      ...config.okta,
+      groupIdCache: createGroupIdCache(app.redis, config.redis.prefix),
+      retry: { baseDelayMs: 5, maxDelayMs: 20 },
+      ...opts.okta,
+    }),
     requestOffboard: async (reason, oktaIds) => {
       offboards.push([reason, [...oktaIds]]);
     },

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { IN_SCOPE_STATUSES } from '../../config/load-config';
 import { NICE_URN } from '../../config/targets';
 import { runIncrementalSync } from '../../jobs/incremental-sync';
+import { runResyncUser } from '../../jobs/resync-user';
 import { startTestApp, type TestApp } from '../helpers/app';
 import { startHarness, type Harness } from '../helpers/harness';
 
@@ -67,5 +68,27 @@ describe('OKTA_GROUPS scope and group rules, end to end', () => {
     // checkUser reads each touched user's groups: per user, never the whole groups.
     expect(h.okta.requests.filter((r) => /^\/api\/v1\/users\/[^/]+\/groups$/.test(r.path))).toHaveLength(2);
     expect(h.okta.requests.filter((r) => /^\/api\/v1\/groups\/[^/]+\/users$/.test(r.path))).toHaveLength(0);
+  });
+
+  it('needs no OKTA_APP_ID: a one-user resync and an incremental run read no app', async () => {
+    const noApp = startTestApp(h, { env: { ...env, OKTA_APP_ID: '' } });
+    try {
+      expect(noApp.deps.config.okta.appId).toBeUndefined();
+      const agents = [...members('WFM Agents')].filter((id) => h.okta.state.getUser(id)?.status === 'ACTIVE' && !members('WFM Supervisors').has(id));
+      const [resynced, changed] = agents;
+      if (!resynced || !changed) throw new Error('not enough agents');
+      h.okta.requests.length = 0;
+      h.okta.state.updateProfile(resynced, { firstName: 'Resynced' });
+      expect((await runResyncUser(noApp.deps, { user: resynced })).report.applied).toMatchObject({ update: 1 });
+      // A group no setting names: with the app's scope, its membership change would make the run read the app's groups.
+      h.okta.state.addToGroup(h.okta.state.createGroup('Night Shift').id, changed);
+      h.okta.state.updateProfile(changed, { firstName: 'Changed' });
+      const { report, fatal } = await runIncrementalSync(noApp.deps);
+      expect(fatal).toBeUndefined();
+      expect(report.applied).toMatchObject({ update: 1, create: 0 });
+      expect(h.okta.requests.filter((r) => r.path.startsWith('/api/v1/apps'))).toEqual([]);
+    } finally {
+      await noApp.close();
+    }
   });
 });

@@ -8,6 +8,7 @@ import { mapOktaUser } from '../../mappers/okta-to-wfm';
 import { summarizeOrg } from '../../sandbox/okta/oracle';
 import { createGroupIdCache } from '../../store/group-ids';
 import { buildApp } from '../../worker/main';
+import { startTestApp } from '../helpers/app';
 import { startHarness, REDIS_URL, type Harness } from '../helpers/harness';
 import { sandboxOktaConfig } from '../helpers/okta-config';
 
@@ -127,6 +128,28 @@ describe('Okta groups by id, and group names resolved once across runs', () => {
     });
   });
 
+  it('a group named both by name and by id is listed once, by the first pull and from the cache, and users carry both entries', async () => {
+    const prefix = `${h.prefix}:name-and-id`;
+    const [supervisors, agents] = [groupId(SUPERVISORS), groupId('WFM Agents')];
+    const cfg = { supervisorGroups: [SUPERVISORS, supervisors], scopeGroups: [agents, 'WFM Agents'] };
+    const members = (id: string): Set<string> => new Set(h.okta.state.groupMembers(id).map((u) => u.id));
+
+    const first = await source(prefix, cfg).pullInScope();
+    expect(lookups().sort()).toEqual([`q=${SUPERVISORS} 200`, 'q=WFM Agents 200'].sort());
+    expect(listings().sort()).toEqual([`${supervisors} 200`, `${agents} 200`].sort());
+    const expected = first.users.map((u) => u.id).filter((id) => members(supervisors).has(id)).sort();
+    expect(expected.length).toBeGreaterThan(0);
+    expect(holding(first, SUPERVISORS)).toEqual(expected);
+    expect(holding(first, supervisors)).toEqual(expected);
+    expect(first.counts).toMatchObject({ appUsers: members(agents).size, supervisors: expected.length });
+
+    h.okta.requests.length = 0;
+    const second = await source(prefix, cfg).pullInScope();
+    expect(lookups()).toEqual([]);
+    expect(listings().sort()).toEqual([`${supervisors} 200`, `${agents} 200`].sort());
+    expect(second).toEqual(first);
+  });
+
   it('a cached id whose group was deleted is forgotten and the name looked up again; the group recreated under the name is found', async () => {
     const prefix = `${h.prefix}:recreated`;
     const old = newGroup('Team Leads', 0, 3);
@@ -214,5 +237,26 @@ describe('Okta groups by id, and group names resolved once across runs', () => {
     expect(holding(second, SUPERVISORS)).toEqual(holding(first, SUPERVISORS));
     expect(await redis.hexists(`${h.prefix}:okta:group-ids`, SUPERVISORS)).toBe(1);
     logger.close();
+  });
+
+  it('the test app builds its Okta source as the composition root does: a second one on the same QUEUE_PREFIX makes no lookup', async () => {
+    const env = { QUEUE_PREFIX: `${h.prefix}-test-app` };
+    const pullOnce = async (): Promise<OktaPull> => {
+      const app = startTestApp(h, { env });
+      try {
+        return await app.deps.okta.pullInScope();
+      } finally {
+        await app.close();
+      }
+    };
+    try {
+      await pullOnce();
+      expect(lookups()).toEqual([`q=${SUPERVISORS} 200`]);
+      h.okta.requests.length = 0;
+      await pullOnce();
+      expect(lookups()).toEqual([]);
+    } finally {
+      await redis.del(`${env.QUEUE_PREFIX}:okta:group-ids`);
+    }
   });
 });
