@@ -16,7 +16,7 @@ export function configReference(): string {
     const doc = SETTING_DOCS[name];
     const def = defaultOf(schema);
     const required = def === undefined && !(schema instanceof z.ZodOptional);
-    const when = def !== undefined ? `\`${def}\`` : required ? 'required' : 'optional';
+    const when = def !== undefined ? `\`${def}\`` : required ? 'required' : doc.requiredUnless ? `required unless \`${doc.requiredUnless}\`` : 'optional';
     const file = doc.secret ? ` Also \`${name}_FILE\`.` : '';
     return `| \`${name}\` | ${when} | ${doc.doc}${file} |`;
   });
@@ -31,10 +31,11 @@ export function envExample(): string {
     const doc = SETTING_DOCS[name];
     const def = defaultOf(schema);
     const required = def === undefined && !(schema instanceof z.ZodOptional);
-    lines.push(`# ${doc.doc.replace(/`/g, '')}${required ? ' (required)' : ''}`);
-    // Required settings get a line to fill in; optional ones stay commented out at their default.
+    const note = required ? ' (required)' : doc.requiredUnless ? ` (required unless ${doc.requiredUnless} is set)` : '';
+    lines.push(`# ${doc.doc.replace(/`/g, '')}${note}`);
+    // Settings the default setup needs get a line to fill in; optional ones stay commented out at their default.
     const value = doc.secret ? '' : (def ?? doc.example ?? '');
-    lines.push(required ? `${name}=${value}` : `# ${name}=${value}`);
+    lines.push(required || doc.requiredUnless ? `${name}=${value}` : `# ${name}=${value}`);
   }
   return `${lines.join('\n')}\n`;
 }

@@ -6,7 +6,8 @@ import { checkServiceUrl, stripTrailingSlash } from './url';
  * Every environment setting: its schema, whether it is a secret (also read from NAME_FILE) and a
  * one-line description. The README's configuration reference is written from this table.
  */
-export type SettingDoc = { doc: string; secret?: boolean; example?: string };
+/** `requiredUnless`: the setting whose presence makes this optional one unnecessary (required otherwise). */
+export type SettingDoc = { doc: string; secret?: boolean; example?: string; requiredUnless?: SettingName };
 
 const serviceUrl = z
   .string()
@@ -126,8 +127,9 @@ export const SETTING_DOCS: Record<SettingName, SettingDoc> = {
   OKTA_KEY_ID: { doc: 'Key id (kid) of OKTA_PRIVATE_KEY as registered in Okta; a JWK\'s own kid is used when unset.' },
   OKTA_SCOPES: { doc: 'Scopes the service app asks for (space- or comma-separated); it must have been granted them.' },
   OKTA_APP_ID: {
-    doc: 'The Okta app whose assigned users (directly or through a group) are synced. Required unless OKTA_GROUPS is set, whose members are then in scope instead.',
+    doc: 'The Okta app whose assigned users (directly or through a group) are synced. Not used with OKTA_GROUPS, whose members are then in scope instead.',
     example: '0oa1abcdefghijklmno',
+    requiredUnless: 'OKTA_GROUPS',
   },
   OKTA_GROUPS: {
     doc: 'Comma-separated Okta groups, by name or id (00g...): when set, the members of any of them are in scope instead of the app\'s assigned users. A name costs one lookup a week (its ids are kept in Redis); an id none.',
