@@ -1,6 +1,7 @@
 import type { ScimPort } from '../sync/ports';
 import { z } from 'zod';
 import type { Secret } from '../config/secret';
+import { canonicalListResponse, canonicalUser, LIST_RESPONSE_URN, scimNames, type ScimNames } from '../mappers/scim-canonical';
 import type { ScimResource, WfmUser } from '../sync/types';
 import type { Gate } from './gate';
 import { SyncError } from './errors';
@@ -17,6 +18,8 @@ export type ScimClientConfig = Readonly<{
   onResponse?: (status: number) => void;
   /** Bounds the requests in flight to the WFM, shared with the other WFM client. */
   gate?: Gate;
+  /** The names read in any case (scimNames of the mapping, so its custom extension is known); else the core, enterprise and NICE ones. */
+  names?: ScimNames;
 }>;
 
 export type ScimClient = {
@@ -33,7 +36,7 @@ export type ScimClient = {
 };
 
 const SCIM_JSON = 'application/scim+json';
-const LIST_RESPONSE = 'urn:ietf:params:scim:api:messages:2.0:ListResponse';
+const STANDARD_NAMES = scimNames();
 
 const resourceSchema = z
   .object({
@@ -69,8 +72,9 @@ function describeScimError(body: unknown): { detail?: string; scimType?: string 
   };
 }
 
-export function toWfmUser(raw: unknown, etag?: string): WfmUser {
-  const parsed = resourceSchema.safeParse(raw);
+/** A user as read, its known attribute names in canonical case whatever case the WFM spells them in. */
+export function toWfmUser(raw: unknown, etag?: string, names: ScimNames = STANDARD_NAMES): WfmUser {
+  const parsed = resourceSchema.safeParse(canonicalUser(raw, names));
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
     const where = issue ? `${issue.path.join('.') || 'resource'}: ${issue.message}` : 'not a User resource';
@@ -92,9 +96,9 @@ function userPath(id: string): string {
 }
 
 /** In a listing, a user the sync cannot read makes the whole listing untrusted, not one user bad. */
-function listedUser(raw: unknown): WfmUser {
+function listedUser(raw: unknown, names: ScimNames): WfmUser {
   try {
-    return toWfmUser(raw);
+    return toWfmUser(raw, undefined, names);
   } catch (err) {
     if (!(err instanceof SyncError)) throw err;
     throw new SyncError(`${err.message} in a listing: the listing cannot be trusted`, { kind: 'incomplete', service: 'wfm-scim' });
@@ -102,6 +106,8 @@ function listedUser(raw: unknown): WfmUser {
 }
 
 export function createScimClient(cfg: ScimClientConfig, http?: HttpClient): ScimClient {
+  const names = cfg.names ?? STANDARD_NAMES;
+  const read = (body: unknown, etag?: string): WfmUser => toWfmUser(body, etag, names);
   const client =
     http ??
     createHttpClient({
@@ -124,16 +130,16 @@ export function createScimClient(cfg: ScimClientConfig, http?: HttpClient): Scim
       path: '/Users',
       params: { startIndex, count, ...(filter !== undefined ? { filter } : {}) },
     });
-    const parsed = listSchema.safeParse(res.body);
+    const parsed = listSchema.safeParse(canonicalListResponse(res.body));
     if (!parsed.success) {
       throw new SyncError('WFM SCIM GET /Users did not answer a ListResponse', { kind: 'incomplete', service: 'wfm-scim' });
     }
-    const schemas = (res.body as { schemas?: unknown }).schemas;
-    if (Array.isArray(schemas) && !schemas.includes(LIST_RESPONSE)) {
+    const { schemas } = parsed.data;
+    if (Array.isArray(schemas) && !schemas.includes(LIST_RESPONSE_URN)) {
       throw new SyncError('WFM SCIM GET /Users answered a body that is not a ListResponse', { kind: 'incomplete', service: 'wfm-scim' });
     }
     const resources = parsed.data.Resources ?? [];
-    return { total: parsed.data.totalResults, resources: filter === undefined ? resources.map(listedUser) : resources.map((r) => toWfmUser(r)) };
+    return { total: parsed.data.totalResults, resources: filter === undefined ? resources.map((r) => listedUser(r, names)) : resources.map((r) => read(r)) };
   }
 
   /** The requests one user's write makes; `onRetry` is told of each retry. */
@@ -144,7 +150,7 @@ export function createScimClient(cfg: ScimClientConfig, http?: HttpClient): Scim
     return {
       async get(id) {
         const res = await client.request({ ...counted, method: 'GET', path: userPath(id) });
-        return toWfmUser(res.body, res.headers.etag);
+        return read(res.body, res.headers.etag);
       },
       async findByExternalId(externalId) {
         const found = await search('externalId', `externalId eq ${filterValue(externalId)}`);
@@ -156,7 +162,7 @@ export function createScimClient(cfg: ScimClientConfig, http?: HttpClient): Scim
       },
       async create(resource) {
         const res = await client.request({ ...counted, method: 'POST', path: '/Users', body: resource });
-        return toWfmUser(res.body, res.headers.etag);
+        return read(res.body, res.headers.etag);
       },
       async replace(id, resource, version) {
         const res = await client.request({
@@ -166,7 +172,7 @@ export function createScimClient(cfg: ScimClientConfig, http?: HttpClient): Scim
           body: { ...resource, id },
           ...(version !== undefined ? { headers: { 'If-Match': version } } : {}),
         });
-        return toWfmUser(res.body, res.headers.etag);
+        return read(res.body, res.headers.etag);
       },
     };
   }

@@ -37,7 +37,8 @@ export function buildResource(desired: DesiredUser, mapping: Mapping): ScimResou
  * The resource an update PUTs: the WFM resource as read, with only the attributes we own
  * replaced. Everything else (set by WFM admins) is sent back unchanged, since PUT replaces the
  * whole resource. Read-only `meta` is dropped and `timeZone` (how the WFM spells it in responses)
- * is sent as `timezone` (how it must be spelled in requests).
+ * is sent as `timezone` (how it must be spelled in requests). `current` is spelled as the SCIM
+ * client reads it (canonical case), so each owned attribute is written over the one read, not beside it.
  */
 export function mergeOwned(current: Readonly<ScimResource>, desired: DesiredUser, mapping: Mapping): ScimResource {
   const resource = structuredClone(current) as ScimResource;

@@ -26,6 +26,7 @@ export type WfmUser = Readonly<{
   externalId: string | undefined;
   active: boolean;
   version: string | undefined;
+  /** The resource as read, with the attributes the sync knows spelled in canonical case (mappers/scim-canonical.ts). */
   raw: Readonly<ScimResource>;
 }>;
 

@@ -8,6 +8,7 @@ import { createWfmApi } from '../clients/wfm-api';
 import type { AppConfig } from '../config/load-config';
 import type { JobDeps } from '../jobs/deps';
 import { inProcessWriter } from '../jobs/writer';
+import { scimNames } from '../mappers/scim-canonical';
 import { createAuditLog } from '../store/audit';
 import { createGroupIdCache } from '../store/group-ids';
 import { createRedis } from '../store/redis';
@@ -58,6 +59,7 @@ export function buildApp(config: AppConfig, logger: Logger, opts: AppOptions = {
     scimUrl: config.wfm.scimUrl,
     token: config.wfm.scimToken,
     pageSize: config.wfm.pageSize,
+    names: scimNames(config.mapping),
     ...(metrics ? { onResponse: (s: number) => metrics.wfmResponse('scim', s) } : {}),
   });
   const wfmApi = createWfmApi({
