@@ -1,6 +1,7 @@
+import type { Logger } from 'winston';
 import { createOwnedValues, type OwnedValuesStore } from '../store/owned-values';
 import { classifyPlan, needsLastWritten, ownedValuesOf, type DriftSummary } from '../sync/drift';
-import type { Action, DesiredUser } from '../sync/types';
+import type { Action, DesiredUser, OktaUser, Rejected } from '../sync/types';
 import type { JobDeps } from './deps';
 
 const store = (deps: JobDeps): OwnedValuesStore => createOwnedValues(deps.redis, deps.config.redis.prefix);
@@ -35,6 +36,23 @@ export async function recordWritten(deps: JobDeps, desired: DesiredUser): Promis
   } catch (err) {
     deps.logger.warn('could not remember the values written: the next change of this user may get the wrong side', {
       oktaId: desired.oktaId,
+      error: err instanceof Error ? err.message : String(err),
+    });
+  }
+}
+
+/**
+ * After a pull of the whole in-scope set: the records of users who left scope go, so the hash does
+ * not grow with every agent who ever left. A user the pull could not map is still in scope and
+ * keeps its record. One who comes back starts with none, as a new user does. Failing to prune only
+ * leaves the rows to the next full sync: warn, go on.
+ */
+export async function pruneDrift(deps: JobDeps, pull: { users: readonly OktaUser[]; rejected: readonly Rejected[] }, log: Logger): Promise<void> {
+  const inScope = new Set([...pull.users.map((u) => u.id), ...pull.rejected.map((r) => r.oktaId)]);
+  try {
+    log.info('drift records of users out of scope removed', { removed: await store(deps).prune(inScope) });
+  } catch (err) {
+    log.warn('could not remove the drift records of users out of scope: the next full sync tries again', {
       error: err instanceof Error ? err.message : String(err),
     });
   }

@@ -4,7 +4,7 @@ import { plan } from '../sync/plan';
 import { conflictsOf, countPlanned, type Failure, type RunKind } from '../sync/report';
 import type { Action, DesiredUser, OktaUser, Rejected, WfmUser } from '../sync/types';
 import type { JobDeps } from './deps';
-import { classifyDrift, confirmNoops } from './drift';
+import { classifyDrift, confirmNoops, pruneDrift } from './drift';
 import { withNextStep } from './next-step';
 import { finishRun, startRun, type RunOutcome } from './run-report';
 
@@ -12,6 +12,8 @@ import { finishRun, startRun, type RunOutcome } from './run-report';
 export type SyncSource = {
   pull(): Promise<{ users: OktaUser[]; rejected: Rejected[]; counts: Record<string, number> }>;
   readWfm(desired: readonly DesiredUser[]): Promise<WfmUser[]>;
+  /** The pull answers the whole in-scope set, so the drift records of users outside it can go. */
+  wholeScope?: boolean;
 };
 
 export type PipelineOptions = {
@@ -66,6 +68,7 @@ export async function runSyncPipeline(deps: JobDeps, kind: RunKind, opts: Pipeli
     opts.onPlan?.(actions);
     if (!opts.dryRun) {
       await confirmNoops(deps, actions, desired);
+      if (source.wholeScope) await pruneDrift(deps, pull, log);
       const before = clientRetries();
       const outcome = await deps.writer.apply(deps, report.runId, actions);
       writes = { retries: outcome.retries, processRetries: clientRetries() - before };

@@ -3,7 +3,7 @@ import type { Redis } from 'ioredis';
 import type { OwnedValues } from '../sync/drift';
 import { key } from './redis';
 
-/** Users per Redis command: one HSET or HMGET carries this many, so 100k users are 100 round trips. */
+/** Users per Redis command: one HSET, HMGET, HSCAN or HDEL carries this many, so 100k users are 100 round trips. */
 const CHUNK = 1000;
 
 export type OwnedEntry = Readonly<{ oktaId: string; values: OwnedValues }>;
@@ -16,14 +16,19 @@ export type OwnedValuesStore = {
   record(entries: readonly OwnedEntry[]): Promise<void>;
   /** The records of these users; a user with none is absent from the map. */
   read(oktaIds: readonly string[]): Promise<Map<string, OwnedValues>>;
+  /**
+   * Removes the records of every user not in `keep`, a chunk at a time; answers how many went. A
+   * record written meanwhile for a user outside `keep` may go too: that user then has no record.
+   */
+  prune(keep: ReadonlySet<string>): Promise<number>;
 };
 
 /**
- * Kept compact for 100k users: one hash field per user holding a JSON array of the values only,
- * `[layout, v1, v2, ...]`, where `layout` names the list of paths (stored once per mapping in a
- * second hash). Paths are sorted, so one mapping always gives one layout.
+ * The two hashes of the store, kept compact for 100k users: one field per user holding a JSON
+ * array of the values only, `[layout, v1, v2, ...]`, where `layout` names the list of paths
+ * (stored once per mapping in the second hash). Paths are sorted, so one mapping always gives one
+ * layout.
  */
-/** The two hashes of the store: each user's values row, and the layouts (path lists) rows name. */
 export const ownedKeys = (prefix: string): { values: string; layouts: string } => ({ values: key(prefix, 'owned', 'values'), layouts: key(prefix, 'owned', 'layouts') });
 
 /** Layout ids by joined path list: a mapping has one, so the hash is computed once per process. */
@@ -105,6 +110,17 @@ export function createOwnedValues(redis: Redis, prefix: string): OwnedValuesStor
         }
       }
       return out;
+    },
+    async prune(keep) {
+      let removed = 0;
+      let cursor = '0';
+      do {
+        const [next, flat] = await redis.hscan(valuesKey, cursor, 'COUNT', CHUNK);
+        cursor = next;
+        const gone = flat.filter((field, i) => i % 2 === 0 && !keep.has(field));
+        if (gone.length > 0) removed += await redis.hdel(valuesKey, ...gone);
+      } while (cursor !== '0');
+      return removed;
     },
   };
 }

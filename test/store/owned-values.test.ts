@@ -47,6 +47,28 @@ describe('the owned values we last wrote, in Redis', () => {
     expect(got.size).toBe(2501);
   });
 
+  it('prune removes the records of users not kept, a chunk at a time, and answers how many', async () => {
+    const pruned = `${prefix}:prune`;
+    const store = createOwnedValues(redis, pruned);
+    const ids = Array.from({ length: 3000 }, (_, i) => `00p${i}`);
+    await store.record(ids.map((oktaId) => ({ oktaId, values: { userName: `${oktaId}@example.com` } })));
+    const keep = new Set(ids.filter((_, i) => i % 3 === 0));
+    const hscan = jest.spyOn(redis, 'hscan');
+    const hdel = jest.spyOn(redis, 'hdel');
+    try {
+      expect(await store.prune(new Set([...keep, '00pNeverRecorded']))).toBe(ids.length - keep.size);
+      expect(hscan.mock.calls.length).toBeGreaterThan(1);
+      expect(hdel.mock.calls.length).toBeGreaterThan(1);
+      expect(Math.max(...hdel.mock.calls.map((args) => args.length - 1))).toBeLessThan(ids.length - keep.size);
+    } finally {
+      hscan.mockRestore();
+      hdel.mockRestore();
+    }
+    expect(new Set(await redis.hkeys(`${pruned}:owned:values`))).toEqual(keep);
+    expect((await store.read(['00p0', '00p1'])).get('00p0')).toEqual({ userName: '00p0@example.com' });
+    expect(await store.prune(keep)).toBe(0);
+  });
+
   it('an unreadable record is no record', async () => {
     await redis.hset(`${prefix}:owned:values`, '00u7', 'not json', '00u8', '["unknown-layout","x"]');
     expect((await createOwnedValues(redis, prefix).read(['00u7', '00u8'])).size).toBe(0);
