@@ -58,6 +58,10 @@ export type AppConfig = Readonly<{
     shutdownTimeoutMs: number;
     jobLockMs: number;
   }>;
+  incremental: Readonly<{
+    /** INCREMENTAL_RECONCILE_ABOVE: changed users above which a run reads everything instead. */
+    reconcileAbove: 'auto' | number;
+  }>;
   http: Readonly<{
     port: number;
     host: string;
@@ -215,6 +219,7 @@ export function loadConfig(env: Env): AppConfig {
       shutdownTimeoutMs: s.SHUTDOWN_TIMEOUT_MS,
       jobLockMs: s.JOB_LOCK_MS,
     },
+    incremental: { reconcileAbove: s.INCREMENTAL_RECONCILE_ABOVE },
     http: {
       port: s.HTTP_PORT,
       host: s.HTTP_HOST,

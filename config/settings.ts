@@ -100,6 +100,12 @@ export const settingsSchema = z.object({
   LOG_LEVEL: z.enum(['error', 'warn', 'info', 'debug']).default('info'),
   SYNC_CRON: cron.default('0 2 * * *'),
   INCREMENTAL_CRON: cron.default('*/5 * * * *'),
+  INCREMENTAL_RECONCILE_ABOVE: z
+    .string()
+    .trim()
+    .regex(/^(auto|\d{1,9})$/, "must be 'auto' or a number of users")
+    .transform((v): 'auto' | number => (v === 'auto' ? 'auto' : Number(v)))
+    .default('auto'),
   OFFBOARD_CRON: cron.default('0 * * * *'),
   SYNC_TZ: timeZone.default('UTC'),
   WFM_MAX_RPS: int(1, 10000).default(5),
@@ -163,6 +169,9 @@ export const SETTING_DOCS: Record<SettingName, SettingDoc> = {
   LOG_LEVEL: { doc: 'error, warn, info or debug. Logs go to stderr.' },
   SYNC_CRON: { doc: 'Cron of the full reconcile in the worker; `off` removes the schedule.' },
   INCREMENTAL_CRON: { doc: 'Cron of the incremental sync in the worker; `off` removes the schedule.' },
+  INCREMENTAL_RECONCILE_ABOVE: {
+    doc: 'When more users than this changed since the last incremental run, it reads everything as a full sync does instead of each changed user one by one. `auto`: when more than 100 changed and that costs fewer calls, estimated from the last full pull.',
+  },
   OFFBOARD_CRON: { doc: 'Cron of the off-boarding run in the worker; `off` removes the schedule.' },
   SYNC_TZ: { doc: 'IANA time zone the crons are read in.' },
   WFM_MAX_RPS: { doc: 'WFM writes per second across every worker process (one cluster-wide limit).' },

@@ -1,3 +1,4 @@
+import type { OktaPull } from '../clients/okta';
 import { z } from 'zod';
 import { createPullStats } from '../store/pull-stats';
 import type { JobDeps } from './deps';
@@ -12,21 +13,27 @@ export const FULL_SYNC = 'full-sync' as const;
 export const fullSyncPayload = z.object({ dryRun: z.boolean().default(false), runId: z.string().optional() }).strict();
 export type FullSyncPayload = z.infer<typeof fullSyncPayload>;
 
+/**
+ * Every in-scope Okta user. A complete pull is the baseline off-boarding compares its own pull's
+ * in-scope count with, and what an incremental run estimates the cost of reading everything by.
+ */
+export async function pullWholeScope(deps: JobDeps, source: string): Promise<OktaPull> {
+  const pull = await deps.okta.pullInScope();
+  await createPullStats(deps.redis, deps.config.redis.prefix).record({
+    inScope: pull.counts.inScope,
+    appUsers: pull.counts.appUsers,
+    at: new Date(deps.now()).toISOString(),
+    source,
+  });
+  return pull;
+}
+
 /** The full reconcile: every in-scope Okta user against the whole WFM. */
 export async function runFullSync(deps: JobDeps, input: Partial<FullSyncPayload> = {}, hooks: RunHooks = {}): Promise<RunOutcome> {
   const payload = fullSyncPayload.parse(input);
   return runSyncPipeline(deps, FULL_SYNC, { ...hooks, dryRun: payload.dryRun, ...(payload.runId ? { runId: payload.runId } : {}) }, {
-    pull: async () => {
-      const pull = await deps.okta.pullInScope();
-      // A complete pull is the baseline off-boarding compares its own pull's in-scope count with.
-      await createPullStats(deps.redis, deps.config.redis.prefix).record({
-        inScope: pull.counts.inScope,
-        appUsers: pull.counts.appUsers,
-        at: new Date(deps.now()).toISOString(),
-        source: FULL_SYNC,
-      });
-      return pull;
-    },
+    pull: () => pullWholeScope(deps, FULL_SYNC),
     readWfm: (desired) => readWfmUsers(deps.scim, deps.config.wfm.readMode, desired, deps.config.wfm.concurrency),
+    wholeScope: true,
   });
 }

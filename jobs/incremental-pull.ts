@@ -30,8 +30,11 @@ async function checkOne(deps: JobDeps, ref: string): Promise<Checked> {
   }
 }
 
+/** What changed since the cursor: the users touched, and what was read to find them. */
+export type Changes = { touched: string[]; read: ChangeRead };
+
 /** The users the changes touch: from the System Log, from `lastUpdated`, and the last run's failed writes. */
-async function touchedSince(deps: JobDeps, cursor: IncrementalCursor): Promise<{ touched: string[]; read: ChangeRead }> {
+export async function readChanges(deps: JobDeps, cursor: IncrementalCursor): Promise<Changes> {
   const { okta, config } = deps;
   const log = await okta.readLog({ since: cursor.logSince, ...(cursor.logNext !== undefined ? { nextUri: cursor.logNext } : {}) });
   const updated = await okta.listUpdatedSince(updatedSince(cursor));
@@ -50,8 +53,8 @@ async function touchedSince(deps: JobDeps, cursor: IncrementalCursor): Promise<{
  * Re-reads only the touched users in Okta. Those in scope go on to the plan; those who left scope
  * and still have an active WFM counterpart are handed to off-boarding (which re-checks and guards).
  */
-export async function pullChanges(deps: JobDeps, cursor: IncrementalCursor, dryRun: boolean): Promise<IncrementalPull> {
-  const { touched, read } = await touchedSince(deps, cursor);
+export async function pullChanges(deps: JobDeps, changes: Changes, dryRun: boolean): Promise<IncrementalPull> {
+  const { touched, read } = changes;
   const checked = await mapPool(touched, deps.config.okta.concurrency, (ref) => checkOne(deps, ref));
   const users = new Map<string, OktaUser>();
   const leavers = new Set<string>();

@@ -1,10 +1,12 @@
 import { z } from 'zod';
 import { createCursorStore } from '../store/cursor';
-import { advanceCursor, baselineCursor, needsBaseline } from '../sync/incremental';
+import { createPullStats } from '../store/pull-stats';
+import { advanceCursor, baselineCursor, needsBaseline, reconcileInstead, type FullReadBasis } from '../sync/incremental';
 import type { RunReport } from '../sync/report';
+import type { WfmUser } from '../sync/types';
 import type { JobDeps } from './deps';
-import { runFullSync } from './full-sync';
-import { pullChanges, type ChangeRead } from './incremental-pull';
+import { pullWholeScope, runFullSync } from './full-sync';
+import { pullChanges, readChanges, type ChangeRead } from './incremental-pull';
 import { readWfmUsers } from './read-wfm';
 import type { RunOutcome } from './run-report';
 import { runSyncPipeline, type RunHooks } from './sync-pipeline';
@@ -21,9 +23,31 @@ function failedWrites(report: RunReport): string[] {
   return report.failed.filter((f) => f.action === 'create' || f.action === 'update' || f.action === 'reactivate').map((f) => f.oktaId);
 }
 
+/** The basis of the estimate of a full read: the last complete pull's counts, and the page sizes. */
+async function fullReadBasis(deps: JobDeps): Promise<FullReadBasis | undefined> {
+  const last = await createPullStats(deps.redis, deps.config.redis.prefix).last();
+  if (last === undefined) return undefined;
+  const { okta, wfm } = deps.config;
+  return { inScope: last.inScope, appUsers: last.appUsers, oktaPageSize: okta.pageSize, wfmPageSize: wfm.pageSize, wfmReadMode: wfm.readMode };
+}
+
+/**
+ * A run that read everything hands to off-boarding, as one reading the changed users does, the
+ * changed users who left scope and still have an active WFM counterpart (off-boarding re-checks
+ * and guards).
+ */
+async function handOverLeavers(deps: JobDeps, current: readonly WfmUser[], seen: { touched: ReadonlySet<string>; inScope: ReadonlySet<string> }, dryRun: boolean): Promise<void> {
+  const left = current.filter((u) => u.active && u.externalId !== undefined && seen.touched.has(u.externalId) && !seen.inScope.has(u.externalId));
+  if (left.length === 0) return;
+  if (dryRun) deps.logger.info('dry run: users who left scope not handed to off-boarding', { users: left.length });
+  else await deps.requestOffboard('left scope in Okta (incremental sync)', left.map((u) => u.externalId ?? ''));
+}
+
 /**
  * Reads what changed in Okta since the cursor (System Log events and `lastUpdated`), re-reads only
- * the users touched and only their WFM counterparts, and applies the plan for them alone. The
+ * the users touched and only their WFM counterparts, and applies the plan for them alone; when so
+ * many changed that reading everything costs fewer calls (INCREMENTAL_RECONCILE_ABOVE), it reads
+ * everything as a full sync does. The
  * cursor moves only once the run's writes are done: a run that fails is repeated from the old
  * cursor, and the plan against the live WFM makes the repeat write nothing twice. With no cursor
  * yet (or one past the System Log's retention) it runs a full sync and starts from when that began.
@@ -48,13 +72,29 @@ export async function runIncrementalSync(deps: JobDeps, input: Partial<Increment
   }
 
   let read: ChangeRead | undefined;
+  /** Set when so many users changed that the run reads everything, as a full sync does. */
+  let reconcile: { touched: ReadonlySet<string>; inScope: ReadonlySet<string> } | undefined;
   const outcome = await runSyncPipeline(deps, INCREMENTAL_SYNC, { ...hooks, ...runOpts }, {
     async pull() {
-      const pulled = await pullChanges(deps, cursor, payload.dryRun);
-      read = pulled.read;
-      return pulled;
+      const changes = await readChanges(deps, cursor);
+      read = changes.read;
+      if (!reconcileInstead(changes.touched.length, deps.config.incremental.reconcileAbove, await fullReadBasis(deps))) {
+        return pullChanges(deps, changes, payload.dryRun);
+      }
+      log.info('many users changed: reading every in-scope user, as a full sync does', { changed: changes.touched.length });
+      const pull = await pullWholeScope(deps, INCREMENTAL_SYNC);
+      reconcile = { touched: new Set(changes.touched), inScope: new Set(pull.users.map((u) => u.id)) };
+      return { ...pull, counts: { ...pull.counts, touched: changes.touched.length, readEverything: 1 } };
     },
-    readWfm: (desired) => readWfmUsers(deps.scim, 'lookup', desired, deps.config.wfm.concurrency),
+    async readWfm(desired) {
+      if (!reconcile) return readWfmUsers(deps.scim, 'lookup', desired, deps.config.wfm.concurrency);
+      const current = await readWfmUsers(deps.scim, deps.config.wfm.readMode, desired, deps.config.wfm.concurrency);
+      await handOverLeavers(deps, current, reconcile, payload.dryRun);
+      return current;
+    },
+    get wholeScope() {
+      return reconcile !== undefined;
+    },
   });
   if (outcome.fatal || payload.dryRun || read === undefined) return outcome;
   const next = advanceCursor(cursor, read, failedWrites(outcome.report), deps.now());

@@ -174,3 +174,54 @@ export function advanceCursor(
     savedAt: iso(now),
   };
 }
+
+/**
+ * Calls an incremental run spends on each changed user before any write: its Okta record, its
+ * scope (app assignment or groups) and its roles, and one WFM lookup. The bench measures 4.
+ */
+export const CALLS_PER_CHANGED_USER = 4;
+
+/** Where a full read's cost is estimated from: the last complete pull's counts and the page sizes. */
+export type FullReadBasis = Readonly<{
+  inScope: number;
+  /** Users assigned to the app (0 in group scope, where the groups' members are listed instead). */
+  appUsers: number;
+  oktaPageSize: number;
+  wfmPageSize: number;
+  wfmReadMode: 'list' | 'lookup';
+}>;
+
+/** Okta group members come 1000 a page. */
+const GROUP_PAGE_SIZE = 1000;
+
+/**
+ * The read calls of a full reconcile, about: the Okta pages of the in-scope users, one page of
+ * role-group members at least, and the WFM's list pages (or one lookup a user, for a WFM that
+ * refuses listing). A WFM that caps its pages below WFM_PAGE_SIZE makes it more.
+ */
+export function fullReadCalls(b: FullReadBasis): number {
+  const okta = b.appUsers > 0 ? Math.ceil(b.appUsers / b.oktaPageSize) : Math.ceil(b.inScope / GROUP_PAGE_SIZE);
+  const wfm = b.wfmReadMode === 'list' ? Math.ceil(b.inScope / b.wfmPageSize) : b.inScope;
+  return Math.max(1, okta) + 1 + Math.max(1, wfm);
+}
+
+/** INCREMENTAL_RECONCILE_ABOVE: a number of changed users, or `auto`. */
+export type ReconcileThreshold = number | 'auto';
+
+/**
+ * With `auto`, the fewest changed users that make a run read everything: a handful of changes is
+ * read one by one even on a small tenant, where either way costs a few calls.
+ */
+export const AUTO_RECONCILE_MIN = 100;
+
+/**
+ * Whether an incremental run should read everything, as a full sync does, instead of each changed
+ * user one by one: above a configured number of changed users; with `auto`, when more than
+ * AUTO_RECONCILE_MIN changed and one by one would cost more calls than a full read (never without
+ * the counts of a complete pull to estimate it by).
+ */
+export function reconcileInstead(changed: number, threshold: ReconcileThreshold, basis: FullReadBasis | undefined): boolean {
+  if (threshold !== 'auto') return changed > threshold;
+  if (basis === undefined || changed <= AUTO_RECONCILE_MIN) return false;
+  return changed * CALLS_PER_CHANGED_USER > fullReadCalls(basis);
+}

@@ -16,6 +16,12 @@ describe('loadConfig', () => {
     expect(Object.isFrozen(cfg.okta)).toBe(true);
   });
 
+  it('reads INCREMENTAL_RECONCILE_ABOVE as auto or a number of users, and names it when it is neither', () => {
+    expect(loadConfig(validEnv()).incremental.reconcileAbove).toBe('auto');
+    expect(loadConfig(validEnv({ INCREMENTAL_RECONCILE_ABOVE: ' 250 ' })).incremental.reconcileAbove).toBe(250);
+    expect(problemsOf(validEnv({ INCREMENTAL_RECONCILE_ABOVE: 'lots' }))).toEqual([expect.stringMatching(/^INCREMENTAL_RECONCILE_ABOVE: must be 'auto' or a number of users/)]);
+  });
+
   it('splits SUPERVISOR_GROUPS on commas', () => {
     expect(loadConfig(validEnv({ SUPERVISOR_GROUPS: ' Team Leads , WFM Supervisors,' })).okta.supervisorGroups).toEqual([
       'Team Leads',

@@ -8,6 +8,10 @@ import {
   touchedUsers,
   unnamedGroupIds,
   updatedSince,
+  AUTO_RECONCILE_MIN,
+  fullReadCalls,
+  reconcileInstead,
+  type FullReadBasis,
   type LogEvent,
   type LogTarget,
   type Relevance,
@@ -159,5 +163,36 @@ describe('dedupe', () => {
       { id: '00uC', lastUpdated: '2026-03-01T10:05:00.000Z' }, // new
     ];
     expect(freshUpdates(updated, recent)).toEqual(['00uB', '00uC']);
+  });
+});
+
+describe('reading everything instead of each changed user', () => {
+  /** 100,000 users as the bench's tenant has them: 89,240 app users, 86,478 in scope. */
+  const large: FullReadBasis = { inScope: 86_478, appUsers: 89_240, oktaPageSize: 500, wfmPageSize: 100, wfmReadMode: 'list' };
+
+  it('estimates a full read as the Okta pages, a role-group page and the WFM list pages', () => {
+    expect(fullReadCalls(large)).toBe(179 + 1 + 865);
+    expect(fullReadCalls({ ...large, appUsers: 0, inScope: 2_500 })).toBe(3 + 1 + 25); // group scope: member pages of 1000
+    expect(fullReadCalls({ ...large, wfmReadMode: 'lookup' })).toBe(179 + 1 + 86_478);
+    expect(fullReadCalls({ ...large, appUsers: 0, inScope: 0 })).toBe(3);
+  });
+
+  it('with auto, reads everything once one by one would cost more, never for a handful of changes', () => {
+    expect(reconcileInstead(10, 'auto', large)).toBe(false);
+    expect(reconcileInstead(261, 'auto', large)).toBe(false); // 1,044 calls one by one, 1,045 for everything
+    expect(reconcileInstead(262, 'auto', large)).toBe(true);
+    const small: FullReadBasis = { ...large, inScope: 900, appUsers: 950 };
+    expect(reconcileInstead(AUTO_RECONCILE_MIN, 'auto', small)).toBe(false);
+    expect(reconcileInstead(AUTO_RECONCILE_MIN + 1, 'auto', small)).toBe(true);
+    // A WFM read one lookup a user: reading everything pays off only when a quarter of it changed.
+    expect(reconcileInstead(21_000, 'auto', { ...large, wfmReadMode: 'lookup' })).toBe(false);
+    expect(reconcileInstead(22_000, 'auto', { ...large, wfmReadMode: 'lookup' })).toBe(true);
+    expect(reconcileInstead(50_000, 'auto', undefined)).toBe(false);
+  });
+
+  it('with a number, reads everything above it', () => {
+    expect(reconcileInstead(3, 3, undefined)).toBe(false);
+    expect(reconcileInstead(4, 3, undefined)).toBe(true);
+    expect(reconcileInstead(0, 0, large)).toBe(false);
   });
 });
