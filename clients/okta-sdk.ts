@@ -1,5 +1,6 @@
 import { Client, type Collection } from '@okta/okta-sdk-nodejs';
 import type { AppConfig } from '../config/load-config';
+import type { OktaOAuth } from '../config/okta-auth';
 import { sdkPrivateKey } from '../config/private-key';
 import { SyncError, isTransient } from './errors';
 import { OktaRequestExecutor, assertOrgOrigin, type RateHeaders } from './okta-executor';
@@ -38,14 +39,12 @@ export function createOktaClient(cfg: OktaClientConfig, onResponse: (status: num
   const common = { ...blank, orgUrl: cfg.orgUrl, cacheMiddleware: null, requestExecutor };
   let settings: Record<string, unknown>;
   if (cfg.oauth) {
-    const key = sdkPrivateKey(cfg.oauth.privateKey.reveal(), cfg.oauth.keyId);
-    if (!key.ok) throw new SyncError(`OKTA_PRIVATE_KEY: ${key.problem}`, { kind: 'config', service: 'okta' });
     settings = {
       ...common,
       authorizationMode: 'PrivateKey',
       clientId: cfg.oauth.clientId,
       scopes: cfg.oauth.scopes.join(' '),
-      privateKey: key.jwk,
+      privateKey: signingKey(cfg.oauth),
       keyId: cfg.oauth.keyId ?? '',
     };
   } else if (cfg.apiToken) {
@@ -53,7 +52,32 @@ export function createOktaClient(cfg: OktaClientConfig, onResponse: (status: num
   } else {
     throw new SyncError('OKTA_API_TOKEN: is required, or the service app settings OKTA_CLIENT_ID and OKTA_PRIVATE_KEY', { kind: 'config', service: 'okta' });
   }
-  return { client: new Client(settings as ConstructorParameters<typeof Client>[0]), throttle };
+  const client = new Client(settings as ConstructorParameters<typeof Client>[0]);
+  if (cfg.oauth) signWithCurrentKey(client, cfg.oauth);
+  return { client, throttle };
+}
+
+/** The service app's key as the SDK signs with it (a JWK with its kid), read from OKTA_PRIVATE_KEY(_FILE) now. */
+function signingKey(oauth: OktaOAuth): string {
+  const key = sdkPrivateKey(oauth.privateKey.reveal(), oauth.keyId);
+  if (!key.ok) throw new SyncError(`OKTA_PRIVATE_KEY: ${key.problem}`, { kind: 'config', service: 'okta' });
+  return key.jwk;
+}
+
+/**
+ * The SDK signs its token request with `client.privateKey` whenever it holds no access token (the
+ * first call, and again after Okta answers 401). The key is read just before, so a key rotated in
+ * OKTA_PRIVATE_KEY_FILE signs the next token request without a restart; the token already held
+ * stays in use until then. The SDK calls itself again with a DPoP nonce when Okta asks for one:
+ * arguments are passed on.
+ */
+function signWithCurrentKey(client: Client, oauth: OktaOAuth): void {
+  const sdkOAuth = client.oauth;
+  const requestToken = sdkOAuth.getAccessToken.bind(sdkOAuth) as (...args: unknown[]) => ReturnType<Client['oauth']['getAccessToken']>;
+  sdkOAuth.getAccessToken = async (...args: unknown[]) => {
+    if (!sdkOAuth.accessToken) client.privateKey = signingKey(oauth);
+    return requestToken(...args);
+  };
 }
 
 export type OktaCaller = {

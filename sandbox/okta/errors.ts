@@ -37,7 +37,7 @@ export class OktaHttpError extends Error {
   }
 }
 
-export type OktaResourceKind = 'User' | 'UserGroup' | 'AppInstance' | 'AppUser' | 'ApplicationGroupAssignment';
+export type OktaResourceKind = 'User' | 'UserGroup' | 'AppInstance' | 'AppUser' | 'ApplicationGroupAssignment' | 'JsonWebKey';
 
 export const notFound = (id: string, kind: OktaResourceKind): OktaHttpError =>
   new OktaHttpError(404, 'E0000007', `Not found: Resource not found: ${id} (${kind})`);

@@ -35,7 +35,10 @@ function authenticateClient(ctx: SandboxContext, assertion: string, audiences: s
   if (exp - issued > MAX_ASSERTION_LIFETIME_S) throw new AssertionError('The client_assertion token has an expiration too far in the future.');
   if (typeof jti !== 'string' || jti === '') throw new AssertionError("The client_assertion token must have a 'jti' claim.");
   const kid = typeof jwt.header.kid === 'string' ? jwt.header.kid : undefined;
-  const keys = app.keys.filter((k) => kid === undefined || k.kid === null || k.kid === kid).map((k) => k.key);
+  const active = app.keys.filter((k) => k.status === 'ACTIVE');
+  // An app with several keys (mid-rotation) needs the kid to pick one.
+  if (kid === undefined && active.length > 1) throw new AssertionError('The client_assertion JWT kid is invalid.');
+  const keys = active.filter((k) => kid === undefined || k.kid === null || k.kid === kid).map((k) => k.key);
   if (keys.length === 0) throw new AssertionError(`The client_assertion key id ${kid ?? ''} is not registered for the client.`);
   if (!verifySignature(jwt, keys)) throw new AssertionError('The client_assertion signature is invalid.');
   if (!ctx.state.serviceApps.useJti(iss, jti, exp * 1000)) throw new AssertionError('The client_assertion token has already been used.');

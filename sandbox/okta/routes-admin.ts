@@ -131,6 +131,14 @@ export function adminRouter(ctx: SandboxContext): Router {
     const app = state.registerServiceApp(serviceAppSchema.parse(req.body));
     res.status(201).json({ clientId: app.clientId, scopes: [...app.scopes], keys: app.keys.map((k) => ({ kid: k.kid })) });
   });
+  router.post('/_sandbox/service-apps/:clientId/keys/:kid/deactivate', (req, res) => {
+    state.serviceApps.deactivateKey(req.params.clientId, req.params.kid);
+    res.status(200).json({ kid: req.params.kid, status: 'INACTIVE' });
+  });
+  router.delete('/_sandbox/service-apps/:clientId/keys/:kid', (req, res) => {
+    state.serviceApps.deleteKey(req.params.clientId, req.params.kid);
+    noContent(res);
+  });
   router.post('/_sandbox/revoke-tokens', (_req, res) => {
     state.serviceApps.revokeAll();
     noContent(res);

@@ -1,5 +1,5 @@
 import { createPublicKey, randomBytes, type JsonWebKey, type KeyObject } from 'node:crypto';
-import { validationFailed } from './errors';
+import { notFound, OktaHttpError, validationFailed } from './errors';
 
 export type ServiceAppInput = {
   clientId: string;
@@ -13,7 +13,8 @@ export type ServiceAppInput = {
   scopes: string[];
 };
 
-export type ServiceAppKey = { kid: string | null; key: KeyObject };
+/** Only an ACTIVE key authenticates the app; Okta deactivates a key before it deletes it. */
+export type ServiceAppKey = { kid: string | null; key: KeyObject; status: 'ACTIVE' | 'INACTIVE' };
 export type ServiceApp = { clientId: string; keys: ServiceAppKey[]; scopes: ReadonlySet<string> };
 export type AccessToken = { token: string; clientId: string; scopes: string[]; expiresAt: number };
 
@@ -29,12 +30,24 @@ export type ServiceApps = {
   lookup(token: string): AccessToken | undefined;
   /** Makes every issued token invalid, as if they had expired. */
   revokeAll(): void;
+  /** As Okta: refused (400) for the app's only active key. Tokens already issued stay valid. */
+  deactivateKey(clientId: string, kid: string): void;
+  /** As Okta: refused (400) for an active key. */
+  deleteKey(clientId: string, kid: string): void;
 };
+
+const jwkRefused = (cause: string): OktaHttpError => new OktaHttpError(400, 'E0000001', 'Api validation failed: JsonWebKey', [cause]);
 
 export function createServiceApps(now: () => number): ServiceApps {
   const apps = new Map<string, ServiceApp>();
   const tokens = new Map<string, AccessToken>();
   const jtis = new Map<string, number>();
+  const keyOf = (clientId: string, kid: string): { app: ServiceApp; key: ServiceAppKey } => {
+    const app = apps.get(clientId);
+    const key = app?.keys.find((k) => k.kid === kid);
+    if (!app || !key) throw notFound(kid, 'JsonWebKey');
+    return { app, key };
+  };
   return {
     register(input) {
       if (!input.jwk && !input.pem) throw validationFailed('jwk', 'A JWK or a PEM key is required');
@@ -42,7 +55,7 @@ export function createServiceApps(now: () => number): ServiceApps {
       const jwkKid = input.jwk && typeof input.jwk.kid === 'string' ? input.jwk.kid : undefined;
       const kid = input.kid ?? jwkKid ?? null;
       const existing = apps.get(input.clientId);
-      const keys = [...(existing?.keys ?? []).filter((k) => k.kid !== kid), { kid, key }];
+      const keys = [...(existing?.keys ?? []).filter((k) => k.kid !== kid), { kid, key, status: 'ACTIVE' as const }];
       const app: ServiceApp = { clientId: input.clientId, keys, scopes: new Set(input.scopes) };
       apps.set(input.clientId, app);
       return app;
@@ -76,5 +89,17 @@ export function createServiceApps(now: () => number): ServiceApps {
       return found;
     },
     revokeAll: () => tokens.clear(),
+    deactivateKey(clientId, kid) {
+      const { app, key } = keyOf(clientId, kid);
+      if (key.status === 'ACTIVE' && app.keys.filter((k) => k.status === 'ACTIVE').length === 1) {
+        throw jwkRefused("Can't deactivate the only active JSON Web Key when the value for `token_endpoint_auth_method` is `private_key_jwt`.");
+      }
+      key.status = 'INACTIVE';
+    },
+    deleteKey(clientId, kid) {
+      const { app, key } = keyOf(clientId, kid);
+      if (key.status === 'ACTIVE') throw jwkRefused("You can't delete an active JSON Web key. Deactivate the key before deleting it.");
+      apps.set(clientId, { ...app, keys: app.keys.filter((k) => k !== key) });
+    },
   };
 }

@@ -1,15 +1,15 @@
 import { generateKeyPairSync } from 'node:crypto';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createOktaSource, type OktaSourceConfig } from '../../clients/okta';
 import { IN_SCOPE_STATUSES } from '../../config/load-config';
-import { secretFromValue } from '../../config/secret';
+import { secretFromFile, secretFromValue, type Secret } from '../../config/secret';
 import { inScopeUsers } from '../../sandbox/okta/oracle';
 import { startHarness, type Harness } from '../helpers/harness';
 
 const SCOPES = ['okta.users.read', 'okta.groups.read', 'okta.apps.read', 'okta.logs.read'];
-type OAuthInput = { clientId?: string; privateKey: string; keyId?: string; scopes?: string[] };
+type OAuthInput = { clientId?: string; privateKey: string | Secret; keyId?: string; scopes?: string[] };
 
 
 describe('OAuth service app (OKTA_CLIENT_ID + OKTA_PRIVATE_KEY) against the sandbox token endpoint', () => {
@@ -20,7 +20,7 @@ describe('OAuth service app (OKTA_CLIENT_ID + OKTA_PRIVATE_KEY) against the sand
   const tokenCalls = () => h.okta.requests.filter((r) => r.path === '/oauth2/v1/token');
   const cfg = (oauth: OAuthInput): OktaSourceConfig => ({
     orgUrl: h.okta.url,
-    oauth: { clientId: '0oarsaservice', scopes: SCOPES, ...oauth, privateKey: secretFromValue(oauth.privateKey) },
+    oauth: { clientId: '0oarsaservice', scopes: SCOPES, ...oauth, privateKey: typeof oauth.privateKey === 'string' ? secretFromValue(oauth.privateKey) : oauth.privateKey },
     appId: h.okta.appId,
     supervisorGroups: ['WFM Supervisors'],
     inScopeStatuses: [...IN_SCOPE_STATUSES],
@@ -89,6 +89,54 @@ describe('OAuth service app (OKTA_CLIENT_ID + OKTA_PRIVATE_KEY) against the sand
     h.okta.state.serviceApps.revokeAll();
     expect((await source.listAppGroupIds()).length).toBeGreaterThan(0);
     expect(tokenCalls().map((r) => r.status)).toEqual([200, 200]);
+  });
+
+  describe('a key rotated in OKTA_PRIVATE_KEY_FILE, with the same source (no restart)', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'okta-oauth-rotate-'));
+    const keyFile = join(dir, 'key.json');
+    const keyPair = (kid: string) => {
+      const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
+      return { kid, privateJwk: JSON.stringify({ ...privateKey.export({ format: 'jwk' }), kid }), publicJwk: { ...publicKey.export({ format: 'jwk' }), kid } };
+    };
+    /** A service app with one key, the file holding that key (no OKTA_KEY_ID), and a source that read it once already. */
+    const startWithOneKey = async (clientId: string) => {
+      const old = keyPair(`${clientId}-old`);
+      h.okta.state.registerServiceApp({ clientId, jwk: old.publicJwk, scopes: SCOPES });
+      writeFileSync(keyFile, `${old.privateJwk}\n`);
+      const source = createOktaSource(cfg({ clientId, privateKey: secretFromFile(keyFile) }));
+      await source.listAppGroupIds();
+      return { old, source };
+    };
+    afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+    it('the token held stays in use; the next token request is signed with the new key under its kid, and goes on after the old key is gone', async () => {
+      const { old, source } = await startWithOneKey('0oarotating');
+      // Okta's rotation: the new key added to the app, the file rewritten, later the old key deactivated and deleted.
+      const next = keyPair('0oarotating-new');
+      h.okta.state.registerServiceApp({ clientId: '0oarotating', jwk: next.publicJwk, scopes: SCOPES });
+      writeFileSync(keyFile, `${next.privateJwk}\n`);
+      await source.listAppGroupIds();
+      expect(tokenCalls()).toHaveLength(1);
+      h.okta.state.serviceApps.revokeAll(); // the token expires: with two keys active, Okta needs the right kid
+      await source.listAppGroupIds();
+      h.okta.state.serviceApps.deactivateKey('0oarotating', old.kid);
+      h.okta.state.serviceApps.deleteKey('0oarotating', old.kid);
+      h.okta.state.serviceApps.revokeAll();
+      expect((await source.listAppGroupIds()).length).toBeGreaterThan(0);
+      expect(tokenCalls().map((r) => r.status)).toEqual([200, 200, 200]);
+      expect(h.okta.requests.filter((r) => r.path.startsWith('/api/v1/')).map((r) => r.status)).toEqual([200, 200, 401, 200, 401, 200]);
+    });
+
+    it('a file that holds no key: a config error naming OKTA_PRIVATE_KEY, and no token request; mended, the same source goes on', async () => {
+      const { old, source } = await startWithOneKey('0oacorrupted');
+      writeFileSync(keyFile, old.privateJwk.slice(0, 300)); // cut short
+      h.okta.state.serviceApps.revokeAll();
+      await expect(source.listAppGroupIds()).rejects.toMatchObject({ kind: 'config', service: 'okta', message: 'OKTA_PRIVATE_KEY: is neither a PEM private key nor a private JWK' });
+      expect(tokenCalls()).toHaveLength(1);
+      writeFileSync(keyFile, old.privateJwk);
+      expect((await source.listAppGroupIds()).length).toBeGreaterThan(0);
+      expect(tokenCalls().map((r) => r.status)).toEqual([200, 200]);
+    });
   });
 
   it('end to end: sync --once with the service app from the environment, the key in a file', async () => {

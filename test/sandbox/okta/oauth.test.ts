@@ -97,6 +97,41 @@ describe('OAuth 2.0 service app (PrivateKey mode) against the sandbox', () => {
       .toEqual(['token 200', 'api 200', 'api 401', 'token 200', 'api 200']);
   });
 
+  test('key rotation as in Okta: two active keys need the kid; the only active key stays; a key is deactivated, then deleted', async () => {
+    const [first, second] = [keyPair(), keyPair()];
+    sandbox.state.registerServiceApp({ clientId: '0oarotation', jwk: { ...first.publicKey.export({ format: 'jwk' }), kid: 'r-1' }, scopes: SCOPES });
+    const now = Math.floor(Date.now() / 1000);
+    const claims = () => ({ iss: '0oarotation', sub: '0oarotation', aud: `${sandbox.url}/oauth2/v1/token`, iat: now, exp: now + 300, jti: randomUUID() });
+    const token = async (key: KeyObject, kid?: string) => {
+      const res = await tokenRequest(sandbox, {
+        grant_type: 'client_credentials',
+        scope: 'okta.users.read',
+        client_assertion_type: 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer',
+        client_assertion: assertion(key, claims(), kid),
+      });
+      return res.status === 200 ? 200 : `${res.status} ${String(res.body.error_description)}`;
+    };
+    const admin = async (method: string, path: string) => {
+      const res = await call(sandbox, `/_sandbox/service-apps/0oarotation/keys/${path}`, { method, ...(method === 'POST' ? { body: {} } : {}) });
+      return res.status === 400 ? asObject(res.body).errorCauses : res.status;
+    };
+    expect(await token(first.privateKey)).toBe(200);
+    expect(await admin('POST', 'r-1/deactivate')).toEqual([
+      { errorSummary: "Can't deactivate the only active JSON Web Key when the value for `token_endpoint_auth_method` is `private_key_jwt`." },
+    ]);
+    sandbox.state.registerServiceApp({ clientId: '0oarotation', jwk: { ...second.publicKey.export({ format: 'jwk' }), kid: 'r-2' }, scopes: SCOPES });
+    expect(await token(second.privateKey)).toBe('401 The client_assertion JWT kid is invalid.');
+    expect(await token(second.privateKey, 'r-2')).toBe(200);
+    expect(await token(first.privateKey, 'r-1')).toBe(200);
+    expect(await admin('DELETE', 'r-1')).toEqual([{ errorSummary: "You can't delete an active JSON Web key. Deactivate the key before deleting it." }]);
+    expect(await admin('POST', 'r-1/deactivate')).toBe(200);
+    expect(await token(first.privateKey, 'r-1')).toBe('401 The client_assertion key id r-1 is not registered for the client.');
+    expect(await token(second.privateKey)).toBe(200);
+    expect(await admin('DELETE', 'r-1')).toBe(204);
+    expect(await admin('DELETE', 'r-1')).toBe(404);
+    expect(sandbox.state.serviceApps.get('0oarotation')?.keys.map((k) => k.kid)).toEqual(['r-2']);
+  });
+
   test('the token endpoint checks signature, audience, expiry, replay and grant', async () => {
     const aud = `${sandbox.url}/oauth2/v1/token`;
     const now = Math.floor(Date.now() / 1000);
