@@ -49,6 +49,17 @@ export type HttpClient = {
 /** The TCP keep-alive delay axios gives every request's socket. */
 const TCP_KEEPALIVE_MS = 60_000;
 
+/**
+ * The query string percent-encoded as RFC 3986 §2.1 has it, so a space is `%20`. axios would send
+ * `+`, which only HTML form decoding reads as a space: a SCIM server that percent-decodes alone
+ * then reads `userName+eq+"x"`, not a filter (RFC 7644 §3.4.2.2 filters are full of spaces).
+ */
+function queryString(params: Record<string, string | number>): string {
+  return Object.entries(params)
+    .map(([k, v]) => `${encodeURIComponent(k)}=${encodeURIComponent(String(v))}`)
+    .join('&');
+}
+
 function parseBody(text: string, contentType: string | undefined): { ok: true; body: unknown } | { ok: false } {
   if (text === '') return { ok: true, body: undefined };
   if (contentType !== undefined && !/json/i.test(contentType)) return { ok: true, body: text };
@@ -73,6 +84,7 @@ export function createHttpClient(opts: HttpClientOptions): HttpClient {
     transformResponse: [(data: unknown) => data],
     validateStatus: () => true,
     maxRedirects: 0,
+    paramsSerializer: { serialize: queryString },
     // keepAliveMsecs as axios sets it on each request's socket (60 s): the agent setting it back to
     // its own default when the socket is freed would cost two setsockopt calls per request.
     httpAgent: new HttpAgent({ keepAlive: true, keepAliveMsecs: TCP_KEEPALIVE_MS, maxSockets: 64 }),

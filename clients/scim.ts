@@ -147,22 +147,34 @@ export function createScimClient(cfg: ScimClientConfig, http?: HttpClient): Scim
     const counted = onRetry ? { onRetry } : {};
     const search = (what: string, filter: string): Promise<WfmUser[]> =>
       pageThrough(`search by ${what}`, 'search', cfg.pageSize, (startIndex) => listPage(startIndex, cfg.pageSize, filter, onRetry));
+    const findByExternalId = async (externalId: string): Promise<WfmUser[]> => {
+      const found = await search('externalId', `externalId eq ${filterValue(externalId)}`);
+      return found.filter((u) => u.externalId === externalId);
+    };
+    /** RFC 7644 §3.3: a 201's body SHOULD (not must) hold the new user; without one, the user is found by the externalId sent. */
+    const createdWithoutBody = async (resource: ScimResource, status: number): Promise<WfmUser> => {
+      const externalId = typeof resource.externalId === 'string' ? resource.externalId : undefined;
+      const found = externalId === undefined ? [] : await findByExternalId(externalId);
+      if (found.length === 1 && found[0]) return found[0];
+      const carriers = found.length === 0 ? 'no user carries' : `${found.length} users carry`;
+      throw new SyncError(`WFM SCIM POST /Users answered ${status} without the user it created, and ${carriers} its externalId`, {
+        kind: 'invalid',
+        service: 'wfm-scim',
+      });
+    };
     return {
       async get(id) {
         const res = await client.request({ ...counted, method: 'GET', path: userPath(id) });
         return read(res.body, res.headers.etag);
       },
-      async findByExternalId(externalId) {
-        const found = await search('externalId', `externalId eq ${filterValue(externalId)}`);
-        return found.filter((u) => u.externalId === externalId);
-      },
+      findByExternalId,
       async findByUserName(userName) {
         const found = await search('userName', `userName eq ${filterValue(userName)}`);
         return found.filter((u) => u.userName.toLowerCase() === userName.toLowerCase());
       },
       async create(resource) {
         const res = await client.request({ ...counted, method: 'POST', path: '/Users', body: resource });
-        return read(res.body, res.headers.etag);
+        return res.body === undefined ? createdWithoutBody(resource, res.status) : read(res.body, res.headers.etag);
       },
       async replace(id, resource, version) {
         const res = await client.request({
