@@ -13,6 +13,9 @@ function untrusted(what: string, detail: string): SyncError {
   return new SyncError(`WFM SCIM ${what} ${detail}: the listing cannot be trusted`, { kind: 'incomplete', service: 'wfm-scim' });
 }
 
+const wrapsAround = (resources: readonly { id: string }[], seen: ReadonlySet<string>): boolean =>
+  resources.length > 0 && resources.every((r) => seen.has(r.id));
+
 /**
  * Pages through a SCIM ListResponse by startIndex and the number of resources actually returned
  * (servers cap `count`). Refuses what it cannot trust: an id seen twice, or a number of resources
@@ -28,9 +31,12 @@ export async function pageThrough<T extends { id: string }>(
   const seen = new Set<string>();
   let startIndex = 1;
   let largest = 0;
-  let announced: number;
+  let announced = 0;
   for (;;) {
     const page = await fetchPage(startIndex);
+    // Asked past everything announced (to make sure nothing follows a full last page): a server
+    // that answers an earlier page again, rather than none (RFC 7644 §3.4.2.4), has no more.
+    if (items.length > 0 && items.length === page.total && wrapsAround(page.resources, seen)) break;
     announced = page.total;
     for (const item of page.resources) {
       if (seen.has(item.id)) throw untrusted(what, `returned user id ${item.id} twice`);

@@ -1,0 +1,42 @@
+import { pageThrough, type ScimPage } from '../../clients/scim-paging';
+
+type Item = { id: string };
+const ids = (from: number, to: number): Item[] => Array.from({ length: to - from + 1 }, (_, i) => ({ id: `u${from + i}` }));
+
+/**
+ * A server of `users` users at `size` a page. Past the end it answers `pastEnd`: nothing, as RFC
+ * 7644 §3.4.2.4 has it, or its first page again, as some servers do.
+ */
+function server(users: number, size: number, pastEnd: 'empty' | 'first-page', total = users) {
+  const asked: number[] = [];
+  const all = ids(1, users);
+  const fetchPage = async (startIndex: number): Promise<ScimPage<Item>> => {
+    asked.push(startIndex);
+    const page = all.slice(startIndex - 1, startIndex - 1 + size);
+    return { total, resources: page.length > 0 || pastEnd === 'empty' ? page : all.slice(0, size) };
+  };
+  return { asked, fetchPage };
+}
+
+describe('paging a SCIM listing', () => {
+  it('asks once past a full last page, and ends on the empty answer', async () => {
+    const s = server(10, 5, 'empty');
+    expect(await pageThrough('listing', 'all', 5, s.fetchPage)).toEqual(ids(1, 10));
+    expect(s.asked).toEqual([1, 6, 11]);
+  });
+
+  it('ends as well when the server answers its first page again past the end', async () => {
+    const s = server(10, 5, 'first-page');
+    expect(await pageThrough('listing', 'all', 5, s.fetchPage)).toEqual(ids(1, 10));
+    expect(s.asked).toEqual([1, 6, 11]);
+    const search = server(4, 2, 'first-page');
+    expect(await pageThrough('search', 'search', 2, search.fetchPage)).toEqual(ids(1, 4));
+  });
+
+  it('still refuses an earlier page answered again before the end, or past a totalResults too low', async () => {
+    const repeats = async (startIndex: number): Promise<ScimPage<Item>> => ({ total: 10, resources: startIndex === 6 ? ids(1, 5) : ids(startIndex, startIndex + 4) });
+    await expect(pageThrough('listing', 'all', 5, repeats)).rejects.toMatchObject({ kind: 'incomplete', message: expect.stringMatching(/returned user id u1 twice/) });
+    const low = server(10, 5, 'first-page', 5);
+    await expect(pageThrough('listing', 'all', 5, low.fetchPage)).rejects.toMatchObject({ kind: 'incomplete', message: expect.stringMatching(/cannot be trusted/) });
+  });
+});
