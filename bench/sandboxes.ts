@@ -126,7 +126,6 @@ export async function startWfm(logFile: string): Promise<WfmProcess> {
   };
 }
 
-/** The environment that points the product at the two sandbox processes. */
 /**
  * The Node options the Docker image runs the product with (its `ENV NODE_OPTIONS`): a heap ceiling
  * that keeps a 100k-user run's RSS bounded. The product is measured as it ships; a test keeps this
@@ -134,6 +133,7 @@ export async function startWfm(logFile: string): Promise<WfmProcess> {
  */
 export const IMAGE_NODE_OPTIONS = '--max-old-space-size=384';
 
+/** The environment that points the product at the two sandbox processes. */
 export function productEnv(okta: OktaProcess, wfm: WfmProcess, extra: Record<string, string>): Record<string, string> {
   return {
     NODE_OPTIONS: IMAGE_NODE_OPTIONS,
