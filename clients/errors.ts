@@ -2,6 +2,8 @@
  * The closed error taxonomy. Every client maps its failures into one of these kinds in one place,
  * so the rest of the code decides on `kind` alone: transient ones are retried, the others are not.
  */
+import { SecretFileError } from '../config/secret';
+
 export type ErrorKind =
   | 'transient' // network, timeout, 429, 5xx: retry with backoff
   | 'auth' // 401/403: stop the run before any write
@@ -37,6 +39,11 @@ export class SyncError extends Error {
     this.retryAfterMs = init.retryAfterMs;
     this.scimType = init.scimType;
   }
+}
+
+/** A secret file unreadable when its secret was needed: a configuration problem naming the setting, not one to retry. */
+export function secretFileFailure(err: unknown, service: Service): SyncError | undefined {
+  return err instanceof SecretFileError ? new SyncError(err.message, { kind: 'config', service }) : undefined;
 }
 
 export function isSyncError(err: unknown): err is SyncError {

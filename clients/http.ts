@@ -2,7 +2,7 @@ import { Agent as HttpAgent } from 'node:http';
 import { Agent as HttpsAgent } from 'node:https';
 import axios, { type AxiosInstance, type Method } from 'axios';
 import type { Gate } from './gate';
-import { SyncError, kindForStatus, parseRetryAfter, type Service } from './errors';
+import { SyncError, kindForStatus, parseRetryAfter, secretFileFailure, type Service } from './errors';
 import { DEFAULT_RETRY, withRetry, type RetryPolicy } from './retry';
 
 export type HttpResponse = { status: number; headers: Record<string, string>; body: unknown };
@@ -99,7 +99,12 @@ export function createHttpClient(opts: HttpClientOptions): HttpClient {
     const where = `${opts.label} ${req.method.toUpperCase()} ${req.path}`;
     // Outside the try: a failure to get credentials (a refused access key, an unreadable secret
     // file) is that failure, not a network error to be retried.
-    const authorization = await opts.authorization();
+    let authorization: string;
+    try {
+      authorization = await opts.authorization();
+    } catch (err) {
+      throw secretFileFailure(err, opts.service) ?? err;
+    }
     stats.requests += 1;
     let res;
     try {

@@ -1,10 +1,12 @@
-import { SyncError, kindForStatus } from './errors';
+import { SyncError, kindForStatus, secretFileFailure } from './errors';
 
 type OktaLikeError = { status?: unknown; errorCode?: unknown; errorSummary?: unknown; type?: unknown; code?: unknown; name?: unknown };
 
 /** Maps whatever the Okta SDK threw into the taxonomy, with a message that holds no secret. */
 export function mapOktaError(err: unknown, what: string): SyncError {
   if (err instanceof SyncError) return err;
+  const fromFile = secretFileFailure(err, 'okta');
+  if (fromFile) return fromFile;
   const e = (typeof err === 'object' && err !== null ? err : {}) as OktaLikeError;
   if (typeof e.status === 'number') {
     const code = typeof e.errorCode === 'string' ? ` ${e.errorCode}` : '';

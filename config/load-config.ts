@@ -99,7 +99,7 @@ function resolveSecrets(env: Env, problems: string[]): { values: Record<string, 
     if (file !== undefined) {
       try {
         values[name] = readSecretFile(file);
-        secrets.set(name, secretFromFile(file));
+        secrets.set(name, secretFromFile(file, name));
       } catch (err) {
         const code = (err as NodeJS.ErrnoException).code ?? 'unreadable';
         problems.push(`${name}_FILE: cannot read ${file} (${code})`);

@@ -23,10 +23,27 @@ export function secretFromValue(value: string): Secret {
   };
 }
 
-export function secretFromFile(path: string): Secret {
+/** A secret file that could not be read when its secret was needed: names the setting and the file, never the secret. */
+export class SecretFileError extends Error {
+  readonly setting: string;
+  constructor(setting: string, path: string, err: unknown) {
+    super(`${setting}_FILE: cannot read ${path} (${(err as NodeJS.ErrnoException).code ?? 'unreadable'})`);
+    this.name = 'SecretFileError';
+    this.setting = setting;
+  }
+}
+
+/** `setting` names the secret (e.g. WFM_SCIM_TOKEN) in the error a file that went missing gives. */
+export function secretFromFile(path: string, setting: string): Secret {
   return {
     source: 'file',
-    reveal: () => readSecretFile(path),
+    reveal: () => {
+      try {
+        return readSecretFile(path);
+      } catch (err) {
+        throw new SecretFileError(setting, path, err);
+      }
+    },
     toJSON: () => REDACTED,
     toString: () => REDACTED,
   };

@@ -103,7 +103,7 @@ describe('OAuth service app (OKTA_CLIENT_ID + OKTA_PRIVATE_KEY) against the sand
       const old = keyPair(`${clientId}-old`);
       h.okta.state.registerServiceApp({ clientId, jwk: old.publicJwk, scopes: SCOPES });
       writeFileSync(keyFile, `${old.privateJwk}\n`);
-      const source = createOktaSource(cfg({ clientId, privateKey: secretFromFile(keyFile) }));
+      const source = createOktaSource(cfg({ clientId, privateKey: secretFromFile(keyFile, 'OKTA_PRIVATE_KEY') }));
       await source.listAppGroupIds();
       return { old, source };
     };
@@ -136,6 +136,17 @@ describe('OAuth service app (OKTA_CLIENT_ID + OKTA_PRIVATE_KEY) against the sand
       writeFileSync(keyFile, old.privateJwk);
       expect((await source.listAppGroupIds()).length).toBeGreaterThan(0);
       expect(tokenCalls().map((r) => r.status)).toEqual([200, 200]);
+    });
+
+    it('a file gone when a token is needed: a config error naming OKTA_PRIVATE_KEY_FILE and the file, not retried', async () => {
+      const { old, source } = await startWithOneKey('0oavanished');
+      rmSync(keyFile);
+      h.okta.state.serviceApps.revokeAll();
+      await expect(source.listAppGroupIds()).rejects.toMatchObject({ kind: 'config', service: 'okta', message: `OKTA_PRIVATE_KEY_FILE: cannot read ${keyFile} (ENOENT)` });
+      expect(tokenCalls()).toHaveLength(1);
+      expect(source.stats().retries).toBe(0);
+      writeFileSync(keyFile, old.privateJwk);
+      expect((await source.listAppGroupIds()).length).toBeGreaterThan(0);
     });
   });
 

@@ -50,7 +50,7 @@ describe('secrets rotate without a restart', () => {
   it('a new WFM_SCIM_TOKEN_FILE content is sent from the very next request', async () => {
     writeFileSync(tokenFile, `${TOKEN_A}\n`);
     h.wfm.setScimTokens([TOKEN_A]);
-    const scim = createScimClient({ scimUrl: h.wfm.scimUrl, token: secretFromFile(tokenFile), pageSize: 100, requestTimeoutMs: 5000, maxRetries: 0 });
+    const scim = createScimClient({ scimUrl: h.wfm.scimUrl, token: secretFromFile(tokenFile, 'WFM_SCIM_TOKEN'), pageSize: 100, requestTimeoutMs: 5000, maxRetries: 0 });
     await expect(scim.listAll()).resolves.toEqual([]);
     h.wfm.setScimTokens([TOKEN_B]);
     await expect(scim.listAll()).rejects.toMatchObject({ kind: 'auth', status: 401 }); // the file still says A
