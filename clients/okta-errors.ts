@@ -1,6 +1,6 @@
 import { SyncError, kindForStatus, secretFileFailure } from './errors';
 
-type OktaLikeError = { status?: unknown; errorCode?: unknown; errorSummary?: unknown; type?: unknown; code?: unknown; name?: unknown };
+type OktaLikeError = { status?: unknown; errorCode?: unknown; errorSummary?: unknown; type?: unknown; code?: unknown; name?: unknown; field?: unknown };
 
 /** Maps whatever the Okta SDK threw into the taxonomy, with a message that holds no secret. */
 export function mapOktaError(err: unknown, what: string): SyncError {
@@ -16,6 +16,12 @@ export function mapOktaError(err: unknown, what: string): SyncError {
       service: 'okta',
       status: e.status,
     });
+  }
+  // The SDK refuses a call whose required parameter is empty before sending anything: sending
+  // it again cannot help.
+  if (e.name === 'RequiredError') {
+    const field = typeof e.field === 'string' ? e.field : 'a parameter';
+    return new SyncError(`Okta ${what} was not sent: ${field} is empty`, { kind: 'invalid', service: 'okta' });
   }
   if (e.name === 'FetchError' || e.type === 'request-timeout' || typeof e.code === 'string') {
     const reason = e.type === 'request-timeout' ? 'timed out' : typeof e.code === 'string' ? e.code : 'network error';

@@ -62,14 +62,18 @@ export function filterValue(value: string): string {
   return JSON.stringify(value);
 }
 
+/** A string member of an error body, its name matched in any case (RFC 7643 §2.1). */
+function member(body: Record<string, unknown>, name: string): string | undefined {
+  const found = Object.entries(body).find(([k]) => k.toLowerCase() === name.toLowerCase())?.[1];
+  return typeof found === 'string' ? found : undefined;
+}
+
 function describeScimError(body: unknown): { detail?: string; scimType?: string } {
   if (typeof body === 'string') return { detail: body.slice(0, 200) };
-  const parsed = z.object({ detail: z.string().optional(), scimType: z.string().optional() }).loose().safeParse(body);
-  if (!parsed.success) return {};
-  return {
-    ...(parsed.data.detail !== undefined ? { detail: parsed.data.detail } : {}),
-    ...(parsed.data.scimType !== undefined ? { scimType: parsed.data.scimType } : {}),
-  };
+  if (typeof body !== 'object' || body === null || Array.isArray(body)) return {};
+  const detail = member(body as Record<string, unknown>, 'detail');
+  const scimType = member(body as Record<string, unknown>, 'scimType');
+  return { ...(detail !== undefined ? { detail } : {}), ...(scimType !== undefined ? { scimType } : {}) };
 }
 
 /** A user as read, its known attribute names in canonical case whatever case the WFM spells them in. */
