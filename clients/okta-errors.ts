@@ -33,3 +33,11 @@ export function mapOktaError(err: unknown, what: string): SyncError {
   const message = err instanceof Error ? err.message.split('\n')[0] : String(err);
   return new SyncError(`Okta ${what} failed: ${message}`, { kind: 'transient', service: 'okta' });
 }
+
+/**
+ * A listed record without an id cannot be told apart or kept in scope: skipping it would make a
+ * short pull (its user then looks out of scope, or loses a role), so the pull stops instead.
+ */
+export function unidentified(what: string): SyncError {
+  return new SyncError(`Okta listed ${what} without an id: the listing cannot be trusted, so the pull stops`, { kind: 'incomplete', service: 'okta' });
+}

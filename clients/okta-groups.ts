@@ -1,5 +1,6 @@
 import type { Client, User } from '@okta/okta-sdk-nodejs';
 import { SyncError } from './errors';
+import { unidentified } from './okta-errors';
 import type { OktaCaller } from './okta-sdk';
 
 /** A group the sync reads, with what it is read for and the setting that named it first. */
@@ -123,7 +124,7 @@ export async function listGroupMembers(
     const [first] = holders;
     if (first === undefined) return;
     await caller.drain(`list members of group "${first.group.name}"`, () => client.groupApi.listGroupUsers({ groupId, limit: 1000 }), (u) => {
-      if (!u.id) return;
+      if (!u.id) throw unidentified(`a member of group "${first.group.name}"`);
       for (const holder of holders) {
         if (holder.members.has(u.id)) continue;
         holder.members.add(u.id);

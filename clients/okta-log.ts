@@ -1,6 +1,7 @@
 import type { Client } from '@okta/okta-sdk-nodejs';
 import { z } from 'zod';
 import { WATCHED_EVENT_PREFIXES, WATCHED_EVENT_TYPES, type LogEvent, type UpdatedUser } from '../sync/incremental';
+import { unidentified } from './okta-errors';
 import { assertOrgOrigin } from './okta-executor';
 import { guardPaging, type OktaCaller } from './okta-sdk';
 
@@ -74,14 +75,18 @@ export async function readLog(client: Client, caller: OktaCaller, orgUrl: string
   return { events, nextUri: collection.nextUri, unreadable };
 }
 
-const updatedSchema = z.object({ id: z.string().min(1), lastUpdated: z.string().min(1) }).loose();
+const updatedSchema = z.object({ id: z.string().min(1), lastUpdated: z.string().nullish() }).loose();
 
-/** Users whose lastUpdated is after `sinceIso`, whatever their status (a filter shows DEPROVISIONED too). */
+/**
+ * Users whose lastUpdated is after `sinceIso`, whatever their status (a filter shows DEPROVISIONED too).
+ * A user listed without a readable lastUpdated (the spec requires none) is still read again, with
+ * lastUpdated '': the watermark skips it, and it is not remembered as seen. One without an id cannot be read again.
+ */
 export async function listUpdatedSince(client: Client, caller: OktaCaller, sinceIso: string): Promise<UpdatedUser[]> {
   const users: UpdatedUser[] = [];
   await caller.drain('list users updated since the watermark', () => client.userApi.listUsers({ filter: `lastUpdated gt "${sinceIso}"`, limit: 200 }), (u) => {
     const parsed = updatedSchema.safeParse(plain(u));
-    if (parsed.success) users.push({ id: parsed.data.id, lastUpdated: parsed.data.lastUpdated });
+    if (parsed.success) users.push({ id: parsed.data.id, lastUpdated: parsed.data.lastUpdated ?? '' });
   });
   return users;
 }
@@ -90,7 +95,9 @@ export async function listUpdatedSince(client: Client, caller: OktaCaller, since
 export async function listAppGroupIds(client: Client, caller: OktaCaller, appId: string): Promise<string[]> {
   const ids: string[] = [];
   await caller.drain(`list groups of app ${appId}`, () => client.applicationApi.listApplicationGroupAssignments({ appId, limit: 200 }), (g) => {
-    if (g.id) ids.push(g.id);
+    // A group left out would make its members' changes look outside the app.
+    if (!g.id) throw unidentified(`a group of app ${appId}`);
+    ids.push(g.id);
   });
   return ids;
 }

@@ -3,6 +3,7 @@ import type { AppConfig } from '../config/load-config';
 import type { UpdatedUser } from '../sync/incremental';
 import type { OktaUser, Rejected } from '../sync/types';
 import { SyncError } from './errors';
+import { unidentified } from './okta-errors';
 import { listGroupMembers, namedGroups, type GroupIdCache } from './okta-groups';
 import { listAppGroupIds, listUpdatedSince, readLog, type LogCheckpoint, type LogRead } from './okta-log';
 import { createOktaCaller, createOktaClient, type OktaStats, type RateHeaders } from './okta-sdk';
@@ -58,6 +59,12 @@ function describeIssue(error: z.ZodError): string {
 }
 
 const plain = (model: unknown): unknown => JSON.parse(JSON.stringify(model)) as unknown;
+
+function idOf(raw: unknown): string | undefined {
+  const id: unknown = typeof raw === 'object' && raw !== null ? (raw as { id?: unknown }).id : undefined;
+  return typeof id === 'string' && id !== '' ? id : undefined;
+}
+
 const SERVICE_APP_HINT = 'check the service app: OKTA_CLIENT_ID, OKTA_KEY_ID, the key, and the scopes granted to it (OKTA_SCOPES)';
 
 export function createOktaSource(cfg: OktaSourceConfig): OktaSource {
@@ -102,10 +109,12 @@ export function createOktaSource(cfg: OktaSourceConfig): OktaSource {
       `list users of app ${appId}`,
       () => client.applicationApi.listApplicationUsers({ appId, limit: cfg.pageSize, expand: 'user' }),
       (appUser) => {
-        const id = appUser.id ?? '';
-        if (id === '' || seen.has(id)) return;
-        seen.add(id);
         const embedded: unknown = appUser._embedded?.user;
+        // An app user's id is its user's id; the spec requires neither, so the embedded user's stands in.
+        const id = appUser.id || idOf(embedded);
+        if (!id) throw unidentified(`a user of app ${appId}`);
+        if (seen.has(id)) return;
+        seen.add(id);
         if (embedded === undefined) missingEmbed.push(id);
         else onUser(embedded, id);
       },
