@@ -15,7 +15,8 @@ import type { OktaUser, Rejected } from '../sync/types';
 import type { JobDeps } from './deps';
 
 /** What a run read from Okta: the cursor moves past it once the run's writes are done. */
-export type ChangeRead = { logNext: string | undefined; events: LogEvent[]; updated: UpdatedUser[] };
+/** `unreadable`: System Log events of a watched type the run could not read (no uuid, type or target id). */
+export type ChangeRead = { logNext: string | undefined; events: LogEvent[]; updated: UpdatedUser[]; unreadable: number };
 export type IncrementalPull = { users: OktaUser[]; rejected: Rejected[]; counts: Record<string, number>; read: ChangeRead };
 
 type Checked = { ref: string; check: OktaUserCheck } | { ref: string; error: string };
@@ -46,7 +47,10 @@ export async function readChanges(deps: JobDeps, cursor: IncrementalCursor): Pro
   const appGroupIds = new Set(unnamed.length > 0 ? await okta.listAppGroupIds() : []);
   const fromLog = touchedUsers(events, { ...(appScope ? { appId: config.okta.appId } : {}), groupNames, appGroupIds });
   const touched = [...new Set([...cursor.retry, ...fromLog, ...freshUpdates(updated, cursor.recent)])];
-  return { touched, read: { logNext: log.nextUri, events: log.events, updated } };
+  if (log.unreadable > 0) {
+    deps.logger.warn('System Log events the incremental sync could not read: their users are caught by the next full sync', { events: log.unreadable });
+  }
+  return { touched, read: { logNext: log.nextUri, events: log.events, updated, unreadable: log.unreadable } };
 }
 
 /**
@@ -74,6 +78,7 @@ export async function pullChanges(deps: JobDeps, changes: Changes, dryRun: boole
   }
   const counts = {
     events: read.events.length,
+    unreadableEvents: read.unreadable,
     changedUsers: read.updated.length,
     touched: touched.length,
     inScope: users.size,

@@ -1,25 +1,11 @@
-import { Writable } from 'node:stream';
 import { Redis } from 'ioredis';
 import winston from 'winston';
 import { runFullSync } from '../../jobs/full-sync';
 import { inScopeUsers } from '../../sandbox/okta/oracle';
 import { startTestApp, type TestApp } from '../helpers/app';
 import { REDIS_URL, startHarness, type Harness } from '../helpers/harness';
+import { capturingLogger, type LogEntry } from '../helpers/logger';
 import { unassign } from '../helpers/offboard';
-
-type LogEntry = Record<string, unknown>;
-
-/** A logger that keeps every entry, with the run's fields, for the test to read. */
-function capturingLogger(entries: LogEntry[]): winston.Logger {
-  const stream = new Writable({
-    objectMode: true,
-    write(info: LogEntry, _encoding, done) {
-      entries.push(info);
-      done();
-    },
-  });
-  return winston.createLogger({ level: 'info', transports: [new winston.transports.Stream({ stream })] });
-}
 
 describe('drift records of users who left scope are removed by the next full sync', () => {
   let h: Harness;
