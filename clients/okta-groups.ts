@@ -153,6 +153,24 @@ export async function listGroupMembers(
   for (const entry of entries) await listEntry(entry);
 }
 
+/**
+ * Forgets the ids kept for each group name that stood for one of these groups (renamed or deleted
+ * in Okta), so the next pull looks the name up again; answers the names forgotten.
+ */
+export async function forgetChangedGroups(groups: readonly NamedGroup[], cache: GroupIdCache | undefined, groupIds: readonly string[]): Promise<string[]> {
+  const ids = tolerant(cache);
+  const changed = new Set(groupIds);
+  const forgotten: string[] = [];
+  for (const { name } of groups) {
+    if (isOktaGroupId(name) || forgotten.includes(name)) continue;
+    if (((await ids.get(name)) ?? []).some((id) => changed.has(id))) {
+      await ids.forget(name);
+      forgotten.push(name);
+    }
+  }
+  return forgotten;
+}
+
 /** Looks a name up and keeps the ids it resolved to. */
 async function lookUp(client: Client, caller: OktaCaller, group: NamedGroup, cache: GroupIdCache): Promise<string[]> {
   const found = await lookUpByName(client, caller, group);

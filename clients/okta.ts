@@ -4,7 +4,7 @@ import type { UpdatedUser } from '../sync/incremental';
 import type { OktaUser, Rejected } from '../sync/types';
 import { SyncError } from './errors';
 import { unidentified } from './okta-errors';
-import { listGroupMembers, namedGroups, type GroupIdCache } from './okta-groups';
+import { forgetChangedGroups, listGroupMembers, namedGroups, type GroupIdCache } from './okta-groups';
 import { listAppGroupIds, listUpdatedSince, readLog, type LogCheckpoint, type LogRead } from './okta-log';
 import { createOktaCaller, createOktaClient, type OktaStats, type RateHeaders } from './okta-sdk';
 import { DEFAULT_RETRY, type RetryPolicy } from './retry';
@@ -42,6 +42,8 @@ export type OktaSource = {
   listUpdatedSince(sinceIso: string): Promise<UpdatedUser[]>;
   /** Ids of the groups assigned to the app; none with OKTA_GROUPS, where the app decides nothing. */
   listAppGroupIds(): Promise<string[]>;
+  /** These groups were renamed or deleted: the names that stood for them are looked up again. Answers those names. */
+  groupsChanged(groupIds: readonly string[]): Promise<string[]>;
   stats(): OktaStats;
 };
 
@@ -199,6 +201,7 @@ export function createOktaSource(cfg: OktaSourceConfig): OktaSource {
     readLog: (from) => readLog(client, caller, cfg.orgUrl, from),
     listUpdatedSince: (sinceIso) => listUpdatedSince(client, caller, sinceIso),
     listAppGroupIds: async () => (groupScope ? [] : listAppGroupIds(client, caller, scopeAppId())),
+    groupsChanged: (groupIds) => forgetChangedGroups(groups, cfg.groupIdCache, groupIds),
 
     stats: () => {
       const paced = throttle.stats();

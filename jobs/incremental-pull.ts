@@ -1,6 +1,7 @@
 import { describeError, isSyncError } from '../clients/errors';
 import type { OktaUserCheck } from '../clients/okta';
 import {
+  changedGroupIds,
   freshEvents,
   freshUpdates,
   touchedUsers,
@@ -47,6 +48,11 @@ export async function readChanges(deps: JobDeps, cursor: IncrementalCursor): Pro
   const appGroupIds = new Set(unnamed.length > 0 ? await okta.listAppGroupIds() : []);
   const fromLog = touchedUsers(events, { ...(appScope ? { appId: config.okta.appId } : {}), groupNames, appGroupIds });
   const touched = [...new Set([...cursor.retry, ...fromLog, ...freshUpdates(updated, cursor.recent)])];
+  const renamedOrDeleted = changedGroupIds(log.events);
+  if (renamedOrDeleted.length > 0) {
+    const names = await okta.groupsChanged(renamedOrDeleted);
+    if (names.length > 0) deps.logger.info('groups renamed or deleted in Okta: the next full sync looks these names up again', { groups: names });
+  }
   if (log.unreadable > 0) {
     deps.logger.warn('System Log events the incremental sync could not read: their users are caught by the next full sync', { events: log.unreadable });
   }

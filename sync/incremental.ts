@@ -10,7 +10,18 @@ export type UpdatedUser = Readonly<{ id: string; lastUpdated: string }>;
 
 /** The event types that can change who is in scope or what a user should look like. */
 export const WATCHED_EVENT_PREFIXES = ['user.lifecycle.', 'group.user_membership.', 'application.user_membership.'] as const;
-export const WATCHED_EVENT_TYPES = ['user.account.update_profile'] as const;
+export const WATCHED_EVENT_TYPES = ['user.account.update_profile', 'group.profile.update', 'group.lifecycle.delete'] as const;
+
+/** Events that can make a group name the settings use stand for other groups than the ids kept for it. */
+const GROUP_CHANGE_TYPES: readonly string[] = ['group.profile.update', 'group.lifecycle.delete'];
+
+/** The ids of the groups renamed or deleted, from their events' `UserGroup` targets. */
+export function changedGroupIds(events: readonly LogEvent[]): string[] {
+  const ids = events
+    .filter((e) => GROUP_CHANGE_TYPES.includes(e.eventType))
+    .flatMap((e) => e.targets.filter((t) => t.type === 'UserGroup' && t.id !== '').map((t) => t.id));
+  return [...new Set(ids)];
+}
 
 export function isWatched(eventType: string): boolean {
   return (WATCHED_EVENT_TYPES as readonly string[]).includes(eventType) || WATCHED_EVENT_PREFIXES.some((p) => eventType.startsWith(p));

@@ -55,6 +55,21 @@ export function deleteGroup(ctx: StateContext, id: string): void {
   recordEvent(ctx, { eventType: 'group.lifecycle.delete', displayMessage: 'Delete Okta user group', target: [groupTarget(group)] });
 }
 
+/**
+ * Renames a group as `PUT /api/v1/groups/{id}` with a new profile.name does: its id and members
+ * stay, one group.profile.update event. Only OKTA_GROUP groups can be renamed; names stay unique.
+ */
+export function renameGroup(ctx: StateContext, id: string, name: string): void {
+  const group = requireGroup(ctx, id);
+  if (group.type !== 'OKTA_GROUP') throw validationFailed('group', `Cannot update a ${group.type} group`);
+  if (name.trim() === '') throw validationFailed('profile.name', 'The field cannot be left blank');
+  const clash = [...ctx.store.groups.values()].find((g) => g.id !== id && g.name.toLowerCase() === name.toLowerCase());
+  if (clash) throw validationFailed('name', 'An object with this field already exists in the current organization');
+  group.name = name;
+  group.lastUpdated = wholeSecond(ctx.now());
+  recordEvent(ctx, { eventType: 'group.profile.update', displayMessage: 'Update Okta user group profile', target: [groupTarget(group)] });
+}
+
 /** Adds a membership. Group and app membership changes never touch the user's lastUpdated. */
 export function addMember(ctx: StateContext, groupId: string, userId: string, opts: { silent?: boolean } = {}): void {
   const group = requireGroup(ctx, groupId);

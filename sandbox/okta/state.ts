@@ -1,7 +1,7 @@
 import { cryptoRandom, mulberry32, type Random } from './random';
 import { createServiceApps, type ServiceApp, type ServiceAppInput, type ServiceApps } from './service-apps';
 import { assignGroup, assignUser, createApp, unassignGroup, unassignUser } from './state-apps';
-import { addMember, createGroup, deleteGroup, removeMember, type CreateGroupOptions } from './state-groups';
+import { addMember, createGroup, deleteGroup, removeMember, renameGroup, type CreateGroupOptions } from './state-groups';
 import { insertRawUser } from './state-raw';
 import { createUser, deleteUser, setStatus, updateProfile, type CreateUserInput } from './state-users';
 import { createStore, type StateContext } from './store';
@@ -27,6 +27,7 @@ export type OktaState = {
   createGroup(name: string, description?: string, options?: CreateGroupOptions): GroupRecord;
   /** Removes its app assignments and memberships too; Everyone (BUILT_IN) is refused. */
   deleteGroup(id: string): void;
+  renameGroup(id: string, name: string): void;
   addToGroup(groupId: string, userId: string): void;
   removeFromGroup(groupId: string, userId: string): void;
   createApp(input: { id?: string; label: string; name?: string }): AppRecord;
@@ -101,6 +102,7 @@ export function createOktaState(options: OktaStateOptions = {}): OktaState {
     deleteUser: (id) => deleteUser(ctx, id),
     createGroup: (name, description, opts) => createGroup(ctx, name, description, opts),
     deleteGroup: (id) => deleteGroup(ctx, id),
+    renameGroup: (id, name) => renameGroup(ctx, id, name),
     addToGroup: (groupId, userId) => addMember(ctx, groupId, userId),
     removeFromGroup: (groupId, userId) => removeMember(ctx, groupId, userId),
     createApp: (input) => createApp(ctx, input),

@@ -9,6 +9,7 @@ import {
   unnamedGroupIds,
   updatedSince,
   AUTO_RECONCILE_MIN,
+  changedGroupIds,
   fullReadCalls,
   reconcileInstead,
   type FullReadBasis,
@@ -194,5 +195,22 @@ describe('reading everything instead of each changed user', () => {
     expect(reconcileInstead(3, 3, undefined)).toBe(false);
     expect(reconcileInstead(4, 3, undefined)).toBe(true);
     expect(reconcileInstead(0, 0, large)).toBe(false);
+  });
+});
+
+describe('changedGroupIds: groups renamed or deleted', () => {
+  const event = (eventType: string, targets: LogTarget[]): LogEvent => ({ uuid: `${eventType}-${targets.length}`, eventType, published: '2026-01-01T00:00:00.000Z', targets });
+  it('answers the UserGroup targets of group.profile.update and group.lifecycle.delete, once each', () => {
+    const g1 = { id: '00g1', type: 'UserGroup' };
+    const g2 = { id: '00g2', type: 'UserGroup' };
+    expect(
+      changedGroupIds([
+        event('group.profile.update', [g1]),
+        event('group.lifecycle.delete', [g2, { id: '00u1', type: 'User' }]),
+        event('group.lifecycle.delete', [g1]),
+        event('group.user_membership.add', [{ id: '00u2', type: 'User' }, { id: '00g3', type: 'UserGroup' }]),
+      ]),
+    ).toEqual(['00g1', '00g2']);
+    expect(isWatched('group.profile.update') && isWatched('group.lifecycle.delete')).toBe(true);
   });
 });

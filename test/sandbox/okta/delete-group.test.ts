@@ -47,6 +47,25 @@ describe('deleting a group in the sandbox Okta', () => {
     expect((await call(sandbox, `/_sandbox/groups/${group.id}`, { method: 'DELETE' })).status).toBe(404);
   });
 
+  it('renames a group in place: same id and members, one group.profile.update event, the new name listed; a taken name or Everyone refused', async () => {
+    const { state } = sandbox;
+    const group = state.createGroup('Night Shift');
+    const [member] = state.users().filter((u) => u.status === 'ACTIVE');
+    if (!member) throw new Error('no user');
+    state.addToGroup(group.id, member.id);
+    state.renameGroup(group.id, 'Late Shift');
+    expect(state.getGroup(group.id)).toMatchObject({ name: 'Late Shift' });
+    expect(state.groupByName('Night Shift')).toBeUndefined();
+    expect(state.userGroups(member.id).map((g) => g.id)).toContain(group.id);
+    expect(state.events().filter((e) => e.target.some((t) => t.id === group.id)).map((e) => e.eventType).slice(-1)).toEqual(['group.profile.update']);
+    const found = await call(sandbox, `/api/v1/groups?q=${encodeURIComponent('Late Shift')}`);
+    expect((found.body as { id: string }[]).map((g) => g.id)).toEqual([group.id]);
+    state.createGroup('Early Shift');
+    expect(() => state.renameGroup(group.id, 'early shift')).toThrow(/already exists/);
+    const everyone = state.groups().find((g) => g.type === 'BUILT_IN');
+    expect(() => state.renameGroup(everyone?.id ?? '', 'All')).toThrow(/Cannot update a BUILT_IN group/);
+  });
+
   it('refuses to delete Everyone', async () => {
     const everyone = sandbox.state.groups().find((g) => g.type === 'BUILT_IN');
     if (!everyone) throw new Error('no Everyone group');

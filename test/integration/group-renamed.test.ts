@@ -1,0 +1,60 @@
+import { runFullSync } from '../../jobs/full-sync';
+import { runIncrementalSync } from '../../jobs/incremental-sync';
+import { inScopeUsers } from '../../sandbox/okta/oracle';
+import { createGroupIdCache } from '../../store/group-ids';
+import { startTestApp, type TestApp } from '../helpers/app';
+import { startHarness, type Harness } from '../helpers/harness';
+
+const NAME = 'WFM Supervisors';
+
+/**
+ * A role group named by name whose group is renamed or deleted in Okta: the incremental sync sees
+ * the System Log event and drops the ids kept for the name, so the next full sync looks it up
+ * again (and says so when no group has that name any more) instead of using the old group's ids
+ * for up to a week.
+ */
+describe('a role group renamed or deleted in Okta', () => {
+  let h: Harness;
+  let app: TestApp;
+  const cached = () => createGroupIdCache(app.deps.redis, app.deps.config.redis.prefix).get(NAME);
+  const wfmRoles = (oktaId: string) => h.wfm.state.all().find((u) => u.externalId === oktaId)?.roles;
+
+  beforeAll(async () => {
+    h = await startHarness({ users: 30, seed: 12 });
+    app = startTestApp(h);
+    expect((await runIncrementalSync(app.deps)).report.kind).toBe('full-sync'); // sets the cursor
+  });
+  afterAll(async () => {
+    await app.close();
+    await h.close();
+  });
+
+  it('renamed: the name is forgotten by the next incremental run, and the next full sync says no group has it', async () => {
+    const group = h.okta.state.groupByName(NAME);
+    if (!group) throw new Error('no role group');
+    expect(await cached()).toEqual([group.id]);
+    h.okta.state.renameGroup(group.id, 'WFM Supervisors (retired)');
+    const incremental = await runIncrementalSync(app.deps);
+    expect(incremental.fatal).toBeUndefined();
+    expect(await cached()).toBeUndefined();
+    const full = await runFullSync(app.deps);
+    expect(full.fatal).toMatchObject({ kind: 'config' });
+    expect(full.report.error).toContain(`SUPERVISOR_GROUPS: Okta has no group named "${NAME}"`);
+  });
+
+  it('a new group given the name is used by the next full sync; deleted, its name is forgotten again', async () => {
+    const [agent] = inScopeUsers(h.okta.state, h.okta.appId, { supervisorGroup: 'WFM Supervisors (retired)' }).filter((u) => u.scope === 'USER' && !u.supervisor);
+    if (!agent) throw new Error('no agent');
+    expect(wfmRoles(agent.id)).toEqual([{ value: 'agent', primary: true }]);
+    const fresh = h.okta.state.createGroup(NAME);
+    h.okta.state.addToGroup(fresh.id, agent.id);
+    const full = await runFullSync(app.deps);
+    expect(full.fatal).toBeUndefined();
+    expect(await cached()).toEqual([fresh.id]);
+    expect(wfmRoles(agent.id)).toEqual([{ value: 'supervisor', primary: true }]);
+
+    h.okta.state.deleteGroup(fresh.id);
+    expect((await runIncrementalSync(app.deps)).fatal).toBeUndefined();
+    expect(await cached()).toBeUndefined();
+  });
+});
