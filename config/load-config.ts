@@ -2,7 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { parse as parseYaml } from 'yaml';
 import { DEFAULT_MAPPING, buildMapping, groupRuleGroups, type Mapping } from './mapping';
 import { checkOktaAuth, type OktaOAuth } from './okta-auth';
-import { secretFromFile, secretFromValue, readSecretFile, type Secret } from './secret';
+import { SecretFileError, secretFromFile, secretFromValue, readSecretFile, type Secret } from './secret';
 import { SECRET_SETTINGS, settingsSchema, type SettingName, type Settings } from './settings';
 
 export type AppConfig = Readonly<{
@@ -101,8 +101,7 @@ function resolveSecrets(env: Env, problems: string[]): { values: Record<string, 
         values[name] = readSecretFile(file);
         secrets.set(name, secretFromFile(file, name));
       } catch (err) {
-        const code = (err as NodeJS.ErrnoException).code ?? 'unreadable';
-        problems.push(`${name}_FILE: cannot read ${file} (${code})`);
+        problems.push(new SecretFileError(name, file, err).message);
       }
     } else if (direct !== undefined) {
       secrets.set(name, secretFromValue(direct.trim()));

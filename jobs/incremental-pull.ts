@@ -59,6 +59,13 @@ export async function readChanges(deps: JobDeps, cursor: IncrementalCursor): Pro
   return { touched, read: { logNext: log.nextUri, events: log.events, updated, unreadable: log.unreadable } };
 }
 
+/** Hands changed users who left scope, with an active WFM counterpart, to off-boarding (which re-checks and guards); a dry run only says how many. */
+export async function handToOffboarding(deps: JobDeps, oktaIds: readonly string[], dryRun: boolean): Promise<void> {
+  if (oktaIds.length === 0) return;
+  if (dryRun) deps.logger.info('dry run: users who left scope not handed to off-boarding', { users: oktaIds.length });
+  else await deps.requestOffboard('left scope in Okta (incremental sync)', oktaIds);
+}
+
 /**
  * Re-reads only the touched users in Okta. Those in scope go on to the plan; those who left scope
  * and still have an active WFM counterpart are handed to off-boarding (which re-checks and guards).
@@ -78,10 +85,7 @@ export async function pullChanges(deps: JobDeps, changes: Changes, dryRun: boole
     (await deps.scim.findByExternalId(oktaId)).some((u) => u.active) ? oktaId : undefined,
   );
   const handOver = linked.filter((id): id is string => id !== undefined);
-  if (handOver.length > 0) {
-    if (dryRun) deps.logger.info('dry run: users who left scope not handed to off-boarding', { users: handOver.length });
-    else await deps.requestOffboard('left scope in Okta (incremental sync)', handOver);
-  }
+  await handToOffboarding(deps, handOver, dryRun);
   const counts = {
     events: read.events.length,
     unreadableEvents: read.unreadable,

@@ -6,7 +6,7 @@ import type { RunReport } from '../sync/report';
 import type { WfmUser } from '../sync/types';
 import type { JobDeps } from './deps';
 import { pullWholeScope, runFullSync } from './full-sync';
-import { pullChanges, readChanges, type ChangeRead } from './incremental-pull';
+import { handToOffboarding, pullChanges, readChanges, type ChangeRead } from './incremental-pull';
 import { readWfmUsers } from './read-wfm';
 import type { RunOutcome } from './run-report';
 import { runSyncPipeline, type RunHooks } from './sync-pipeline';
@@ -37,10 +37,8 @@ async function fullReadBasis(deps: JobDeps): Promise<FullReadBasis | undefined> 
  * and guards).
  */
 async function handOverLeavers(deps: JobDeps, current: readonly WfmUser[], seen: { touched: ReadonlySet<string>; inScope: ReadonlySet<string> }, dryRun: boolean): Promise<void> {
-  const left = current.filter((u) => u.active && u.externalId !== undefined && seen.touched.has(u.externalId) && !seen.inScope.has(u.externalId));
-  if (left.length === 0) return;
-  if (dryRun) deps.logger.info('dry run: users who left scope not handed to off-boarding', { users: left.length });
-  else await deps.requestOffboard('left scope in Okta (incremental sync)', left.map((u) => u.externalId ?? ''));
+  const left = current.flatMap((u) => (u.active && u.externalId !== undefined && seen.touched.has(u.externalId) && !seen.inScope.has(u.externalId) ? [u.externalId] : []));
+  await handToOffboarding(deps, left, dryRun);
 }
 
 /**

@@ -1,7 +1,6 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createScimClient, type ScimClient } from '../../clients/scim';
-import { buildMapping, type Mapping } from '../../config/mapping';
 import { secretFromValue } from '../../config/secret';
 import { CORE_URN, ENTERPRISE_URN, NICE_URN } from '../../config/targets';
 import { mapOktaUser } from '../../mappers/okta-to-wfm';
@@ -11,12 +10,12 @@ import { applyAction } from '../../sync/apply';
 import { plan } from '../../sync/plan';
 import type { DesiredUser, ScimResource, UpdateAction } from '../../sync/types';
 import { oktaUser } from '../helpers/okta-user';
+import { CUSTOM_URN, EXTENDED_MAPPING } from '../helpers/scim-mapping';
 
 /**
  * The real SCIM client against a small WFM of another make: it stores what it is sent as sent,
  * and answers every attribute name in its own case (RFC 7643 §2.1 allows any).
  */
-const CUSTOM_URN = 'urn:example:wfm:1.0:User';
 const upperFirst = (k: string): string => k.charAt(0).toUpperCase() + k.slice(1);
 const spell = (k: string): string => (k === 'externalId' ? 'externalid' : k.startsWith('urn:') ? k.toUpperCase() : upperFirst(k));
 
@@ -91,16 +90,7 @@ function twiceNamed(node: unknown, at = ''): string[] {
   return [...twice, ...Object.entries(node).flatMap(([k, v]) => twiceNamed(v, `${at}.${k}`))];
 }
 
-function built(input: unknown): Mapping {
-  const b = buildMapping(input);
-  if (!b.mapping) throw new Error(b.problems.join('\n'));
-  return b.mapping;
-}
-
-const mapping = built({
-  customSchema: CUSTOM_URN,
-  attributes: { 'custom.site': { source: 'profile.city' }, 'nice.team.value': { source: 'profile.team' }, timezone: { source: 'profile.timezone' } },
-});
+const mapping = EXTENDED_MAPPING;
 
 function desired(id: string, login: string, lastName: string): DesiredUser {
   const profile = { login, email: login, lastName, department: 'Sales', employeeNumber: id, city: 'Leeds', team: 'T-1', timezone: 'Europe/London' };

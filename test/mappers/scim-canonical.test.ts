@@ -1,25 +1,15 @@
 import fc from 'fast-check';
-import { buildMapping, type Mapping } from '../../config/mapping';
 import { CORE_URN, ENTERPRISE_URN, NICE_URN } from '../../config/targets';
 import { mapOktaUser } from '../../mappers/okta-to-wfm';
 import { canonicalListResponse, canonicalUser, LIST_RESPONSE_URN, scimNames } from '../../mappers/scim-canonical';
 import { diffOwned, mergeOwned } from '../../mappers/scim-merge';
 import type { DesiredUser, ScimResource } from '../../sync/types';
 import { oktaUser } from '../helpers/okta-user';
+import { CUSTOM_URN, EXTENDED_MAPPING } from '../helpers/scim-mapping';
 
-const CUSTOM_URN = 'urn:example:wfm:1.0:User';
 const SEED = Number(process.env.FAST_CHECK_SEED ?? 20261128);
 
-function built(input: unknown): Mapping {
-  const b = buildMapping(input);
-  if (!b.mapping) throw new Error(b.problems.join('\n'));
-  return b.mapping;
-}
-
-const mapping = built({
-  customSchema: CUSTOM_URN,
-  attributes: { 'custom.site': { source: 'profile.city' }, 'nice.team.value': { source: 'profile.team' }, timezone: { source: 'profile.timezone' } },
-});
+const mapping = EXTENDED_MAPPING;
 const names = scimNames(mapping);
 
 function desiredUser(): DesiredUser {
