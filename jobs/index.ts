@@ -7,7 +7,7 @@ import { offboardPayload, runOffboard } from './offboard';
 import { QUEUE_NAMES, SCHEDULED_KINDS, scheduleId, type QueueKey, type RunJobKind, type ScheduledKind } from './queue-names';
 import { resyncUserPayload, runResyncUser } from './resync-user';
 import type { RunOutcome } from './run-report';
-import { recordLostWrite, runWfmWrite, wfmWritePayload, type Attempt } from './wfm-write';
+import { parseWfmWritePayload, recordLostWrite, runWfmWrite, type Attempt } from './wfm-write';
 
 export type TriggerRequest = { kind: RunJobKind; dryRun?: boolean; user?: string; reason: string };
 export type TriggerResult = { runId: string; coalesced: boolean };
@@ -66,9 +66,9 @@ export const JOBS = {
     queue: 'writes',
     // No result kept with the job: the outcome is recorded with the run (and the job removed).
     run: async (ctx, data) => {
-      await runWfmWrite(ctx.deps, wfmWritePayload.parse(data), ctx.attempt);
+      await runWfmWrite(ctx.deps, parseWfmWritePayload(data), ctx.attempt);
     },
-    lost: (ctx, data, reason) => recordLostWrite(ctx.deps, wfmWritePayload.parse(data), reason),
+    lost: (ctx, data, reason) => recordLostWrite(ctx.deps, parseWfmWritePayload(data), reason),
   },
   'schedule.full-sync': tick('sync'),
   'schedule.incremental-sync': tick('sync'),

@@ -50,7 +50,7 @@ export function createQueueWriter(opts: QueueWriterOptions): Writer {
         await opts.writes.addBulk(
           pending.slice(i, i + 500).map((a) => ({
             name: WFM_WRITE,
-            data: { runId, oktaId: a.oktaId } satisfies WfmWritePayload,
+            data: { runId, oktaId: a.oktaId, action: a } satisfies WfmWritePayload,
             opts: {
               jobId: writeJobId(runId, a.oktaId),
               attempts: opts.attempts,

@@ -1,17 +1,52 @@
 import { UnrecoverableError } from 'bullmq';
 import { z } from 'zod';
 import { isTransient } from '../clients/errors';
-import { createRunChildren, type ChildOutcome, type WriteAction } from '../store/run-children';
+import { createRunChildren, type ChildOutcome, type RunChildren, type WriteAction } from '../store/run-children';
 import type { JobDeps } from './deps';
 import { describeApplied, describeFailed, executeWrite, notAttempted, stopsTheRun } from './apply-plan';
 
 export const WFM_WRITE = 'wfm-write' as const;
 
-/** Ids only: the action itself is kept with the run in Redis. */
-export const wfmWritePayload = z.object({ runId: z.string().min(1), oktaId: z.string().min(1) }).strict();
-export type WfmWritePayload = z.infer<typeof wfmWritePayload>;
+/**
+ * The write's ids, and the action as it was registered with the run, so a first delivery needs no
+ * read of it (a job without it, or delivered again, reads the run's copy).
+ */
+export const wfmWritePayload = z
+  .object({
+    runId: z.string().min(1),
+    oktaId: z.string().min(1),
+    // Built by our own planner and kept verbatim: checked for the fields that name it, not re-validated.
+    action: z.looseObject({ type: z.enum(['create', 'update', 'reactivate']), oktaId: z.string().min(1), userName: z.string() }).optional(),
+  })
+  .strict()
+  .refine((p) => p.action === undefined || p.action.oktaId === p.oktaId, { message: "the action's oktaId differs from the job's", path: ['action', 'oktaId'] });
+export type WfmWritePayload = Readonly<{ runId: string; oktaId: string; action?: WriteAction }>;
 
-export type Attempt = { number: number; of: number };
+/** A write job's data, checked; the action is the planner's own, carried through Redis as JSON. */
+export const parseWfmWritePayload = (data: unknown): WfmWritePayload => wfmWritePayload.parse(data) as WfmWritePayload;
+
+/** `first`: the job's first start (no earlier attempt, never stalled), so it cannot have an outcome yet. */
+export type Attempt = { number: number; of: number; first?: boolean };
+
+/**
+ * How old the run's stop flag, as this process last read it, may be for a first delivery to rely
+ * on it. A worker busy with writes reads it with each one it finishes (in the same round trip), so
+ * a stop made in another process is seen within about one write; an idle one reads it again.
+ */
+export const STOP_FLAG_FRESH_MS = 1000;
+
+/**
+ * The action to carry out, its outcome if it has one, and whether the run stopped. A first delivery
+ * carrying its action takes it from the job and the stop flag as last read, when fresh: no round
+ * trip. Anything else (delivered again, an older job without the action) reads all three.
+ */
+async function loadWrite(children: RunChildren, payload: WfmWritePayload, attempt: Attempt): ReturnType<RunChildren['load']> {
+  if (payload.action && attempt.first) {
+    const known = children.knownStop(payload.runId, STOP_FLAG_FRESH_MS);
+    if (known) return { action: payload.action, outcome: undefined, stopped: known.stopped };
+  }
+  return children.load(payload.runId, payload.oktaId);
+}
 
 const outcomeOf = (action: WriteAction, rest: Pick<ChildOutcome, 'appliedAs' | 'error' | 'retries'>): ChildOutcome => ({
   oktaId: action.oktaId,
@@ -23,12 +58,12 @@ const outcomeOf = (action: WriteAction, rest: Pick<ChildOutcome, 'appliedAs' | '
 /**
  * One fanned-out write. Transient failures are thrown for the queue to retry with backoff; a
  * permanent one, or the last attempt's, is recorded as the user's outcome and ends the job. The
- * Redis work is two round trips: one to read the action (and whether it is done or the run
- * stopped), one to record the outcome with its audit entry and drift values.
+ * Redis work is one round trip on a first delivery, to record the outcome with its audit entry and
+ * drift values; a job delivered again first reads whether it is done or the run stopped.
  */
 export async function runWfmWrite(deps: JobDeps, payload: WfmWritePayload, attempt: Attempt): Promise<ChildOutcome> {
   const children = createRunChildren(deps.redis, deps.config.redis.prefix);
-  const { action, outcome: done, stopped } = await children.load(payload.runId, payload.oktaId);
+  const { action, outcome: done, stopped } = await loadWrite(children, payload, attempt);
   if (done) return done; // delivered again after it finished: nothing to do
   if (!action) throw new UnrecoverableError(`run ${payload.runId} has no write for ${payload.oktaId}`);
   if (stopped !== undefined) {

@@ -31,16 +31,18 @@ export type OwnedValuesStore = {
  */
 export const ownedKeys = (prefix: string): { values: string; layouts: string } => ({ values: key(prefix, 'owned', 'values'), layouts: key(prefix, 'owned', 'layouts') });
 
-/** Layout ids by joined path list: a mapping has one, so the hash is computed once per process. */
-const layoutIds = new Map<string, string>();
-function layoutOf(paths: readonly string[]): string {
+type Layout = Readonly<{ id: string; json: string }>;
+
+/** Layouts by joined path list: a mapping has one, so it is hashed and encoded once per process. */
+const knownLayouts = new Map<string, Layout>();
+function layoutOf(paths: readonly string[]): Layout {
   const joined = paths.join('\n');
-  let id = layoutIds.get(joined);
-  if (id === undefined) {
-    id = createHash('sha256').update(joined).digest('base64url').slice(0, 10);
-    if (layoutIds.size < 1000) layoutIds.set(joined, id);
+  let layout = knownLayouts.get(joined);
+  if (layout === undefined) {
+    layout = { id: createHash('sha256').update(joined).digest('base64url').slice(0, 10), json: JSON.stringify(paths) };
+    if (knownLayouts.size < 1000) knownLayouts.set(joined, layout);
   }
-  return id;
+  return layout;
 }
 
 /** The hash fields that record these entries: one row per user, and the layouts the rows name. */
@@ -50,8 +52,8 @@ export function encodeOwned(entries: readonly OwnedEntry[]): { rows: Record<stri
   for (const { oktaId, values } of entries) {
     const paths = Object.keys(values).sort();
     const layout = layoutOf(paths);
-    layouts[layout] = JSON.stringify(paths);
-    rows[oktaId] = JSON.stringify([layout, ...paths.map((p) => values[p] ?? null)]);
+    layouts[layout.id] = layout.json;
+    rows[oktaId] = JSON.stringify([layout.id, ...paths.map((p) => values[p] ?? null)]);
   }
   return { rows, layouts };
 }

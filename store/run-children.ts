@@ -51,6 +51,11 @@ export type RunChildren = {
   /** Stops the run's writes: those not started yet are not attempted. The first reason stays. */
   stop(runId: string, stop: RunStop): Promise<void>;
   stopped(runId: string): Promise<RunStop | undefined>;
+  /**
+   * The run's stop flag as this process last read it (with a load, a completion or a stop), if
+   * that was at most `maxAgeMs` ago; undefined when it must be read again.
+   */
+  knownStop(runId: string, maxAgeMs: number): { stopped: RunStop | undefined } | undefined;
   /** Counts retries of attempts that ended in a retry of the whole job (their own and the job's). */
   addRetries(runId: string, count: number): Promise<void>;
   /** The retries counted by addRetries (each outcome carries its final attempt's own). */
@@ -65,6 +70,20 @@ export type RunChildren = {
   unfinished(runId: string, limit: number): Promise<string[]>;
   outcomes(runId: string): Promise<ChildOutcome[]>;
 };
+
+/** Runs whose stop flag a process remembers: a worker serves a few runs at a time. */
+const STOP_MEMORY = 100;
+
+/** The stop flags this process last read, by stop key, with when it read them (oldest first). */
+const seenStops = new Map<string, { stopped: RunStop | undefined; at: number }>();
+
+function rememberStop(stopKey: string, raw: string | null | undefined | false): RunStop | undefined {
+  const stopped = readStop(typeof raw === 'string' ? raw : undefined);
+  seenStops.delete(stopKey);
+  seenStops.set(stopKey, { stopped, at: performance.now() });
+  if (seenStops.size > STOP_MEMORY) seenStops.delete(seenStops.keys().next().value as string);
+  return stopped;
+}
 
 export function createRunChildren(redis: Redis, prefix: string): RunChildren {
   const actionsKey = (runId: string) => key(prefix, 'run', runId, 'actions');
@@ -95,18 +114,24 @@ export function createRunChildren(redis: Redis, prefix: string): RunChildren {
     async load(runId, oktaId) {
       // A missing field or key arrives as false (HGET's nil in Lua), and reads as no value.
       const raw = await withScripts(redis).oktaWfmLoadWrite(actionsKey(runId), outcomesKey(runId), stopKey(runId), oktaId);
-      const [action, outcome, stopped] = [0, 1, 2].map((i) => (typeof raw[i] === 'string' ? (raw[i] as string) : undefined));
+      const [action, outcome] = [0, 1].map((i) => (typeof raw[i] === 'string' ? (raw[i] as string) : undefined));
       return {
         action: action === undefined ? undefined : (JSON.parse(action) as WriteAction),
         outcome: outcome === undefined ? undefined : (JSON.parse(outcome) as ChildOutcome),
-        stopped: readStop(stopped),
+        stopped: rememberStop(stopKey(runId), raw[2]),
       };
     },
     async stop(runId, stop) {
-      await redis.set(stopKey(runId), JSON.stringify(stop), 'EX', KEEP_SECONDS, 'NX');
+      // The flag as it stands after: the first reason stays.
+      const results = await redis.multi().set(stopKey(runId), JSON.stringify(stop), 'EX', KEEP_SECONDS, 'NX').get(stopKey(runId)).exec();
+      rememberStop(stopKey(runId), results?.[1]?.[1] as string | null | undefined);
     },
     async stopped(runId) {
-      return readStop(await redis.get(stopKey(runId)));
+      return rememberStop(stopKey(runId), await redis.get(stopKey(runId)));
+    },
+    knownStop(runId, maxAgeMs) {
+      const seen = seenStops.get(stopKey(runId));
+      return seen && performance.now() - seen.at <= maxAgeMs ? { stopped: seen.stopped } : undefined;
     },
     async addRetries(runId, count) {
       if (count > 0) await redis.multi().incrby(retriesKey(runId), count).expire(retriesKey(runId), KEEP_SECONDS).exec();
@@ -126,11 +151,12 @@ export function createRunChildren(redis: Redis, prefix: string): RunChildren {
       const owned = records.owned ? encodeOwned([records.owned]) : undefined;
       const [layoutId, layout] = owned ? (Object.entries(owned.layouts)[0] ?? ['', '']) : ['', ''];
       const keys = ownedKeys(prefix);
-      const done = await withScripts(redis).oktaWfmCompleteWrite(
+      const [done, stopped] = await withScripts(redis).oktaWfmCompleteWrite(
         outcomesKey(runId),
         keys.layouts,
         keys.values,
         auditKey(prefix),
+        stopKey(runId),
         outcome.oktaId,
         JSON.stringify(outcome),
         String(KEEP_SECONDS),
@@ -140,6 +166,7 @@ export function createRunChildren(redis: Redis, prefix: string): RunChildren {
         layout,
         owned?.rows[outcome.oktaId] ?? '',
       );
+      rememberStop(stopKey(runId), stopped);
       return done === 1;
     },
     async progress(runId) {

@@ -3,19 +3,21 @@ import type { Redis } from 'ioredis';
 
 /**
  * Records an outcome once, and only then its audit entry and owned values, in one atomic step
- * and one round trip. KEYS: outcomes, owned layouts, owned values, audit stream. ARGV: Okta id,
- * outcome, seconds to keep, audit length, audit entry, then layout id, layout and values row
- * ('' when no values).
+ * and one round trip; answers whether it recorded, and the run's stop flag (so the worker learns
+ * of a stop with each write it finishes). KEYS: outcomes, owned layouts, owned values, audit
+ * stream, stop flag. ARGV: Okta id, outcome, seconds to keep, audit length, audit entry, then
+ * layout id, layout and values row ('' when no values).
  */
 const COMPLETE_SCRIPT = `
-if redis.call('HSETNX', KEYS[1], ARGV[1], ARGV[2]) == 0 then return 0 end
+local stopped = redis.call('GET', KEYS[5])
+if redis.call('HSETNX', KEYS[1], ARGV[1], ARGV[2]) == 0 then return { 0, stopped } end
 redis.call('EXPIRE', KEYS[1], ARGV[3])
 if ARGV[6] ~= '' then
   redis.call('HSET', KEYS[2], ARGV[6], ARGV[7])
   redis.call('HSET', KEYS[3], ARGV[1], ARGV[8])
 end
 redis.call('XADD', KEYS[4], 'MAXLEN', '~', ARGV[4], '*', 'entry', ARGV[5])
-return 1
+return { 1, stopped }
 `;
 
 /** A write's action, its outcome and the run's stop flag, in one command. KEYS: actions, outcomes, stop. ARGV: Okta id. */
@@ -24,7 +26,7 @@ return { redis.call('HGET', KEYS[1], ARGV[1]), redis.call('HGET', KEYS[2], ARGV[
 `;
 
 export type WithScripts = Redis & {
-  oktaWfmCompleteWrite(...args: string[]): Promise<number>;
+  oktaWfmCompleteWrite(...args: string[]): Promise<[number, string | null | false]>;
   oktaWfmLoadWrite(...args: string[]): Promise<(string | null | false)[]>;
 };
 
@@ -33,7 +35,7 @@ export type WithScripts = Redis & {
  * auto-pipelining, a pipeline already open when a command is defined would not have it.
  */
 export function defineScripts(redis: Redis): void {
-  redis.defineCommand('oktaWfmCompleteWrite', { numberOfKeys: 4, lua: COMPLETE_SCRIPT });
+  redis.defineCommand('oktaWfmCompleteWrite', { numberOfKeys: 5, lua: COMPLETE_SCRIPT });
   redis.defineCommand('oktaWfmLoadWrite', { numberOfKeys: 3, lua: LOAD_SCRIPT });
 }
 

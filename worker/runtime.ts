@@ -65,7 +65,12 @@ export async function startWorker(config: AppConfig, logger: Logger, opts: { htt
   const connection = bullConnection(config.redis.url);
   const contextFor = (job: Job): JobContext => ({
     deps: app.deps,
-    attempt: { number: job.attemptsMade + 1, of: job.opts.attempts ?? 1 },
+    attempt: {
+      number: job.attemptsMade + 1,
+      of: job.opts.attempts ?? 1,
+      // attemptsStarted counts this start: more means an earlier one was lost (stalled) or failed.
+      first: job.attemptsMade === 0 && job.attemptsStarted <= 1 && job.stalledCounter === 0,
+    },
     trigger,
   });
   const workers = (Object.keys(QUEUE_NAMES) as QueueKey[]).map((key) => {

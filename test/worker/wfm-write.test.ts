@@ -1,0 +1,107 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import { Redis } from 'ioredis';
+import { DEFAULT_MAPPING } from '../../config/mapping';
+import { mapOktaUser } from '../../mappers/okta-to-wfm';
+import { parseWfmWritePayload, runWfmWrite, STOP_FLAG_FRESH_MS, type WfmWritePayload } from '../../jobs/wfm-write';
+import { createRunChildren } from '../../store/run-children';
+import type { CreateAction } from '../../sync/types';
+import { startHarness, type Harness } from '../helpers/harness';
+import { startTestApp, type TestApp } from '../helpers/app';
+import { oktaUser } from '../helpers/okta-user';
+
+function create(id: string): CreateAction {
+  const r = mapOktaUser(oktaUser({ id, profile: { login: `${id}@example.com`, email: `${id}@example.com` } }), { mapping: DEFAULT_MAPPING, supervisorGroups: [] });
+  if (!r.ok) throw new Error(r.reason);
+  return { type: 'create', oktaId: id, userName: r.user.userName, desired: r.user, reason: 'test' };
+}
+
+describe('a write job', () => {
+  let h: Harness;
+  let app: TestApp;
+  beforeAll(async () => {
+    h = await startHarness({ users: 3 });
+    app = startTestApp(h);
+  });
+  afterAll(async () => {
+    await app.close();
+    await h.close();
+  });
+
+  const posts = (): number => h.wfm.requests.filter((r) => r.api === 'scim' && r.method === 'POST').length;
+
+  /** The commands sent to Redis on this test's keys while `work` runs (not those inside scripts). */
+  async function commandsDuring(work: () => Promise<unknown>): Promise<string[]> {
+    const watcher = new Redis(h.env.REDIS_URL ?? '');
+    const monitor = await watcher.monitor();
+    const seen: string[] = [];
+    monitor.on('monitor', (_time: string, args: string[], source: string) => {
+      if (source !== 'lua' && args.some((a) => a.startsWith(`${h.prefix}:`))) seen.push(String(args[0]).toLowerCase());
+    });
+    try {
+      await sleep(50); // MONITOR is under way before the work starts
+      await work();
+      await sleep(50);
+      return seen;
+    } finally {
+      monitor.disconnect();
+      watcher.disconnect();
+    }
+  }
+
+  it('on its first delivery takes its action from the job: one round trip, the outcome with its audit entry', async () => {
+    const runId = 'full-sync-test-first-delivery';
+    const children = createRunChildren(app.deps.redis, app.deps.config.redis.prefix);
+    const action = create('00uFirst');
+    await children.register(runId, [action]);
+    await children.stopped(runId); // read as a worker does with each write it finishes
+    const before = posts();
+    const payload: WfmWritePayload = { runId, oktaId: action.oktaId, action };
+    const commands = await commandsDuring(() => runWfmWrite(app.deps, payload, { number: 1, of: 3, first: true }));
+    // The recording script (EVAL the first time this Redis sees it): no read of the action before.
+    expect(commands).toHaveLength(1);
+    expect(commands[0]).toMatch(/^eval(sha)?$/);
+    expect(posts() - before).toBe(1);
+    expect(await children.outcomes(runId)).toEqual([{ oktaId: '00uFirst', userName: action.userName, action: 'create', appliedAs: 'create' }]);
+  });
+
+  it('delivered again after its outcome was recorded, sends nothing', async () => {
+    const runId = 'full-sync-test-delivered-again';
+    const children = createRunChildren(app.deps.redis, app.deps.config.redis.prefix);
+    const action = create('00uAgain');
+    await children.register(runId, [action]);
+    const outcome = { oktaId: action.oktaId, userName: action.userName, action: 'create' as const, appliedAs: 'create' as const };
+    await children.complete(runId, outcome);
+    const before = posts();
+    // A worker lost the job after recording it (stalled): the queue starts it again.
+    await expect(runWfmWrite(app.deps, { runId, oktaId: action.oktaId, action }, { number: 1, of: 3, first: false })).resolves.toEqual(outcome);
+    expect(posts() - before).toBe(0);
+  });
+
+  it('reads the stop flag again when its own reading is stale: a stop made by another process is seen', async () => {
+    const runId = 'full-sync-test-stopped-elsewhere';
+    const children = createRunChildren(app.deps.redis, app.deps.config.redis.prefix);
+    const [first, second] = [create('00uStopA'), create('00uStopB')];
+    await children.register(runId, [first, second]);
+    await children.stopped(runId); // not stopped, as this process last read it
+    // Another worker process stops the run (its writes were refused).
+    const other = new Redis(h.env.REDIS_URL ?? '');
+    try {
+      await createRunChildren(other, app.deps.config.redis.prefix).stop(runId, { service: 'wfm-scim', reason: 'WFM SCIM answered 401' });
+    } finally {
+      other.disconnect();
+    }
+    await sleep(STOP_FLAG_FRESH_MS + 100);
+    const before = posts();
+    const outcome = await runWfmWrite(app.deps, { runId, oktaId: first.oktaId, action: first }, { number: 1, of: 3, first: true });
+    expect(outcome.error).toBe('not attempted: the run stopped (WFM SCIM answered 401)');
+    // The reading is fresh again: the next write stops without a read, recording its outcome only.
+    const commands = await commandsDuring(() => runWfmWrite(app.deps, { runId, oktaId: second.oktaId, action: second }, { number: 1, of: 3, first: true }));
+    expect(commands).toEqual(['hsetnx', 'expire']);
+    expect(posts() - before).toBe(0);
+  });
+
+  it('refuses a job whose action names another user', () => {
+    expect(() => parseWfmWritePayload({ runId: 'r', oktaId: '00uA', action: create('00uB') })).toThrow(/oktaId differs/);
+    expect(parseWfmWritePayload({ runId: 'r', oktaId: '00uA' })).toEqual({ runId: 'r', oktaId: '00uA' });
+  });
+});
