@@ -82,12 +82,21 @@ export function throughputTable(rows: readonly ThroughputRow[]): string {
   );
 }
 
+/** One row per pair measured, then the median ratio with the verdict. */
 export function overheadTable(o: OverheadResult): string {
-  return markdownTable(
-    ['Users', 'Concurrency', 'Worker writes/s', 'Plain loop writes/s', 'Worker / loop', 'Worker CPU s', 'Loop CPU s', 'Target'],
-    [[thousands(o.users), String(o.concurrency), fixed(o.worker.perSecond, 0), fixed(o.loop.perSecond, 0), fixed(o.ratio), seconds(o.worker.cpuMs), seconds(o.loop.cpuMs), verdictCell(o.verdict)]],
-    [0, 1, 2, 3, 4, 5, 6],
-  );
+  const rows = o.pairs.map((p, i) => [
+    thousands(o.users),
+    String(o.concurrency),
+    String(i + 1),
+    fixed(p.worker.perSecond, 0),
+    fixed(p.loop.perSecond, 0),
+    fixed(p.ratio),
+    seconds(p.worker.cpuMs),
+    seconds(p.loop.cpuMs),
+    p.failure ?? '',
+  ]);
+  rows.push(['', '', 'median', '', '', fixed(o.ratio), '', '', verdictCell(o.verdict)]);
+  return markdownTable(['Users', 'Concurrency', 'Pair', 'Worker writes/s', 'Plain loop writes/s', 'Worker / loop', 'Worker CPU s', 'Loop CPU s', 'Target'], rows, [0, 1, 2, 3, 4, 5, 6, 7]);
 }
 
 export function readModeTable(rows: readonly ReadModeRow[]): string {

@@ -11,6 +11,7 @@ import {
 } from '../../bench/calls';
 import { parseBenchArgs } from '../../bench/args';
 import { spread } from '../../bench/scenarios-core';
+import { overheadVerdict, type OverheadPair } from '../../bench/scenarios-workers';
 import { callCell, markdownTable, verdictCell } from '../../bench/table';
 
 describe('bench: the minimum calls of a scenario', () => {
@@ -91,6 +92,28 @@ describe('bench: tables', () => {
     expect(table.split('\n')).toEqual(['| Users | Okta  |', '|------:|-------|', '| 1,000 | 4 / 3 |']);
     expect(verdictCell({ target: 'calls = minimum', met: false, detail: 'Okta 4 vs 3' })).toBe('MISSED: calls = minimum (Okta 4 vs 3)');
     expect(verdictCell({ target: 'x', met: undefined })).toBe('not measured: x');
+  });
+});
+
+describe('bench: the overhead pairs', () => {
+  const pair = (worker: number, loop: number, failure?: string): OverheadPair => ({
+    worker: { writes: 100, perSecond: worker, cpuMs: 1 },
+    loop: { writes: 100, perSecond: loop, cpuMs: 1 },
+    ratio: worker / loop,
+    ...(failure ? { failure } : {}),
+  });
+
+  it('judges the median ratio of the pairs, not the best one', () => {
+    const { ratio, verdict } = overheadVerdict([pair(900, 2000), pair(1200, 2000), pair(1000, 2000), pair(1500, 2000), pair(800, 2000)]);
+    expect(ratio).toBeCloseTo(0.5);
+    expect(verdict).toEqual({ target: 'median worker / loop >= 0.5', met: true });
+    expect(overheadVerdict([pair(900, 2000), pair(1500, 2000), pair(950, 2000)]).verdict.met).toBe(false);
+    expect(overheadVerdict([pair(900, 2000), pair(1100, 2000)]).ratio).toBeCloseTo(0.5);
+  });
+
+  it('fails the verdict when a pair had failed writes, whatever the rates', () => {
+    const { verdict } = overheadVerdict([pair(1500, 2000), pair(1500, 2000, '3 POSTs of the loop failed'), pair(1500, 2000)]);
+    expect(verdict).toEqual({ target: 'median worker / loop >= 0.5', met: false, detail: '3 POSTs of the loop failed' });
   });
 });
 
