@@ -19,12 +19,17 @@ export type QueueWriterOptions = {
 
 const STUCK_MS = 60_000;
 
+/**
+ * Records as failed the unfinished writes whose job will not record them: gone from the queue, or
+ * failed without an outcome (its handler never ran to the end, e.g. a payload it could not read).
+ */
 async function recordVanished(deps: JobDeps, writes: Queue, children: RunChildren, runId: string): Promise<void> {
   for (const oktaId of await children.unfinished(runId, 1000)) {
-    if (await writes.getJob(writeJobId(runId, oktaId))) continue;
+    const job = await writes.getJob(writeJobId(runId, oktaId));
+    if (job && (await job.getState()) !== 'failed') continue; // waiting, delayed or running: it records itself
     const action = await children.action(runId, oktaId);
     if (!action) continue;
-    const error = 'its write job disappeared from the queue';
+    const error = job ? `its write job failed without recording an outcome (${job.failedReason || 'no reason given'})` : 'its write job disappeared from the queue';
     const { audit } = describeFailed(deps, runId, action, new Error(error));
     await children.complete(runId, { oktaId, userName: action.userName, action: action.type, error }, { audit });
   }

@@ -1,4 +1,4 @@
-import { Queue } from 'bullmq';
+import { Queue, Worker } from 'bullmq';
 import { DEFAULT_MAPPING } from '../../config/mapping';
 import { mapOktaUser } from '../../mappers/okta-to-wfm';
 import { createQueueWriter, writeJobId } from '../../jobs/queue-writer';
@@ -49,6 +49,26 @@ describe('the queue writer', () => {
       expect(outcome.applied.create).toBe(1);
       expect(outcome.failed).toEqual([{ oktaId: '00uA', userName: '00uA@example.com', action: 'create', error: 'its write job disappeared from the queue' }]);
     } finally {
+      await writes.close();
+      await connection.quit();
+    }
+  });
+
+  it('records a write whose job failed without recording an outcome, instead of waiting forever', async () => {
+    const connection = bullConnection(h.env.REDIS_URL ?? '');
+    const writes = new Queue('wfm-writes', { connection, prefix: h.prefix });
+    // A worker whose handler fails before it records anything (as one that cannot read the job would).
+    const workerConnection = bullConnection(h.env.REDIS_URL ?? '');
+    const failing = new Worker('wfm-writes', () => Promise.reject(new Error('payload not understood')), { connection: workerConnection, prefix: h.prefix });
+    try {
+      const writer = createQueueWriter({ writes, attempts: 1, pollMs: 50, stuckMs: 300 });
+      const outcome = await writer.apply(app.deps, 'full-sync-test-failed-unrecorded', [create('00uC')]);
+      expect(outcome.failed).toEqual([
+        { oktaId: '00uC', userName: '00uC@example.com', action: 'create', error: 'its write job failed without recording an outcome (payload not understood)' },
+      ]);
+    } finally {
+      await failing.close();
+      await workerConnection.quit();
       await writes.close();
       await connection.quit();
     }
