@@ -152,13 +152,17 @@ describe('OAuth service app (OKTA_CLIENT_ID + OKTA_PRIVATE_KEY) against the sand
 
   it('end to end: sync --once with the service app from the environment, the key in a file', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'okta-oauth-'));
-    writeFileSync(join(dir, 'key.pem'), rsa.privateKey.export({ format: 'pem', type: 'pkcs1' }).toString());
-    const env = { OKTA_API_TOKEN: '', OKTA_CLIENT_ID: '0oarsaservice', OKTA_PRIVATE_KEY_FILE: join(dir, 'key.pem'), OKTA_KEY_ID: 'rsa-1' };
-    const { code, report } = await h.cli(['sync', '--once', '--json'], env);
-    expect(code).toBe(0);
-    expect(report?.applied.create).toBe(inScopeUsers(h.okta.state, h.okta.appId).length);
-    const refused = await h.cli(['sync', '--once', '--json'], { ...env, OKTA_KEY_ID: 'rsa-2' });
-    expect(refused.code).toBe(1);
-    expect(refused.report?.error).toMatch(/^Okta refused the service app's token \(invalid_client: The client_assertion key id rsa-2 is not registered/);
+    try {
+      writeFileSync(join(dir, 'key.pem'), rsa.privateKey.export({ format: 'pem', type: 'pkcs1' }).toString());
+      const env = { OKTA_API_TOKEN: '', OKTA_CLIENT_ID: '0oarsaservice', OKTA_PRIVATE_KEY_FILE: join(dir, 'key.pem'), OKTA_KEY_ID: 'rsa-1' };
+      const { code, report } = await h.cli(['sync', '--once', '--json'], env);
+      expect(code).toBe(0);
+      expect(report?.applied.create).toBe(inScopeUsers(h.okta.state, h.okta.appId).length);
+      const refused = await h.cli(['sync', '--once', '--json'], { ...env, OKTA_KEY_ID: 'rsa-2' });
+      expect(refused.code).toBe(1);
+      expect(refused.report?.error).toMatch(/^Okta refused the service app's token \(invalid_client: The client_assertion key id rsa-2 is not registered/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
