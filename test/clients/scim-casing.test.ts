@@ -1,5 +1,4 @@
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { createServer, type Server, type ServerResponse } from 'node:http';
 import { createScimClient, type ScimClient } from '../../clients/scim';
 import { secretFromValue } from '../../config/secret';
 import { CORE_URN, ENTERPRISE_URN, NICE_URN } from '../../config/targets';
@@ -11,6 +10,7 @@ import { plan } from '../../sync/plan';
 import type { DesiredUser, ScimResource, UpdateAction } from '../../sync/types';
 import { oktaUser } from '../helpers/okta-user';
 import { CUSTOM_URN, EXTENDED_MAPPING } from '../helpers/scim-mapping';
+import { listenOnLoopback, readBody, sendScim as send } from '../helpers/scim-server';
 
 /**
  * The real SCIM client against a small WFM of another make: it stores what it is sent as sent,
@@ -28,24 +28,12 @@ function spelled(node: unknown): unknown {
 type Put = { id: string; ifMatch: string | undefined; body: ScimResource };
 type OddWfm = { url: string; puts: Put[]; close(): Promise<void> };
 
-function readBody(req: IncomingMessage): Promise<string> {
-  return new Promise((resolve) => {
-    let text = '';
-    req.on('data', (chunk: Buffer) => (text += chunk.toString()));
-    req.on('end', () => resolve(text));
-  });
-}
-
 async function startOddWfm(seed: ScimResource[]): Promise<OddWfm> {
   const users = new Map(seed.map((r) => [String(r.id), { resource: r, version: 1 }]));
   const puts: Put[] = [];
   const asRead = (id: string): unknown => {
     const u = users.get(id);
     return u && spelled({ ...u.resource, meta: { resourceType: 'User', version: `W/"${u.version}"` } });
-  };
-  const send = (res: ServerResponse, status: number, body: unknown): void => {
-    res.writeHead(status, { 'Content-Type': 'application/scim+json' });
-    res.end(JSON.stringify(body));
   };
   const list = (url: URL, res: ServerResponse): void => {
     const filter = /^(\w+) eq (".*")$/.exec(url.searchParams.get('filter') ?? '');
@@ -70,15 +58,7 @@ async function startOddWfm(seed: ScimResource[]): Promise<OddWfm> {
       return send(res, 200, asRead(id));
     });
   });
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  return {
-    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/scim/v2`,
-    puts,
-    async close() {
-      server.closeAllConnections();
-      await new Promise<void>((r) => server.close(() => r()));
-    },
-  };
+  return { ...(await listenOnLoopback(server)), puts };
 }
 
 /** The keys that name one attribute twice in some object of a body (SCIM names ignore case). */

@@ -1,10 +1,10 @@
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { createServer, type Server, type ServerResponse } from 'node:http';
 import { createScimClient, type ScimClient } from '../../clients/scim';
 import { secretFromValue } from '../../config/secret';
 import { CORE_URN } from '../../config/targets';
 import { LIST_RESPONSE_URN } from '../../mappers/scim-canonical';
 import type { ScimResource } from '../../sync/types';
+import { listenOnLoopback, readBody, sendScim as send } from '../helpers/scim-server';
 
 /**
  * The real SCIM client against a small SCIM server that does what RFC 7644 allows but our sandbox
@@ -15,14 +15,6 @@ import type { ScimResource } from '../../sync/types';
 type StrictScim = { url: string; seen: string[]; close(): Promise<void> };
 
 const ERROR_URN = 'urn:ietf:params:scim:api:messages:2.0:Error';
-
-function readBody(req: IncomingMessage): Promise<string> {
-  return new Promise((resolve) => {
-    let text = '';
-    req.on('data', (chunk: Buffer) => (text += chunk.toString()));
-    req.on('end', () => resolve(text));
-  });
-}
 
 /** RFC 3986 §2.1: percent-decoding only. `+` has no special meaning in a URI. */
 function rfc3986Query(rawQuery: string): Map<string, string> {
@@ -41,10 +33,6 @@ async function startStrictScim(seed: ScimResource[]): Promise<StrictScim> {
   const users = new Map(seed.map((r) => [String(r.id), r]));
   const seen: string[] = [];
   let next = 1;
-  const send = (res: ServerResponse, status: number, body?: unknown): void => {
-    res.writeHead(status, { 'Content-Type': 'application/scim+json' });
-    res.end(body === undefined ? '' : JSON.stringify(body));
-  };
   const list = (rawQuery: string, res: ServerResponse): void => {
     const query = rfc3986Query(rawQuery);
     const filter = query.get('filter');
@@ -69,15 +57,7 @@ async function startStrictScim(seed: ScimResource[]): Promise<StrictScim> {
       return send(res, 404, { schemas: [ERROR_URN], status: '404', detail: 'not here' });
     });
   });
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  return {
-    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/scim/v2`,
-    seen,
-    async close() {
-      server.closeAllConnections();
-      await new Promise<void>((r) => server.close(() => r()));
-    },
-  };
+  return { ...(await listenOnLoopback(server)), seen };
 }
 
 const user = (id: string, userName: string, externalId: string): ScimResource => ({

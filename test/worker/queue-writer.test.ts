@@ -1,19 +1,10 @@
 import { Queue, Worker } from 'bullmq';
-import { DEFAULT_MAPPING } from '../../config/mapping';
-import { mapOktaUser } from '../../mappers/okta-to-wfm';
 import { createQueueWriter, writeJobId } from '../../jobs/queue-writer';
 import { createRunChildren } from '../../store/run-children';
 import { bullConnection } from '../../worker/queues';
-import type { CreateAction } from '../../sync/types';
 import { startHarness, type Harness } from '../helpers/harness';
 import { startTestApp, type TestApp } from '../helpers/app';
-import { oktaUser } from '../helpers/okta-user';
-
-function create(id: string): CreateAction {
-  const r = mapOktaUser(oktaUser({ id, profile: { login: `${id}@example.com`, email: `${id}@example.com` } }), { mapping: DEFAULT_MAPPING, supervisorGroups: [] });
-  if (!r.ok) throw new Error(r.reason);
-  return { type: 'create', oktaId: id, userName: r.user.userName, desired: r.user, reason: 'test' };
-}
+import { createAction as create } from '../helpers/write-action';
 
 describe('the queue writer', () => {
   let h: Harness;

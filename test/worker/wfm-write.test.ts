@@ -1,19 +1,10 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Redis } from 'ioredis';
-import { DEFAULT_MAPPING } from '../../config/mapping';
-import { mapOktaUser } from '../../mappers/okta-to-wfm';
 import { parseWfmWritePayload, runWfmWrite, STOP_FLAG_FRESH_MS, type WfmWritePayload } from '../../jobs/wfm-write';
 import { createRunChildren } from '../../store/run-children';
-import type { CreateAction } from '../../sync/types';
 import { startHarness, type Harness } from '../helpers/harness';
 import { startTestApp, type TestApp } from '../helpers/app';
-import { oktaUser } from '../helpers/okta-user';
-
-function create(id: string): CreateAction {
-  const r = mapOktaUser(oktaUser({ id, profile: { login: `${id}@example.com`, email: `${id}@example.com` } }), { mapping: DEFAULT_MAPPING, supervisorGroups: [] });
-  if (!r.ok) throw new Error(r.reason);
-  return { type: 'create', oktaId: id, userName: r.user.userName, desired: r.user, reason: 'test' };
-}
+import { createAction as create } from '../helpers/write-action';
 
 describe('a write job', () => {
   let h: Harness;

@@ -1,0 +1,29 @@
+// Pieces of the small hand-written SCIM servers some client tests run against (other makes of WFM).
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+export function readBody(req: IncomingMessage): Promise<string> {
+  return new Promise((resolve) => {
+    let text = '';
+    req.on('data', (chunk: Buffer) => (text += chunk.toString()));
+    req.on('end', () => resolve(text));
+  });
+}
+
+/** A SCIM answer: JSON as application/scim+json, or an empty body. */
+export function sendScim(res: ServerResponse, status: number, body?: unknown): void {
+  res.writeHead(status, { 'Content-Type': 'application/scim+json' });
+  res.end(body === undefined ? '' : JSON.stringify(body));
+}
+
+/** Starts the server on a free loopback port; answers its SCIM base URL and how to stop it. */
+export async function listenOnLoopback(server: Server): Promise<{ url: string; close(): Promise<void> }> {
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/scim/v2`,
+    async close() {
+      server.closeAllConnections();
+      await new Promise<void>((r) => server.close(() => r()));
+    },
+  };
+}
