@@ -53,9 +53,11 @@ export function createQueueWriter(opts: QueueWriterOptions): Writer {
       const pending = await children.register(runId, writes);
       for (let i = 0; i < pending.length; i += 500) {
         await opts.writes.addBulk(
-          pending.slice(i, i + 500).map((a) => ({
+          pending.slice(i, i + 500).map(({ action: a, fresh }) => ({
             name: WFM_WRITE,
-            data: { runId, oktaId: a.oktaId, action: a } satisfies WfmWritePayload,
+            // Only a write this planning registered carries its action: one registered before may
+            // have had a job that records its outcome meanwhile, so its new job reads that first.
+            data: { runId, oktaId: a.oktaId, ...(fresh ? { action: a } : {}) } satisfies WfmWritePayload,
             opts: {
               jobId: writeJobId(runId, a.oktaId),
               attempts: opts.attempts,

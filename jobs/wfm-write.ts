@@ -8,8 +8,9 @@ import { describeApplied, describeFailed, executeWrite, notAttempted, stopsTheRu
 export const WFM_WRITE = 'wfm-write' as const;
 
 /**
- * The write's ids, and the action as it was registered with the run, so a first delivery needs no
- * read of it (a job without it, or delivered again, reads the run's copy).
+ * The write's ids, and the action when the planning that queued the job registered it (so no job
+ * for it ran before): a first delivery then needs no read. A job without it, or delivered again,
+ * reads the run's copy and whether the write already has an outcome.
  */
 export const wfmWritePayload = z
   .object({
@@ -25,7 +26,7 @@ export type WfmWritePayload = Readonly<{ runId: string; oktaId: string; action?:
 /** A write job's data, checked; the action is the planner's own, carried through Redis as JSON. */
 export const parseWfmWritePayload = (data: unknown): WfmWritePayload => wfmWritePayload.parse(data) as WfmWritePayload;
 
-/** `first`: the job's first start (no earlier attempt, never stalled), so it cannot have an outcome yet. */
+/** `first`: the job's first start (no earlier attempt, never stalled): with its action in the payload, it cannot have an outcome yet. */
 export type Attempt = { number: number; of: number; first?: boolean };
 
 /**

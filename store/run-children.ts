@@ -43,8 +43,12 @@ export type OutcomeRecords = Readonly<{ audit: AuditEntry; owned?: OwnedEntry }>
  * completion are set-if-absent, so a re-planned run or a re-delivered job never counts twice.
  */
 export type RunChildren = {
-  /** Registers writes; answers the ones that still have no outcome (to enqueue). */
-  register(runId: string, actions: readonly WriteAction[]): Promise<WriteAction[]>;
+  /**
+   * Registers writes; answers the ones that still have no outcome (to enqueue), each with whether
+   * this call registered it. A write registered before (a run planned again) may have had a job
+   * already, which may record its outcome at any moment.
+   */
+  register(runId: string, actions: readonly WriteAction[]): Promise<{ action: WriteAction; fresh: boolean }[]>;
   action(runId: string, oktaId: string): Promise<WriteAction | undefined>;
   /** A write's action, its outcome if it has one, and why the run stopped if it did, in one round trip. */
   load(runId: string, oktaId: string): Promise<{ action: WriteAction | undefined; outcome: ChildOutcome | undefined; stopped: RunStop | undefined }>;
@@ -92,7 +96,7 @@ export function createRunChildren(redis: Redis, prefix: string): RunChildren {
   const retriesKey = (runId: string) => key(prefix, 'run', runId, 'retries');
   return {
     async register(runId, actions) {
-      const pending: WriteAction[] = [];
+      const pending: { action: WriteAction; fresh: boolean }[] = [];
       for (let i = 0; i < actions.length; i += 500) {
         const chunk = actions.slice(i, i + 500);
         const multi = redis.multi();
@@ -102,7 +106,7 @@ export function createRunChildren(redis: Redis, prefix: string): RunChildren {
         const results = (await multi.exec()) ?? [];
         const done = (results[chunk.length]?.[1] ?? []) as (string | null)[];
         chunk.forEach((a, j) => {
-          if (done[j] === null || done[j] === undefined) pending.push(a);
+          if (done[j] === null || done[j] === undefined) pending.push({ action: a, fresh: results[j]?.[1] === 1 });
         });
       }
       return pending;

@@ -45,12 +45,47 @@ describe('the queue writer', () => {
     }
   });
 
+  it("puts the action in a job only for a write this planning registered: a run planned again reads the outcome first", async () => {
+    const connection = bullConnection(h.env.REDIS_URL ?? '');
+    const writes = new Queue('wfm-writes', { connection, prefix: h.prefix });
+    const children = createRunChildren(app.deps.redis, app.deps.config.redis.prefix);
+    const runId = 'full-sync-test-planned-again';
+    const jobOf = async (oktaId: string) => {
+      for (;;) {
+        const job = await writes.getJob(writeJobId(runId, oktaId));
+        if (job) return job;
+        await new Promise((r) => setTimeout(r, 20));
+      }
+    };
+    try {
+      const writer = createQueueWriter({ writes, attempts: 3, pollMs: 50 });
+      const first = writer.apply(app.deps, runId, [create('00uE')]);
+      const job = await jobOf('00uE');
+      expect((job.data as { action?: { oktaId: string } }).action?.oktaId).toBe('00uE');
+      // Its job is gone with no outcome yet, and the run is planned again (its job restarted).
+      await job.remove();
+      const again = writer.apply(app.deps, runId, [create('00uE')]);
+      // A job of the first planning may still record the outcome: the new job must read it first.
+      expect((await jobOf('00uE')).data).toEqual({ runId, oktaId: '00uE' });
+      await children.complete(runId, { oktaId: '00uE', userName: '00uE@example.com', action: 'create', appliedAs: 'create' });
+      expect((await first).applied.create).toBe(1);
+      expect((await again).applied.create).toBe(1);
+    } finally {
+      await writes.close();
+      await connection.quit();
+    }
+  });
+
   it('records a write whose job failed without recording an outcome, instead of waiting forever', async () => {
     const connection = bullConnection(h.env.REDIS_URL ?? '');
     const writes = new Queue('wfm-writes', { connection, prefix: h.prefix });
     // A worker whose handler fails before it records anything (as one that cannot read the job would).
     const workerConnection = bullConnection(h.env.REDIS_URL ?? '');
-    const failing = new Worker('wfm-writes', () => Promise.reject(new Error('payload not understood')), { connection: workerConnection, prefix: h.prefix });
+    const failing = new Worker('wfm-writes', () => Promise.reject(new Error('payload not understood')), {
+      connection: workerConnection,
+      prefix: h.prefix,
+      settings: { backoffStrategy: () => 0 }, // the jobs name the product's strategy
+    });
     try {
       const writer = createQueueWriter({ writes, attempts: 1, pollMs: 50, stuckMs: 300 });
       const outcome = await writer.apply(app.deps, 'full-sync-test-failed-unrecorded', [create('00uC')]);
