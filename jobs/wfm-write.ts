@@ -26,7 +26,7 @@ export type WfmWritePayload = Readonly<{ runId: string; oktaId: string; action?:
 /** A write job's data, checked; the action is the planner's own, carried through Redis as JSON. */
 export const parseWfmWritePayload = (data: unknown): WfmWritePayload => wfmWritePayload.parse(data) as WfmWritePayload;
 
-/** `first`: the job's first start (no earlier attempt, never stalled): with its action in the payload, it cannot have an outcome yet. */
+/** `first`: the job's first start (no earlier attempt, never stalled, no failure on record; see isFirstStart): with its action in the payload, it cannot have an outcome yet. */
 export type Attempt = { number: number; of: number; first?: boolean };
 
 /**

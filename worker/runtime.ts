@@ -31,6 +31,14 @@ export function writeLimiter(perSecond: number): { max: number; duration: number
 }
 
 /**
+ * Whether this start of the job is its first: no attempt made before, no start lost (attemptsStarted
+ * counts this one; stalledCounter), and no failure on record. The stack traces of a failure stay
+ * with the job when it is retried through BullMQ's API, even with both attempt counters reset.
+ */
+export const isFirstStart = (job: Job): boolean =>
+  job.attemptsMade === 0 && job.attemptsStarted <= 1 && job.stalledCounter === 0 && (job.stacktrace?.length ?? 0) === 0;
+
+/**
  * Write jobs one worker process runs at once: twice the requests allowed in flight (the clients'
  * gate holds those to WFM_CONCURRENCY), so one job's Redis bookkeeping overlaps another's request
  * instead of leaving the WFM idle.
@@ -65,12 +73,7 @@ export async function startWorker(config: AppConfig, logger: Logger, opts: { htt
   const connection = bullConnection(config.redis.url);
   const contextFor = (job: Job): JobContext => ({
     deps: app.deps,
-    attempt: {
-      number: job.attemptsMade + 1,
-      of: job.opts.attempts ?? 1,
-      // attemptsStarted counts this start: more means an earlier one was lost (stalled) or failed.
-      first: job.attemptsMade === 0 && job.attemptsStarted <= 1 && job.stalledCounter === 0,
-    },
+    attempt: { number: job.attemptsMade + 1, of: job.opts.attempts ?? 1, first: isFirstStart(job) },
     trigger,
   });
   const workers = (Object.keys(QUEUE_NAMES) as QueueKey[]).map((key) => {
