@@ -178,9 +178,9 @@ export const SETTING_DOCS: Record<SettingName, SettingDoc> = {
   WRITE_ATTEMPTS: { doc: 'Attempts of one queued WFM write before it is recorded as failed (transient errors only).' },
   HTTP_PORT: { doc: 'Port of the worker\'s HTTP server (health, metrics, API, dashboard); 0 picks a free one.' },
   HTTP_HOST: { doc: 'Address the HTTP server listens on. Anything but loopback requires admin credentials.' },
-  ADMIN_TOKEN: { doc: 'Bearer token for /api and the dashboard.', secret: true },
+  ADMIN_TOKEN: { doc: 'Bearer token for /api and the dashboard, at least 16 characters. Required (or ADMIN_USER and ADMIN_PASSWORD) when HTTP_HOST is not a loopback address, as in docker-compose.yml.', secret: true },
   ADMIN_USER: { doc: 'User name for basic auth on /api and the dashboard (with ADMIN_PASSWORD).' },
-  ADMIN_PASSWORD: { doc: 'Password for basic auth on /api and the dashboard.', secret: true },
+  ADMIN_PASSWORD: { doc: 'Password for basic auth on /api and the dashboard, at least 12 characters.', secret: true },
   SHUTDOWN_TIMEOUT_MS: { doc: 'How long a stopping worker lets running jobs finish before it exits anyway.' },
   JOB_LOCK_MS: { doc: 'Lock of a running job; the jobs of a worker that died are taken over by another after about this long.' },
 };
