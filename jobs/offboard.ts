@@ -10,6 +10,7 @@ import { planOffboard } from '../sync/offboard-plan';
 import type { RunReport } from '../sync/report';
 import type { JobDeps } from './deps';
 import { recheckAndDeactivate } from './offboard-execute';
+import { withNextStep } from './next-step';
 import { finishRun, startRun, type RunOutcome } from './run-report';
 
 export const OFFBOARD = 'offboard' as const;
@@ -46,7 +47,7 @@ export async function runOffboard(deps: JobDeps, input: Partial<OffboardPayload>
     else guard = await offboardFromOkta(deps, report, log);
   } catch (err) {
     const kind = isSyncError(err) ? err.kind : 'unexpected';
-    fatal = { kind, message: describeError(err) };
+    fatal = { kind, message: withNextStep(err) };
     report.error = fatal.message;
     log.error('run stopped', { kind, error: fatal.message });
   }

@@ -43,6 +43,13 @@ describe('offboard --once against both sandboxes and real Redis', () => {
     h.wfm.requests.length = 0;
   });
 
+  it('stopped by a refused SCIM token, says what to check, as a sync does', async () => {
+    const { code, report } = await offboard({ WFM_SCIM_TOKEN: 'a-revoked-token' });
+    expect(code).toBe(1);
+    expect(report?.error).toMatch(/^WFM SCIM GET \/Users answered 401: .*; check WFM_SCIM_TOKEN \(the WFM may have rotated or revoked it\)$/);
+    expect(userApiCalls(h)).toBe(0);
+  });
+
   it('with nobody out of scope makes no call and reports the unmanaged WFM users', async () => {
     const { code, report } = await offboard();
     expect(code).toBe(0);
