@@ -6,28 +6,13 @@ import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
-import { Redis } from 'ioredis';
-import { redisAnswers } from '../store/redis';
+import { deleteKeys, redisAnswers } from '../store/redis';
 import { parseBenchArgs, USAGE, type BenchPlan } from './args';
 import type { BenchContext } from './context';
 import { renderResults, type BenchResults } from './report';
 import { runCoreScenarios } from './scenarios-core';
 import { runReadModes } from './scenarios-read-modes';
 import { runWorkerScenarios } from './scenarios-workers';
-
-async function deleteKeys(redisUrl: string, prefix: string): Promise<number> {
-  const redis = new Redis(redisUrl, { maxRetriesPerRequest: 2 });
-  let deleted = 0;
-  try {
-    for await (const keys of redis.scanStream({ match: `${prefix}*`, count: 1000 })) {
-      const batch = keys as string[];
-      if (batch.length > 0) deleted += await redis.del(...batch);
-    }
-  } finally {
-    redis.disconnect();
-  }
-  return deleted;
-}
 
 /** The commit measured, and whether the working tree differed from it. */
 function commitMeasured(): string {
@@ -93,7 +78,7 @@ async function main(argv: string[]): Promise<number> {
     failed = true;
     process.stderr.write(`bench: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n(logs kept in ${dir})\n`);
   } finally {
-    ctx.progress(`deleted ${await deleteKeys(redisUrl, ctx.prefix)} Redis keys`);
+    ctx.progress(`deleted ${await deleteKeys(redisUrl, `${ctx.prefix}*`)} Redis keys`);
     if (!failed && !plan.keepLogs) rmSync(dir, { recursive: true, force: true });
   }
   return failed ? 1 : 0;

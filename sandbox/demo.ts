@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
-import { redisAnswers } from '../store/redis';
+import { deleteKeys, redisAnswers } from '../store/redis';
 import { sandboxEnv } from './env';
 import { inScopeUsers } from './okta/oracle';
 import { startOktaSandbox } from './okta/server';
@@ -34,6 +34,9 @@ async function main(): Promise<number> {
     process.stderr.write(`No Redis answers at ${REDIS_URL}: start one with \`redis-server --daemonize yes\` (or set REDIS_URL) and run the demo again.\n`);
     return 1;
   }
+  // The sandboxes start empty each time, so the run's state in Redis starts empty too (a record of
+  // an earlier demo's writes would read as edits made in the WFM), and is removed at the end.
+  const prefix = `okta-wfm-demo-${Date.now().toString(36)}`;
   const okta = await startOktaSandbox({ users: USERS, seed: SEED });
   const wfm = await startWfmSandbox();
   try {
@@ -55,7 +58,7 @@ async function main(): Promise<number> {
       emails: [{ value: 'contractor.only.in.wfm@example.com', type: 'work', primary: true }],
       active: true,
     });
-    const env = sandboxEnv(okta, wfm, { REDIS_URL, QUEUE_PREFIX: 'okta-wfm-demo', LOG_LEVEL: 'warn' });
+    const env = sandboxEnv(okta, wfm, { REDIS_URL, QUEUE_PREFIX: prefix, LOG_LEVEL: 'warn' });
     say(`Sandbox Okta at ${okta.url}: ${USERS} users (seed ${SEED}), app ${okta.appId}; sandbox WFM at ${wfm.scimUrl} with 2 users made by hand.`);
     const steps: [string, string[]][] = [
       ['1. Dry run: the plan, nothing written', ['sync', '--once', '--dry-run']],
@@ -77,7 +80,7 @@ async function main(): Promise<number> {
     say(`\nThe WFM now holds ${all.length} users (${all.filter((u) => u.externalId).length} linked to Okta).`);
     return worst;
   } finally {
-    await Promise.all([okta.close(), wfm.close()]);
+    await Promise.all([okta.close(), wfm.close(), deleteKeys(REDIS_URL, `${prefix}:*`)]);
   }
 }
 

@@ -34,3 +34,18 @@ export async function redisAnswers(url: string, timeoutMs = 2000): Promise<boole
 }
 
 export const key = (prefix: string, ...parts: string[]): string => [prefix, ...parts].join(':');
+
+/** Deletes every key matching a SCAN pattern (a thousand at a time); answers how many went. */
+export async function deleteKeys(url: string, match: string): Promise<number> {
+  const redis = new Redis(url, { maxRetriesPerRequest: 2 });
+  let deleted = 0;
+  try {
+    for await (const keys of redis.scanStream({ match, count: 1000 })) {
+      const batch = keys as string[];
+      if (batch.length > 0) deleted += await redis.del(...batch);
+    }
+  } finally {
+    redis.disconnect();
+  }
+  return deleted;
+}
