@@ -21,18 +21,24 @@ function cut(text: string, width: number): string {
 
 /**
  * Lines of a table whose columns are padded to their widest cell, the widest ones cut (with `…`)
- * until the whole fits `width` columns. The last column is not padded. Cells are shown as given
- * (an empty one stays blank): callers pass values through `printable` where absent means `-`.
+ * until the whole fits `width` columns. The first column names the row (a login, a field), which
+ * a person copies into the next command, so it is cut only when no other column can be. The last
+ * column is not padded. Cells are shown as given (an empty one stays blank): callers pass values
+ * through `printable` where absent means `-`.
  */
 export function formatTable(header: readonly string[], rows: readonly (readonly string[])[], width = TABLE_WIDTH): string[] {
   const clean = rows.map((r) => header.map((_, i) => safe(r[i] ?? '')));
   const widths = header.map((h, i) => Math.max(h.length, ...clean.map((r) => (r[i] ?? '').length)));
   const total = (): number => widths.reduce((a, b) => a + b, 0) + GAP.length * (widths.length - 1);
-  while (total() > width) {
+  const widestCuttable = (from: number): number => {
     let widest = -1;
     widths.forEach((w, i) => {
-      if (w > Math.max(MIN_COLUMN, (header[i] ?? '').length) && (widest < 0 || w > (widths[widest] ?? 0))) widest = i;
+      if (i >= from && w > Math.max(MIN_COLUMN, (header[i] ?? '').length) && (widest < 0 || w > (widths[widest] ?? 0))) widest = i;
     });
+    return widest;
+  };
+  while (total() > width) {
+    const widest = widths.length > 1 && widestCuttable(1) >= 0 ? widestCuttable(1) : widestCuttable(0);
     if (widest < 0) break;
     widths[widest] = (widths[widest] ?? 0) - 1;
   }

@@ -8,9 +8,18 @@ describe('formatTable', () => {
   });
 
   it('cuts the widest columns with an ellipsis until the table fits the width', () => {
-    const lines = formatTable(['USER', 'REASON'], [['a'.repeat(60), 'b'.repeat(70)]], 100);
+    const lines = formatTable(['USER', 'FIELD', 'REASON'], [['a'.repeat(20), 'b'.repeat(60), 'c'.repeat(70)]], 100);
     expect(lines.every((l) => l.length <= 100)).toBe(true);
-    expect(lines[1]).toMatch(/^a+… {2}b+…$/);
+    expect(lines[1]).toMatch(/^a{20} {2}b+… {2}c+…$/);
+  });
+
+  it('cuts the first column (the login a person copies) only when no other column can be cut', () => {
+    const login = 'firstname.lastname-with-a-long-name@subsidiary.example.com';
+    const [, row] = formatTable(['USER', 'FIELD', 'WFM NOW', 'OKTA (NEXT)'], [[login, 'enterprise.department', 'Technical Support Tier 2', 'Retention and Loyalty']], 100);
+    expect(row?.length).toBeLessThanOrEqual(100);
+    expect(row?.startsWith(`${login}  `)).toBe(true);
+    const [, squeezed] = formatTable(['USER', 'ROLE'], [['u'.repeat(120), 'agent']], 100);
+    expect(squeezed).toMatch(/^u{92}… {2}agent$/);
   });
 
   it('shows control characters (escape sequences from a profile) as ?', () => {
