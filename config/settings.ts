@@ -91,6 +91,7 @@ export const settingsSchema = z.object({
     .transform((v) => parseDuration(v) ?? 0)
     .default(0),
   REDIS_URL: redisUrl.default('redis://127.0.0.1:6379'),
+  REDIS_CLUSTER: z.enum(['true', 'false'], "must be 'true' or 'false'").transform((v) => v === 'true').default(false),
   QUEUE_PREFIX: z
     .string()
     .trim()
@@ -163,8 +164,11 @@ export const SETTING_DOCS: Record<SettingName, SettingDoc> = {
   },
   DEACTIVATION_MAX_COUNT: { doc: 'Off-boarding stops (exit 3, plan kept for `approve`) when it would deactivate more than this many users.' },
   OFFBOARD_GRACE: { doc: 'How long a user must stay out of scope in Okta before off-boarding deactivates it: 0, or e.g. `30m`, `4h`, `2d`.' },
-  REDIS_URL: { doc: 'Redis for queues, run reports and sync state.' },
-  QUEUE_PREFIX: { doc: 'Prefix of every Redis key; use a hash tag such as {okta-wfm} on Redis Cluster.' },
+  REDIS_URL: { doc: 'Redis for queues, run reports and sync state. With REDIS_CLUSTER, any one node of the cluster (the others are discovered).' },
+  REDIS_CLUSTER: {
+    doc: 'true: REDIS_URL is a node of a Redis Cluster, and commands follow the cluster to the node that holds their keys. QUEUE_PREFIX must then hold a hash tag, such as {okta-wfm}, so every key lives in one slot.',
+  },
+  QUEUE_PREFIX: { doc: 'Prefix of every Redis key; with REDIS_CLUSTER it must hold a hash tag, such as {okta-wfm}.' },
   MAPPING_FILE: { doc: 'YAML file that overrides the default attribute mapping (see "Mapping file").', example: './mapping.yaml' },
   LOG_LEVEL: { doc: 'error, warn, info or debug. Logs go to stderr.' },
   SYNC_CRON: { doc: 'Cron of the full reconcile in the worker; `off` removes the schedule.' },

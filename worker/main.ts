@@ -45,7 +45,7 @@ function observedHistory(history: RunHistory, metrics: Metrics | undefined): Run
 /** The composition root: builds every client and store once from the configuration. */
 export function buildApp(config: AppConfig, logger: Logger, opts: AppOptions = {}): App {
   const { metrics } = opts;
-  const redis = createRedis(config.redis.url, { waitForReconnect: opts.waitForRedis ?? false });
+  const redis = createRedis(config.redis, { waitForReconnect: opts.waitForRedis ?? false });
   redis.on('error', (err: Error) => logger.debug('redis error', { error: err.message }));
   const okta = createOktaSource({
     ...config.okta,

@@ -1,6 +1,7 @@
 import { Queue } from 'bullmq';
-import { Redis } from 'ioredis';
+import type { Redis } from 'ioredis';
 import type { AppConfig } from '../config/load-config';
+import { connectRedis, type RedisTarget } from '../store/redis';
 
 export const QUEUE_NAMES = { sync: 'sync', writes: 'wfm-writes', offboarding: 'offboarding' } as const;
 export type QueueKey = keyof typeof QUEUE_NAMES;
@@ -8,12 +9,12 @@ export type QueueKey = keyof typeof QUEUE_NAMES;
 export type Queues = Readonly<Record<QueueKey, Queue>> & { all: readonly Queue[]; close(): Promise<void> };
 
 /** A connection as BullMQ needs it: commands wait for a reconnect instead of failing. */
-export function bullConnection(url: string): Redis {
-  return new Redis(url, { maxRetriesPerRequest: null, enableReadyCheck: true });
+export function bullConnection(target: RedisTarget | string): Redis {
+  return connectRedis(target, { maxRetriesPerRequest: null, enableReadyCheck: true });
 }
 
 export function createQueues(config: AppConfig): Queues {
-  const connection = bullConnection(config.redis.url);
+  const connection = bullConnection(config.redis);
   const make = (name: string) => new Queue(name, { connection, prefix: config.redis.prefix });
   const sync = make(QUEUE_NAMES.sync);
   const writes = make(QUEUE_NAMES.writes);

@@ -70,7 +70,7 @@ export async function startWorker(config: AppConfig, logger: Logger, opts: { htt
       logger.info('off-boarding requested', { reason, users: oktaIds.length, runId: r.runId, coalesced: r.coalesced });
     },
   });
-  const connection = bullConnection(config.redis.url);
+  const connection = bullConnection(config.redis);
   const contextFor = (job: Job): JobContext => ({
     deps: app.deps,
     attempt: { number: job.attemptsMade + 1, of: job.opts.attempts ?? 1, first: isFirstStart(job) },

@@ -10,7 +10,7 @@ describe('loadConfig', () => {
     const cfg = loadConfig(validEnv({ OKTA_ORG_URL: 'https://example.okta.com/' }));
     expect(cfg.okta.orgUrl).toBe('https://example.okta.com');
     expect(cfg.okta.supervisorGroups).toEqual(['WFM Supervisors']);
-    expect(cfg.redis).toEqual({ url: 'redis://127.0.0.1:6379', prefix: 'okta-wfm' });
+    expect(cfg.redis).toEqual({ url: 'redis://127.0.0.1:6379', prefix: 'okta-wfm', cluster: false });
     expect(cfg.wfm.concurrency).toBe(4);
     expect(cfg.logLevel).toBe('info');
     expect(Object.isFrozen(cfg.okta)).toBe(true);
@@ -20,6 +20,18 @@ describe('loadConfig', () => {
     expect(loadConfig(validEnv()).incremental.reconcileAbove).toBe('auto');
     expect(loadConfig(validEnv({ INCREMENTAL_RECONCILE_ABOVE: ' 250 ' })).incremental.reconcileAbove).toBe(250);
     expect(problemsOf(validEnv({ INCREMENTAL_RECONCILE_ABOVE: 'lots' }))).toEqual([expect.stringMatching(/^INCREMENTAL_RECONCILE_ABOVE: must be 'auto' or a number of users/)]);
+  });
+
+  it('takes REDIS_CLUSTER only with a hash-tagged prefix and database 0, naming the setting', () => {
+    expect(loadConfig(validEnv()).redis.cluster).toBe(false);
+    expect(loadConfig(validEnv({ REDIS_CLUSTER: 'true', QUEUE_PREFIX: '{okta-wfm}' })).redis).toEqual({ url: 'redis://127.0.0.1:6379', prefix: '{okta-wfm}', cluster: true });
+    expect(problemsOf(validEnv({ REDIS_CLUSTER: 'true' }))).toEqual([
+      'QUEUE_PREFIX: must hold a hash tag such as {okta-wfm} with REDIS_CLUSTER=true, so every key lives in one slot',
+    ]);
+    expect(problemsOf(validEnv({ REDIS_CLUSTER: 'true', QUEUE_PREFIX: '{sync}', REDIS_URL: 'redis://cache:6379/2' }))).toEqual([
+      'REDIS_URL: selects database 2, but a Redis Cluster has database 0 only',
+    ]);
+    expect(problemsOf(validEnv({ REDIS_CLUSTER: 'yes' }))).toEqual([expect.stringMatching(/^REDIS_CLUSTER: must be 'true' or 'false'/)]);
   });
 
   it('splits SUPERVISOR_GROUPS on commas', () => {
