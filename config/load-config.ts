@@ -46,7 +46,7 @@ export type AppConfig = Readonly<{
     /** How long a user must stay out of scope before it is deactivated, in milliseconds. */
     graceMs: number;
   }>;
-  redis: Readonly<{ url: string; prefix: string }>;
+  redis: Readonly<{ url: string; prefix: string; cluster: boolean }>;
   mapping: Mapping;
   logLevel: Settings['LOG_LEVEL'];
   worker: Readonly<{
