@@ -38,7 +38,8 @@ export function formatTable(header: readonly string[], rows: readonly (readonly 
     return widest;
   };
   while (total() > width) {
-    const widest = widths.length > 1 && widestCuttable(1) >= 0 ? widestCuttable(1) : widestCuttable(0);
+    const other = widestCuttable(1);
+    const widest = other >= 0 ? other : widestCuttable(0);
     if (widest < 0) break;
     widths[widest] = (widths[widest] ?? 0) - 1;
   }
