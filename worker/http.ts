@@ -22,6 +22,27 @@ export type HttpServer = { url: string; close(): Promise<void> };
 
 const resyncBody = z.object({ user: z.string().trim().min(1).optional(), dryRun: z.boolean().optional() }).strict();
 
+/**
+ * A write job's data as the dashboard shows it: its ids and what it does (the action's type, login
+ * and the fields it changes), not the profile values the job carries for its worker (names,
+ * emails, departments: `okta-wfm-sync plan` and the audit show those to whoever needs them).
+ */
+export function dashboardWriteData(data: unknown): unknown {
+  if (typeof data !== 'object' || data === null || !('action' in data)) return data;
+  const { action, ...ids } = data as { action: unknown };
+  if (typeof action !== 'object' || action === null) return data;
+  const { type, userName, changes } = action as { type?: unknown; userName?: unknown; changes?: unknown };
+  const fields = Array.isArray(changes) ? changes.map((c: unknown) => (typeof c === 'object' && c !== null ? (c as { path?: unknown }).path : undefined)) : undefined;
+  return { ...ids, action: { type, userName, ...(fields ? { fields } : {}) } };
+}
+
+/** One dashboard view per queue; a write job's profile values are left out of it. */
+function boardAdapter(queue: Queues['all'][number], writes: Queues['writes']): BullMQAdapter {
+  const adapter = new BullMQAdapter(queue, { readOnlyMode: false });
+  if (queue === writes) adapter.setFormatter('data', dashboardWriteData);
+  return adapter;
+}
+
 /** Health, readiness, metrics, the trigger and run API, and the queue dashboard. */
 export function createHttpApp(h: HttpDeps): express.Express {
   const app = express();
@@ -76,7 +97,7 @@ export function createHttpApp(h: HttpDeps): express.Express {
 
   const board = new ExpressAdapter();
   board.setBasePath('/admin/queues');
-  createBullBoard({ queues: h.queues.all.map((q) => new BullMQAdapter(q, { readOnlyMode: false })), serverAdapter: board });
+  createBullBoard({ queues: h.queues.all.map((q) => boardAdapter(q, h.queues.writes)), serverAdapter: board });
   app.use('/admin/queues', auth, board.getRouter());
   app.use((err: unknown, _req: Request, res: Response, _next: NextFunction) => {
     h.deps.logger.error('http request failed', { error: err instanceof Error ? err.message : String(err) });

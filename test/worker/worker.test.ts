@@ -1,10 +1,12 @@
 import { loadConfig, type AppConfig } from '../../config/load-config';
 import { inScopeUsers } from '../../sandbox/okta/oracle';
 import { countRequests } from '../../sandbox/wfm/server';
+import { dashboardWriteData } from '../../worker/http';
 import { createLogger } from '../../worker/logger';
 import { startWorker, type WorkerHandle } from '../../worker/runtime';
 import { startHarness, type Harness } from '../helpers/harness';
 import { waitFor } from '../helpers/wait';
+import { createAction } from '../helpers/write-action';
 
 const ADMIN_TOKEN = 'test-admin-token-0123456789';
 
@@ -97,6 +99,22 @@ describe('the worker: queued runs, fan-out, deduplication, HTTP', () => {
     expect(text).toMatch(/# TYPE okta_wfm_okta_rate_limit_remaining gauge/);
     expect(text).toMatch(/okta_wfm_queue_jobs\{queue="wfm-writes",state="completed"\}/);
     expect(all).toMatch(/okta_wfm_run_duration_seconds_bucket\{le="1",kind="full-sync"\}/);
+  });
+
+  it('shows a write job in the dashboard with its ids and action, without the profile values it carries', async () => {
+    // A write job of no registered run: a worker refuses it (nothing is sent), and the failed job stays.
+    const action = { ...createAction('00uDashboard'), userName: 'dash.board@example.com' };
+    const desired = JSON.stringify(action.desired);
+    expect(desired).toContain('00uDashboard@example.com'); // the work email the job carries
+    await workers[0]?.queues.writes.add('wfm-write', { runId: 'full-sync-dashboard-test', oktaId: action.oktaId, action }, { jobId: 'dashboard-test', attempts: 1 });
+    await waitFor(async () => ((await workers[0]?.queues.writes.getJob('dashboard-test'))?.failedReason ? true : undefined), 10_000, 'the job to fail');
+    const res = await fetch(`${api()}/admin/queues/api/queues?activeQueue=wfm-writes&status=failed&page=1&jobsPerPage=50`, { headers: authed });
+    const text = await res.text();
+    expect(res.status).toBe(200);
+    expect(text).toContain('dashboard-test');
+    expect(text).toContain('dash.board@example.com');
+    expect(text).not.toContain('00uDashboard@example.com');
+    expect(dashboardWriteData({ runId: 'r', oktaId: 'o' })).toEqual({ runId: 'r', oktaId: 'o' });
   });
 
   it('rejects a bad resync body with 400', async () => {
