@@ -81,7 +81,7 @@ export class ConfigError extends Error {
   }
 }
 
-export const IN_SCOPE_STATUSES = ['ACTIVE', 'PROVISIONED', 'RECOVERY', 'PASSWORD_EXPIRED', 'LOCKED_OUT'] as const;
+export { IN_SCOPE_STATUSES } from './settings';
 
 type Env = Readonly<Record<string, string | undefined>>;
 
@@ -192,7 +192,7 @@ export function loadConfig(env: Env): AppConfig {
       supervisorGroups: s.SUPERVISOR_GROUPS,
       scopeGroups: s.OKTA_GROUPS ?? [],
       ruleGroups: groupRuleGroups(mapping),
-      inScopeStatuses: [...IN_SCOPE_STATUSES],
+      inScopeStatuses: s.OKTA_IN_SCOPE_STATUSES,
       pageSize: 500,
       requestTimeoutMs: s.OKTA_TIMEOUT_MS,
       concurrency: s.OKTA_CONCURRENCY,

@@ -54,6 +54,11 @@ const timeZone = z
     }
   }, 'must be an IANA time zone such as UTC or Europe/Paris');
 
+/** Okta user statuses a user in scope may have; DEPROVISIONED (deactivated) never is: off-boarding handles it. */
+export const SELECTABLE_STATUSES = ['STAGED', 'PROVISIONED', 'ACTIVE', 'RECOVERY', 'PASSWORD_EXPIRED', 'LOCKED_OUT', 'SUSPENDED'] as const;
+/** The statuses in scope by default: every status in which a person can sign in or is about to. */
+export const IN_SCOPE_STATUSES = ['ACTIVE', 'PROVISIONED', 'RECOVERY', 'PASSWORD_EXPIRED', 'LOCKED_OUT'] as const;
+
 export const settingsSchema = z.object({
   OKTA_ORG_URL: serviceUrl,
   OKTA_API_TOKEN: nonEmpty.optional(),
@@ -67,6 +72,12 @@ export const settingsSchema = z.object({
     .default(['okta.users.read', 'okta.groups.read', 'okta.apps.read', 'okta.logs.read']),
   OKTA_APP_ID: nonEmpty.regex(/^[A-Za-z0-9]+$/, 'must be an Okta application id (letters and digits)').optional(),
   OKTA_GROUPS: list.optional(),
+  OKTA_IN_SCOPE_STATUSES: z
+    .string()
+    .transform((v) => v.split(',').map((s) => s.trim().toUpperCase()).filter((s) => s.length > 0))
+    .refine((v) => v.length > 0, 'must name at least one status')
+    .refine((v) => v.every((s) => (SELECTABLE_STATUSES as readonly string[]).includes(s)), `must list Okta user statuses among ${SELECTABLE_STATUSES.join(', ')}`)
+    .default([...IN_SCOPE_STATUSES]),
   SUPERVISOR_GROUPS: list.default(['WFM Supervisors']),
   OKTA_TIMEOUT_MS: int(1000, 300000).default(30000),
   OKTA_CONCURRENCY: int(1, 32).default(4),
@@ -140,6 +151,9 @@ export const SETTING_DOCS: Record<SettingName, SettingDoc> = {
   },
   OKTA_GROUPS: {
     doc: 'Comma-separated Okta groups, by name or id (00g...): when set, the members of any of them are in scope instead of the app\'s assigned users. A name costs one lookup a week (its ids are kept in Redis); an id none.',
+  },
+  OKTA_IN_SCOPE_STATUSES: {
+    doc: 'Comma-separated Okta user statuses that keep an assigned user in scope (synced); a user in any other status is out of scope, and off-boarding deactivates it in the WFM. DEPROVISIONED is never in scope.',
   },
   SUPERVISOR_GROUPS: {
     doc: 'Comma-separated Okta groups, by name or id (00g...), whose members get the supervisor role. A name costs one lookup a week (its ids are kept in Redis); an id none.',

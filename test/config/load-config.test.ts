@@ -34,6 +34,13 @@ describe('loadConfig', () => {
     expect(problemsOf(validEnv({ REDIS_CLUSTER: 'yes' }))).toEqual([expect.stringMatching(/^REDIS_CLUSTER: must be 'true' or 'false'/)]);
   });
 
+  it('reads OKTA_IN_SCOPE_STATUSES in any case, and names it when it lists a status that cannot be in scope', () => {
+    expect(loadConfig(validEnv()).okta.inScopeStatuses).toEqual(['ACTIVE', 'PROVISIONED', 'RECOVERY', 'PASSWORD_EXPIRED', 'LOCKED_OUT']);
+    expect(loadConfig(validEnv({ OKTA_IN_SCOPE_STATUSES: 'active, Suspended' })).okta.inScopeStatuses).toEqual(['ACTIVE', 'SUSPENDED']);
+    expect(problemsOf(validEnv({ OKTA_IN_SCOPE_STATUSES: 'DEPROVISIONED' }))).toEqual([expect.stringMatching(/^OKTA_IN_SCOPE_STATUSES: must list Okta user statuses among /)]);
+    expect(problemsOf(validEnv({ OKTA_IN_SCOPE_STATUSES: ' , ' }))).toEqual([expect.stringMatching(/^OKTA_IN_SCOPE_STATUSES: must name at least one status/)]);
+  });
+
   it('splits SUPERVISOR_GROUPS on commas', () => {
     expect(loadConfig(validEnv({ SUPERVISOR_GROUPS: ' Team Leads , WFM Supervisors,' })).okta.supervisorGroups).toEqual([
       'Team Leads',
