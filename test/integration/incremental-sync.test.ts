@@ -68,8 +68,8 @@ describe('incremental-sync against both sandboxes and real Redis', () => {
   });
 
   it('touches exactly the users changed in Okta, and hands leavers to off-boarding', async () => {
-    const [a, b, d, f] = agents();
-    if (!a || !b || !d || !f) throw new Error('not enough agents');
+    const [a, b, d, f, e] = agents();
+    if (!a || !b || !d || !f || !e) throw new Error('not enough agents');
     const outsider = h.okta.state.users().find((u) => u.status === 'ACTIVE' && !h.okta.state.appUser(h.okta.appId, u.id));
     if (!outsider) throw new Error('no unassigned user');
     h.okta.state.updateProfile(a.id, { lastName: 'Changed' });
@@ -80,6 +80,7 @@ describe('incremental-sync against both sandboxes and real Redis', () => {
     });
     h.okta.state.assignUserToApp(h.okta.appId, c.id);
     h.okta.state.setStatus(d.id, 'SUSPENDED');
+    h.okta.state.setStatus(e.id, 'DEPROVISIONED'); // deactivated: still listed by lastUpdated (OKTA.md)
     h.okta.state.updateProfile(outsider.id, { title: 'Not ours' });
     h.okta.state.addToGroup(group('Engineering'), f.id); // a group that matters to nobody
     clearLogs(h);
@@ -88,11 +89,12 @@ describe('incremental-sync against both sandboxes and real Redis', () => {
     const { report, fatal } = await runIncrementalSync(app.deps);
     expect(fatal).toBeUndefined();
     expect(report).toMatchObject({ kind: 'incremental-sync', applied: { create: 1, update: 2 }, failed: [] });
-    expect(oktaChecked(h)).toEqual(new Set([a.id, b.id, c.id, d.id, outsider.id]));
-    expect(wfmTouched(h)).toEqual(new Set([a.id, b.id, c.id, d.id, outsider.id]));
+    expect(oktaChecked(h)).toEqual(new Set([a.id, b.id, c.id, d.id, e.id, outsider.id]));
+    expect(wfmTouched(h)).toEqual(new Set([a.id, b.id, c.id, d.id, e.id, outsider.id]));
     expect(countRequests(h.wfm.requests, { method: 'POST', api: 'scim' })).toBe(1);
     expect(countRequests(h.wfm.requests, { method: 'PUT', api: 'scim' })).toBe(2);
-    expect(app.offboards).toEqual([[expect.stringContaining('left scope'), [d.id]]]);
+    expect(app.offboards).toEqual([[expect.stringContaining('left scope'), expect.arrayContaining([d.id, e.id])]]);
+    expect(app.offboards[0]?.[1]).toHaveLength(2);
     expect(wfmUser(h, a.id)).toMatchObject({ name: { familyName: 'Changed' } });
     expect(wfmUser(h, b.id)).toMatchObject({ roles: [{ value: 'supervisor', primary: true }] });
     expect(wfmUser(h, c.id)).toMatchObject({ userName: 'new.hire@example.com', active: true });
