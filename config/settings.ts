@@ -24,10 +24,9 @@ const redisUrl = z
   .refine((v) => /^rediss?:\/\/[^\s]+$/.test(v), 'must be a redis:// or rediss:// URL');
 
 const nonEmpty = z.string().trim().min(1, 'must not be empty');
-const list = z
-  .string()
-  .transform((v) => v.split(',').map((s) => s.trim()).filter((s) => s.length > 0))
-  .refine((v) => v.length > 0, 'must name at least one group');
+/** A comma-separated list, items trimmed, empty ones dropped. */
+const csv = z.string().transform((v) => v.split(',').map((s) => s.trim()).filter((s) => s.length > 0));
+const list = csv.refine((v) => v.length > 0, 'must name at least one group');
 
 const int = (min: number, max: number) =>
   z
@@ -72,9 +71,8 @@ export const settingsSchema = z.object({
     .default(['okta.users.read', 'okta.groups.read', 'okta.apps.read', 'okta.logs.read']),
   OKTA_APP_ID: nonEmpty.regex(/^[A-Za-z0-9]+$/, 'must be an Okta application id (letters and digits)').optional(),
   OKTA_GROUPS: list.optional(),
-  OKTA_IN_SCOPE_STATUSES: z
-    .string()
-    .transform((v) => v.split(',').map((s) => s.trim().toUpperCase()).filter((s) => s.length > 0))
+  OKTA_IN_SCOPE_STATUSES: csv
+    .transform((v) => v.map((s) => s.toUpperCase()))
     .refine((v) => v.length > 0, 'must name at least one status')
     .refine((v) => v.every((s) => (SELECTABLE_STATUSES as readonly string[]).includes(s)), `must list Okta user statuses among ${SELECTABLE_STATUSES.join(', ')}`)
     .default([...IN_SCOPE_STATUSES]),

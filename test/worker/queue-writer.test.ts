@@ -1,4 +1,4 @@
-import { Queue, Worker } from 'bullmq';
+import { Queue, Worker, type Job } from 'bullmq';
 import { createQueueWriter, writeJobId } from '../../jobs/queue-writer';
 import { createRunChildren } from '../../store/run-children';
 import { bullConnection } from '../../worker/queues';
@@ -18,85 +18,80 @@ describe('the queue writer', () => {
     await h.close();
   });
 
-  it('records a write whose job vanished from the queue as failed instead of waiting forever', async () => {
+  /** Runs `work` with the writes queue under the test's prefix, closed after. */
+  async function withWrites(work: (writes: Queue) => Promise<void>): Promise<void> {
     const connection = bullConnection(h.env.REDIS_URL ?? '');
     const writes = new Queue('wfm-writes', { connection, prefix: h.prefix });
     try {
+      await work(writes);
+    } finally {
+      await writes.close();
+      await connection.quit();
+    }
+  }
+
+  /** A run's write job, once the writer has queued it. */
+  async function jobOf(writes: Queue, runId: string, oktaId: string): Promise<Job> {
+    for (;;) {
+      const job = await writes.getJob(writeJobId(runId, oktaId));
+      if (job) return job;
+      await new Promise((r) => setTimeout(r, 20));
+    }
+  }
+
+  it('records a write whose job vanished from the queue as failed instead of waiting forever', async () => {
+    await withWrites(async (writes) => {
       const writer = createQueueWriter({ writes, attempts: 3, pollMs: 50, stuckMs: 300 });
       const runId = 'full-sync-test-vanished';
       const applying = writer.apply(app.deps, runId, [create('00uA'), create('00uB')]);
       // No worker serves the queue here; remove one job as an admin might from the dashboard.
-      for (;;) {
-        const job = await writes.getJob(writeJobId(runId, '00uA'));
-        if (job) {
-          await job.remove();
-          break;
-        }
-        await new Promise((r) => setTimeout(r, 20));
-      }
+      await (await jobOf(writes, runId, '00uA')).remove();
       // The other write is still queued: finish it by hand as a worker would, by recording its outcome.
       await createRunChildren(app.deps.redis, app.deps.config.redis.prefix).complete(runId, { oktaId: '00uB', userName: '00uB@example.com', action: 'create', appliedAs: 'create' });
       const outcome = await applying;
       expect(outcome.applied.create).toBe(1);
       expect(outcome.failed).toEqual([{ oktaId: '00uA', userName: '00uA@example.com', action: 'create', error: 'its write job disappeared from the queue' }]);
-    } finally {
-      await writes.close();
-      await connection.quit();
-    }
+    });
   });
 
   it("puts the action in a job only for a write this planning registered: a run planned again reads the outcome first", async () => {
-    const connection = bullConnection(h.env.REDIS_URL ?? '');
-    const writes = new Queue('wfm-writes', { connection, prefix: h.prefix });
-    const children = createRunChildren(app.deps.redis, app.deps.config.redis.prefix);
-    const runId = 'full-sync-test-planned-again';
-    const jobOf = async (oktaId: string) => {
-      for (;;) {
-        const job = await writes.getJob(writeJobId(runId, oktaId));
-        if (job) return job;
-        await new Promise((r) => setTimeout(r, 20));
-      }
-    };
-    try {
+    await withWrites(async (writes) => {
+      const children = createRunChildren(app.deps.redis, app.deps.config.redis.prefix);
+      const runId = 'full-sync-test-planned-again';
       const writer = createQueueWriter({ writes, attempts: 3, pollMs: 50 });
       const first = writer.apply(app.deps, runId, [create('00uE')]);
-      const job = await jobOf('00uE');
+      const job = await jobOf(writes, runId, '00uE');
       expect((job.data as { action?: { oktaId: string } }).action?.oktaId).toBe('00uE');
       // Its job is gone with no outcome yet, and the run is planned again (its job restarted).
       await job.remove();
       const again = writer.apply(app.deps, runId, [create('00uE')]);
       // A job of the first planning may still record the outcome: the new job must read it first.
-      expect((await jobOf('00uE')).data).toEqual({ runId, oktaId: '00uE' });
+      expect((await jobOf(writes, runId, '00uE')).data).toEqual({ runId, oktaId: '00uE' });
       await children.complete(runId, { oktaId: '00uE', userName: '00uE@example.com', action: 'create', appliedAs: 'create' });
       expect((await first).applied.create).toBe(1);
       expect((await again).applied.create).toBe(1);
-    } finally {
-      await writes.close();
-      await connection.quit();
-    }
+    });
   });
 
   it('records a write whose job failed without recording an outcome, instead of waiting forever', async () => {
-    const connection = bullConnection(h.env.REDIS_URL ?? '');
-    const writes = new Queue('wfm-writes', { connection, prefix: h.prefix });
-    // A worker whose handler fails before it records anything (as one that cannot read the job would).
-    const workerConnection = bullConnection(h.env.REDIS_URL ?? '');
-    const failing = new Worker('wfm-writes', () => Promise.reject(new Error('payload not understood')), {
-      connection: workerConnection,
-      prefix: h.prefix,
-      settings: { backoffStrategy: () => 0 }, // the jobs name the product's strategy
+    await withWrites(async (writes) => {
+      // A worker whose handler fails before it records anything (as one that cannot read the job would).
+      const workerConnection = bullConnection(h.env.REDIS_URL ?? '');
+      const failing = new Worker('wfm-writes', () => Promise.reject(new Error('payload not understood')), {
+        connection: workerConnection,
+        prefix: h.prefix,
+        settings: { backoffStrategy: () => 0 }, // the jobs name the product's strategy
+      });
+      try {
+        const writer = createQueueWriter({ writes, attempts: 1, pollMs: 50, stuckMs: 300 });
+        const outcome = await writer.apply(app.deps, 'full-sync-test-failed-unrecorded', [create('00uC')]);
+        expect(outcome.failed).toEqual([
+          { oktaId: '00uC', userName: '00uC@example.com', action: 'create', error: 'its write job failed without recording an outcome (payload not understood)' },
+        ]);
+      } finally {
+        await failing.close();
+        await workerConnection.quit();
+      }
     });
-    try {
-      const writer = createQueueWriter({ writes, attempts: 1, pollMs: 50, stuckMs: 300 });
-      const outcome = await writer.apply(app.deps, 'full-sync-test-failed-unrecorded', [create('00uC')]);
-      expect(outcome.failed).toEqual([
-        { oktaId: '00uC', userName: '00uC@example.com', action: 'create', error: 'its write job failed without recording an outcome (payload not understood)' },
-      ]);
-    } finally {
-      await failing.close();
-      await workerConnection.quit();
-      await writes.close();
-      await connection.quit();
-    }
   });
 });
