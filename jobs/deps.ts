@@ -6,6 +6,7 @@ import type { WfmApi } from '../clients/wfm-api';
 import type { AppConfig } from '../config/load-config';
 import type { AuditLog } from '../store/audit';
 import type { RunHistory } from '../store/run-history';
+import type { PlannedWrites } from './planned-writes';
 import type { Writer } from './writer';
 
 /** Where a run is: the phase, and for counted phases how far (`total` when known). */
@@ -28,6 +29,8 @@ export type JobDeps = Readonly<{
    */
   requestOffboard: (reason: string, oktaIds: readonly string[]) => Promise<void>;
   writer: Writer;
+  /** The writes this process queued, for their jobs' first start here; none in-process (no queue). */
+  plannedWrites?: PlannedWrites;
   now: () => number;
   newRunId: (kind: string) => string;
   /** Told where a sync run is, for a progress display (the CLI on a terminal); none in the worker. */

@@ -1,6 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Queue } from 'bullmq';
-import { createRunChildren, type RunChildren } from '../store/run-children';
+import { createRunChildren, type RunChildren, type WriteAction } from '../store/run-children';
 import { emptyApplied, type Failure } from '../sync/report';
 import type { Action } from '../sync/types';
 import { SyncError } from '../clients/errors';
@@ -38,65 +38,80 @@ async function recordVanished(deps: JobDeps, writes: Queue, children: RunChildre
 /** The job id of one run's write for one user: adding it again never makes a second job. */
 export const writeJobId = (runId: string, oktaId: string): string => `${runId}.${oktaId}`;
 
+/** Queues one job per pending write, its payload ids only (see PlannedWrites for the first start). */
+async function enqueue(deps: JobDeps, opts: QueueWriterOptions, runId: string, pending: readonly { action: WriteAction; fresh: boolean }[]): Promise<void> {
+  // Only a write this planning registered is kept for its job: one registered before may have had
+  // a job that records its outcome meanwhile, so its new job reads that first.
+  deps.plannedWrites?.keep(runId, pending.filter((p) => p.fresh).map((p) => p.action));
+  for (let i = 0; i < pending.length; i += 500) {
+    await opts.writes.addBulk(
+      pending.slice(i, i + 500).map(({ action: a }) => ({
+        name: WFM_WRITE,
+        data: { runId, oktaId: a.oktaId } satisfies WfmWritePayload,
+        opts: {
+          jobId: writeJobId(runId, a.oktaId),
+          attempts: opts.attempts,
+          backoff: { type: 'jittered' },
+          removeOnComplete: true,
+          removeOnFail: { age: 7 * 24 * 3600 },
+        },
+      })),
+    );
+  }
+}
+
+/** Waits until every write of the run has an outcome; answers what they came to. */
+async function outcomesOf(deps: JobDeps, opts: QueueWriterOptions, children: RunChildren, runId: string): Promise<ApplyOutcome> {
+  const pollMs = opts.pollMs ?? 500;
+  const stuckMs = opts.stuckMs ?? STUCK_MS;
+  let lastDone = -1;
+  let stuckSince = Date.now();
+  for (;;) {
+    const { total, done } = await children.progress(runId);
+    deps.onProgress?.({ phase: 'write', done, total, finished: done >= total });
+    if (done >= total) break;
+    if (done !== lastDone) {
+      lastDone = done;
+      stuckSince = Date.now();
+    } else if (Date.now() - stuckSince > stuckMs) {
+      // Nothing finished for a while: a write whose job is gone (removed by hand, lost with an
+      // unsafe Redis) would hold the run forever, so it is recorded as failed.
+      await recordVanished(deps, opts.writes, children, runId);
+      stuckSince = Date.now();
+    }
+    await sleep(pollMs);
+  }
+  const applied = emptyApplied();
+  const failed: Failure[] = [];
+  let retries = await children.retries(runId);
+  for (const o of await children.outcomes(runId)) {
+    retries += o.retries ?? 0;
+    if (o.appliedAs) applied[o.appliedAs] += 1;
+    else failed.push({ oktaId: o.oktaId, userName: o.userName, action: o.action, error: o.error ?? 'failed' });
+  }
+  const stopped = await children.stopped(runId);
+  // The writes stopped on an auth failure (in whichever worker): the run stops with that reason.
+  return { applied, failed, retries, ...(stopped ? { stopped: new SyncError(stopped.reason, { kind: 'auth', service: stopped.service }) } : {}) };
+}
+
 /**
  * The worker's writer: one `wfm-write` job per user, executed by any worker process under the
  * queue's cluster-wide rate limit. The run waits until every write has an outcome, so its report
  * is complete and a second run of the same kind cannot start while writes are in flight.
  */
 export function createQueueWriter(opts: QueueWriterOptions): Writer {
-  const pollMs = opts.pollMs ?? 500;
-  const stuckMs = opts.stuckMs ?? STUCK_MS;
   return {
     async apply(deps: JobDeps, runId: string, actions: readonly Action[]): Promise<ApplyOutcome> {
       const writes = actions.filter(isWrite);
       const children = createRunChildren(deps.redis, deps.config.redis.prefix);
       const pending = await children.register(runId, writes);
-      for (let i = 0; i < pending.length; i += 500) {
-        await opts.writes.addBulk(
-          pending.slice(i, i + 500).map(({ action: a, fresh }) => ({
-            name: WFM_WRITE,
-            // Only a write this planning registered carries its action: one registered before may
-            // have had a job that records its outcome meanwhile, so its new job reads that first.
-            data: { runId, oktaId: a.oktaId, ...(fresh ? { action: a } : {}) } satisfies WfmWritePayload,
-            opts: {
-              jobId: writeJobId(runId, a.oktaId),
-              attempts: opts.attempts,
-              backoff: { type: 'jittered' },
-              removeOnComplete: true,
-              removeOnFail: { age: 7 * 24 * 3600 },
-            },
-          })),
-        );
+      try {
+        await enqueue(deps, opts, runId, pending);
+        deps.logger.info('writes enqueued', { runId, writes: writes.length, enqueued: pending.length });
+        return await outcomesOf(deps, opts, children, runId);
+      } finally {
+        deps.plannedWrites?.forget(runId);
       }
-      deps.logger.info('writes enqueued', { runId, writes: writes.length, enqueued: pending.length });
-      let lastDone = -1;
-      let stuckSince = Date.now();
-      for (;;) {
-        const { total, done } = await children.progress(runId);
-        deps.onProgress?.({ phase: 'write', done, total, finished: done >= total });
-        if (done >= total) break;
-        if (done !== lastDone) {
-          lastDone = done;
-          stuckSince = Date.now();
-        } else if (Date.now() - stuckSince > stuckMs) {
-          // Nothing finished for a while: a write whose job is gone (removed by hand, lost with an
-          // unsafe Redis) would hold the run forever, so it is recorded as failed.
-          await recordVanished(deps, opts.writes, children, runId);
-          stuckSince = Date.now();
-        }
-        await sleep(pollMs);
-      }
-      const applied = emptyApplied();
-      const failed: Failure[] = [];
-      let retries = await children.retries(runId);
-      for (const o of await children.outcomes(runId)) {
-        retries += o.retries ?? 0;
-        if (o.appliedAs) applied[o.appliedAs] += 1;
-        else failed.push({ oktaId: o.oktaId, userName: o.userName, action: o.action, error: o.error ?? 'failed' });
-      }
-      const stopped = await children.stopped(runId);
-      // The writes stopped on an auth failure (in whichever worker): the run stops with that reason.
-      return { applied, failed, retries, ...(stopped ? { stopped: new SyncError(stopped.reason, { kind: 'auth', service: stopped.service }) } : {}) };
     },
   };
 }

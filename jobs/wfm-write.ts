@@ -8,9 +8,9 @@ import { describeApplied, describeFailed, executeWrite, notAttempted, stopsTheRu
 export const WFM_WRITE = 'wfm-write' as const;
 
 /**
- * The write's ids, and the action when the planning that queued the job registered it (so no job
- * for it ran before): a first delivery then needs no read. A job without it, or delivered again,
- * reads the run's copy and whether the write already has an outcome.
+ * The write's ids: the write itself is the run's, in Redis (and, for a first start in the process
+ * that planned it, in that process's memory: PlannedWrites). Jobs queued by an earlier version
+ * carried the action as well; it is still accepted from them.
  */
 export const wfmWritePayload = z
   .object({
@@ -26,7 +26,7 @@ export type WfmWritePayload = Readonly<{ runId: string; oktaId: string; action?:
 /** A write job's data, checked; the action is the planner's own, carried through Redis as JSON. */
 export const parseWfmWritePayload = (data: unknown): WfmWritePayload => wfmWritePayload.parse(data) as WfmWritePayload;
 
-/** `first`: the job's first start (no earlier attempt, never stalled, no failure on record; see isFirstStart): with its action in the payload, it cannot have an outcome yet. */
+/** `first`: the job's first start (no earlier attempt, never stalled, no failure on record; see isFirstStart): a write its planning registered cannot have an outcome yet. */
 export type Attempt = { number: number; of: number; first?: boolean };
 
 /**
@@ -37,14 +37,15 @@ export type Attempt = { number: number; of: number; first?: boolean };
 export const STOP_FLAG_FRESH_MS = 1000;
 
 /**
- * The action to carry out, its outcome if it has one, and whether the run stopped. A first delivery
- * carrying its action takes it from the job and the stop flag as last read, when fresh: no round
- * trip. Anything else (delivered again, an older job without the action) reads all three.
+ * The action to carry out, its outcome if it has one, and whether the run stopped. A first start
+ * in the process that planned the write takes it from memory, and the stop flag as last read, when
+ * fresh: no round trip. Anything else (another process, delivered again) reads all three.
  */
-async function loadWrite(children: RunChildren, payload: WfmWritePayload, attempt: Attempt): ReturnType<RunChildren['load']> {
-  if (payload.action && attempt.first) {
+async function loadWrite(deps: JobDeps, children: RunChildren, payload: WfmWritePayload, attempt: Attempt): ReturnType<RunChildren['load']> {
+  const planned = attempt.first ? (payload.action ?? deps.plannedWrites?.take(payload.runId, payload.oktaId)) : undefined;
+  if (planned) {
     const known = children.knownStop(payload.runId, STOP_FLAG_FRESH_MS);
-    if (known) return { action: payload.action, outcome: undefined, stopped: known.stopped };
+    if (known) return { action: planned, outcome: undefined, stopped: known.stopped };
   }
   return children.load(payload.runId, payload.oktaId);
 }
@@ -64,7 +65,7 @@ const outcomeOf = (action: WriteAction, rest: Pick<ChildOutcome, 'appliedAs' | '
  */
 export async function runWfmWrite(deps: JobDeps, payload: WfmWritePayload, attempt: Attempt): Promise<ChildOutcome> {
   const children = createRunChildren(deps.redis, deps.config.redis.prefix);
-  const { action, outcome: done, stopped } = await loadWrite(children, payload, attempt);
+  const { action, outcome: done, stopped } = await loadWrite(deps, children, payload, attempt);
   if (done) return done; // delivered again after it finished: nothing to do
   if (!action) throw new UnrecoverableError(`run ${payload.runId} has no write for ${payload.oktaId}`);
   if (stopped !== undefined) {

@@ -23,9 +23,10 @@ export type HttpServer = { url: string; close(): Promise<void> };
 const resyncBody = z.object({ user: z.string().trim().min(1).optional(), dryRun: z.boolean().optional() }).strict();
 
 /**
- * A write job's data as the dashboard shows it: its ids and what it does (the action's type, login
- * and the fields it changes), not the profile values the job carries for its worker (names,
- * emails, departments: `okta-wfm-sync plan` and the audit show those to whoever needs them).
+ * A write job's data as the dashboard shows it. Its payload is ids only; a job queued by an earlier
+ * version also carries its action, shown by what it does (type, login and the fields it changes),
+ * not the profile values (names, emails, departments: `okta-wfm-sync plan` and the audit show
+ * those to whoever needs them).
  */
 export function dashboardWriteData(data: unknown): unknown {
   if (typeof data !== 'object' || data === null || !('action' in data)) return data;

@@ -7,6 +7,7 @@ import { createScimClient } from '../clients/scim';
 import { createWfmApi } from '../clients/wfm-api';
 import type { AppConfig } from '../config/load-config';
 import type { JobDeps } from '../jobs/deps';
+import { createPlannedWrites } from '../jobs/planned-writes';
 import { inProcessWriter } from '../jobs/writer';
 import { scimNames } from '../mappers/scim-canonical';
 import { createAuditLog } from '../store/audit';
@@ -78,6 +79,7 @@ export function buildApp(config: AppConfig, logger: Logger, opts: AppOptions = {
     audit: createAuditLog(redis, config.redis.prefix),
     logger,
     writer: opts.writer ?? inProcessWriter,
+    plannedWrites: createPlannedWrites(),
     redis,
     requestOffboard:
       opts.requestOffboard ??

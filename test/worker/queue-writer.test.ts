@@ -54,19 +54,22 @@ describe('the queue writer', () => {
     });
   });
 
-  it("puts the action in a job only for a write this planning registered: a run planned again reads the outcome first", async () => {
+  it('queues ids only, and keeps in memory only a write this planning registered: a run planned again reads the outcome first', async () => {
     await withWrites(async (writes) => {
       const children = createRunChildren(app.deps.redis, app.deps.config.redis.prefix);
       const runId = 'full-sync-test-planned-again';
       const writer = createQueueWriter({ writes, attempts: 3, pollMs: 50 });
       const first = writer.apply(app.deps, runId, [create('00uE')]);
       const job = await jobOf(writes, runId, '00uE');
-      expect((job.data as { action?: { oktaId: string } }).action?.oktaId).toBe('00uE');
+      expect(job.data).toEqual({ runId, oktaId: '00uE' });
+      expect(JSON.stringify(job.data)).not.toContain('@example.com');
+      expect(app.deps.plannedWrites?.take(runId, '00uE')?.oktaId).toBe('00uE');
       // Its job is gone with no outcome yet, and the run is planned again (its job restarted).
       await job.remove();
       const again = writer.apply(app.deps, runId, [create('00uE')]);
-      // A job of the first planning may still record the outcome: the new job must read it first.
       expect((await jobOf(writes, runId, '00uE')).data).toEqual({ runId, oktaId: '00uE' });
+      // A job of the first planning may still record the outcome: the new job must read it first.
+      expect(app.deps.plannedWrites?.take(runId, '00uE')).toBeUndefined();
       await children.complete(runId, { oktaId: '00uE', userName: '00uE@example.com', action: 'create', appliedAs: 'create' });
       expect((await first).applied.create).toBe(1);
       expect((await again).applied.create).toBe(1);

@@ -39,20 +39,36 @@ describe('a write job', () => {
     }
   }
 
-  it('on its first delivery takes its action from the job: one round trip, the outcome with its audit entry', async () => {
+  it('on its first start in the process that planned it takes the write from memory: one round trip, the outcome with its audit entry', async () => {
     const runId = 'full-sync-test-first-delivery';
     const children = createRunChildren(app.deps.redis, app.deps.config.redis.prefix);
     const action = create('00uFirst');
     await children.register(runId, [action]);
+    app.deps.plannedWrites?.keep(runId, [action]);
     await children.stopped(runId); // read as a worker does with each write it finishes
     const before = posts();
-    const payload: WfmWritePayload = { runId, oktaId: action.oktaId, action };
+    const payload: WfmWritePayload = { runId, oktaId: action.oktaId };
     const commands = await commandsDuring(() => runWfmWrite(app.deps, payload, { number: 1, of: 3, first: true }));
-    // The recording script (EVAL the first time this Redis sees it): no read of the action before.
+    // The recording script (EVAL the first time this Redis sees it): no read of the write before.
     expect(commands).toHaveLength(1);
     expect(commands[0]).toMatch(/^eval(sha)?$/);
     expect(posts() - before).toBe(1);
     expect(await children.outcomes(runId)).toEqual([{ oktaId: '00uFirst', userName: action.userName, action: 'create', appliedAs: 'create' }]);
+    expect(app.deps.plannedWrites?.take(runId, action.oktaId)).toBeUndefined(); // taken once
+  });
+
+  it('on its first start in another process reads the write from Redis, then records its outcome', async () => {
+    const runId = 'full-sync-test-other-process';
+    const children = createRunChildren(app.deps.redis, app.deps.config.redis.prefix);
+    const action = create('00uElsewhere');
+    await children.register(runId, [action]); // planned by another process: nothing kept here
+    await children.stopped(runId);
+    const before = posts();
+    const commands = await commandsDuring(() => runWfmWrite(app.deps, { runId, oktaId: action.oktaId }, { number: 1, of: 3, first: true }));
+    expect(commands).toHaveLength(2);
+    expect(commands.every((c) => /^eval(sha)?$/.test(c))).toBe(true);
+    expect(posts() - before).toBe(1);
+    expect(await children.outcomes(runId)).toEqual([{ oktaId: '00uElsewhere', userName: action.userName, action: 'create', appliedAs: 'create' }]);
   });
 
   it('delivered again after its outcome was recorded, sends nothing', async () => {
@@ -64,7 +80,8 @@ describe('a write job', () => {
     await children.complete(runId, outcome);
     const before = posts();
     // A worker lost the job after recording it (stalled): the queue starts it again.
-    await expect(runWfmWrite(app.deps, { runId, oktaId: action.oktaId, action }, { number: 1, of: 3, first: false })).resolves.toEqual(outcome);
+    app.deps.plannedWrites?.keep(runId, [action]);
+    await expect(runWfmWrite(app.deps, { runId, oktaId: action.oktaId }, { number: 1, of: 3, first: false })).resolves.toEqual(outcome);
     expect(posts() - before).toBe(0);
   });
 
@@ -73,6 +90,7 @@ describe('a write job', () => {
     const children = createRunChildren(app.deps.redis, app.deps.config.redis.prefix);
     const [first, second] = [create('00uStopA'), create('00uStopB')];
     await children.register(runId, [first, second]);
+    app.deps.plannedWrites?.keep(runId, [first, second]);
     await children.stopped(runId); // not stopped, as this process last read it
     // Another worker process stops the run (its writes were refused).
     const other = new Redis(h.env.REDIS_URL ?? '');
@@ -83,15 +101,15 @@ describe('a write job', () => {
     }
     await sleep(STOP_FLAG_FRESH_MS + 100);
     const before = posts();
-    const outcome = await runWfmWrite(app.deps, { runId, oktaId: first.oktaId, action: first }, { number: 1, of: 3, first: true });
+    const outcome = await runWfmWrite(app.deps, { runId, oktaId: first.oktaId }, { number: 1, of: 3, first: true });
     expect(outcome.error).toBe('not attempted: the run stopped (WFM SCIM answered 401)');
     // The reading is fresh again: the next write stops without a read, recording its outcome only.
-    const commands = await commandsDuring(() => runWfmWrite(app.deps, { runId, oktaId: second.oktaId, action: second }, { number: 1, of: 3, first: true }));
+    const commands = await commandsDuring(() => runWfmWrite(app.deps, { runId, oktaId: second.oktaId }, { number: 1, of: 3, first: true }));
     expect(commands).toEqual(['hsetnx', 'expire']);
     expect(posts() - before).toBe(0);
   });
 
-  it('refuses a job whose action names another user', () => {
+  it('refuses a job of an earlier version whose action names another user', () => {
     expect(() => parseWfmWritePayload({ runId: 'r', oktaId: '00uA', action: create('00uB') })).toThrow(/oktaId differs/);
     expect(parseWfmWritePayload({ runId: 'r', oktaId: '00uA' })).toEqual({ runId: 'r', oktaId: '00uA' });
   });
