@@ -18,8 +18,8 @@ const wrapsAround = (resources: readonly { id: string }[], seen: ReadonlySet<str
 
 /**
  * Pages through a SCIM ListResponse by startIndex and the number of resources actually returned
- * (servers cap `count`). Refuses what it cannot trust: an id seen twice, or a number of resources
- * that differs from the totalResults announced (too high or too low).
+ * (servers cap `count`). Refuses what it cannot trust: an id seen twice, a totalResults that falls
+ * between pages, or a number of resources that differs from the totalResults announced (too high or too low).
  */
 export async function pageThrough<T extends { id: string }>(
   what: string,
@@ -37,6 +37,10 @@ export async function pageThrough<T extends { id: string }>(
     // Asked past everything announced (to make sure nothing follows a full last page): a server
     // that answers an earlier page again, rather than none (RFC 7644 §3.4.2.4), has no more.
     if (items.length > 0 && items.length === page.total && wrapsAround(page.resources, seen)) break;
+    // Fewer users than a page ago: those removed meanwhile moved the rest back, some past the
+    // cursor unseen, and the count would still add up. More is fine: new users come in at the end
+    // or show up as an id seen twice.
+    if (items.length > 0 && page.total < announced) throw untrusted(what, `totalResults fell from ${announced} to ${page.total} between pages`);
     announced = page.total;
     for (const item of page.resources) {
       if (seen.has(item.id)) throw untrusted(what, `returned user id ${item.id} twice`);

@@ -38,22 +38,26 @@ export type ScimClient = {
 const SCIM_JSON = 'application/scim+json';
 const STANDARD_NAMES = scimNames();
 
+/** `active` as some servers send it, the string "true" or "false": read as the boolean, anything else refused. */
+const booleanText = (v: unknown): unknown => (typeof v === 'string' && /^(true|false)$/i.test(v) ? v.toLowerCase() === 'true' : v);
+
 const resourceSchema = z
   .object({
     id: z.string().min(1),
     userName: z.string().min(1),
     externalId: z.string().nullish(),
-    active: z.boolean().nullish(),
+    active: z.preprocess(booleanText, z.boolean().nullish()),
     meta: z.object({ version: z.string().nullish() }).loose().nullish(),
   })
   .loose();
 
+/** RFC 7643 §2.5: null is the same as absent, so an empty page may send `Resources: null`. */
 const listSchema = z
   .object({
     totalResults: z.number().int().nonnegative(),
-    startIndex: z.number().int().optional(),
-    itemsPerPage: z.number().int().optional(),
-    Resources: z.array(z.unknown()).optional(),
+    startIndex: z.number().int().nullish(),
+    itemsPerPage: z.number().int().nullish(),
+    Resources: z.array(z.unknown()).nullish(),
   })
   .loose();
 
@@ -166,11 +170,12 @@ export function createScimClient(cfg: ScimClientConfig, http?: HttpClient): Scim
         service: 'wfm-scim',
       });
     };
+    const get = async (id: string): Promise<WfmUser> => {
+      const res = await client.request({ ...counted, method: 'GET', path: userPath(id) });
+      return read(res.body, res.headers.etag);
+    };
     return {
-      async get(id) {
-        const res = await client.request({ ...counted, method: 'GET', path: userPath(id) });
-        return read(res.body, res.headers.etag);
-      },
+      get,
       findByExternalId,
       async findByUserName(userName) {
         const found = await search('userName', `userName eq ${filterValue(userName)}`);
@@ -188,7 +193,10 @@ export function createScimClient(cfg: ScimClientConfig, http?: HttpClient): Scim
           body: { ...resource, id },
           ...(version !== undefined ? { headers: { 'If-Match': version } } : {}),
         });
-        return read(res.body, res.headers.etag);
+        // RFC 7644 §3.5.1 puts the replaced resource in the answer "unless otherwise specified", and
+        // HTTP (RFC 7231 §4.3.4) allows 204: a PUT answered without a body has still replaced the
+        // user, so it is read again rather than the write counted as failed.
+        return res.body === undefined ? get(id) : read(res.body, res.headers.etag);
       },
     };
   }

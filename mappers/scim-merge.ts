@@ -18,8 +18,8 @@ export function normalise(path: string, value: string | undefined): string | und
 export function diffOwned(desired: DesiredUser, current: Readonly<ScimResource>, mapping: Mapping): Change[] {
   const changes: Change[] = [];
   for (const path of ownedPaths(mapping)) {
-    const from = readPath(current, path, mapping.customSchema);
     const to = desired.attrs[path];
+    const from = readPath(current, path, mapping.customSchema, to);
     if (normalise(path, from) !== normalise(path, to)) changes.push({ path, from, to });
   }
   return changes;

@@ -31,25 +31,38 @@ function asString(v: unknown): string | undefined {
   return undefined;
 }
 
-function entryIndex(entries: unknown[], select: string): number {
+/** emails, phoneNumbers and roles values are caseExact=false (RFC 7643 §4.1.2). */
+function sameValue(a: unknown, b: unknown): boolean {
+  return typeof a === 'string' && typeof b === 'string' && a.trim().toLowerCase() === b.trim().toLowerCase();
+}
+
+const isType = (e: Record<string, unknown>, select: string): boolean => typeof e.type === 'string' && e.type.toLowerCase() === select.toLowerCase();
+
+/**
+ * The entry a path selects. `value`, when known, is the one we would write: an untyped entry holding
+ * it stands for the typed one, since `type` is optional and some servers keep only values.
+ */
+function entryIndex(entries: unknown[], select: string, value?: string): number {
   if (select === 'primary') {
     const primary = entries.findIndex((e) => isRecord(e) && e.primary === true);
     return primary >= 0 ? primary : entries.length > 0 ? 0 : -1;
   }
-  const typed = entries.findIndex((e) => isRecord(e) && typeof e.type === 'string' && e.type.toLowerCase() === select.toLowerCase());
+  const typed = entries.findIndex((e) => isRecord(e) && isType(e, select));
   if (typed >= 0) return typed;
   // An untyped primary entry (or a lone untyped one) stands for the typed one we own.
   const untyped = entries.findIndex((e) => isRecord(e) && e.type === undefined && (e.primary === true || entries.length === 1));
-  return untyped;
+  if (untyped >= 0 || value === undefined) return untyped;
+  return entries.findIndex((e) => isRecord(e) && e.type === undefined && sameValue(e.value, value));
 }
 
-export function readPath(resource: Readonly<ScimResource>, path: string, customSchema?: string): string | undefined {
+/** `expected`: the value the sync would write there (see entryIndex). */
+export function readPath(resource: Readonly<ScimResource>, path: string, customSchema?: string, expected?: string): string | undefined {
   if (path === 'timezone') return asString(resource.timezone ?? resource.timeZone);
   const loc = locate(path, customSchema);
   if (loc.kind === 'multi') {
     const entries = resource[loc.attr];
     if (!Array.isArray(entries)) return undefined;
-    const i = entryIndex(entries, loc.select);
+    const i = entryIndex(entries, loc.select, expected);
     const entry: unknown = i >= 0 ? entries[i] : undefined;
     return isRecord(entry) ? asString(entry.value) : undefined;
   }
@@ -107,12 +120,31 @@ function writeNested(obj: Record<string, unknown>, keys: string[], value: string
   if (Object.keys(child).length === 0) delete obj[key];
 }
 
+/**
+ * Drops the entries that would repeat the one written at `i` (RFC 7643 §2.4: a (type, value) pair
+ * once per attribute): untyped or same-typed copies of the new value, and same-typed copies of the
+ * value it replaces. Answers where the written entry ends up.
+ */
+function dropRepeats(entries: unknown[], i: number, select: string, value: string, replaced: unknown): number {
+  const repeats = (e: unknown, j: number): boolean =>
+    j !== i &&
+    isRecord(e) &&
+    ((sameValue(e.value, value) && (e.type === undefined || (select !== 'primary' && isType(e, select)))) ||
+      (select !== 'primary' && isType(e, select) && sameValue(e.value, replaced)));
+  const before = entries.slice(0, i).filter(repeats).length;
+  const kept = entries.filter((e, j) => !repeats(e, j));
+  entries.splice(0, entries.length, ...kept);
+  return i - before;
+}
+
 function writeMulti(resource: ScimResource, attr: string, select: string, value: string | undefined): void {
   const entries: unknown[] = Array.isArray(resource[attr]) ? [...(resource[attr] as unknown[])] : [];
-  const i = entryIndex(entries, select);
+  let i = entryIndex(entries, select, value);
   if (value === undefined) {
     if (i >= 0) entries.splice(i, 1);
   } else {
+    const replaced = i >= 0 ? entries[i] : undefined;
+    if (i >= 0) i = dropRepeats(entries, i, select, value, isRecord(replaced) ? replaced.value : undefined);
     const primary = select === 'primary' || attr === 'emails';
     const entry: Record<string, unknown> = { value };
     if (select !== 'primary') entry.type = select;
@@ -123,10 +155,8 @@ function writeMulti(resource: ScimResource, attr: string, select: string, value:
         if (j !== i && isRecord(e) && e.primary === true) entries[j] = { ...e, primary: false };
       }
     }
-    if (i >= 0) {
-      const old = entries[i];
-      entries[i] = isRecord(old) ? { ...old, ...entry } : entry;
-    } else entries.unshift(entry);
+    if (i >= 0) entries[i] = isRecord(replaced) ? { ...replaced, ...entry } : entry;
+    else entries.unshift(entry);
   }
   if (entries.length === 0) delete resource[attr];
   else resource[attr] = entries;

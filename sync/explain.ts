@@ -26,7 +26,7 @@ export type FieldRow = Readonly<{
 export function fieldRows(desired: DesiredUser, current: WfmUser | undefined, mapping: Mapping, last: OwnedValues | undefined): FieldRow[] {
   return ownedPaths(mapping).map((path) => {
     const okta = desired.attrs[path];
-    const wfm = current ? readPath(current.raw, path, mapping.customSchema) : undefined;
+    const wfm = current ? readPath(current.raw, path, mapping.customSchema, okta) : undefined;
     const lastWritten = last === undefined || !(path in last) ? undefined : (last[path] ?? null);
     if (current && normalise(path, okta) === normalise(path, wfm)) return { path, okta, wfm, lastWritten, next: 'same' };
     const side = current ? classifyChange({ path, from: wfm, to: okta }, last) : 'okta';

@@ -39,4 +39,19 @@ describe('paging a SCIM listing', () => {
     const low = server(10, 5, 'first-page', 5);
     await expect(pageThrough('listing', 'all', 5, low.fetchPage)).rejects.toMatchObject({ kind: 'incomplete', message: expect.stringMatching(/cannot be trusted/) });
   });
+
+  it('refuses a listing whose totalResults falls between pages: users removed meanwhile shift the rest past the cursor unseen', async () => {
+    const all = ids(1, 10);
+    const shrinking = async (startIndex: number): Promise<ScimPage<Item>> => {
+      if (startIndex > 1 && all.length === 10) all.splice(2, 1); // u3 goes after the first page: u6 moves to page one
+      return { total: all.length, resources: all.slice(startIndex - 1, startIndex + 4) };
+    };
+    await expect(pageThrough('listing', 'all', 5, shrinking)).rejects.toMatchObject({ kind: 'incomplete', message: expect.stringMatching(/totalResults fell from 10 to 9 between pages/) });
+    const growing = [...ids(1, 10)];
+    const appended = async (startIndex: number): Promise<ScimPage<Item>> => {
+      if (startIndex > 1 && growing.length === 10) growing.push({ id: 'u11' });
+      return { total: growing.length, resources: growing.slice(startIndex - 1, startIndex + 4) };
+    };
+    expect(await pageThrough('listing', 'all', 5, appended)).toEqual(ids(1, 11));
+  });
 });

@@ -1,0 +1,79 @@
+import { createScimClient, type ScimClient } from '../../clients/scim';
+import { secretFromValue } from '../../config/secret';
+import { CORE_URN } from '../../config/targets';
+import type { ScimResource } from '../../sync/types';
+import { startQuirkyScim, type QuirkyScim } from '../helpers/quirky-scim';
+
+/** The real SCIM client reading from SCIM servers of other makes, each with one quirk. */
+const user = (id: string, userName: string, externalId: string): ScimResource => ({
+  schemas: [CORE_URN],
+  id,
+  userName,
+  externalId,
+  name: { givenName: 'Maria', familyName: 'Lopez' },
+  emails: [{ value: userName, type: 'work', primary: true }],
+  active: id !== 'a3',
+});
+
+const SEED = [user('a1', 'maria@example.com', '00u1'), user('a2', "o'brien@example.com", '00u2'), user('a3', 'josé.núñez@example.com', '00u3')];
+
+const clientOf = (server: QuirkyScim, maxRetries = 0): ScimClient =>
+  createScimClient({ scimUrl: server.url, token: secretFromValue('t'), pageSize: 2, requestTimeoutMs: 5000, maxRetries });
+
+describe('reading users from SCIM servers of other makes', () => {
+  const servers: QuirkyScim[] = [];
+  const start = async (...args: Parameters<typeof startQuirkyScim>): Promise<QuirkyScim> => {
+    const s = await startQuirkyScim(...args);
+    servers.push(s);
+    return s;
+  };
+  afterAll(() => Promise.all(servers.map((s) => s.close())));
+
+  it.each([['absent'], ['null']] as const)('an empty ListResponse with Resources %s is an empty answer (RFC 7643 §2.5)', async (emptyResources) => {
+    const scim = clientOf(await start(SEED, { emptyResources }));
+    expect(await scim.findByUserName('nobody@example.com')).toEqual([]);
+    expect(await scim.findByExternalId('00u9')).toEqual([]);
+    expect((await scim.listAll()).map((u) => u.id)).toEqual(['a1', 'a2', 'a3']);
+  });
+
+  it('reads itemsPerPage and startIndex sent as null, and a page size capped below the count asked', async () => {
+    const scim = createScimClient({ scimUrl: (await start(SEED, { nullPaging: true, maxPageSize: 1 })).url, token: secretFromValue('t'), pageSize: 50, requestTimeoutMs: 5000, maxRetries: 0 });
+    expect((await scim.listAll()).map((u) => u.id)).toEqual(['a1', 'a2', 'a3']);
+  });
+
+  it('reads active sent as the string "true" or "false"', async () => {
+    const scim = clientOf(await start(SEED, { activeAsString: true }));
+    expect((await scim.listAll()).map((u) => [u.id, u.active])).toEqual([
+      ['a1', true],
+      ['a2', true],
+      ['a3', false],
+    ]);
+    expect((await scim.get('a3')).active).toBe(false);
+  });
+
+  it('finds logins with an apostrophe and non-ASCII letters, sent percent-encoded as UTF-8', async () => {
+    const server = await start(SEED);
+    const scim = clientOf(server);
+    expect((await scim.findByUserName("O'Brien@example.com")).map((u) => u.id)).toEqual(['a2']);
+    expect((await scim.findByUserName('JOSÉ.NÚÑEZ@example.com')).map((u) => u.id)).toEqual(['a3']);
+    expect(server.seen.at(-1)).toContain(encodeURIComponent('"JOSÉ.NÚÑEZ@example.com"'));
+  });
+
+  it('retries a GET answered by a proxy with an HTML 502 or an empty 503, and reads the JSON that follows with a charset', async () => {
+    const server = await start(SEED, {
+      next: [
+        { status: 502, contentType: 'text/html', body: '<html><body><h1>502 Bad Gateway</h1></body></html>' },
+        { status: 503, body: '' },
+        { status: 200, contentType: 'application/json; charset=utf-8', body: JSON.stringify(user('a1', 'maria@example.com', '00u1')) },
+      ],
+    });
+    const scim = clientOf(server, 2);
+    expect(await scim.get('a1')).toMatchObject({ id: 'a1', userName: 'maria@example.com' });
+    expect(scim.stats()).toMatchObject({ retries: 2, byStatus: { '502': 1, '503': 1, '200': 1 } });
+  });
+
+  it('names the status, not a JSON error, when a proxy answers HTML', async () => {
+    const server = await start(SEED, { next: [{ status: 502, contentType: 'text/html; charset=UTF-8', body: '<html><body>Bad Gateway</body></html>' }] });
+    await expect(clientOf(server).get('a1')).rejects.toMatchObject({ kind: 'transient', status: 502, message: expect.stringMatching(/^WFM SCIM GET \/Users\/a1 answered 502/) });
+  });
+});

@@ -1,0 +1,98 @@
+// A small SCIM server of another make, for client tests: each quirk is something RFC 7643/7644
+// allow (or real servers do) that our sandbox WFM does not.
+import { createServer, type Server, type ServerResponse } from 'node:http';
+import { LIST_RESPONSE_URN } from '../../mappers/scim-canonical';
+import type { ScimResource } from '../../sync/types';
+import { listenOnLoopback, readBody, sendScim } from './scim-server';
+
+export type Quirks = {
+  /** How an empty ListResponse carries Resources (RFC 7643 §2.5: absent, null and [] are the same state). */
+  emptyResources: 'array' | 'absent' | 'null';
+  /** itemsPerPage and startIndex sent as null. */
+  nullPaging: boolean;
+  /** Page size cap, whatever `count` asks. */
+  maxPageSize: number;
+  /** `active` sent as the string "true" / "false". */
+  activeAsString: boolean;
+  /** `userName eq` compared case-sensitively (create's uniqueness check still ignores case). */
+  caseSensitiveFilter: boolean;
+  /** How a successful PUT is answered: 200 with the resource, 204, or 200 with no body. */
+  putAnswer: '200' | '204' | '200-empty';
+  /** Raw answers for the next requests, whatever they are (a proxy in front of the server). */
+  next: { status: number; contentType?: string; body: string }[];
+};
+
+export type QuirkyScim = {
+  url: string;
+  users: Map<string, ScimResource>;
+  quirks: Quirks;
+  /** `METHOD path?query` of every request. */
+  seen: string[];
+  close(): Promise<void>;
+};
+
+const ERROR_URN = 'urn:ietf:params:scim:api:messages:2.0:Error';
+const error = (res: ServerResponse, status: number, detail: string, scimType?: string): void =>
+  sendScim(res, status, { schemas: [ERROR_URN], status: String(status), ...(scimType ? { scimType } : {}), detail });
+
+const EQ_FILTER = /^(userName|externalId) eq ("(?:[^"\\]|\\.)*")$/i;
+
+export async function startQuirkyScim(seed: ScimResource[], quirks: Partial<Quirks> = {}): Promise<QuirkyScim> {
+  const q: Quirks = { emptyResources: 'array', nullPaging: false, maxPageSize: 100, activeAsString: false, caseSensitiveFilter: false, putAnswer: '200', next: [], ...quirks };
+  const users = new Map(seed.map((r) => [String(r.id), r]));
+  const seen: string[] = [];
+  let nextId = 1;
+  const asRead = (r: ScimResource): ScimResource => (q.activeAsString && typeof r.active === 'boolean' ? { ...r, active: String(r.active) } : r);
+
+  const matches = (r: ScimResource, attr: string, value: string): boolean => {
+    const held = String(attr === 'userName' ? r.userName : r.externalId);
+    return attr === 'userName' && !q.caseSensitiveFilter ? held.toLowerCase() === value.toLowerCase() : held === value;
+  };
+
+  const list = (url: URL, res: ServerResponse): void => {
+    const filter = url.searchParams.get('filter');
+    const m = filter === null ? null : EQ_FILTER.exec(filter);
+    if (filter !== null && !m) return error(res, 400, `cannot parse ${filter}`, 'invalidFilter');
+    const attr = m?.[1]?.toLowerCase() === 'username' ? 'userName' : 'externalId';
+    const all = [...users.values()].filter((r) => !m || matches(r, attr, JSON.parse(m[2] ?? '""') as string));
+    const start = Math.max(1, Number(url.searchParams.get('startIndex') ?? 1));
+    const page = all.slice(start - 1, start - 1 + Math.min(q.maxPageSize, Number(url.searchParams.get('count') ?? q.maxPageSize)));
+    const body: Record<string, unknown> = { schemas: [LIST_RESPONSE_URN], totalResults: all.length };
+    body.startIndex = q.nullPaging ? null : start;
+    body.itemsPerPage = q.nullPaging ? null : page.length;
+    if (page.length > 0 || q.emptyResources === 'array') body.Resources = page.map(asRead);
+    else if (q.emptyResources === 'null') body.Resources = null;
+    sendScim(res, 200, body);
+  };
+
+  const server: Server = createServer((req, res) => {
+    void readBody(req).then((text) => {
+      seen.push(`${req.method} ${req.url}`);
+      const raw = q.next.shift();
+      if (raw) {
+        res.writeHead(raw.status, raw.contentType ? { 'Content-Type': raw.contentType } : {});
+        return res.end(raw.body);
+      }
+      const url = new URL(req.url ?? '/', 'http://scim');
+      if (url.pathname === '/scim/v2/Users' && req.method === 'GET') return list(url, res);
+      if (url.pathname === '/scim/v2/Users' && req.method === 'POST') {
+        const sent = JSON.parse(text) as ScimResource;
+        const taken = [...users.values()].some((r) => String(r.userName).toLowerCase() === String(sent.userName).toLowerCase());
+        if (taken) return error(res, 409, 'userName is already taken', 'uniqueness');
+        const created = { ...sent, id: `q${nextId++}` };
+        users.set(created.id, created);
+        return sendScim(res, 201, asRead(created));
+      }
+      const id = decodeURIComponent(/^\/scim\/v2\/Users\/([^/]+)$/.exec(url.pathname)?.[1] ?? '');
+      const held = users.get(id);
+      if (!held) return error(res, 404, 'no such user');
+      if (req.method === 'GET') return sendScim(res, 200, asRead(held));
+      if (req.method !== 'PUT') return error(res, 501, 'not supported');
+      const replaced = { ...(JSON.parse(text) as ScimResource), id };
+      users.set(id, replaced);
+      if (q.putAnswer === '204') return sendScim(res, 204);
+      return sendScim(res, 200, q.putAnswer === '200' ? asRead(replaced) : undefined);
+    });
+  });
+  return { ...(await listenOnLoopback(server)), users, quirks: q, seen };
+}

@@ -1,0 +1,72 @@
+import { DEFAULT_MAPPING } from '../../config/mapping';
+import { CORE_URN } from '../../config/targets';
+import { mapOktaUser } from '../../mappers/okta-to-wfm';
+import { diffOwned, mergeOwned } from '../../mappers/scim-merge';
+import type { ScimResource } from '../../sync/types';
+import { oktaUser } from '../helpers/okta-user';
+
+const mapping = DEFAULT_MAPPING;
+const mapped = mapOktaUser(oktaUser({ id: '00u1', groups: ['Sup'] }), { mapping, supervisorGroups: ['Sup'] });
+if (!mapped.ok) throw new Error(mapped.reason);
+const desired = mapped.user;
+const WORK = 'maria.lopez@example.com';
+
+const current = (emails: unknown[], roles: unknown[] = [{ value: 'supervisor', primary: true }]): ScimResource => ({
+  schemas: [CORE_URN],
+  id: 'w1',
+  externalId: '00u1',
+  userName: WORK,
+  name: { givenName: 'Maria', familyName: 'Lopez' },
+  displayName: 'Maria Lopez',
+  emails,
+  roles,
+  active: true,
+});
+
+/** What a server that stores only the `value` of each email (type and primary are optional, RFC 7643 §4.1.2) answers. */
+const valuesOnly = (r: ScimResource): ScimResource => ({ ...r, emails: (r.emails as { value: unknown }[]).map(({ value }) => ({ value })) });
+
+describe('multi-valued attributes as servers of other makes hold them', () => {
+  it.each<[string, unknown[]]>([
+    ['in another order', [{ value: 'home@example.com', type: 'home', primary: false }, { value: WORK, type: 'work', primary: true }]],
+    ['typed in another case', [{ value: WORK.toUpperCase(), type: 'WORK', primary: true }]],
+    ['untyped but primary', [{ value: 'home@example.com', type: 'home' }, { value: WORK, primary: true }]],
+    ['untyped among others, neither typed nor primary', [{ value: 'home@example.com', type: 'home' }, { value: WORK }]],
+    ['stored as values only', [{ value: WORK }, { value: 'home@example.com' }]],
+  ])('the work email %s is up to date', (_what, emails) => {
+    expect(diffOwned(desired, current(emails), mapping)).toEqual([]);
+  });
+
+  it('a changed work email is written over its entry and its duplicates, never beside an untyped copy', () => {
+    const old = 'old@example.com';
+    const moved = { ...desired, attrs: { ...desired.attrs, 'emails.work': 'new@example.com' } };
+    const merged = (emails: unknown[]) => mergeOwned(current(emails), moved, mapping).emails;
+    expect(merged([{ value: old, type: 'work', primary: true }, { value: old, type: 'work' }, { value: 'home@example.com', type: 'home' }])).toEqual([
+      { value: 'new@example.com', type: 'work', primary: true },
+      { value: 'home@example.com', type: 'home' },
+    ]);
+    expect(merged([{ value: 'home@example.com', type: 'home' }, { value: 'NEW@example.com' }])).toEqual([
+      { value: 'home@example.com', type: 'home' },
+      { value: 'new@example.com', type: 'work', primary: true },
+    ]);
+  });
+
+  it('a server that keeps only values converges: one write, then no entry is added run after run', () => {
+    const moved = { ...desired, attrs: { ...desired.attrs, 'emails.work': 'new@example.com' } };
+    let held = valuesOnly(current([{ value: WORK, type: 'work', primary: true }, { value: 'home@example.com', type: 'home' }]));
+    let writes = 0;
+    for (let run = 0; run < 3; run += 1) {
+      if (diffOwned(moved, held, mapping).length === 0) continue;
+      held = valuesOnly(mergeOwned(held, moved, mapping));
+      writes += 1;
+    }
+    // Untyped, the old work email cannot be told from any other: it is kept, never guessed at.
+    expect(held.emails).toEqual([{ value: 'new@example.com' }, { value: WORK }, { value: 'home@example.com' }]);
+    expect(writes).toBe(1);
+  });
+
+  it('the primary role is written once: a secondary entry of the same value is not kept beside it', () => {
+    const merged = mergeOwned(current([{ value: WORK, type: 'work', primary: true }], [{ value: 'agent', primary: true }, { value: 'Supervisor' }]), desired, mapping);
+    expect(merged.roles).toEqual([{ value: 'supervisor', primary: true }]);
+  });
+});
