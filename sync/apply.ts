@@ -89,9 +89,19 @@ async function applyCreate(action: CreateAction, ports: ApplyPorts): Promise<App
           note: linked ? 'userName already in the WFM: linked' : 'create confirmed by lookup',
         };
       }
+      // A 409 nobody can be found for: sending the create again would only be refused again.
+      if (err.status === 409) throw unexplainedConflict(action.desired, err);
       if (attempt >= MAX_ATTEMPTS) throw err;
     }
   }
+}
+
+/** The WFM says the userName is taken, but neither lookup finds who holds it. */
+function unexplainedConflict(desired: DesiredUser, err: SyncError): SyncError {
+  return new SyncError(
+    `the WFM refused the create: userName ${desired.userName} is taken (${err.message}), but no WFM user with this externalId or userName is found; the WFM's userName filter may compare case-sensitively, or not show that user`,
+    { kind: 'conflict', service: 'wfm-scim', status: 409, ...(err.scimType !== undefined ? { scimType: err.scimType } : {}) },
+  );
 }
 
 async function applyUpdate(action: UpdateAction, ports: ApplyPorts): Promise<ApplyResult> {

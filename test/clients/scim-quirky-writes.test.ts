@@ -1,0 +1,76 @@
+import { createScimClient, type ScimClient } from '../../clients/scim';
+import { DEFAULT_MAPPING } from '../../config/mapping';
+import { secretFromValue } from '../../config/secret';
+import { CORE_URN } from '../../config/targets';
+import { readWfmUsers } from '../../jobs/read-wfm';
+import { mapOktaUser } from '../../mappers/okta-to-wfm';
+import { applyAction, type ApplyPorts } from '../../sync/apply';
+import { plan } from '../../sync/plan';
+import type { CreateAction, DesiredUser, ScimResource, UpdateAction } from '../../sync/types';
+import { oktaUser } from '../helpers/okta-user';
+import { startQuirkyScim, type QuirkyScim } from '../helpers/quirky-scim';
+
+/** The real SCIM client and apply writing to SCIM servers of other makes, each with one quirk. */
+const mapping = DEFAULT_MAPPING;
+
+function desired(oktaId: string, login: string, lastName: string): DesiredUser {
+  const r = mapOktaUser(oktaUser({ id: oktaId, profile: { login, email: login, lastName } }), { mapping, supervisorGroups: [] });
+  if (!r.ok) throw new Error(r.reason);
+  return r.user;
+}
+
+const held = (id: string, userName: string, externalId?: string): ScimResource => ({
+  schemas: [CORE_URN],
+  id,
+  userName,
+  ...(externalId ? { externalId } : {}),
+  name: { givenName: 'Maria', familyName: 'Lopez' },
+  displayName: 'Maria Lopez',
+  emails: [{ value: userName, type: 'work', primary: true }],
+  title: 'Set by a WFM admin',
+  active: true,
+});
+
+const portsOf = (scim: ScimClient): ApplyPorts => ({ scim, mapping, wfmApi: { revive: () => Promise.reject(new Error('not expected')) } });
+
+describe('writing users to SCIM servers of other makes', () => {
+  const servers: QuirkyScim[] = [];
+  const start = async (...args: Parameters<typeof startQuirkyScim>): Promise<{ server: QuirkyScim; scim: ScimClient }> => {
+    const server = await startQuirkyScim(...args);
+    servers.push(server);
+    return { server, scim: createScimClient({ scimUrl: server.url, token: secretFromValue('t'), pageSize: 10, requestTimeoutMs: 5000, maxRetries: 0 }) };
+  };
+  afterAll(() => Promise.all(servers.map((s) => s.close())));
+
+  it.each([['204'], ['200-empty']] as const)('an update the server answers %s (no body) is applied, the user read again', async (putAnswer) => {
+    const { server, scim } = await start([held('w1', 'maria@example.com', '00u1')], { putAnswer });
+    const [action] = plan([desired('00u1', 'maria@example.com', 'Smith')], await scim.listAll(), { mapping });
+    expect(action?.type).toBe('update');
+    const result = await applyAction(action as UpdateAction, portsOf(scim));
+    expect(result).toMatchObject({ appliedAs: 'update', wfmId: 'w1', changes: expect.arrayContaining([{ path: 'name.familyName', from: 'Lopez', to: 'Smith' }]) });
+    expect(server.users.get('w1')).toMatchObject({ name: { familyName: 'Smith' }, title: 'Set by a WFM admin' });
+    expect(server.seen.slice(-2)).toEqual(['PUT /scim/v2/Users/w1', 'GET /scim/v2/Users/w1']);
+  });
+
+  it('a login differing only in case from an unlinked WFM user is linked, not created twice, in lookup mode', async () => {
+    const { server, scim } = await start([held('w1', 'Maria.Lopez@example.com')]);
+    const want = desired('00u1', 'maria.lopez@example.com', 'Lopez');
+    const actions = plan([want], await readWfmUsers(scim, 'lookup', [want], 1), { mapping });
+    expect(actions.map((a) => a.type)).toEqual(['update']);
+    await applyAction(actions[0] as UpdateAction, portsOf(scim));
+    expect([...server.users.values()].map((u) => [u.id, u.externalId])).toEqual([['w1', '00u1']]);
+  });
+
+  it('with a server whose userName filter ignores RFC 7643 caseExact=false, the create answered 409 fails alone and creates nobody', async () => {
+    const { server, scim } = await start([held('w1', 'Maria.Lopez@example.com')], { caseSensitiveFilter: true });
+    const want = desired('00u1', 'maria.lopez@example.com', 'Lopez');
+    const actions = plan([want], await readWfmUsers(scim, 'lookup', [want], 1), { mapping });
+    expect(actions.map((a) => a.type)).toEqual(['create']);
+    const err: unknown = await applyAction(actions[0] as CreateAction, portsOf(scim)).catch((e: unknown) => e);
+    expect(err).toMatchObject({ kind: 'conflict', status: 409, scimType: 'uniqueness' });
+    expect((err as Error).message).toMatch(/userName maria\.lopez@example\.com is taken .* but no WFM user with this externalId or userName is found; the WFM's userName filter may compare case-sensitively/);
+    // One create: sending it again would only be refused again.
+    expect(server.seen.filter((r) => r.startsWith('POST ')).length).toBe(1);
+    expect([...server.users.keys()]).toEqual(['w1']);
+  });
+});
