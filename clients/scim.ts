@@ -95,6 +95,7 @@ export function toWfmUser(raw: unknown, etag?: string, names: ScimNames = STANDA
     externalId: r.externalId ?? undefined,
     active: r.active ?? true,
     version: r.meta?.version ?? etag ?? undefined,
+    readAt: Date.now(),
     raw: r as ScimResource,
   };
 }

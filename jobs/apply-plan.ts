@@ -6,7 +6,7 @@ import { applyAction, type ApplyResult } from '../sync/apply';
 import { carrySides, ownedValuesOf, sideOf } from '../sync/drift';
 import { mapPool } from '../sync/pool';
 import { emptyApplied, type AppliedCounts, type Failure } from '../sync/report';
-import type { Action, Change, ChangeSide } from '../sync/types';
+import type { Action, Change, ChangeSide, WfmUser } from '../sync/types';
 import type { JobDeps } from './deps';
 import { recordWritten } from './drift';
 
@@ -26,12 +26,23 @@ export const notAttempted = (reason: string): string => `not attempted: the run 
 export const isWrite = (a: Action): a is WriteAction => a.type === 'create' || a.type === 'update' || a.type === 'reactivate';
 
 /**
+ * How long a WFM user as the plan read it (a listing page, a lookup) may be merged into for an
+ * update without a version to send as If-Match. A run's writes can go on for hours under the rate
+ * limit; an update later than this reads the user again, so an edit a WFM admin made meanwhile in
+ * an attribute we do not own is kept.
+ */
+export const LISTED_COPY_FRESH_MS = 60_000;
+
+/** Whether an update must read its user again first: no version to guard the merge, and not read within LISTED_COPY_FRESH_MS. */
+export const copyTooOld = (u: WfmUser, now: number): boolean => u.version === undefined && (u.readAt === undefined || now - u.readAt > LISTED_COPY_FRESH_MS);
+
+/**
  * Carries out one write: the same function in-process and in a queued write job. Throws on
  * failure. `onRetry` is told of each request the write sends again.
  */
 export function executeWrite(deps: JobDeps, action: WriteAction, onRetry?: () => void): Promise<ApplyResult> {
   const ports = onRetry ? { scim: deps.scim.counting(onRetry), wfmApi: deps.wfmApi.counting(onRetry) } : { scim: deps.scim, wfmApi: deps.wfmApi };
-  return applyAction(action, { ...ports, mapping: deps.config.mapping });
+  return applyAction(action, { ...ports, mapping: deps.config.mapping, readAgain: (u) => copyTooOld(u, deps.now()) });
 }
 
 const plannedChanges = (action: WriteAction) => (action.type === 'create' ? [] : action.changes);

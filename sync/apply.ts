@@ -4,7 +4,17 @@ import { buildResource, diffOwned, mergeOwned } from '../mappers/scim-merge';
 import type { ScimPort, WfmApiPort } from './ports';
 import type { Change, CreateAction, DesiredUser, UpdateAction, WfmUser } from './types';
 
-export type ApplyPorts = Readonly<{ scim: ScimPort; wfmApi: WfmApiPort; mapping: Mapping }>;
+export type ApplyPorts = Readonly<{
+  scim: ScimPort;
+  wfmApi: WfmApiPort;
+  mapping: Mapping;
+  /**
+   * Whether the copy the plan read is too old to merge into: without a version (no If-Match to
+   * catch a change made since), a stale copy would put back what a WFM admin changed meanwhile in
+   * attributes we do not own. Such a user is read again first. Without it, the copy is used.
+   */
+  readAgain?: (current: WfmUser) => boolean;
+}>;
 
 export type AppliedAs = 'create' | 'update' | 'reactivate';
 export type ApplyResult = Readonly<{
@@ -35,6 +45,8 @@ async function lookup(scim: ScimPort, desired: DesiredUser): Promise<WfmUser | u
   return found;
 }
 
+const gone = (wfmId: string): SyncError => new SyncError(`WFM user ${wfmId} no longer exists (removed since it was read)`, { kind: 'not-found', service: 'wfm-scim' });
+
 function conflict(message: string): SyncError {
   return new SyncError(message, { kind: 'conflict', service: 'wfm-scim' });
 }
@@ -60,9 +72,7 @@ async function replaceOwned(ports: ApplyPorts, desired: DesiredUser, current: Wf
         reread = true;
         continue;
       }
-      if (isSyncError(err) && err.status === 404) {
-        throw new SyncError(`WFM user ${target.id} no longer exists (removed since it was read)`, { kind: 'not-found', service: 'wfm-scim' });
-      }
+      if (isSyncError(err) && err.status === 404) throw gone(target.id);
       throw err;
     }
   }
@@ -104,11 +114,23 @@ function unexplainedConflict(desired: DesiredUser, err: SyncError): SyncError {
   );
 }
 
+/** The user as it is now, for an update; gone since the plan read it is this user's failure. */
+async function readCurrent(ports: ApplyPorts, wfmId: string): Promise<WfmUser> {
+  try {
+    return await ports.scim.get(wfmId);
+  } catch (err) {
+    if (isSyncError(err) && err.status === 404) throw gone(wfmId);
+    throw err;
+  }
+}
+
 async function applyUpdate(action: UpdateAction, ports: ApplyPorts): Promise<ApplyResult> {
   let current = action.current;
   if (action.type === 'reactivate') {
     await ports.wfmApi.revive(action.wfmId);
     current = await ports.scim.get(action.wfmId);
+  } else if (ports.readAgain?.(current)) {
+    current = await readCurrent(ports, action.wfmId);
   }
   const { user, changes, reread } = await replaceOwned(ports, action.desired, current);
   return {

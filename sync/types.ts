@@ -26,6 +26,8 @@ export type WfmUser = Readonly<{
   externalId: string | undefined;
   active: boolean;
   version: string | undefined;
+  /** When it was read from the WFM (epoch ms): an update trusts a copy without a version only while it is fresh (apply.ts). */
+  readAt?: number;
   /** The resource as read, with the attributes the sync knows spelled in canonical case (mappers/scim-canonical.ts). */
   raw: Readonly<ScimResource>;
 }>;

@@ -5,6 +5,7 @@ import { mapOktaUser } from '../../mappers/okta-to-wfm';
 import { countRequests, startWfmSandbox, type WfmSandbox } from '../../sandbox/wfm/server';
 import { applyAction, type ApplyPorts } from '../../sync/apply';
 import { plan } from '../../sync/plan';
+import { copyTooOld, LISTED_COPY_FRESH_MS } from '../../jobs/apply-plan';
 import type { DesiredUser } from '../../sync/types';
 import { oktaUser } from '../helpers/okta-user';
 
@@ -96,6 +97,39 @@ describe('applyAction against the sandbox WFM (real SCIM client)', () => {
     expect(result.note).toMatch(/412/);
     expect(wfm.state.get(id)).toMatchObject({ userType: 'Team Lead', name: { familyName: 'Changed' } });
     expect(countRequests(wfm.requests, { method: 'PUT', api: 'scim', status: 412 })).toBe(1);
+  });
+
+  it('without a version, an update of a copy read too long ago reads the user again and keeps the admin edit made since', async () => {
+    wfm.state.config.etags = false;
+    try {
+      const created = await applyAction(await planFor(desired('00uOld', 'old.copy@example.com')), ports);
+      const action = await planFor(desired('00uOld', 'old.copy@example.com', 'Changed'));
+      if (action.type !== 'update') throw new Error(`expected an update, planned ${action.type}`);
+      expect(action.current.version).toBeUndefined();
+      wfm.state.editAttribute(created.wfmId, 'userType', 'Team Lead'); // a WFM admin, after the listing
+      wfm.requests.length = 0;
+      const later = Date.now() + LISTED_COPY_FRESH_MS + 1;
+      await applyAction(action, { ...ports, readAgain: (u) => copyTooOld(u, later) });
+      expect(wfm.requests.filter((r) => r.api === 'scim').map((r) => r.method)).toEqual(['GET', 'PUT']);
+      expect(wfm.state.get(created.wfmId)).toMatchObject({ userType: 'Team Lead', name: { familyName: 'Changed' } });
+    } finally {
+      wfm.state.config.etags = true;
+    }
+  });
+
+  it('an update of a fresh copy, or of one with a version (If-Match guards it), is merged as read: no extra GET', async () => {
+    const fresh = { id: 'w', userName: 'u', externalId: undefined, active: true, raw: { schemas: [], userName: 'u' } };
+    const now = Date.now();
+    expect(copyTooOld({ ...fresh, version: undefined, readAt: now - LISTED_COPY_FRESH_MS }, now)).toBe(false);
+    expect(copyTooOld({ ...fresh, version: undefined, readAt: now - LISTED_COPY_FRESH_MS - 1 }, now)).toBe(true);
+    expect(copyTooOld({ ...fresh, version: undefined }, now)).toBe(true);
+    expect(copyTooOld({ ...fresh, version: 'W/"1"', readAt: 0 }, now)).toBe(false);
+    const created = await applyAction(await planFor(desired('00uFresh', 'fresh.copy@example.com')), ports);
+    const action = await planFor(desired('00uFresh', 'fresh.copy@example.com', 'Changed'));
+    wfm.requests.length = 0;
+    await applyAction(action, { ...ports, readAgain: (u) => copyTooOld(u, Date.now()) });
+    expect(wfm.requests.filter((r) => r.api === 'scim').map((r) => r.method)).toEqual(['PUT']);
+    expect(wfm.state.get(created.wfmId)).toMatchObject({ name: { familyName: 'Changed' } });
   });
 
   it('reactivates an inactive linked user through revive, then updates it', async () => {
