@@ -46,10 +46,16 @@ function common(ctx: SandboxContext): RequestHandler {
       const at = new Date().toISOString();
       const query: Record<string, string> = {};
       for (const [key, value] of new URLSearchParams(q >= 0 ? req.url.slice(req.url.indexOf('?') + 1) : '')) query[key] = value;
-      res.on('finish', () => {
-        ctx.requests.push({ method: req.method, path, query, status: res.statusCode, bucket, at });
+      let logged = false;
+      const log = (status: number): void => {
+        if (logged) return;
+        logged = true;
+        ctx.requests.push({ method: req.method, path, query, status, bucket, at });
         if (ctx.requests.length > MAX_REQUEST_LOG) ctx.requests.splice(0, ctx.requests.length - MAX_REQUEST_LOG);
-      });
+      };
+      res.on('finish', () => log(res.statusCode));
+      // A request whose connection closed before any answer (dropped, held, or given up on) logs status 0.
+      res.on('close', () => log(0));
     }
     next();
   };
@@ -57,7 +63,7 @@ function common(ctx: SandboxContext): RequestHandler {
 
 /** Faults and rate limits for /api/v1 (after authentication, as Okta counts them). */
 function apiGate(ctx: SandboxContext): RequestHandler {
-  return async (_req, res, next) => {
+  return async (req, res, next) => {
     const { latencyMs, fault } = ctx.faults.decide();
     if (latencyMs > 0) await delay(latencyMs);
     const rate = res.locals.rate as RateLimitStatus;
@@ -73,6 +79,12 @@ function apiGate(ctx: SandboxContext): RequestHandler {
         throw serverError(fault.status);
       case 'invalidJson':
         res.status(200).type('application/json').send('[{"id":"00u1truncated","status":"ACT');
+        return;
+      case 'hang':
+        ctx.holds.hold(req.socket, fault.ms);
+        return;
+      case 'drop':
+        req.socket.destroy();
         return;
       case 'none':
         break;

@@ -1,6 +1,7 @@
 import type { Request, Response } from 'express';
 import { serverError } from './errors';
 import { FOREIGN_ORIGIN, type FaultEngine } from './faults';
+import type { Holds } from './holds';
 import { linkHeaders, type Page } from './paging';
 import type { Bucket, RateLimiter } from './rate-limit';
 import type { Json, WireContext } from './serialize';
@@ -10,6 +11,7 @@ export type RequestLogEntry = {
   method: string;
   path: string;
   query: Record<string, string>;
+  /** The status answered; 0 when the connection closed before any answer (dropped, held, given up on). */
   status: number;
   bucket: Bucket;
   /** ISO timestamp of the request's arrival. */
@@ -20,6 +22,8 @@ export type RequestLogEntry = {
 export type SandboxContext = {
   state: OktaState;
   faults: FaultEngine;
+  /** Requests the hangNext fault holds without an answer. */
+  holds: Holds;
   limiter: RateLimiter;
   requests: RequestLogEntry[];
   token: string;
@@ -44,7 +48,9 @@ export function wireOf(req: Request, ctx: SandboxContext): WireContext {
 
 /**
  * Answers one page of a list with Okta's Link headers. `forceNextAfter` keeps a next link even
- * on the last page (System Log polling). A page past the breakPageAfter fault answers 500.
+ * on the last page (System Log polling). A page past the breakPageAfter fault answers 500. Under
+ * the emptyPageNext fault, a page of a list other than the System Log answers no items and a
+ * next link to this very page.
  */
 export function sendPage<T>(
   req: Request,
@@ -58,8 +64,14 @@ export function sendPage<T>(
   if (breakAfter !== null && page.pageIndex > breakAfter) throw serverError(500);
   const origin = originOf(req);
   const nextOrigin = ctx.faults.faults.foreignNextLink ? FOREIGN_ORIGIN : origin;
+  const pathAndQuery = pathAndQueryOf(res);
+  if (res.locals.bucket !== 'logs' && ctx.faults.emptyPage()) {
+    res.setHeader('Link', [`<${origin}${pathAndQuery}>; rel="self"`, `<${nextOrigin}${pathAndQuery}>; rel="next"`]);
+    res.status(200).json([]);
+    return;
+  }
   const next = page.nextAfter ?? forceNextAfter;
-  res.setHeader('Link', linkHeaders({ origin, nextOrigin, pathAndQuery: pathAndQueryOf(res) }, next));
+  res.setHeader('Link', linkHeaders({ origin, nextOrigin, pathAndQuery }, next));
   res.status(200).json(page.items.map(toJson));
 }
 

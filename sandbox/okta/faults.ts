@@ -19,6 +19,16 @@ export type OktaFaults = {
   breakPageAfter: number | null;
   /** The next n requests answer 200 with a truncated JSON body. */
   invalidJsonNext: number;
+  /** The next n requests get no answer: the socket stays open for hangMs, then is closed (a client with a timeout times out). */
+  hangNext: number;
+  hangMs: number;
+  /** The next n requests have their connection destroyed without any answer, as a connection reset. */
+  dropNext: number;
+  /**
+   * The next n pages of a paged list (not the System Log) answer an empty array with a next link
+   * to the same cursor: the client must follow it and skip the empty page.
+   */
+  emptyPageNext: number;
   /** Next links point at another origin. */
   foreignNextLink: boolean;
   /** Users carry big custom attributes (pages over 64 KB). */
@@ -38,6 +48,10 @@ export function defaultFaults(): OktaFaults {
     serverErrorStatus: 500,
     breakPageAfter: null,
     invalidJsonNext: 0,
+    hangNext: 0,
+    hangMs: 30_000,
+    dropNext: 0,
+    emptyPageNext: 0,
     foreignNextLink: false,
     largeProfiles: false,
     random: null,
@@ -55,6 +69,10 @@ export const faultsPatchSchema = z.object({
   serverErrorStatus: z.union([z.literal(500), z.literal(502), z.literal(503)]).optional(),
   breakPageAfter: count.nullable().optional(),
   invalidJsonNext: count.optional(),
+  hangNext: count.optional(),
+  hangMs: z.number().int().min(1).optional(),
+  dropNext: count.optional(),
+  emptyPageNext: count.optional(),
   foreignNextLink: z.boolean().optional(),
   largeProfiles: z.boolean().optional(),
   random: z.object({
@@ -71,7 +89,9 @@ export type FaultDecision =
   | { kind: 'rateLimit' }
   | { kind: 'concurrencyLimit' }
   | { kind: 'serverError'; status: number }
-  | { kind: 'invalidJson' };
+  | { kind: 'invalidJson' }
+  | { kind: 'hang'; ms: number }
+  | { kind: 'drop' };
 
 export type FaultEngine = {
   /** The live switches: tests may also set them directly. */
@@ -80,6 +100,8 @@ export type FaultEngine = {
   reset(): void;
   /** Consumes the counters for one /api/v1 request: the latency to add and what, if anything, goes wrong. */
   decide(): { latencyMs: number; fault: FaultDecision };
+  /** Consumes emptyPageNext for one page of a paged list: whether that page answers empty. */
+  emptyPage(): boolean;
 };
 
 export function createFaultEngine(faults: OktaFaults = defaultFaults()): FaultEngine {
@@ -118,6 +140,14 @@ export function createFaultEngine(faults: OktaFaults = defaultFaults()): FaultEn
       faults.invalidJsonNext--;
       return { kind: 'invalidJson' };
     }
+    if (faults.hangNext > 0) {
+      faults.hangNext--;
+      return { kind: 'hang', ms: faults.hangMs };
+    }
+    if (faults.dropNext > 0) {
+      faults.dropNext--;
+      return { kind: 'drop' };
+    }
     return null;
   };
 
@@ -137,6 +167,11 @@ export function createFaultEngine(faults: OktaFaults = defaultFaults()): FaultEn
       const fault = counted();
       const random = randomFault();
       return { latencyMs: faults.latencyMs + random.latencyMs, fault: fault ?? random.fault };
+    },
+    emptyPage() {
+      if (faults.emptyPageNext <= 0) return false;
+      faults.emptyPageNext--;
+      return true;
     },
   };
 }

@@ -4,6 +4,7 @@ import { buildApp } from './app';
 import type { RequestLogEntry, SandboxContext } from './context';
 import { createFaultEngine, defaultFaults, type FaultsPatch, type OktaFaults } from './faults';
 import { generateOrg } from './generator';
+import { createHolds } from './holds';
 import { createRateLimiter, DEFAULT_RATE_LIMITS, type LimitedBucket, type RateLimitConfig } from './rate-limit';
 import { createOktaState, type OktaState } from './state';
 
@@ -42,6 +43,8 @@ export type OktaSandbox = {
   faults: OktaFaults;
   /** One entry per request outside /_sandbox, oldest first (the latest 50 000). */
   requests: RequestLogEntry[];
+  /** How many requests the hangNext fault holds without an answer right now. */
+  held(): number;
   setFaults(patch: FaultsPatch): void;
   resetFaults(): void;
   setRateLimits(patch: { limits?: Partial<Record<LimitedBucket, number>>; windowMs?: number }): void;
@@ -80,7 +83,8 @@ export async function startOktaSandbox(opts: OktaSandboxOptions = {}): Promise<O
   };
   const limiter = createRateLimiter(config, () => Date.now());
   const requests: RequestLogEntry[] = [];
-  const ctx: SandboxContext = { state, faults: faultEngine, limiter, requests, token, appId, supervisorGroup };
+  const holds = createHolds();
+  const ctx: SandboxContext = { state, faults: faultEngine, holds, limiter, requests, token, appId, supervisorGroup };
 
   let url = '';
   const server = createServer(buildApp(ctx, () => url));
@@ -96,11 +100,13 @@ export async function startOktaSandbox(opts: OktaSandboxOptions = {}): Promise<O
     state,
     faults,
     requests,
+    held: () => holds.count(),
     setFaults: (patch) => faultEngine.apply(patch),
     resetFaults: () => faultEngine.reset(),
     setRateLimits: (patch) => limiter.configure(patch),
     close: () =>
       new Promise<void>((resolve, reject) => {
+        holds.closeAll();
         server.close((err) => (err ? reject(err) : resolve()));
         server.closeAllConnections();
       }),
