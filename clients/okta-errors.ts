@@ -2,8 +2,15 @@ import { SyncError, kindForStatus, secretFileFailure } from './errors';
 
 type OktaLikeError = { status?: unknown; errorCode?: unknown; errorSummary?: unknown; type?: unknown; code?: unknown; name?: unknown; field?: unknown };
 
+/** What a network failure means, in words, with its code (the error's own message may hold a URL with a login in it). */
+function networkReason(e: OktaLikeError, timeoutMs: number | undefined): string {
+  if (e.type === 'request-timeout') return timeoutMs === undefined ? 'no answer in time (OKTA_TIMEOUT_MS)' : `no answer within ${timeoutMs} ms (OKTA_TIMEOUT_MS)`;
+  if (typeof e.code !== 'string') return 'network error';
+  return e.code === 'ECONNRESET' ? 'the connection closed without an answer (ECONNRESET)' : e.code;
+}
+
 /** Maps whatever the Okta SDK threw into the taxonomy, with a message that holds no secret. */
-export function mapOktaError(err: unknown, what: string): SyncError {
+export function mapOktaError(err: unknown, what: string, timeoutMs?: number): SyncError {
   if (err instanceof SyncError) return err;
   const fromFile = secretFileFailure(err, 'okta');
   if (fromFile) return fromFile;
@@ -24,8 +31,7 @@ export function mapOktaError(err: unknown, what: string): SyncError {
     return new SyncError(`Okta ${what} was not sent: ${field} is empty`, { kind: 'invalid', service: 'okta' });
   }
   if (e.name === 'FetchError' || e.type === 'request-timeout' || typeof e.code === 'string') {
-    const reason = e.type === 'request-timeout' ? 'timed out' : typeof e.code === 'string' ? e.code : 'network error';
-    return new SyncError(`Okta ${what} failed: ${reason}`, { kind: 'transient', service: 'okta' });
+    return new SyncError(`Okta ${what} failed: ${networkReason(e, timeoutMs)}`, { kind: 'transient', service: 'okta' });
   }
   if (err instanceof SyntaxError) {
     return new SyncError(`Okta ${what} answered a body that is not valid JSON`, { kind: 'transient', service: 'okta' });

@@ -1,4 +1,5 @@
 import { Client, type Collection } from '@okta/okta-sdk-nodejs';
+import { createRequire } from 'node:module';
 import type { AppConfig } from '../config/load-config';
 import type { OktaOAuth } from '../config/okta-auth';
 import { sdkPrivateKey } from '../config/private-key';
@@ -19,11 +20,30 @@ export const DEFAULT_OKTA_CONCURRENCY = 4;
 export const DEFAULT_RATE_RESERVE_PERCENT = 20;
 
 /**
+ * The SDK merges ~/.okta/okta.yaml and ./okta.yaml under the settings it is given. Ours override
+ * every value, but an empty or malformed file makes `new Client` throw whatever we pass, so the
+ * SDK's reader of those files (an internal of the pinned 8.1 release) is switched off. Should a
+ * release move it, nothing is patched and the explicit settings still win over any valid file.
+ */
+function ignoreOktaYaml(): void {
+  try {
+    const sdk = createRequire(require.resolve('@okta/okta-sdk-nodejs'));
+    const loader = sdk('./config-loader') as { ConfigLoader?: { prototype?: { applyYamlFile?: unknown } } };
+    const proto = loader.ConfigLoader?.prototype;
+    if (proto && typeof proto.applyYamlFile === 'function') proto.applyYamlFile = () => undefined;
+  } catch {
+    // not found in this release: see above
+  }
+}
+
+/**
  * The official SDK client with every setting explicit (so an okta.yaml or OKTA_CLIENT_* variable
- * cannot change it), no cache, and our request executor: timeout, pacer, parallel-call cap and
- * origin check. SSWS with OKTA_API_TOKEN, or an OAuth service app (PrivateKey mode).
+ * cannot change it, and no okta.yaml is read), no cache, and our request executor: timeout,
+ * pacer, parallel-call cap and origin check. SSWS with OKTA_API_TOKEN, or an OAuth service app
+ * (PrivateKey mode).
  */
 export function createOktaClient(cfg: OktaClientConfig, onResponse: (status: number, rate: RateHeaders) => void): { client: Client; throttle: Throttle } {
+  ignoreOktaYaml();
   const throttle = createThrottle({
     concurrency: cfg.concurrency ?? DEFAULT_OKTA_CONCURRENCY,
     reservePercent: cfg.rateReservePercent ?? DEFAULT_RATE_RESERVE_PERCENT,
@@ -112,7 +132,7 @@ export function guardPaging<T>(collection: Collection<T>, orgUrl: string): Colle
 export function createOktaCaller(
   policy: RetryPolicy = DEFAULT_RETRY,
   onRetry: () => void = () => undefined,
-  opts: { orgUrl?: string; authHint?: string } = {},
+  opts: { orgUrl?: string; authHint?: string; requestTimeoutMs?: number } = {},
 ): OktaCaller {
   async function call<T>(what: string, fn: () => Promise<T>): Promise<T> {
     return withRetry(
@@ -120,7 +140,7 @@ export function createOktaCaller(
         try {
           return await fn();
         } catch (err) {
-          const mapped = mapOktaError(err, what);
+          const mapped = mapOktaError(err, what, opts.requestTimeoutMs);
           if (mapped.kind === 'auth' && opts.authHint && mapped.status !== undefined) {
             throw new SyncError(`${mapped.message}: ${opts.authHint}`, { kind: 'auth', service: 'okta', status: mapped.status });
           }

@@ -81,7 +81,7 @@ export function createOktaSource(cfg: OktaSourceConfig): OktaSource {
     () => {
       stats.retries += 1;
     },
-    { orgUrl: cfg.orgUrl, ...(cfg.oauth ? { authHint: SERVICE_APP_HINT } : {}) },
+    { orgUrl: cfg.orgUrl, requestTimeoutMs: cfg.requestTimeoutMs, ...(cfg.oauth ? { authHint: SERVICE_APP_HINT } : {}) },
   );
   const { call, drain } = caller;
   const groups = namedGroups(cfg);
