@@ -1,31 +1,14 @@
-import type { OktaFaults, OktaSandbox, RequestLogEntry } from '../../sandbox/okta/server';
-import { startHarness, type Harness } from '../helpers/harness';
+import type { OktaFaults } from '../../sandbox/okta/server';
+import type { Harness } from '../helpers/harness';
 import { CONVERGED, divergence } from './helpers/converge';
+import { appUsersPath, onRequest, startTwoPageHarness } from './helpers/okta-pull';
 
-/** Calls `fn` with each Okta request as it finishes (the sandbox logs it then). Answers `stop`. */
-function onRequest(okta: OktaSandbox, fn: (entry: RequestLogEntry) => void): () => void {
-  const push = okta.requests.push.bind(okta.requests);
-  okta.requests.push = (...entries) => {
-    const n = push(...entries);
-    for (const e of entries) fn(e);
-    return n;
-  };
-  return () => {
-    okta.requests.push = push;
-  };
-}
-
-const appUsersPath = (h: Harness): string => `/api/v1/apps/${h.okta.appId}/users`;
 const wfmCalls = (h: Harness): number => h.wfm.requests.length;
 
 describe('Okta faults: retried when transient, and an incomplete pull writes nothing', () => {
   let h: Harness;
   beforeAll(async () => {
-    // More than 500 assigned users: the app's users come in two pages, so a pull can break mid-way.
-    h = await startHarness({ users: 620, seed: 62 });
-    // Short, roomy rate-limit windows: a concurrency 429 holds a bucket until its window resets,
-    // which must not make the test wait a minute per retry. The faults are the test here.
-    h.okta.setRateLimits({ limits: { users: 100000, groups: 100000, apps: 100000 }, windowMs: 2000 });
+    h = await startTwoPageHarness(62);
   });
   afterAll(() => h.close());
   beforeEach(() => {

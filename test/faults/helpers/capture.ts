@@ -4,14 +4,27 @@ import { CLI } from '../../helpers/worker-process';
 
 export type CliRun = { code: number | null; out: string; err: string };
 
-/** Runs the built CLI as its own process, capturing stdout and stderr (its logs) whole. */
-export function runCliProcess(env: Record<string, string | undefined>, args: string[]): Promise<CliRun> {
-  const child = spawn(process.execPath, [CLI, ...args], { env: { PATH: process.env.PATH ?? '', ...env } as NodeJS.ProcessEnv, stdio: ['ignore', 'pipe', 'pipe'] });
+/**
+ * Runs the built CLI as its own process (in `cwd`, when given), capturing stdout and stderr (its
+ * logs) whole. With `killAfterMs`, a process still running then is killed (its code is null).
+ */
+export function runCliProcess(env: Record<string, string | undefined>, args: string[], opts: { cwd?: string; killAfterMs?: number } = {}): Promise<CliRun> {
+  const child = spawn(process.execPath, [CLI, ...args], {
+    env: { PATH: process.env.PATH ?? '', ...env } as NodeJS.ProcessEnv,
+    stdio: ['ignore', 'pipe', 'pipe'],
+    ...(opts.cwd !== undefined ? { cwd: opts.cwd } : {}),
+  });
+  const killer = opts.killAfterMs === undefined ? undefined : setTimeout(() => child.kill('SIGKILL'), opts.killAfterMs);
   let out = '';
   let err = '';
   child.stdout.on('data', (c: Buffer) => (out += c.toString('utf8')));
   child.stderr.on('data', (c: Buffer) => (err += c.toString('utf8')));
-  return new Promise((resolve) => child.on('close', (code) => resolve({ code, out, err })));
+  return new Promise((resolve) =>
+    child.on('close', (code) => {
+      clearTimeout(killer);
+      resolve({ code, out, err });
+    }),
+  );
 }
 
 /** Every key under the prefix with its whole value, whatever its type: jobs, reports, audit, state. */
