@@ -45,9 +45,19 @@ function observedHistory(history: RunHistory, metrics: Metrics | undefined): Run
 
 /** The composition root: builds every client and store once from the configuration. */
 export function buildApp(config: AppConfig, logger: Logger, opts: AppOptions = {}): App {
-  const { metrics } = opts;
   const redis = createRedis(config.redis, { waitForReconnect: opts.waitForRedis ?? false });
   redis.on('error', (err: Error) => logger.debug('redis error', { error: err.message }));
+  try {
+    return buildOn(redis, config, logger, opts);
+  } catch (err) {
+    // A client that cannot be built: the Redis connection must not keep the process alive.
+    redis.disconnect();
+    throw err;
+  }
+}
+
+function buildOn(redis: Redis, config: AppConfig, logger: Logger, opts: AppOptions): App {
+  const { metrics } = opts;
   const okta = createOktaSource({
     ...config.okta,
     groupIdCache: createGroupIdCache(redis, config.redis.prefix),
