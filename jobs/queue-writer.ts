@@ -108,9 +108,7 @@ export function createQueueWriter(opts: QueueWriterOptions): Writer {
       try {
         await enqueue(deps, opts, runId, pending);
         deps.logger.info('writes enqueued', { runId, writes: writes.length, enqueued: pending.length });
-        const outcome = await outcomesOf(deps, opts, children, runId);
-        await children.release(runId);
-        return outcome;
+        return await outcomesOf(deps, opts, children, runId);
       } finally {
         deps.plannedWrites?.forget(runId);
       }

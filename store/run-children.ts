@@ -73,12 +73,6 @@ export type RunChildren = {
   /** Up to `limit` registered writes that have no outcome yet. */
   unfinished(runId: string, limit: number): Promise<string[]>;
   outcomes(runId: string): Promise<ChildOutcome[]>;
-  /**
-   * Drops the run's registered writes once every one has an outcome: they hold profile values, and
-   * from then on only the outcomes are read (a job delivered again finds its outcome; a run planned
-   * again registers only writes that have none).
-   */
-  release(runId: string): Promise<void>;
 };
 
 /** Runs whose stop flag a process remembers: a worker serves a few runs at a time. */
@@ -200,9 +194,6 @@ export function createRunChildren(redis: Redis, prefix: string): RunChildren {
     },
     async outcomes(runId) {
       return (await redis.hvals(outcomesKey(runId))).map((raw) => JSON.parse(raw) as ChildOutcome);
-    },
-    async release(runId) {
-      await redis.del(actionsKey(runId));
     },
   };
 }
