@@ -108,7 +108,9 @@ export function createQueueWriter(opts: QueueWriterOptions): Writer {
       try {
         await enqueue(deps, opts, runId, pending);
         deps.logger.info('writes enqueued', { runId, writes: writes.length, enqueued: pending.length });
-        return await outcomesOf(deps, opts, children, runId);
+        const outcome = await outcomesOf(deps, opts, children, runId);
+        await children.release(runId);
+        return outcome;
       } finally {
         deps.plannedWrites?.forget(runId);
       }

@@ -73,6 +73,13 @@ export type RunChildren = {
   /** Up to `limit` registered writes that have no outcome yet. */
   unfinished(runId: string, limit: number): Promise<string[]>;
   outcomes(runId: string): Promise<ChildOutcome[]>;
+  /**
+   * Drops the run's planned writes once every one has an outcome: they hold profile values (about
+   * one JSON document per changed user, for a week), and from then on only the outcomes and the
+   * registered ids are read (a job delivered again finds its outcome; a run planned again counts
+   * every id it registered, and finds none of them fresh).
+   */
+  release(runId: string): Promise<void>;
 };
 
 /** Runs whose stop flag a process remembers: a worker serves a few runs at a time. */
@@ -91,6 +98,8 @@ function rememberStop(stopKey: string, raw: string | null | undefined | false): 
 
 export function createRunChildren(redis: Redis, prefix: string): RunChildren {
   const actionsKey = (runId: string) => key(prefix, 'run', runId, 'actions');
+  /** The ids of the writes a run registered, kept as long as the outcomes; their actions go once all have one. */
+  const idsKey = (runId: string) => key(prefix, 'run', runId, 'ids');
   const outcomesKey = (runId: string) => key(prefix, 'run', runId, 'outcomes');
   const stopKey = (runId: string) => key(prefix, 'run', runId, 'stopped');
   const retriesKey = (runId: string) => key(prefix, 'run', runId, 'retries');
@@ -100,13 +109,16 @@ export function createRunChildren(redis: Redis, prefix: string): RunChildren {
       for (let i = 0; i < actions.length; i += 500) {
         const chunk = actions.slice(i, i + 500);
         const multi = redis.multi();
-        for (const a of chunk) multi.hsetnx(actionsKey(runId), a.oktaId, JSON.stringify(a));
+        for (const a of chunk) multi.hsetnx(actionsKey(runId), a.oktaId, JSON.stringify(a)).hsetnx(idsKey(runId), a.oktaId, '1');
         multi.hmget(outcomesKey(runId), ...chunk.map((a) => a.oktaId));
-        multi.expire(actionsKey(runId), KEEP_SECONDS);
+        multi.expire(actionsKey(runId), KEEP_SECONDS).expire(idsKey(runId), KEEP_SECONDS);
         const results = (await multi.exec()) ?? [];
-        const done = (results[chunk.length]?.[1] ?? []) as (string | null)[];
+        const done = (results[2 * chunk.length]?.[1] ?? []) as (string | null)[];
         chunk.forEach((a, j) => {
-          if (done[j] === null || done[j] === undefined) pending.push({ action: a, fresh: results[j]?.[1] === 1 });
+          // New only if neither its id nor its write was registered before (a write released, or one
+          // registered by a version that kept no ids, is not).
+          const fresh = results[2 * j]?.[1] === 1 && results[2 * j + 1]?.[1] === 1;
+          if (done[j] === null || done[j] === undefined) pending.push({ action: a, fresh });
         });
       }
       return pending;
@@ -174,8 +186,9 @@ export function createRunChildren(redis: Redis, prefix: string): RunChildren {
       return done === 1;
     },
     async progress(runId) {
-      const [total, done] = await Promise.all([redis.hlen(actionsKey(runId)), redis.hlen(outcomesKey(runId))]);
-      return { total, done };
+      // Every registered id counts, released or not; a run registered by a version that kept no ids counts its actions.
+      const [ids, actions, done] = await Promise.all([redis.hlen(idsKey(runId)), redis.hlen(actionsKey(runId)), redis.hlen(outcomesKey(runId))]);
+      return { total: Math.max(ids, actions), done };
     },
     async unfinished(runId, limit) {
       const found: string[] = [];
@@ -194,6 +207,9 @@ export function createRunChildren(redis: Redis, prefix: string): RunChildren {
     },
     async outcomes(runId) {
       return (await redis.hvals(outcomesKey(runId))).map((raw) => JSON.parse(raw) as ChildOutcome);
+    },
+    async release(runId) {
+      await redis.del(actionsKey(runId));
     },
   };
 }

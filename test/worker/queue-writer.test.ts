@@ -1,6 +1,8 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import { Queue, Worker, type Job } from 'bullmq';
 import { createQueueWriter, writeJobId } from '../../jobs/queue-writer';
 import { createRunChildren } from '../../store/run-children';
+import { key } from '../../store/redis';
 import { bullConnection } from '../../worker/queues';
 import { startHarness, type Harness } from '../helpers/harness';
 import { startTestApp, type TestApp } from '../helpers/app';
@@ -51,6 +53,9 @@ describe('the queue writer', () => {
       const outcome = await applying;
       expect(outcome.applied.create).toBe(1);
       expect(outcome.failed).toEqual([{ oktaId: '00uA', userName: '00uA@example.com', action: 'create', error: 'its write job disappeared from the queue' }]);
+      // Once every write has an outcome, the planned writes (profile values) are let go; the outcomes stay.
+      expect(await app.deps.redis.exists(key(h.prefix, 'run', runId, 'actions'))).toBe(0);
+      expect(await app.deps.redis.hlen(key(h.prefix, 'run', runId, 'outcomes'))).toBe(2);
     });
   });
 
@@ -73,6 +78,30 @@ describe('the queue writer', () => {
       await children.complete(runId, { oktaId: '00uE', userName: '00uE@example.com', action: 'create', appliedAs: 'create' });
       expect((await first).applied.create).toBe(1);
       expect((await again).applied.create).toBe(1);
+    });
+  });
+
+  it('a run planned again after its writes were let go waits for its new ones: every id it registered counts', async () => {
+    await withWrites(async (writes) => {
+      const children = createRunChildren(app.deps.redis, app.deps.config.redis.prefix);
+      const runId = 'full-sync-test-released';
+      const writer = createQueueWriter({ writes, attempts: 3, pollMs: 50 });
+      const first = writer.apply(app.deps, runId, [create('00uF'), create('00uG')]);
+      await jobOf(writes, runId, '00uG');
+      for (const id of ['00uF', '00uG']) await children.complete(runId, { oktaId: id, userName: `${id}@example.com`, action: 'create', appliedAs: 'create' });
+      expect((await first).applied.create).toBe(2);
+      expect(await app.deps.redis.exists(key(h.prefix, 'run', runId, 'actions'))).toBe(0);
+      // The sync job starts again (stopped after its writes, before it finished): its new plan has one new write.
+      let settled = false;
+      const again = writer.apply(app.deps, runId, [create('00uH')]).finally(() => {
+        settled = true;
+      });
+      await jobOf(writes, runId, '00uH');
+      expect(app.deps.plannedWrites?.take(runId, '00uH')?.oktaId).toBe('00uH'); // new: kept for its job's first start
+      await sleep(300); // six polls of its progress
+      expect(settled).toBe(false);
+      await children.complete(runId, { oktaId: '00uH', userName: '00uH@example.com', action: 'create', appliedAs: 'create' });
+      expect((await again).applied.create).toBe(3);
     });
   });
 
