@@ -123,31 +123,21 @@ export function createFaultEngine(faults: OktaFaults = defaultFaults()): FaultEn
     return { latencyMs: 0, fault: { kind } };
   };
 
+  type Countdown = 'rateLimitNext' | 'concurrencyLimitNext' | 'serverErrorNext' | 'invalidJsonNext' | 'hangNext' | 'dropNext' | 'emptyPageNext';
+  /** Consumes one of a count-down switch: true while it had any left. */
+  const take = (key: Countdown): boolean => {
+    if (faults[key] <= 0) return false;
+    faults[key] -= 1;
+    return true;
+  };
+
   const counted = (): FaultDecision | null => {
-    if (faults.rateLimitNext > 0) {
-      faults.rateLimitNext--;
-      return { kind: 'rateLimit' };
-    }
-    if (faults.concurrencyLimitNext > 0) {
-      faults.concurrencyLimitNext--;
-      return { kind: 'concurrencyLimit' };
-    }
-    if (faults.serverErrorNext > 0) {
-      faults.serverErrorNext--;
-      return { kind: 'serverError', status: faults.serverErrorStatus };
-    }
-    if (faults.invalidJsonNext > 0) {
-      faults.invalidJsonNext--;
-      return { kind: 'invalidJson' };
-    }
-    if (faults.hangNext > 0) {
-      faults.hangNext--;
-      return { kind: 'hang', ms: faults.hangMs };
-    }
-    if (faults.dropNext > 0) {
-      faults.dropNext--;
-      return { kind: 'drop' };
-    }
+    if (take('rateLimitNext')) return { kind: 'rateLimit' };
+    if (take('concurrencyLimitNext')) return { kind: 'concurrencyLimit' };
+    if (take('serverErrorNext')) return { kind: 'serverError', status: faults.serverErrorStatus };
+    if (take('invalidJsonNext')) return { kind: 'invalidJson' };
+    if (take('hangNext')) return { kind: 'hang', ms: faults.hangMs };
+    if (take('dropNext')) return { kind: 'drop' };
     return null;
   };
 
@@ -168,10 +158,6 @@ export function createFaultEngine(faults: OktaFaults = defaultFaults()): FaultEn
       const random = randomFault();
       return { latencyMs: faults.latencyMs + random.latencyMs, fault: fault ?? random.fault };
     },
-    emptyPage() {
-      if (faults.emptyPageNext <= 0) return false;
-      faults.emptyPageNext--;
-      return true;
-    },
+    emptyPage: () => take('emptyPageNext'),
   };
 }

@@ -1,19 +1,11 @@
 import { createScimClient, type ScimClient } from '../../clients/scim';
 import { secretFromValue } from '../../config/secret';
-import { CORE_URN } from '../../config/targets';
 import type { ScimResource } from '../../sync/types';
 import { startQuirkyScim, type QuirkyScim } from '../helpers/quirky-scim';
+import { scimUser } from '../helpers/scim-server';
 
 /** The real SCIM client reading from SCIM servers of other makes, each with one quirk. */
-const user = (id: string, userName: string, externalId: string): ScimResource => ({
-  schemas: [CORE_URN],
-  id,
-  userName,
-  externalId,
-  name: { givenName: 'Maria', familyName: 'Lopez' },
-  emails: [{ value: userName, type: 'work', primary: true }],
-  active: id !== 'a3',
-});
+const user = (id: string, userName: string, externalId: string): ScimResource => scimUser(id, userName, { externalId, active: id !== 'a3' });
 
 const SEED = [user('a1', 'maria@example.com', '00u1'), user('a2', "o'brien@example.com", '00u2'), user('a3', 'josé.núñez@example.com', '00u3')];
 

@@ -1,7 +1,6 @@
 import { createScimClient, type ScimClient } from '../../clients/scim';
 import { DEFAULT_MAPPING } from '../../config/mapping';
 import { secretFromValue } from '../../config/secret';
-import { CORE_URN } from '../../config/targets';
 import { readWfmUsers } from '../../jobs/read-wfm';
 import { mapOktaUser } from '../../mappers/okta-to-wfm';
 import { applyAction, type ApplyPorts } from '../../sync/apply';
@@ -9,6 +8,7 @@ import { plan } from '../../sync/plan';
 import type { CreateAction, DesiredUser, ScimResource, UpdateAction } from '../../sync/types';
 import { oktaUser } from '../helpers/okta-user';
 import { startQuirkyScim, type QuirkyScim } from '../helpers/quirky-scim';
+import { scimUser } from '../helpers/scim-server';
 
 /** The real SCIM client and apply writing to SCIM servers of other makes, each with one quirk. */
 const mapping = DEFAULT_MAPPING;
@@ -19,17 +19,8 @@ function desired(oktaId: string, login: string, lastName: string): DesiredUser {
   return r.user;
 }
 
-const held = (id: string, userName: string, externalId?: string): ScimResource => ({
-  schemas: [CORE_URN],
-  id,
-  userName,
-  ...(externalId ? { externalId } : {}),
-  name: { givenName: 'Maria', familyName: 'Lopez' },
-  displayName: 'Maria Lopez',
-  emails: [{ value: userName, type: 'work', primary: true }],
-  title: 'Set by a WFM admin',
-  active: true,
-});
+const held = (id: string, userName: string, externalId?: string): ScimResource =>
+  scimUser(id, userName, { ...(externalId ? { externalId } : {}), displayName: 'Maria Lopez', title: 'Set by a WFM admin' });
 
 const portsOf = (scim: ScimClient): ApplyPorts => ({ scim, mapping, wfmApi: { revive: () => Promise.reject(new Error('not expected')) } });
 

@@ -1,10 +1,9 @@
 import { createServer, type Server, type ServerResponse } from 'node:http';
 import { createScimClient, type ScimClient } from '../../clients/scim';
 import { secretFromValue } from '../../config/secret';
-import { CORE_URN } from '../../config/targets';
 import { LIST_RESPONSE_URN } from '../../mappers/scim-canonical';
 import type { ScimResource } from '../../sync/types';
-import { listenOnLoopback, readBody, sendScim as send } from '../helpers/scim-server';
+import { listenOnLoopback, readBody, scimUser, sendScim as send } from '../helpers/scim-server';
 
 /**
  * The real SCIM client against a small SCIM server that does what RFC 7644 allows but our sandbox
@@ -60,15 +59,7 @@ async function startStrictScim(seed: ScimResource[]): Promise<StrictScim> {
   return { ...(await listenOnLoopback(server)), seen };
 }
 
-const user = (id: string, userName: string, externalId: string): ScimResource => ({
-  schemas: [CORE_URN],
-  id,
-  userName,
-  externalId,
-  name: { givenName: 'Maria', familyName: 'Lopez' },
-  emails: [{ value: userName, type: 'work', primary: true }],
-  active: true,
-});
+const user = (id: string, userName: string, externalId: string): ScimResource => scimUser(id, userName, { externalId });
 
 describe('the SCIM client against a server that reads the RFCs strictly', () => {
   let server: StrictScim;

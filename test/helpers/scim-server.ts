@@ -1,6 +1,19 @@
 // Pieces of the small hand-written SCIM servers some client tests run against (other makes of WFM).
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { CORE_URN } from '../../config/targets';
+import type { ScimResource } from '../../sync/types';
+
+/** A WFM user as such a server holds it: Maria Lopez, her work email the userName, active; `extra` adds or overrides. */
+export const scimUser = (id: string, userName: string, extra: Partial<ScimResource> = {}): ScimResource => ({
+  schemas: [CORE_URN],
+  id,
+  userName,
+  name: { givenName: 'Maria', familyName: 'Lopez' },
+  emails: [{ value: userName, type: 'work', primary: true }],
+  active: true,
+  ...extra,
+});
 
 export function readBody(req: IncomingMessage): Promise<string> {
   return new Promise((resolve) => {
