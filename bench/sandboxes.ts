@@ -55,7 +55,9 @@ async function call(url: string, auth: string, init: { method?: string; body?: u
 const oktaInfo = z.object({ url: z.string(), appId: z.string(), token: z.string() });
 const oktaLog = z.array(z.object({ method: z.string(), path: z.string(), status: z.number() }).loose());
 const summary = z.object({ inScopeIds: z.array(z.string()), assignedIds: z.array(z.string()) }).loose();
-const groupStats = z.array(z.object({ profile: z.object({ name: z.string() }).loose(), _embedded: z.object({ stats: z.object({ usersCount: z.number() }).loose() }).loose() }).loose());
+const groupStats = z.array(
+  z.object({ id: z.string(), profile: z.object({ name: z.string() }).loose(), _embedded: z.object({ stats: z.object({ usersCount: z.number() }).loose() }).loose() }).loose(),
+);
 
 export type OktaProcess = Running & {
   url: string;
@@ -65,8 +67,8 @@ export type OktaProcess = Running & {
   resetRequests(): Promise<void>;
   summary(): Promise<{ inScopeIds: string[]; assignedIds: string[] }>;
   updateProfile(id: string, profile: Record<string, unknown>): Promise<void>;
-  /** Members of the named group, through the Okta API (call before resetting the request log). */
-  groupMembers(name: string): Promise<number>;
+  /** The groups of that name, with their ids and member counts, through the Okta API (call before resetting the request log). */
+  groupsNamed(name: string): Promise<Array<{ id: string; members: number }>>;
 };
 
 /** The sandbox Okta with `users` generated users, its rate limits raised so that they never throttle the bench. */
@@ -85,9 +87,9 @@ export async function startOkta(users: number, seed: number, logFile: string): P
     resetRequests: async () => void (await admin('/reset-requests', { method: 'POST' })),
     summary: async () => summary.parse(await admin('/summary')),
     updateProfile: async (id, profile) => void (await admin(`/users/${encodeURIComponent(id)}/profile`, { method: 'POST', body: profile })),
-    async groupMembers(name) {
+    async groupsNamed(name) {
       const groups = groupStats.parse(await call(`${info.url}/api/v1/groups?q=${encodeURIComponent(name)}&expand=stats`, auth));
-      return groups.filter((g) => g.profile.name === name).reduce((sum, g) => sum + g._embedded.stats.usersCount, 0);
+      return groups.filter((g) => g.profile.name === name).map((g) => ({ id: g.id, members: g._embedded.stats.usersCount }));
     },
   };
 }
