@@ -46,7 +46,14 @@ export type AppConfig = Readonly<{
     /** How long a user must stay out of scope before it is deactivated, in milliseconds. */
     graceMs: number;
   }>;
-  redis: Readonly<{ url: string; prefix: string; cluster: boolean }>;
+  redis: Readonly<{
+    /** The first of `seeds`: the one server, or the cluster node shown first. */
+    url: string;
+    /** REDIS_URL's URLs: one, or (with `cluster`) seed nodes of the cluster, any of which will do. */
+    seeds: readonly string[];
+    prefix: string;
+    cluster: boolean;
+  }>;
   mapping: Mapping;
   logLevel: Settings['LOG_LEVEL'];
   worker: Readonly<{
@@ -136,12 +143,20 @@ function loadMapping(path: string | undefined, problems: string[]): Mapping {
  * On a Redis Cluster every key of a run (and BullMQ's keys of a queue) must share one slot, for its
  * scripts and transactions: the prefix needs a hash tag. A cluster has database 0 only.
  */
-function clusterProblems(url: string, prefix: string): string[] {
+function clusterProblems(seeds: readonly string[], prefix: string): string[] {
   const problems: string[] = [];
   if (!/\{[^{}]+\}/.test(prefix)) problems.push(`QUEUE_PREFIX: must hold a hash tag such as {${prefix.replace(/[{}]/g, '') || 'okta-wfm'}} with REDIS_CLUSTER=true, so every key lives in one slot`);
-  const db = /^rediss?:\/\/[^/]*\/(\d+)/.exec(url)?.[1];
-  if (db !== undefined && db !== '0') problems.push(`REDIS_URL: selects database ${db}, but a Redis Cluster has database 0 only`);
+  for (const url of seeds) {
+    const db = /^rediss?:\/\/[^/]*\/(\d+)/.exec(url)?.[1];
+    if (db !== undefined && db !== '0') problems.push(`REDIS_URL: selects database ${db}, but a Redis Cluster has database 0 only`);
+  }
   return problems;
+}
+
+/** Seed nodes are a cluster's: one server is reached at one URL. */
+function redisProblems(s: Settings): string[] {
+  if (s.REDIS_CLUSTER) return clusterProblems(s.REDIS_URL, s.QUEUE_PREFIX);
+  return s.REDIS_URL.length > 1 ? ['REDIS_URL: holds several URLs; a list is for REDIS_CLUSTER=true'] : [];
 }
 
 /** Parses the environment once into a frozen configuration, or throws ConfigError. */
@@ -167,7 +182,7 @@ export function loadConfig(env: Env): AppConfig {
   if (env.NODE_TLS_REJECT_UNAUTHORIZED?.trim() === '0') {
     problems.push('NODE_TLS_REJECT_UNAUTHORIZED: is 0, which turns off TLS certificate checks for Okta, the WFM and Redis: unset it (add a CA with NODE_EXTRA_CA_CERTS instead)');
   }
-  if (parsed.success && parsed.data.REDIS_CLUSTER) problems.push(...clusterProblems(parsed.data.REDIS_URL, parsed.data.QUEUE_PREFIX));
+  if (parsed.success) problems.push(...redisProblems(parsed.data));
   if (parsed.success && (parsed.data.ADMIN_USER === undefined) !== (parsed.data.ADMIN_PASSWORD === undefined)) {
     problems.push(parsed.data.ADMIN_USER === undefined ? 'ADMIN_USER: is required with ADMIN_PASSWORD' : 'ADMIN_PASSWORD: is required with ADMIN_USER (or ADMIN_PASSWORD_FILE)');
   }
@@ -216,7 +231,7 @@ export function loadConfig(env: Env): AppConfig {
       maxCount: s.DEACTIVATION_MAX_COUNT,
       graceMs: s.OFFBOARD_GRACE,
     },
-    redis: { url: s.REDIS_URL, prefix: s.QUEUE_PREFIX, cluster: s.REDIS_CLUSTER },
+    redis: { url: s.REDIS_URL[0], seeds: s.REDIS_URL, prefix: s.QUEUE_PREFIX, cluster: s.REDIS_CLUSTER },
     mapping,
     logLevel: s.LOG_LEVEL,
     worker: {

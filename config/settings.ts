@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { parseDuration } from './duration';
+import { checkRedisUrls, splitRedisUrls } from './redis-url';
 import { checkServiceUrl, stripTrailingSlash } from './url';
 
 /**
@@ -18,10 +19,17 @@ const serviceUrl = z
   })
   .transform(stripTrailingSlash);
 
-const redisUrl = z
-  .string()
-  .trim()
-  .refine((v) => /^rediss?:\/\/[^\s]+$/.test(v), 'must be a redis:// or rediss:// URL');
+/** One URL, or a cluster's seed nodes, comma-separated (that a list goes with REDIS_CLUSTER is checked in loadConfig). */
+const redisUrls = z.string().transform((value, ctx): [string, ...string[]] => {
+  const urls = splitRedisUrls(value);
+  const problem = checkRedisUrls(urls);
+  const [first, ...rest] = urls;
+  if (problem !== undefined || first === undefined) {
+    ctx.addIssue({ code: 'custom', message: problem ?? 'must be a redis:// or rediss:// URL' });
+    return z.NEVER;
+  }
+  return [first, ...rest];
+});
 
 const nonEmpty = z.string().trim().min(1, 'must not be empty');
 /** A comma-separated list, items trimmed, empty ones dropped. */
@@ -99,7 +107,7 @@ export const settingsSchema = z.object({
     .refine((v) => parseDuration(v) !== undefined, 'must be 0 or a duration such as 30m, 4h or 2d')
     .transform((v) => parseDuration(v) ?? 0)
     .default(0),
-  REDIS_URL: redisUrl.default('redis://127.0.0.1:6379'),
+  REDIS_URL: redisUrls.default(['redis://127.0.0.1:6379']),
   REDIS_CLUSTER: z.enum(['true', 'false'], "must be 'true' or 'false'").transform((v) => v === 'true').default(false),
   QUEUE_PREFIX: z
     .string()
@@ -176,9 +184,11 @@ export const SETTING_DOCS: Record<SettingName, SettingDoc> = {
   },
   DEACTIVATION_MAX_COUNT: { doc: 'Off-boarding stops (exit 3, plan kept for `approve`) when it would deactivate more than this many users.' },
   OFFBOARD_GRACE: { doc: 'How long a user must stay out of scope in Okta before off-boarding deactivates it: 0, or e.g. `30m`, `4h`, `2d`.' },
-  REDIS_URL: { doc: 'Redis for queues, run reports and sync state. With REDIS_CLUSTER, any one node of the cluster (the others are discovered).' },
+  REDIS_URL: {
+    doc: 'Redis for queues, run reports and sync state. With REDIS_CLUSTER, one or more nodes of the cluster, comma-separated (all redis:// or all rediss://, with one user and password): any of them that answers is asked for the others, so start-up needs only one of them up.',
+  },
   REDIS_CLUSTER: {
-    doc: 'true: REDIS_URL is a node of a Redis Cluster, and commands follow the cluster to the node that holds their keys. QUEUE_PREFIX must then hold a hash tag, such as {okta-wfm}, so every key lives in one slot.',
+    doc: 'true: REDIS_URL lists seed nodes of a Redis Cluster, and commands follow the cluster to the node that holds their keys (with rediss://, nodes are reached by host name, so that their TLS certificates are checked against it, as managed clusters need). QUEUE_PREFIX must then hold a hash tag, such as {okta-wfm}, so every key lives in one slot.',
   },
   QUEUE_PREFIX: { doc: 'Prefix of every Redis key; with REDIS_CLUSTER it must hold a hash tag, such as {okta-wfm}.' },
   MAPPING_FILE: { doc: 'YAML file that overrides the default attribute mapping (see "Mapping file").', example: './mapping.yaml' },

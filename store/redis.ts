@@ -1,34 +1,57 @@
-import { Cluster, Redis, type RedisOptions } from 'ioredis';
+import { Cluster, Redis, type ClusterNode, type ClusterOptions, type RedisOptions } from 'ioredis';
 import { defineScripts } from './scripts';
 
-/** Where Redis is: one server, or any node of a Redis Cluster (REDIS_CLUSTER). */
-export type RedisTarget = Readonly<{ url: string; cluster?: boolean }>;
+/**
+ * Where Redis is: one server at `url`, or a Redis Cluster (`cluster`) reached through any of its
+ * `seeds` (`url` alone when there are none).
+ */
+export type RedisTarget = Readonly<{ url: string; seeds?: readonly string[]; cluster?: boolean }>;
+
+const keepHostName: NonNullable<ClusterOptions['dnsLookup']> = (address, callback) => callback(null, address);
 
 /**
- * A client for the target with these options. For a Redis Cluster, an ioredis Cluster seeded with
- * the URL's node (user, password and TLS from the URL) that follows the cluster to the node holding
- * each key. It is typed as a one-server client: every command we and BullMQ send is one a Cluster
- * runs the same way when all its keys share a slot (the prefix's hash tag sees to that).
+ * An ioredis Cluster's start-up nodes and options for these seed URLs, which share one scheme and
+ * one user and password (the configuration checks it): those of the first apply to every node.
  */
-export function connectRedis(target: RedisTarget | string, options: RedisOptions = {}): Redis {
-  const { url, cluster } = typeof target === 'string' ? { url: target, cluster: false } : target;
-  if (!cluster) return new Redis(url, options);
-  const node = new URL(url);
+export function clusterSetup(seeds: readonly string[], options: RedisOptions = {}): { nodes: ClusterNode[]; options: ClusterOptions } {
+  const urls = seeds.map((s) => new URL(s));
+  const first = urls[0];
+  if (first === undefined) throw new Error('a Redis Cluster needs at least one seed URL');
+  const tls = first.protocol === 'rediss:';
   const { lazyConnect, enableOfflineQueue, enableReadyCheck, enableAutoPipelining, ...perNode } = options;
   const redisOptions: RedisOptions = {
     ...perNode,
-    ...(node.username ? { username: decodeURIComponent(node.username) } : {}),
-    ...(node.password ? { password: decodeURIComponent(node.password) } : {}),
-    ...(node.protocol === 'rediss:' ? { tls: {} } : {}),
+    ...(first.username ? { username: decodeURIComponent(first.username) } : {}),
+    ...(first.password ? { password: decodeURIComponent(first.password) } : {}),
+    ...(tls ? { tls: {} } : {}),
   };
-  const seed = { host: node.hostname.replace(/^\[|\]$/g, ''), port: Number(node.port || 6379) };
-  return new Cluster([seed], {
-    redisOptions,
-    ...(lazyConnect !== undefined ? { lazyConnect } : {}),
-    ...(enableOfflineQueue !== undefined ? { enableOfflineQueue } : {}),
-    ...(enableReadyCheck !== undefined ? { enableReadyCheck } : {}),
-    ...(enableAutoPipelining !== undefined ? { enableAutoPipelining } : {}),
-  }) as unknown as Redis;
+  return {
+    nodes: urls.map((u) => ({ host: u.hostname.replace(/^\[|\]$/g, ''), port: Number(u.port || 6379) })),
+    options: {
+      redisOptions,
+      // ioredis resolves a seed's host name to an address by default; over TLS the certificate is
+      // then checked against the address and fails. Managed clusters (such as AWS ElastiCache)
+      // need the host name kept, as ioredis's README advises.
+      ...(tls ? { dnsLookup: keepHostName } : {}),
+      ...(lazyConnect !== undefined ? { lazyConnect } : {}),
+      ...(enableOfflineQueue !== undefined ? { enableOfflineQueue } : {}),
+      ...(enableReadyCheck !== undefined ? { enableReadyCheck } : {}),
+      ...(enableAutoPipelining !== undefined ? { enableAutoPipelining } : {}),
+    },
+  };
+}
+
+/**
+ * A client for the target with these options. For a Redis Cluster, an ioredis Cluster seeded with
+ * every seed node (user, password and TLS from the URLs) that follows the cluster to the node
+ * holding each key. It is typed as a one-server client: every command we and BullMQ send is one a
+ * Cluster runs the same way when all its keys share a slot (the prefix's hash tag sees to that).
+ */
+export function connectRedis(target: RedisTarget | string, options: RedisOptions = {}): Redis {
+  const { url, seeds, cluster } = typeof target === 'string' ? { url: target, seeds: undefined, cluster: false } : target;
+  if (!cluster) return new Redis(url, options);
+  const setup = clusterSetup(seeds && seeds.length > 0 ? seeds : [url], options);
+  return new Cluster(setup.nodes, setup.options) as unknown as Redis;
 }
 
 /**
@@ -49,17 +72,25 @@ export function createRedis(target: RedisTarget | string, opts: { lazyConnect?: 
   return redis;
 }
 
-/** Whether Redis answers PING within the time given; never throws. */
-export async function redisAnswers(url: string, timeoutMs = 2000): Promise<boolean> {
-  const redis = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 0, connectTimeout: timeoutMs, retryStrategy: () => null });
-  redis.on('error', () => undefined);
+/** Whether Redis answers PING at any of these URLs (a cluster's seeds) within the time given; never throws. */
+export async function redisAnswers(urls: string | readonly string[], timeoutMs = 2000): Promise<boolean> {
+  const answers = await Promise.all((typeof urls === 'string' ? [urls] : urls).map((url) => pingAnswers(url, timeoutMs)));
+  return answers.includes(true);
+}
+
+async function pingAnswers(url: string, timeoutMs: number): Promise<boolean> {
+  let redis: Redis | undefined;
   try {
+    redis = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 0, connectTimeout: timeoutMs, retryStrategy: () => null });
+    redis.on('error', () => undefined);
     await redis.connect();
     return (await redis.ping()) === 'PONG';
   } catch {
     return false;
   } finally {
-    redis.disconnect();
+    // A client whose connection was refused has ended; disconnecting it again would keep a
+    // two-second timer (ioredis's disconnectTimeout) holding the process open.
+    if (redis && redis.status !== 'end') redis.disconnect();
   }
 }
 

@@ -46,9 +46,16 @@ export function oneOutputFormat(ctx: CommandContext, command: string, opts: { js
   return false;
 }
 
-/** Hides a password in a URL before it is printed. */
+/** Hides a URL's user and password before it is printed (up to the last @: a password may hold one). */
 export function redactUrl(url: string): string {
-  return url.replace(/\/\/([^@/]*)@/, '//***@');
+  return url.replace(/\/\/[^/?#]*@/, '//***@');
+}
+
+/** Start-up found no Redis at REDIS_URL: its URL, or each seed of a cluster's list, credentials hidden. */
+export function redisDownMessage(redis: AppConfig['redis']): string {
+  const at = redis.seeds.map(redactUrl).join(', ');
+  if (redis.seeds.length > 1) return `okta-wfm-sync: Redis does not answer at REDIS_URL: none of its seeds answers (${at}). Start the cluster's nodes, or set REDIS_URL.`;
+  return `okta-wfm-sync: Redis does not answer at REDIS_URL (${at}). Start one, e.g. \`redis-server --daemonize yes\`, or set REDIS_URL.`;
 }
 
 export function createCommandContext(io: CliIo, setCode: (code: number) => void): CommandContext {
@@ -73,8 +80,8 @@ export function createCommandContext(io: CliIo, setCode: (code: number) => void)
     config,
     async withApp(fn) {
       const cfg = config();
-      if (!(await redisAnswers(cfg.redis.url))) {
-        io.stderr(`okta-wfm-sync: Redis does not answer at REDIS_URL (${redactUrl(cfg.redis.url)}). Start one, e.g. \`redis-server --daemonize yes\`, or set REDIS_URL.`);
+      if (!(await redisAnswers(cfg.redis.seeds))) {
+        io.stderr(redisDownMessage(cfg.redis));
         throw new ExitError(EXIT.failed);
       }
       const logger = createLogger({ level: cfg.logLevel, ...(io.statusLine ? { stream: statusLineStream(io.statusLine) } : {}) });

@@ -10,7 +10,7 @@ describe('loadConfig', () => {
     const cfg = loadConfig(validEnv({ OKTA_ORG_URL: 'https://example.okta.com/' }));
     expect(cfg.okta.orgUrl).toBe('https://example.okta.com');
     expect(cfg.okta.supervisorGroups).toEqual(['WFM Supervisors']);
-    expect(cfg.redis).toEqual({ url: 'redis://127.0.0.1:6379', prefix: 'okta-wfm', cluster: false });
+    expect(cfg.redis).toEqual({ url: 'redis://127.0.0.1:6379', seeds: ['redis://127.0.0.1:6379'], prefix: 'okta-wfm', cluster: false });
     expect(cfg.wfm.concurrency).toBe(4);
     expect(cfg.logLevel).toBe('info');
     expect(Object.isFrozen(cfg.okta)).toBe(true);
@@ -24,7 +24,7 @@ describe('loadConfig', () => {
 
   it('takes REDIS_CLUSTER only with a hash-tagged prefix and database 0, naming the setting', () => {
     expect(loadConfig(validEnv()).redis.cluster).toBe(false);
-    expect(loadConfig(validEnv({ REDIS_CLUSTER: 'true', QUEUE_PREFIX: '{okta-wfm}' })).redis).toEqual({ url: 'redis://127.0.0.1:6379', prefix: '{okta-wfm}', cluster: true });
+    expect(loadConfig(validEnv({ REDIS_CLUSTER: 'true', QUEUE_PREFIX: '{okta-wfm}' })).redis).toEqual({ url: 'redis://127.0.0.1:6379', seeds: ['redis://127.0.0.1:6379'], prefix: '{okta-wfm}', cluster: true });
     expect(problemsOf(validEnv({ REDIS_CLUSTER: 'true' }))).toEqual([
       'QUEUE_PREFIX: must hold a hash tag such as {okta-wfm} with REDIS_CLUSTER=true, so every key lives in one slot',
     ]);
@@ -32,6 +32,49 @@ describe('loadConfig', () => {
       'REDIS_URL: selects database 2, but a Redis Cluster has database 0 only',
     ]);
     expect(problemsOf(validEnv({ REDIS_CLUSTER: 'yes' }))).toEqual([expect.stringMatching(/^REDIS_CLUSTER: must be 'true' or 'false'/)]);
+  });
+
+  describe('REDIS_URL as a list of cluster seeds', () => {
+    const cluster = (url: string) => validEnv({ REDIS_CLUSTER: 'true', QUEUE_PREFIX: '{okta-wfm}', REDIS_URL: url });
+
+    it('takes comma-separated URLs with REDIS_CLUSTER=true, the first shown as url', () => {
+      const redis = loadConfig(cluster(' rediss://u:p%2Cw@node-a:6379 , rediss://u:p%2Cw@node-b:6380,rediss://u:p%2Cw@node-c ')).redis;
+      expect(redis).toEqual({
+        url: 'rediss://u:p%2Cw@node-a:6379',
+        seeds: ['rediss://u:p%2Cw@node-a:6379', 'rediss://u:p%2Cw@node-b:6380', 'rediss://u:p%2Cw@node-c'],
+        prefix: '{okta-wfm}',
+        cluster: true,
+      });
+      expect(Object.isFrozen(redis.seeds)).toBe(true);
+    });
+
+    it('keeps a comma in a password inside its URL, and drops a trailing comma', () => {
+      expect(loadConfig(validEnv({ REDIS_URL: 'redis://:pa,ss@cache:6379' })).redis.seeds).toEqual(['redis://:pa,ss@cache:6379']);
+      expect(loadConfig(cluster('redis://a:7000,redis://b:7001,')).redis.seeds).toEqual(['redis://a:7000', 'redis://b:7001']);
+    });
+
+    it('refuses a list without REDIS_CLUSTER, naming REDIS_URL', () => {
+      expect(problemsOf(validEnv({ REDIS_URL: 'redis://a:6379,redis://b:6379' }))).toEqual(['REDIS_URL: holds several URLs; a list is for REDIS_CLUSTER=true']);
+      expect(problemsOf(validEnv({ REDIS_CLUSTER: 'false', REDIS_URL: 'redis://a:6379,redis://b:6379' }))).toEqual(['REDIS_URL: holds several URLs; a list is for REDIS_CLUSTER=true']);
+    });
+
+    it.each([
+      ['mixed schemes', 'redis://a:6379,rediss://b:6379', 'REDIS_URL: mixes redis:// and rediss:// URLs: the URLs of a list must all use one scheme'],
+      ['different passwords', 'redis://:pw-first@a:6379,redis://:pw-second@b:6379', 'REDIS_URL: the URLs of a list must hold the same user and password (those of the cluster)'],
+      ['a password on one URL only', 'rediss://app:pw-first@a:6379,rediss://b:6379', 'REDIS_URL: the URLs of a list must hold the same user and password (those of the cluster)'],
+      ['different users', 'redis://app:pw-first@a:6379,redis://admin:pw-first@b:6379', 'REDIS_URL: the URLs of a list must hold the same user and password (those of the cluster)'],
+      ['an item that is not a redis URL', 'redis://a:6379,redis://', 'REDIS_URL: URL 2 of the list must be a redis:// or rediss:// URL'],
+      ['seeds written without their scheme', 'redis://a:6379,b:6379', 'REDIS_URL: holds a comma in its host: start every URL of a list with redis:// or rediss://, e.g. redis://10.0.0.1:6379,redis://10.0.0.2:6379'],
+      ['a seed that is not a valid URL', 'redis://a:6379,redis://[b:6379', 'REDIS_URL: URL 2 of the list is not a valid URL'],
+    ])('refuses %s, naming REDIS_URL and never its credentials', (_, url, problem) => {
+      const problems = problemsOf(cluster(url));
+      expect(problems).toEqual([problem]);
+      expect(problems.join('\n')).not.toMatch(/pw-/);
+    });
+
+    it('refuses a seed that selects a database other than 0', () => {
+      expect(problemsOf(cluster('redis://a:6379/0,redis://b:6379/3'))).toEqual(['REDIS_URL: selects database 3, but a Redis Cluster has database 0 only']);
+    });
   });
 
   it('reads OKTA_IN_SCOPE_STATUSES in any case, and names it when it lists a status that cannot be in scope', () => {

@@ -15,7 +15,8 @@ export type RedisCluster = {
   close(): Promise<void>;
 };
 
-async function freePort(): Promise<number> {
+/** A loopback port nobody listens on (at the time of asking). */
+export async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = createServer();
     server.once('error', reject);

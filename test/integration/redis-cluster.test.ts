@@ -2,7 +2,7 @@ import { inScopeUsers } from '../../sandbox/okta/oracle';
 import { countRequests } from '../../sandbox/wfm/server';
 import type { RunReport } from '../../sync/report';
 import { startHarness, type Harness } from '../helpers/harness';
-import { startRedisCluster, type RedisCluster } from '../helpers/redis-cluster';
+import { freePort, startRedisCluster, type RedisCluster } from '../helpers/redis-cluster';
 import { waitFor } from '../helpers/wait';
 import { spawnWorker, type WorkerProcess } from '../helpers/worker-process';
 
@@ -42,6 +42,24 @@ describe('on a Redis Cluster', () => {
     const second = await h.cli(['sync', '--once', '--json'], env);
     expect(second.code).toBe(0);
     expect(second.report?.planned).toMatchObject({ create: 0, update: 0, noop: expected });
+  });
+
+  it('starts through a list of seeds whose first node is down, asking the next one for the cluster', async () => {
+    const expected = inScopeUsers(h.okta.state, h.okta.appId).length;
+    const dead = `redis://127.0.0.1:${await freePort()}`;
+    const run = await h.cli(['sync', '--once', '--json'], { ...env, REDIS_URL: `${dead},${env.REDIS_URL ?? ''}` });
+    expect(run.err).toEqual([]);
+    expect(run.code).toBe(0);
+    expect(run.report?.planned).toMatchObject({ create: 0, update: 0, noop: expected });
+  });
+
+  it('exits 1 when no seed answers, naming REDIS_URL and each seed without its password', async () => {
+    const [a, b] = [await freePort(), await freePort()];
+    const { code, err } = await h.cli(['sync', '--once'], { ...env, REDIS_URL: `redis://app:pw-hidden@127.0.0.1:${a},redis://app:pw-hidden@127.0.0.1:${b}` });
+    expect(code).toBe(1);
+    expect(err).toEqual([
+      `okta-wfm-sync: Redis does not answer at REDIS_URL: none of its seeds answers (redis://***@127.0.0.1:${a}, redis://***@127.0.0.1:${b}). Start the cluster's nodes, or set REDIS_URL.`,
+    ]);
   });
 
   it('a worker fans a run out as one queued write per changed user, and stores the report there', async () => {

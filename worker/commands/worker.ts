@@ -1,4 +1,4 @@
-import { ExitError, EXIT, type CommandModule } from '../cli-context';
+import { ExitError, EXIT, redisDownMessage, type CommandModule } from '../cli-context';
 import { httpExposureProblem } from '../auth';
 import { createLogger } from '../logger';
 import { installShutdown } from '../main';
@@ -18,8 +18,8 @@ export const workerCommand: CommandModule = {
           ctx.io.stderr(`okta-wfm-sync: the configuration is not usable:\n  ${exposure}`);
           throw new ExitError(EXIT.usage);
         }
-        if (!(await redisAnswers(config.redis.url))) {
-          ctx.io.stderr('okta-wfm-sync: Redis does not answer at REDIS_URL. Start one, e.g. `redis-server --daemonize yes`, or set REDIS_URL.');
+        if (!(await redisAnswers(config.redis.seeds))) {
+          ctx.io.stderr(redisDownMessage(config.redis));
           throw new ExitError(EXIT.failed);
         }
         const logger = createLogger({ level: config.logLevel });
