@@ -66,6 +66,9 @@ export function filterValue(value: string): string {
   return JSON.stringify(value);
 }
 
+/** userName is caseExact=false (RFC 7643 §4.1.1); "é" is one name whether sent as one code point or two. */
+const sameUserName = (a: string, b: string): boolean => a.toLowerCase().normalize('NFC') === b.toLowerCase().normalize('NFC');
+
 /** A string member of an error body, its name matched in any case (RFC 7643 §2.1). */
 function member(body: Record<string, unknown>, name: string): string | undefined {
   const found = Object.entries(body).find(([k]) => k.toLowerCase() === name.toLowerCase())?.[1];
@@ -180,7 +183,7 @@ export function createScimClient(cfg: ScimClientConfig, http?: HttpClient): Scim
       findByExternalId,
       async findByUserName(userName) {
         const found = await search('userName', `userName eq ${filterValue(userName)}`);
-        return found.filter((u) => u.userName.toLowerCase() === userName.toLowerCase());
+        return found.filter((u) => sameUserName(u.userName, userName));
       },
       async create(resource) {
         const res = await client.request({ ...counted, method: 'POST', path: '/Users', body: resource });

@@ -1,4 +1,4 @@
-import { groupRuleTargets, type Mapping, type Rule, type Transform } from '../config/mapping';
+import { groupRuleTargets, templateRefs, type Mapping, type Rule, type Transform } from '../config/mapping';
 import { REQUIRED_TARGETS } from '../config/targets';
 import type { DesiredUser, OktaUser } from '../sync/types';
 
@@ -10,16 +10,49 @@ export const MAX_VALUE_LENGTH = 256;
 // Control characters (C0, DEL, C1) have no place in a profile value.
 // eslint-disable-next-line no-control-regex
 const CONTROL = /[\u0000-\u001f\u007f-\u009f]/;
+// A lone UTF-16 surrogate is not text: a WFM refuses it or stores U+FFFD, which never compares equal again.
+const LONE_SURROGATE = /[\ud800-\udfff]/u;
+// Invisible format characters (zero-width space and joiners, direction marks, byte-order mark): an
+// address holding one reads exactly as another address, and would not match the WFM user that has it.
+const INVISIBLE = /\p{Cf}/u;
 const EMAIL = /^[^\s@]+@[^\s@]+$/;
 const EMAIL_TARGETS = new Set(['userName', 'emails.work']);
 
+function rawValue(user: OktaUser, path: string): unknown {
+  if (path === 'id') return user.id;
+  if (path === 'status') return user.status;
+  return path.startsWith('profile.') ? user.profile[path.slice('profile.'.length)] : undefined;
+}
+
 function sourceValue(user: OktaUser, path: string): string | undefined {
-  let raw: unknown;
-  if (path === 'id') raw = user.id;
-  else if (path === 'status') raw = user.status;
-  else if (path.startsWith('profile.')) raw = user.profile[path.slice('profile.'.length)];
+  const raw = rawValue(user, path);
   if (typeof raw === 'string') return raw;
   if (typeof raw === 'number' || typeof raw === 'boolean') return String(raw);
+  return undefined;
+}
+
+/** A rule's Okta paths, read once per rule (a mapping's rules live as long as the process). */
+const ruleSources = new WeakMap<Rule, readonly string[]>();
+function sourcesOf(rule: Rule): readonly string[] {
+  let refs = ruleSources.get(rule);
+  if (refs === undefined) {
+    refs = rule.source !== undefined ? [rule.source] : templateRefs(rule.template ?? '');
+    ruleSources.set(rule, refs);
+  }
+  return refs;
+}
+
+/**
+ * Why a rule's sources cannot be read as one value: Okta holds a list or an object where the
+ * mapping expects text. Read as absent, it would remove the value the WFM holds.
+ */
+function unreadableSource(user: OktaUser, rule: Rule): string | undefined {
+  const refs = sourcesOf(rule);
+  for (const ref of refs) {
+    const raw = rawValue(user, ref);
+    if (Array.isArray(raw)) return `Okta's ${ref} is a list, not a single value`;
+    if (typeof raw === 'object' && raw !== null) return `Okta's ${ref} is an object, not a single value`;
+  }
   return undefined;
 }
 
@@ -41,19 +74,24 @@ function evaluate(user: OktaUser, rule: Rule): string | undefined {
     value = rule.template.replace(/\{\{\s*([^}]*?)\s*\}\}/g, (_m, ref: string) => {
       const v = sourceValue(user, ref);
       if (v === undefined || v.trim() === '') missing.push(ref);
-      return v ?? '';
+      // Each reference trimmed: "{{first}} {{last}}" over " Ana " and "Ng " reads "Ana Ng", not "Ana  Ng".
+      return v?.trim() ?? '';
     });
     // A template whose every reference is empty yields nothing rather than a string of spaces.
     if (missing.length > 0 && value.trim() === '') value = undefined;
   }
   if (value !== undefined) value = applyTransforms(value, rule.transform);
   if (value === undefined || value.trim() === '') value = rule.default;
-  return value === undefined || value === '' ? undefined : value;
+  // One spelling of each accented letter (NFC), whichever form Okta holds it in (NFD, from some
+  // keyboards and imports): the WFM and the userName lookups see one string for one name.
+  return value === undefined || value === '' ? undefined : value.normalize('NFC');
 }
 
 function problemWith(path: string, value: string): string | undefined {
   if (CONTROL.test(value)) return `${path} contains control characters`;
+  if (LONE_SURROGATE.test(value)) return `${path} contains a broken character (a lone UTF-16 surrogate)`;
   if (value.length > MAX_VALUE_LENGTH) return `${path} is ${value.length} characters long (at most ${MAX_VALUE_LENGTH})`;
+  if (EMAIL_TARGETS.has(path) && INVISIBLE.test(value)) return `${path} contains invisible characters (zero-width, joiner or direction mark)`;
   if (EMAIL_TARGETS.has(path) && !EMAIL.test(value)) return `${path} "${value}" is not an email address`;
   return undefined;
 }
@@ -62,6 +100,8 @@ function problemWith(path: string, value: string): string | undefined {
 export function mapOktaUser(user: OktaUser, opts: MapOptions): MapResult {
   const attrs: Record<string, string | undefined> = {};
   for (const [path, rule] of Object.entries(opts.mapping.attributes)) {
+    const unreadable = unreadableSource(user, rule);
+    if (unreadable) return { ok: false, reason: `${path}: ${unreadable}` };
     attrs[path] = evaluate(user, rule);
   }
   for (const path of REQUIRED_TARGETS) {

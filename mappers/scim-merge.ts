@@ -4,14 +4,19 @@ import type { Change, DesiredUser, ScimResource } from '../sync/types';
 import { ownedPaths } from './okta-to-wfm';
 import { addSchema, readPath, writePath } from './scim-paths';
 
-const CASE_INSENSITIVE = new Set(['userName', 'emails.work']);
+/** caseExact=false in RFC 7643 (§4.1.1 userName, §4.1.2 emails and roles values). */
+const CASE_INSENSITIVE = new Set(['userName', 'emails.work', 'roles.primary']);
 
-/** Normalises a value for comparison: surrounding whitespace, absent vs empty, case where the WFM ignores it. */
+/**
+ * Normalises a value for comparison: surrounding whitespace, absent vs empty, case where the WFM
+ * ignores it, and the Unicode form (NFC), since a WFM may store "é" as one code point or as "e"
+ * and a combining accent, whichever way it was sent.
+ */
 export function normalise(path: string, value: string | undefined): string | undefined {
   if (value === undefined) return undefined;
   const trimmed = value.trim();
   if (trimmed === '') return undefined;
-  return CASE_INSENSITIVE.has(path) ? trimmed.toLowerCase() : trimmed;
+  return (CASE_INSENSITIVE.has(path) ? trimmed.toLowerCase() : trimmed).normalize('NFC');
 }
 
 /** The owned attributes that differ between the desired user and the WFM resource. */
@@ -34,6 +39,18 @@ export function buildResource(desired: DesiredUser, mapping: Mapping): ScimResou
 }
 
 /**
+ * RFC 7643 §3: every extension a resource carries is listed in `schemas` (URNs compared ignoring
+ * case). A WFM that leaves one out when it answers would refuse the PUT that sends it back so.
+ */
+function listExtensions(resource: ScimResource): void {
+  const listed = new Set((Array.isArray(resource.schemas) ? (resource.schemas as unknown[]) : []).map((s) => String(s).toLowerCase()));
+  for (const [key, value] of Object.entries(resource)) {
+    const extension = key.toLowerCase().startsWith('urn:') && typeof value === 'object' && value !== null && !Array.isArray(value);
+    if (extension && !listed.has(key.toLowerCase())) addSchema(resource, key);
+  }
+}
+
+/**
  * The resource an update PUTs: the WFM resource as read, with only the attributes we own
  * replaced. Everything else (set by WFM admins) is sent back unchanged, since PUT replaces the
  * whole resource. Read-only `meta` is dropped and `timeZone` (how the WFM spells it in responses)
@@ -46,6 +63,7 @@ export function mergeOwned(current: Readonly<ScimResource>, desired: DesiredUser
   if (resource.timeZone !== undefined && resource.timezone === undefined) resource.timezone = resource.timeZone;
   delete resource.timeZone;
   addSchema(resource, CORE_URN);
+  listExtensions(resource);
   for (const path of ownedPaths(mapping)) writePath(resource, path, desired.attrs[path], mapping.customSchema);
   resource.active = true;
   return resource;

@@ -8,7 +8,8 @@ import type { WfmUser } from './types';
  */
 export type LinkState = 'managed' | 'unmanaged' | 'conflict';
 
-const lower = (s: string): string => s.trim().toLowerCase();
+/** A userName as the WFM compares it: case ignored (RFC 7643 caseExact=false), one Unicode form. */
+const lower = (s: string): string => s.trim().toLowerCase().normalize('NFC');
 
 /**
  * The link state of every WFM user. A conflict is a WFM user that shares its Okta id or its

@@ -16,7 +16,8 @@ function indexBy(users: readonly WfmUser[], key: (u: WfmUser) => string | undefi
   return index;
 }
 
-const lower = (s: string): string => s.trim().toLowerCase();
+/** A userName as the WFM compares it: case ignored (RFC 7643 caseExact=false), one Unicode form. */
+const lower = (s: string): string => s.trim().toLowerCase().normalize('NFC');
 
 /**
  * Diffs the desired WFM users against the WFM users as read. Matching: a WFM user whose externalId

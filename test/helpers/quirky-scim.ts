@@ -18,6 +18,11 @@ export type Quirks = {
   caseSensitiveFilter: boolean;
   /** How a successful PUT is answered: 200 with the resource, 204, or 200 with no body. */
   putAnswer: '200' | '204' | '200-empty';
+  /**
+   * Strings it stores, and the filter values it compares, in Unicode NFC (as a database with a
+   * normalising collation does): "e" and a combining accent comes back as "é". Seeded users are kept as given.
+   */
+  unicodeNfc: boolean;
   /** Raw answers for the next requests, whatever they are (a proxy in front of the server). */
   next: { status: number; contentType?: string; body: string }[];
 };
@@ -38,14 +43,18 @@ const error = (res: ServerResponse, status: number, detail: string, scimType?: s
 const EQ_FILTER = /^(userName|externalId) eq ("(?:[^"\\]|\\.)*")$/i;
 
 export async function startQuirkyScim(seed: ScimResource[], quirks: Partial<Quirks> = {}): Promise<QuirkyScim> {
-  const q: Quirks = { emptyResources: 'array', nullPaging: false, maxPageSize: 100, activeAsString: false, caseSensitiveFilter: false, putAnswer: '200', next: [], ...quirks };
+  const q: Quirks = { emptyResources: 'array', nullPaging: false, maxPageSize: 100, activeAsString: false, caseSensitiveFilter: false, putAnswer: '200', unicodeNfc: false, next: [], ...quirks };
   const users = new Map(seed.map((r) => [String(r.id), r]));
   const seen: string[] = [];
   let nextId = 1;
   const asRead = (r: ScimResource): ScimResource => (q.activeAsString && typeof r.active === 'boolean' ? { ...r, active: String(r.active) } : r);
 
-  const matches = (r: ScimResource, attr: string, value: string): boolean => {
-    const held = String(attr === 'userName' ? r.userName : r.externalId);
+  const stored = (text: string): ScimResource => JSON.parse(q.unicodeNfc ? text.normalize('NFC') : text) as ScimResource;
+  const form = (s: string): string => (q.unicodeNfc ? s.normalize('NFC') : s);
+
+  const matches = (r: ScimResource, attr: string, raw: string): boolean => {
+    const held = form(String(attr === 'userName' ? r.userName : r.externalId));
+    const value = form(raw);
     return attr === 'userName' && !q.caseSensitiveFilter ? held.toLowerCase() === value.toLowerCase() : held === value;
   };
 
@@ -76,8 +85,8 @@ export async function startQuirkyScim(seed: ScimResource[], quirks: Partial<Quir
       const url = new URL(req.url ?? '/', 'http://scim');
       if (url.pathname === '/scim/v2/Users' && req.method === 'GET') return list(url, res);
       if (url.pathname === '/scim/v2/Users' && req.method === 'POST') {
-        const sent = JSON.parse(text) as ScimResource;
-        const taken = [...users.values()].some((r) => String(r.userName).toLowerCase() === String(sent.userName).toLowerCase());
+        const sent = stored(text);
+        const taken = [...users.values()].some((r) => form(String(r.userName)).toLowerCase() === String(sent.userName).toLowerCase());
         if (taken) return error(res, 409, 'userName is already taken', 'uniqueness');
         const created = { ...sent, id: `q${nextId++}` };
         users.set(created.id, created);
@@ -88,7 +97,7 @@ export async function startQuirkyScim(seed: ScimResource[], quirks: Partial<Quir
       if (!held) return error(res, 404, 'no such user');
       if (req.method === 'GET') return sendScim(res, 200, asRead(held));
       if (req.method !== 'PUT') return error(res, 501, 'not supported');
-      const replaced = { ...(JSON.parse(text) as ScimResource), id };
+      const replaced = { ...stored(text), id };
       users.set(id, replaced);
       if (q.putAnswer === '204') return sendScim(res, 204);
       return sendScim(res, 200, q.putAnswer === '200' ? asRead(replaced) : undefined);
