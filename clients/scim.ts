@@ -41,13 +41,20 @@ const STANDARD_NAMES = scimNames();
 /** `active` as some servers send it, the string "true" or "false": read as the boolean, anything else refused. */
 const booleanText = (v: unknown): unknown => (typeof v === 'string' && /^(true|false)$/i.test(v) ? v.toLowerCase() === 'true' : v);
 
+/**
+ * An id, externalId or version some servers send as a JSON number (an integer key): read as its
+ * text, the same identifier. A number that is not a safe integer is refused (its text would not be
+ * the server's).
+ */
+const integerText = (v: unknown): unknown => (typeof v === 'number' && Number.isSafeInteger(v) ? String(v) : v);
+
 const resourceSchema = z
   .object({
-    id: z.string().min(1),
+    id: z.preprocess(integerText, z.string().min(1)),
     userName: z.string().min(1),
-    externalId: z.string().nullish(),
+    externalId: z.preprocess(integerText, z.string().nullish()),
     active: z.preprocess(booleanText, z.boolean().nullish()),
-    meta: z.object({ version: z.string().nullish() }).loose().nullish(),
+    meta: z.object({ version: z.preprocess(integerText, z.string().nullish()) }).loose().nullish(),
   })
   .loose();
 

@@ -90,7 +90,9 @@ function evaluate(user: OktaUser, rule: Rule): string | undefined {
 function problemWith(path: string, value: string): string | undefined {
   if (CONTROL.test(value)) return `${path} contains control characters`;
   if (LONE_SURROGATE.test(value)) return `${path} contains a broken character (a lone UTF-16 surrogate)`;
-  if (value.length > MAX_VALUE_LENGTH) return `${path} is ${value.length} characters long (at most ${MAX_VALUE_LENGTH})`;
+  // Characters as people count them (code points): an emoji is one, not two UTF-16 units.
+  const length = value.length > MAX_VALUE_LENGTH ? [...value].length : value.length;
+  if (length > MAX_VALUE_LENGTH) return `${path} is ${length} characters long (at most ${MAX_VALUE_LENGTH})`;
   if (EMAIL_TARGETS.has(path) && INVISIBLE.test(value)) return `${path} contains invisible characters (zero-width, joiner or direction mark)`;
   if (EMAIL_TARGETS.has(path) && !EMAIL.test(value)) return `${path} "${value}" is not an email address`;
   return undefined;

@@ -16,7 +16,22 @@ export function normalise(path: string, value: string | undefined): string | und
   if (value === undefined) return undefined;
   const trimmed = value.trim();
   if (trimmed === '') return undefined;
+  if (path.startsWith('phoneNumbers.')) return phoneDigits(trimmed);
   return (CASE_INSENSITIVE.has(path) ? trimmed.toLowerCase() : trimmed).normalize('NFC');
+}
+
+/**
+ * A phone number without its formatting: a WFM may store "+1 555 0100" as "tel:+1-555-0100"
+ * (RFC 3966, which RFC 7643 §4.1.2 recommends), and the two are one number. Visual separators
+ * (space, "-", ".", "(", ")") and a "tel:" scheme are dropped; digits, "+" and anything else
+ * (an extension's ";ext=") are kept, case ignored.
+ */
+function phoneDigits(value: string): string {
+  return value
+    .normalize('NFC')
+    .toLowerCase()
+    .replace(/^tel:/, '')
+    .replace(/[\s\-.()]/g, '');
 }
 
 /** The owned attributes that differ between the desired user and the WFM resource. */

@@ -43,6 +43,18 @@ describe('reading users from SCIM servers of other makes', () => {
     expect((await scim.get('a3')).active).toBe(false);
   });
 
+  it('reads ids and versions sent as JSON numbers as their text, and writes to them', async () => {
+    const server = await start([scimUser('7', 'maria@example.com', { externalId: '00u1' })], { integerIds: true });
+    const scim = clientOf(server);
+    expect((await scim.listAll()).map((u) => [u.id, typeof u.version])).toEqual([['7', 'string']]);
+    expect((await scim.findByUserName('maria@example.com')).map((u) => u.id)).toEqual(['7']);
+    const created = await scim.create({ ...scimUser('new', 'ana@example.com', { externalId: '00u2' }), id: undefined });
+    expect(created.id).toMatch(/^\d+$/);
+    const held = await scim.get('7');
+    expect((await scim.replace('7', { ...held.raw, displayName: 'Maria' }, held.version)).id).toBe('7');
+    expect(server.users.get('7')?.displayName).toBe('Maria');
+  });
+
   it('finds logins with an apostrophe and non-ASCII letters, sent percent-encoded as UTF-8', async () => {
     const server = await start(SEED);
     const scim = clientOf(server);

@@ -23,6 +23,8 @@ export type Quirks = {
    * normalising collation does): "e" and a combining accent comes back as "é". Seeded users are kept as given.
    */
   unicodeNfc: boolean;
+  /** Ids as JSON numbers (an integer key), meta.version too: ids it assigns are 1, 2, ... */
+  integerIds: boolean;
   /** Raw answers for the next requests, whatever they are (a proxy in front of the server). */
   next: { status: number; contentType?: string; body: string }[];
 };
@@ -43,11 +45,14 @@ const error = (res: ServerResponse, status: number, detail: string, scimType?: s
 const EQ_FILTER = /^(userName|externalId) eq ("(?:[^"\\]|\\.)*")$/i;
 
 export async function startQuirkyScim(seed: ScimResource[], quirks: Partial<Quirks> = {}): Promise<QuirkyScim> {
-  const q: Quirks = { emptyResources: 'array', nullPaging: false, maxPageSize: 100, activeAsString: false, caseSensitiveFilter: false, putAnswer: '200', unicodeNfc: false, next: [], ...quirks };
+  const q: Quirks = { emptyResources: 'array', nullPaging: false, maxPageSize: 100, activeAsString: false, caseSensitiveFilter: false, putAnswer: '200', unicodeNfc: false, integerIds: false, next: [], ...quirks };
   const users = new Map(seed.map((r) => [String(r.id), r]));
   const seen: string[] = [];
   let nextId = 1;
-  const asRead = (r: ScimResource): ScimResource => (q.activeAsString && typeof r.active === 'boolean' ? { ...r, active: String(r.active) } : r);
+  const asRead = (r: ScimResource): ScimResource => {
+    const out = q.activeAsString && typeof r.active === 'boolean' ? { ...r, active: String(r.active) } : r;
+    return q.integerIds ? { ...out, id: Number(out.id), meta: { resourceType: 'User', version: Number(nextId) } } : out;
+  };
 
   const stored = (text: string): ScimResource => JSON.parse(q.unicodeNfc ? text.normalize('NFC') : text) as ScimResource;
   const form = (s: string): string => (q.unicodeNfc ? s.normalize('NFC') : s);
@@ -88,7 +93,7 @@ export async function startQuirkyScim(seed: ScimResource[], quirks: Partial<Quir
         const sent = stored(text);
         const taken = [...users.values()].some((r) => form(String(r.userName)).toLowerCase() === String(sent.userName).toLowerCase());
         if (taken) return error(res, 409, 'userName is already taken', 'uniqueness');
-        const created = { ...sent, id: `q${nextId++}` };
+        const created = { ...sent, id: q.integerIds ? String(nextId++) : `q${nextId++}` };
         users.set(created.id, created);
         return sendScim(res, 201, asRead(created));
       }

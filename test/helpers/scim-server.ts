@@ -17,9 +17,10 @@ export const scimUser = (id: string, userName: string, extra: Partial<ScimResour
 
 export function readBody(req: IncomingMessage): Promise<string> {
   return new Promise((resolve) => {
-    let text = '';
-    req.on('data', (chunk: Buffer) => (text += chunk.toString()));
-    req.on('end', () => resolve(text));
+    // Decoded once, whole: a character split across two chunks stays one character.
+    const chunks: Buffer[] = [];
+    req.on('data', (chunk: Buffer) => chunks.push(chunk));
+    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
   });
 }
 

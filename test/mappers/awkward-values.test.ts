@@ -68,6 +68,11 @@ describe('characters that are not plain text', () => {
     expect(reasonFor(profile)).toBe(reason);
   });
 
+  it('counts characters as code points: 256 emoji fit, 257 do not', () => {
+    expect(mapped({ department: '😀'.repeat(256) }).attrs['enterprise.department']).toHaveLength(512);
+    expect(reasonFor({ department: '😀'.repeat(257) })).toBe('enterprise.department is 257 characters long (at most 256)');
+  });
+
   it('keeps joiners where they belong: in names (emoji sequences, Persian)', () => {
     expect(mapped({ firstName: '👩‍💻 Mehr\u200cnaz' }).attrs['name.givenName']).toBe('👩‍💻 Mehr\u200cnaz');
   });
@@ -104,6 +109,16 @@ describe('other values the WFM may hold in another spelling', () => {
   it('a role value in another case is the same role (RFC 7643: roles.value is caseExact=false)', () => {
     const d = mapped({});
     expect(diffOwned(d, { ...buildResource(d, DEFAULT_MAPPING), roles: [{ value: 'Agent', primary: true }] }, DEFAULT_MAPPING)).toEqual([]);
+  });
+
+  it('a phone number the WFM formats otherwise (RFC 3966 tel: URI, separators) is the same number', () => {
+    const mapping = mappingOf({ attributes: { 'phoneNumbers.mobile': { source: 'profile.mobilePhone' } } });
+    const d = mapped({ mobilePhone: '+1 (555) 010-0100' }, mapping);
+    expect(d.attrs['phoneNumbers.mobile']).toBe('+1 (555) 010-0100');
+    const held = (value: string): ScimResource => ({ ...buildResource(d, mapping), phoneNumbers: [{ type: 'mobile', value }] });
+    expect(diffOwned(d, held('tel:+1-555-010-0100'), mapping)).toEqual([]);
+    expect(diffOwned(d, held('+1.555.010.0100'), mapping)).toEqual([]);
+    expect(diffOwned(d, held('+1 555 010 0101'), mapping).map((c) => c.path)).toEqual(['phoneNumbers.mobile']);
   });
 
   it('template references are trimmed one by one: no double space inside', () => {
