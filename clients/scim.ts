@@ -36,6 +36,8 @@ export type ScimClient = {
 };
 
 const SCIM_JSON = 'application/scim+json';
+/** How a WFM that allows no plain listing answers one. */
+const LISTING_REFUSED = new Set([400, 403, 501]);
 const STANDARD_NAMES = scimNames();
 
 /** `active` as some servers send it, the string "true" or "false": read as the boolean, anything else refused. */
@@ -161,6 +163,20 @@ export function createScimClient(cfg: ScimClientConfig, http?: HttpClient): Scim
     return { total: parsed.data.totalResults, resources: filter === undefined ? resources.map((r) => listedUser(r, names)) : resources.map((r) => read(r)) };
   }
 
+  /**
+   * The listing's first page. Some WFM deployments list no users without a filter (WFM-API.md) and
+   * answer 400, 403 or 501: the message then says which setting reads them one by one instead.
+   */
+  async function firstListPage() {
+    try {
+      return await listPage(1, cfg.pageSize);
+    } catch (err) {
+      if (!(err instanceof SyncError) || !LISTING_REFUSED.has(err.status ?? 0)) throw err;
+      const hint = '; if this WFM lists no users without a filter, set WFM_READ_MODE=lookup (each user is then looked up; off-boarding needs the listing)';
+      throw new SyncError(`${err.message}${hint}`, { kind: err.kind, service: err.service, ...(err.status !== undefined ? { status: err.status } : {}), ...(err.scimType !== undefined ? { scimType: err.scimType } : {}) });
+    }
+  }
+
   /** The requests one user's write makes; `onRetry` is told of each retry. */
   function port(onRetry?: () => void): ScimPort {
     const counted = onRetry ? { onRetry } : {};
@@ -213,7 +229,7 @@ export function createScimClient(cfg: ScimClientConfig, http?: HttpClient): Scim
   }
 
   return {
-    listAll: () => pageThrough('listing', 'all', cfg.pageSize, (startIndex) => listPage(startIndex, cfg.pageSize)),
+    listAll: () => pageThrough('listing', 'all', cfg.pageSize, (startIndex) => (startIndex === 1 ? firstListPage() : listPage(startIndex, cfg.pageSize))),
     ...port(),
     counting: (onRetry) => port(onRetry),
     stats: () => client.stats(),
