@@ -1,13 +1,12 @@
-import { createScimClient, type ScimClient } from '../../clients/scim';
+import type { ScimClient } from '../../clients/scim';
 import { DEFAULT_MAPPING } from '../../config/mapping';
 import { readWfmUsers } from '../../jobs/read-wfm';
 import { mapOktaUser } from '../../mappers/okta-to-wfm';
-import { secretFromValue } from '../../config/secret';
 import { applyAction, type ApplyPorts } from '../../sync/apply';
 import { plan } from '../../sync/plan';
 import type { ActionType, CreateAction, DesiredUser, ScimResource, UpdateAction } from '../../sync/types';
 import { oktaUser } from '../helpers/okta-user';
-import { startQuirkyScim, type QuirkyScim } from '../helpers/quirky-scim';
+import { quirkyServers } from '../helpers/quirky-scim';
 import { scimUser } from '../helpers/scim-server';
 
 /** Awkward but valid values, through the real SCIM client, plan and apply, against SCIM servers of other makes. */
@@ -29,13 +28,8 @@ async function run(scim: ScimClient, want: DesiredUser[], mode: 'list' | 'lookup
 }
 
 describe('awkward values against SCIM servers of other makes', () => {
-  const servers: QuirkyScim[] = [];
-  const start = async (...args: Parameters<typeof startQuirkyScim>): Promise<{ server: QuirkyScim; scim: ScimClient }> => {
-    const server = await startQuirkyScim(...args);
-    servers.push(server);
-    return { server, scim: createScimClient({ scimUrl: server.url, token: secretFromValue('t'), pageSize: 10, requestTimeoutMs: 5000, maxRetries: 0 }) };
-  };
-  afterAll(() => Promise.all(servers.map((s) => s.close())));
+  const { start, close } = quirkyServers();
+  afterAll(close);
 
   it.each([['list'], ['lookup']] as const)(
     'names and a login Okta holds decomposed (NFD), on a server that stores NFC: created once, then no write (%s)',

@@ -1,13 +1,12 @@
-import { createScimClient, type ScimClient } from '../../clients/scim';
+import type { ScimClient } from '../../clients/scim';
 import { DEFAULT_MAPPING } from '../../config/mapping';
-import { secretFromValue } from '../../config/secret';
 import { readWfmUsers } from '../../jobs/read-wfm';
 import { mapOktaUser } from '../../mappers/okta-to-wfm';
 import { applyAction, type ApplyPorts } from '../../sync/apply';
 import { plan } from '../../sync/plan';
 import type { CreateAction, DesiredUser, ScimResource, UpdateAction } from '../../sync/types';
 import { oktaUser } from '../helpers/okta-user';
-import { startQuirkyScim, type QuirkyScim } from '../helpers/quirky-scim';
+import { quirkyServers } from '../helpers/quirky-scim';
 import { scimUser } from '../helpers/scim-server';
 
 /** The real SCIM client and apply writing to SCIM servers of other makes, each with one quirk. */
@@ -25,13 +24,8 @@ const held = (id: string, userName: string, externalId?: string): ScimResource =
 const portsOf = (scim: ScimClient): ApplyPorts => ({ scim, mapping, wfmApi: { revive: () => Promise.reject(new Error('not expected')) } });
 
 describe('writing users to SCIM servers of other makes', () => {
-  const servers: QuirkyScim[] = [];
-  const start = async (...args: Parameters<typeof startQuirkyScim>): Promise<{ server: QuirkyScim; scim: ScimClient }> => {
-    const server = await startQuirkyScim(...args);
-    servers.push(server);
-    return { server, scim: createScimClient({ scimUrl: server.url, token: secretFromValue('t'), pageSize: 10, requestTimeoutMs: 5000, maxRetries: 0 }) };
-  };
-  afterAll(() => Promise.all(servers.map((s) => s.close())));
+  const { start, close } = quirkyServers();
+  afterAll(close);
 
   it.each([['204'], ['200-empty']] as const)('an update the server answers %s (no body) is applied, the user read again', async (putAnswer) => {
     const { server, scim } = await start([held('w1', 'maria@example.com', '00u1')], { putAnswer });

@@ -1,6 +1,8 @@
 // A small SCIM server of another make, for client tests: each quirk is something RFC 7643/7644
 // allow (or real servers do) that our sandbox WFM does not.
 import { createServer, type Server, type ServerResponse } from 'node:http';
+import { createScimClient, type ScimClient } from '../../clients/scim';
+import { secretFromValue } from '../../config/secret';
 import { LIST_RESPONSE_URN } from '../../mappers/scim-canonical';
 import type { ScimResource } from '../../sync/types';
 import { listenOnLoopback, readBody, sendScim } from './scim-server';
@@ -109,4 +111,25 @@ export async function startQuirkyScim(seed: ScimResource[], quirks: Partial<Quir
     });
   });
   return { ...(await listenOnLoopback(server)), users, quirks: q, seen };
+}
+
+/**
+ * Quirky servers for one test file, each started with the real SCIM client on it (no retries,
+ * pages of 10); `close` ends every one (for afterAll).
+ */
+export function quirkyServers(): {
+  start(...args: Parameters<typeof startQuirkyScim>): Promise<{ server: QuirkyScim; scim: ScimClient }>;
+  close(): Promise<void>;
+} {
+  const servers: QuirkyScim[] = [];
+  return {
+    async start(...args) {
+      const server = await startQuirkyScim(...args);
+      servers.push(server);
+      return { server, scim: createScimClient({ scimUrl: server.url, token: secretFromValue('t'), pageSize: 10, requestTimeoutMs: 5000, maxRetries: 0 }) };
+    },
+    close: async () => {
+      await Promise.all(servers.map((s) => s.close()));
+    },
+  };
 }
