@@ -1,6 +1,6 @@
 import { DefaultRequestExecutor } from '@okta/okta-sdk-nodejs';
 import type { Secret } from '../config/secret';
-import { SyncError } from './errors';
+import { SyncError, parseRetryAfter } from './errors';
 import { bucketOf, type RateObservation } from './okta-pacer';
 import type { Throttle } from './okta-throttle';
 
@@ -54,12 +54,14 @@ function rateOf(res: Answer): RateObservation {
   const limit = num('x-rate-limit-limit');
   const remaining = num('x-rate-limit-remaining');
   const resetEpochS = num('x-rate-limit-reset');
+  const retryAfterMs = res.status === 429 ? parseRetryAfter(res.headers.get('retry-after'), Number.isFinite(serverDateMs) ? serverDateMs : Date.now()) : undefined;
   return {
     status: res.status,
     ...(limit !== undefined ? { limit } : {}),
     ...(remaining !== undefined ? { remaining } : {}),
     ...(resetEpochS !== undefined ? { resetEpochS } : {}),
     ...(Number.isFinite(serverDateMs) ? { serverDateMs } : {}),
+    ...(retryAfterMs !== undefined ? { retryAfterMs } : {}),
   };
 }
 

@@ -178,12 +178,24 @@ async function lookUp(client: Client, caller: OktaCaller, group: NamedGroup, cac
   return found;
 }
 
-/** The ids of the groups named exactly so (the `q` search matches name prefixes). */
+/** A string value in an Okta filter or search expression. */
+const quoted = (value: string): string => `"${value.replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`;
+
+/**
+ * The ids of the groups named exactly so. The `q` query is read first (it matches name prefixes,
+ * is never paged and answers at most `limit` groups, so a name many others begin with may not be
+ * among them); when it holds no exact match, a `search` on the name (exact, paged, but eventually
+ * consistent) decides.
+ */
 async function lookUpByName(client: Client, caller: OktaCaller, group: NamedGroup): Promise<string[]> {
   const ids: string[] = [];
-  await caller.drain(`list groups named "${group.name}"`, () => client.groupApi.listGroups({ q: group.name, limit: 200 }), (g) => {
-    if (g.profile?.name === group.name && g.id) ids.push(g.id);
-  });
+  const keep = (g: { id?: string; profile?: { name?: string } }): void => {
+    if (g.profile?.name === group.name && g.id && !ids.includes(g.id)) ids.push(g.id);
+  };
+  await caller.drain(`list groups named "${group.name}"`, () => client.groupApi.listGroups({ q: group.name, limit: 200 }), keep);
+  if (ids.length === 0) {
+    await caller.drain(`search groups named "${group.name}"`, () => client.groupApi.listGroups({ search: `profile.name eq ${quoted(group.name)}`, limit: 200 }), keep);
+  }
   if (ids.length === 0) {
     throw new SyncError(`${group.setting}: Okta has no group named "${group.name}"`, { kind: 'config', service: 'okta' });
   }

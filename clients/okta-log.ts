@@ -15,38 +15,39 @@ export const LOG_FILTER = [
   ...WATCHED_EVENT_TYPES.map((t) => `eventType eq "${t}"`),
 ].join(' or ');
 
+const targetSchema = z
+  .object({ id: z.string().min(1), type: z.string().min(1), alternateId: z.string().nullish(), displayName: z.string().nullish() })
+  .loose();
+
+// The spec requires no property of an event or a target: only what the sync needs is required.
 const eventSchema = z
   .object({
     uuid: z.string().min(1),
     eventType: z.string().min(1),
-    published: z.string(),
-    target: z
-      .array(
-        z
-          .object({ id: z.string(), type: z.string(), alternateId: z.string().nullish(), displayName: z.string().nullish() })
-          .loose(),
-      )
-      .nullish(),
+    published: z.string().nullish(),
+    target: z.array(z.unknown()).nullish(),
   })
   .loose();
 
 const plain = (model: unknown): unknown => JSON.parse(JSON.stringify(model)) as unknown;
 
+/**
+ * An event the sync can use: a uuid, a type, and at least one target with an id and a type (every
+ * watched event names what it changed). Targets without an id or a type are left out; an event
+ * left with none cannot say whom it touched, and is counted unreadable.
+ */
 function toEvent(raw: unknown): LogEvent | undefined {
   const parsed = eventSchema.safeParse(plain(raw));
   if (!parsed.success) return undefined;
   const e = parsed.data;
-  return {
-    uuid: e.uuid,
-    eventType: e.eventType,
-    published: e.published,
-    targets: (e.target ?? []).map((t) => ({
-      id: t.id,
-      type: t.type,
-      ...(t.alternateId != null ? { alternateId: t.alternateId } : {}),
-      ...(t.displayName != null ? { displayName: t.displayName } : {}),
-    })),
-  };
+  const targets = (e.target ?? []).flatMap((t) => {
+    const target = targetSchema.safeParse(t);
+    if (!target.success) return [];
+    const { id, type, alternateId, displayName } = target.data;
+    return [{ id, type, ...(alternateId != null ? { alternateId } : {}), ...(displayName != null ? { displayName } : {}) }];
+  });
+  if (targets.length === 0) return undefined;
+  return { uuid: e.uuid, eventType: e.eventType, published: e.published ?? '', targets };
 }
 
 /**

@@ -25,6 +25,8 @@ export type RateObservation = Readonly<{
   resetEpochS?: number;
   /** The answer's Date header, to measure the reset against the server's clock rather than ours. */
   serverDateMs?: number;
+  /** Retry-After, in ms from the answer: stands for the reset on a 429 that gave no X-Rate-Limit-Reset. */
+  retryAfterMs?: number;
 }>;
 
 type Window = Readonly<{
@@ -84,34 +86,50 @@ export function dispatched(state: PacerState, bucket: OktaBucket): PacerState {
   return { ...state, [bucket]: { ...s, inFlight: s.inFlight + 1 } };
 }
 
+/**
+ * When the window an answer speaks of resets: X-Rate-Limit-Reset, or, on a 429 without it,
+ * Retry-After. Undefined when the answer says nothing the pacer can use: a success needs both
+ * the reset and the remaining count; a 429 means none remain, whatever it says.
+ */
+function resetOf(obs: RateObservation, now: number): { resetEpochS: number; resetAt: number } | undefined {
+  if (obs.status !== 429 && obs.remaining === undefined) return undefined;
+  const serverNow = obs.serverDateMs ?? now;
+  if (obs.resetEpochS !== undefined) return { resetEpochS: obs.resetEpochS, resetAt: now + Math.max(0, obs.resetEpochS * 1000 - serverNow) };
+  if (obs.status === 429 && obs.retryAfterMs !== undefined) {
+    return { resetEpochS: Math.ceil((serverNow + obs.retryAfterMs) / 1000), resetAt: now + Math.max(0, obs.retryAfterMs) };
+  }
+  return undefined;
+}
+
 /** A request to `bucket` ended, with an answer (`obs`) or without one (network failure). */
 export function observed(state: PacerState, bucket: OktaBucket, obs: RateObservation | undefined, now: number): PacerState {
   const s = state[bucket] ?? EMPTY;
   const inFlight = Math.max(0, s.inFlight - 1);
-  if (obs?.resetEpochS === undefined || obs.remaining === undefined) return { ...state, [bucket]: { ...s, inFlight } };
-  const resetAt = now + Math.max(0, obs.resetEpochS * 1000 - (obs.serverDateMs ?? now));
+  const reset = obs === undefined ? undefined : resetOf(obs, now);
+  if (obs === undefined || reset === undefined) return { ...state, [bucket]: { ...s, inFlight } };
+  const { resetEpochS, resetAt } = reset;
   const old = s.window;
   // X-Rate-Limit-Limit: 0 on a 429 is Okta's concurrency limit: hold the bucket until the reset.
   if (obs.status === 429 && obs.limit === 0) {
     const window: Window = {
       limit: old?.limit,
       remaining: 0,
-      resetEpochS: Math.max(old?.resetEpochS ?? 0, obs.resetEpochS),
+      resetEpochS: Math.max(old?.resetEpochS ?? 0, resetEpochS),
       resetAt: Math.max(old?.resetAt ?? 0, resetAt),
     };
     return { ...state, [bucket]: { inFlight, window } };
   }
-  const remaining = obs.status === 429 ? 0 : obs.remaining;
+  const remaining = obs.status === 429 ? 0 : (obs.remaining ?? 0);
   const limit = obs.limit !== undefined && obs.limit > 0 ? obs.limit : old?.limit;
   let window: Window;
-  if (old === undefined || now >= old.resetAt || obs.resetEpochS > old.resetEpochS) {
-    window = { limit, remaining, resetEpochS: obs.resetEpochS, resetAt };
-  } else if (obs.resetEpochS === old.resetEpochS) {
+  if (old === undefined || now >= old.resetAt || resetEpochS > old.resetEpochS) {
+    window = { limit, remaining, resetEpochS, resetAt };
+  } else if (resetEpochS === old.resetEpochS) {
     // Answers of one window can arrive out of order: the lowest remaining is the latest count.
     window = { ...old, limit, remaining: Math.min(old.remaining, remaining) };
   } else if (remaining <= old.remaining) {
     // The server names an earlier reset and no more room: its latest word (a lowered limit, a skewed clock) wins.
-    window = { limit, remaining, resetEpochS: obs.resetEpochS, resetAt };
+    window = { limit, remaining, resetEpochS, resetAt };
   } else {
     window = old; // a late answer from a window already over
   }

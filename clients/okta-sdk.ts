@@ -6,6 +6,7 @@ import { sdkPrivateKey } from '../config/private-key';
 import { SyncError, isTransient } from './errors';
 import { OktaRequestExecutor, assertOrgOrigin, type RateHeaders } from './okta-executor';
 import { mapOktaError } from './okta-errors';
+import { nextLinkOf } from './okta-links';
 import { createThrottle, type Throttle } from './okta-throttle';
 import { DEFAULT_RETRY, withRetry, type RetryPolicy } from './retry';
 
@@ -107,20 +108,62 @@ export type OktaCaller = {
   drain<T>(what: string, open: () => Promise<Collection<T>>, onItem: (item: T) => void): Promise<void>;
 };
 
+/** The SDK's internals a page fetch goes through (Collection.fetch and the model factory of 8.1). */
+type PageInternals = {
+  fetch?: () => Promise<unknown>;
+  factory?: { parseResponse?: (res: unknown) => Promise<unknown> };
+};
+
+type RawPage = { headers?: unknown; json?: () => Promise<unknown> };
+
+/** The Link header of a page, from the SDK's ResponseContext (a plain object) or a fetch Response. */
+function linkHeaderOf(res: RawPage): string | undefined {
+  const headers = res.headers as { get?: unknown; link?: unknown } | undefined;
+  if (headers === undefined || headers === null) return undefined;
+  const value: unknown = typeof headers.get === 'function' ? (headers.get as (name: string) => unknown).call(headers, 'link') : headers.link;
+  return typeof value === 'string' ? value : undefined;
+}
+
+/**
+ * One page as the SDK's getNextPage reads it, with our reading of its Link header (okta-links.ts):
+ * any header length, one or several headers, relative links. Answers undefined when the SDK's
+ * internals are not there (another release): its own reading then stands.
+ */
+function pageReader<T>(collection: Collection<T>): ((pageUrl: string) => Promise<{ items: unknown; next: string | undefined }>) | undefined {
+  const internals = collection as unknown as PageInternals;
+  const { fetch, factory } = internals;
+  const parse = factory?.parseResponse;
+  if (typeof fetch !== 'function' || typeof parse !== 'function') return undefined;
+  return async (pageUrl) => {
+    const res = (await fetch.call(collection)) as RawPage;
+    const next = nextLinkOf(linkHeaderOf(res), pageUrl);
+    const items = typeof res.json === 'function' ? await res.json() : await parse.call(factory, res);
+    return { items, next };
+  };
+}
+
 /**
  * The SDK moves a collection's cursor to the next link before it parses the page, so a page whose
  * body failed to parse would be skipped on retry (or end the listing early, when it had no link):
- * a silently short pull. This puts the cursor back when fetching a page fails, and refuses a next
- * link to another origin before anything is kept.
+ * a silently short pull. This reads each page's next link itself (see okta-links.ts), puts the
+ * cursor back when fetching a page fails, and refuses a next link to another origin before
+ * anything is kept.
  */
 export function guardPaging<T>(collection: Collection<T>, orgUrl: string): Collection<T> {
-  const fetchPage = collection.getNextPage.bind(collection);
+  const sdkPage = collection.getNextPage.bind(collection);
+  const readPage = pageReader(collection);
   collection.getNextPage = async () => {
     const before = collection.nextUri;
     try {
-      const page = await fetchPage();
-      assertOrgOrigin(collection.nextUri, orgUrl);
-      return page;
+      if (readPage === undefined || !before) {
+        const page = await sdkPage();
+        assertOrgOrigin(collection.nextUri, orgUrl);
+        return page;
+      }
+      const { items, next } = await readPage(before);
+      assertOrgOrigin(next, orgUrl);
+      (collection as { nextUri: string | undefined }).nextUri = next;
+      return items as Awaited<ReturnType<Collection<T>['getNextPage']>>;
     } catch (err) {
       collection.nextUri = before;
       throw err;

@@ -158,6 +158,23 @@ export function freshUpdates(updated: readonly UpdatedUser[], recent: Readonly<R
   return [...new Set(updated.filter((u) => recent[u.id] !== u.lastUpdated).map((u) => u.id))];
 }
 
+/**
+ * Where the next System Log read starts. Okta's polling answers always end with a next link, the
+ * checkpoint. A read that ended without one (a server that ends the listing when caught up) but
+ * read events moves `since` to just before the newest of them (uuids drop the repeats), so later
+ * runs neither read from the same old point again and again nor miss what comes next.
+ */
+function nextLogStart(
+  cursor: IncrementalCursor,
+  read: Readonly<{ logNext: string | undefined; events: readonly LogEvent[] }>,
+  opts: CursorOptions,
+): { logSince: string; logNext: string | undefined } {
+  if (read.logNext !== undefined) return { logSince: cursor.logSince, logNext: read.logNext };
+  const newest = Math.max(...read.events.map((e) => ms(e.published)).filter(Number.isFinite));
+  if (!Number.isFinite(newest)) return { logSince: cursor.logSince, logNext: cursor.logNext };
+  return { logSince: iso(Math.max(ms(cursor.logSince), newest - opts.overlapMs)), logNext: undefined };
+}
+
 /** The cursor once a run's writes are done. */
 export function advanceCursor(
   cursor: IncrementalCursor,
@@ -172,11 +189,11 @@ export function advanceCursor(
     if (ms(at) > watermarkMs - opts.overlapMs) recent[id] = at;
   }
   const uuids = [...new Set([...cursor.seenUuids, ...read.events.map((e) => e.uuid)])];
-  const logNext = read.logNext ?? cursor.logNext;
+  const { logSince, logNext } = nextLogStart(cursor, read, opts);
   return {
     version: 1,
     baselineAt: cursor.baselineAt,
-    logSince: cursor.logSince,
+    logSince,
     ...(logNext !== undefined ? { logNext } : {}),
     seenUuids: uuids.slice(-opts.keepUuids),
     watermark: iso(watermarkMs),

@@ -105,6 +105,27 @@ describe('observed', () => {
     expect(windowOf(seen('users', obs(3, T / 1000 + 1, { status: 429 })))).toMatchObject({ remaining: 0 });
   });
 
+  it('a 429 holds the bucket until the reset it names, even with no X-Rate-Limit-Remaining', () => {
+    const state = seen('users', { status: 429, resetEpochS: T / 1000 + 2, serverDateMs: T });
+    expect(windowOf(state)).toMatchObject({ remaining: 0, resetAt: T + 2000 });
+    expect(decide(state, 'users', T + 500, opts)).toEqual({ go: false, waitMs: 1600, reason: 'concurrency-limit' });
+    expect(decide(state, 'users', T + 2000, opts)).toEqual({ go: true });
+  });
+
+  it('a 429 with Retry-After and no X-Rate-Limit-Reset holds the bucket that long', () => {
+    const state = seen('users', { status: 429, retryAfterMs: 3000, serverDateMs: T }, T + 10);
+    expect(windowOf(state)).toMatchObject({ remaining: 0, resetAt: T + 3010, resetEpochS: T / 1000 + 3 });
+    // X-Rate-Limit-Reset, Okta's own word, wins over Retry-After.
+    expect(windowOf(seen('users', { status: 429, resetEpochS: T / 1000 + 1, retryAfterMs: 30_000, serverDateMs: T })))
+      .toMatchObject({ resetAt: T + 1000 });
+  });
+
+  it('a success with a reset but no remaining count (or the reverse) says nothing to go by', () => {
+    expect(windowOf(seen('users', { status: 200, resetEpochS: T / 1000 + 60, serverDateMs: T }))).toBeUndefined();
+    expect(windowOf(seen('users', { status: 200, remaining: 0, serverDateMs: T }))).toBeUndefined();
+    expect(windowOf(seen('users', { status: 429, serverDateMs: T }))).toBeUndefined();
+  });
+
   it('an answer without rate headers (or no answer) only ends the request', () => {
     const state = dispatched(dispatched({}, 'logs'), 'logs');
     expect(observed(state, 'logs', undefined, T)).toEqual({ logs: { inFlight: 1, window: undefined } });

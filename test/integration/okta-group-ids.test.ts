@@ -42,7 +42,11 @@ describe('Okta groups by id, and group names resolved once across runs', () => {
   const listings = (): string[] =>
     h.okta.requests.map((r) => /^\/api\/v1\/groups\/([^/]+)\/users$/.exec(r.path)).flatMap((m, i) => (m ? [`${m[1]} ${h.okta.requests[i]?.status}`] : []));
   const groupCalls = (): string[] =>
-    h.okta.requests.filter((r) => r.path.startsWith('/api/v1/groups')).map((r) => (r.query.q !== undefined ? `q=${r.query.q} ${r.status}` : `${r.path.split('/')[4]} ${r.status}`));
+    h.okta.requests.filter((r) => r.path.startsWith('/api/v1/groups')).map((r) => {
+      if (r.query.q !== undefined) return `q=${r.query.q} ${r.status}`;
+      if (r.query.search !== undefined) return `search=${r.query.search} ${r.status}`;
+      return `${r.path.split('/')[4]} ${r.status}`;
+    });
   const holding = (pull: OktaPull, entry: string): string[] => pull.users.filter((u) => u.groups.includes(entry)).map((u) => u.id).sort();
   /** A new group of `count` active users assigned to the app (so in scope), none a supervisor. */
   const newGroup = (name: string, skip: number, count: number): { id: string; members: string[] } => {
@@ -171,7 +175,7 @@ describe('Okta groups by id, and group names resolved once across runs', () => {
     expect(groupCalls()).toEqual([`${recreated.id} 200`]);
   });
 
-  it('a cached id whose group was deleted and not recreated: one lookup, then the config error naming the setting, and nothing left cached', async () => {
+  it('a cached id whose group was deleted and not recreated: one lookup (q, then a search on the exact name), then the config error naming the setting, and nothing left cached', async () => {
     const prefix = `${h.prefix}:deleted`;
     const gone = newGroup('Floor Walkers', 5, 2);
     const cfg = { supervisorGroups: [SUPERVISORS], ruleGroups: ['Floor Walkers'] };
@@ -185,7 +189,7 @@ describe('Okta groups by id, and group names resolved once across runs', () => {
       service: 'okta',
       message: 'MAPPING_FILE (groupRules): Okta has no group named "Floor Walkers"',
     });
-    expect(groupCalls()).toEqual([`${groupId(SUPERVISORS)} 200`, `${gone.id} 404`, 'q=Floor Walkers 200']);
+    expect(groupCalls()).toEqual([`${groupId(SUPERVISORS)} 200`, `${gone.id} 404`, 'q=Floor Walkers 200', 'search=profile.name eq "Floor Walkers" 200']);
     expect(await cache(prefix).get('Floor Walkers')).toBeUndefined();
     expect(await cache(prefix).get(SUPERVISORS)).toEqual([groupId(SUPERVISORS)]);
   });

@@ -142,6 +142,19 @@ describe('the cursor', () => {
     expect(twice).toMatchObject({ logNext: 'https://org.okta.com/api/v1/logs?after=7', watermark: base.watermark, retry: ['00uX'] });
   });
 
+  it('a System Log read that ended without a next link moves `since` to just before its newest event', () => {
+    const withLink = advanceCursor(base, { logNext: 'https://org.okta.com/api/v1/logs?after=7', events: [], updated: [] }, [], start + 1);
+    const at = (published: string): LogEvent => ({ ...ev('user.lifecycle.suspend', user('00uA')), published });
+    const events = [at('2026-03-01T10:10:00Z'), at('2026-03-01T10:30:00.000+00:00'), at('')];
+    const next = advanceCursor(withLink, { logNext: undefined, events, updated: [] }, [], start + 2);
+    expect(next.logNext).toBeUndefined();
+    expect(next.logSince).toBe('2026-03-01T10:28:00.000Z');
+    expect(next.seenUuids).toEqual(events.map((e) => e.uuid));
+    // Never backwards, and with no readable time nothing moves.
+    expect(advanceCursor(next, { logNext: undefined, events: [at('2026-02-01T00:00:00Z')], updated: [] }, [], start + 3).logSince).toBe('2026-03-01T10:28:00.000Z');
+    expect(advanceCursor(withLink, { logNext: undefined, events: [at('')], updated: [] }, [], start + 3)).toMatchObject({ logSince: base.logSince, logNext: withLink.logNext });
+  });
+
   it('keeps only the latest event uuids', () => {
     const events = Array.from({ length: 5 }, () => ev('user.lifecycle.suspend', user('00uA')));
     const next = advanceCursor(base, { logNext: undefined, events, updated: [] }, [], start, { overlapMs: 60_000, keepUuids: 3, maxAgeMs: 1 });
