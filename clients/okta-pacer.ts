@@ -88,7 +88,7 @@ export function dispatched(state: PacerState, bucket: OktaBucket): PacerState {
 
 /**
  * When the window an answer speaks of resets: X-Rate-Limit-Reset, or, on a 429 without it,
- * Retry-After. Undefined when the answer says nothing the pacer can use: a success needs both
+ * Retry-After, or else the next minute. Undefined when the answer says nothing the pacer can use: a success needs both
  * the reset and the remaining count; a 429 means none remain, whatever it says.
  */
 function resetOf(obs: RateObservation, now: number): { resetEpochS: number; resetAt: number } | undefined {
@@ -97,6 +97,12 @@ function resetOf(obs: RateObservation, now: number): { resetEpochS: number; rese
   if (obs.resetEpochS !== undefined) return { resetEpochS: obs.resetEpochS, resetAt: now + Math.max(0, obs.resetEpochS * 1000 - serverNow) };
   if (obs.status === 429 && obs.retryAfterMs !== undefined) {
     return { resetEpochS: Math.ceil((serverNow + obs.retryAfterMs) / 1000), resetAt: now + Math.max(0, obs.retryAfterMs) };
+  }
+  if (obs.status === 429) {
+    // No hint at all: Okta's windows are per minute, so the next minute of the server's clock is
+    // when this one ends at the latest. Retrying sooner would spend the retries inside it.
+    const resetEpochS = Math.floor(serverNow / 60_000) * 60 + 60;
+    return { resetEpochS, resetAt: now + Math.max(0, resetEpochS * 1000 - serverNow) };
   }
   return undefined;
 }

@@ -108,6 +108,9 @@ export type OktaCaller = {
   drain<T>(what: string, open: () => Promise<Collection<T>>, onItem: (item: T) => void): Promise<void>;
 };
 
+/** Empty pages with a next link, in a row, after which a listing is taken to be going nowhere. */
+export const MAX_EMPTY_PAGES = 50;
+
 /** The SDK's internals a page fetch goes through (Collection.fetch and the model factory of 8.1). */
 type PageInternals = {
   fetch?: () => Promise<unknown>;
@@ -200,10 +203,17 @@ export function createOktaCaller(
     async drain(what, open, onItem) {
       const opened = await call(what, open);
       const collection = opts.orgUrl !== undefined ? guardPaging(opened, opts.orgUrl) : opened;
+      let emptyInARow = 0;
       for (;;) {
         const result = await call(what, () => collection.next());
         if (result.value) onItem(result.value);
         if (result.done) return;
+        // An empty page with a next link is allowed; a listing that only ever answers those (only
+        // the System Log polls that way, and it is not read here) would never end.
+        emptyInARow = result.value ? 0 : emptyInARow + 1;
+        if (emptyInARow > MAX_EMPTY_PAGES) {
+          throw new SyncError(`Okta ${what}: ${MAX_EMPTY_PAGES} empty pages in a row, each with a next link: the listing cannot be trusted`, { kind: 'incomplete', service: 'okta' });
+        }
       }
     },
   };

@@ -1,5 +1,6 @@
 import { createOktaSource } from '../../clients/okta';
 import { nextLinkOf } from '../../clients/okta-links';
+import { MAX_EMPTY_PAGES } from '../../clients/okta-sdk';
 import { frontConfig, startOktaFront, type FrontAnswer, type OktaFront } from '../helpers/okta-front';
 
 // RFC 8288 and Okta's docs let a server write its Link headers in more than one way; the listing
@@ -83,6 +84,15 @@ describe('next links in every form a server may write them', () => {
     pagedUsers(front, [200], twoHeaders);
     expect(await list()).toHaveLength(200);
     expect(front.requests).toHaveLength(1);
+  });
+
+  it(`empty pages with next links: a few are followed; more than ${MAX_EMPTY_PAGES} in a row stop the pull as untrustworthy`, async () => {
+    pagedUsers(front, [0, 0, 0, 5], twoHeaders);
+    expect(await list()).toHaveLength(5);
+    front.requests.length = 0;
+    pagedUsers(front, [...Array.from({ length: MAX_EMPTY_PAGES + 5 }, () => 0), 5], twoHeaders);
+    await expect(list()).rejects.toThrow(`${MAX_EMPTY_PAGES} empty pages in a row, each with a next link: the listing cannot be trusted`);
+    expect(front.requests).toHaveLength(MAX_EMPTY_PAGES + 1);
   });
 
   it('a next link with `//` before the path is on the same origin: followed as given', async () => {

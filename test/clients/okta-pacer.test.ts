@@ -123,7 +123,14 @@ describe('observed', () => {
   it('a success with a reset but no remaining count (or the reverse) says nothing to go by', () => {
     expect(windowOf(seen('users', { status: 200, resetEpochS: T / 1000 + 60, serverDateMs: T }))).toBeUndefined();
     expect(windowOf(seen('users', { status: 200, remaining: 0, serverDateMs: T }))).toBeUndefined();
-    expect(windowOf(seen('users', { status: 429, serverDateMs: T }))).toBeUndefined();
+  });
+
+  it('a 429 with no hint at all holds the bucket until the next minute of the server clock (Okta counts per minute)', () => {
+    // T is 40 s before a whole minute (1,700,000,040 s is one).
+    const state = seen('users', { status: 429, serverDateMs: T }, T + 10);
+    expect(windowOf(state)).toMatchObject({ remaining: 0, resetEpochS: 1_700_000_040, resetAt: T + 40_010 });
+    expect(decide(state, 'users', T + 10, opts)).toMatchObject({ go: false, waitMs: 40_100 });
+    expect(decide(state, 'users', T + 40_010, opts)).toEqual({ go: true });
   });
 
   it('an answer without rate headers (or no answer) only ends the request', () => {

@@ -70,8 +70,14 @@ describe('rate limiting as a server may signal it', () => {
     expect(s.stats().byStatus).toEqual({ '200': 3, '429': 1 });
   });
 
-  it('a 429 with no hint at all is retried with backoff', async () => {
-    pagedUsers(front, (nth) => (nth === 1 ? tooMany({}) : undefined));
+  it('a 429 with no hint at all: the next try waits for the next minute of the server clock, and the pull completes', async () => {
+    let until = 0;
+    pagedUsers(front, (nth) => {
+      if (nth === 1) until = Date.now() + 1000;
+      // The server's clock reads the last second of a minute, so its window ends a second later;
+      // backoff alone (a few ms, two retries) would be spent inside it.
+      return nth >= 1 && Date.now() < until ? tooMany({ Date: 'Mon, 01 Jan 2024 10:00:59 GMT' }) : undefined;
+    });
     const s = source();
     expect(await s.listUpdatedSince(since)).toHaveLength(6);
     expect(s.stats()).toMatchObject({ retries: 1, byStatus: { '200': 3, '429': 1 } });
