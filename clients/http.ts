@@ -21,6 +21,8 @@ export type HttpRequest = {
   retry?: 'idempotent' | 'rate-limit-only';
   /** Told of each retry of this request, besides the client's own count (a write's own retries). */
   onRetry?: () => void;
+  /** `ignored`: a success needs no body, so one that cannot be read does not fail the request. */
+  answer?: 'json' | 'ignored';
 };
 
 export type HttpStats = { requests: number; retries: number; byStatus: Record<string, number> };
@@ -76,6 +78,9 @@ function parseBody(text: string, contentType: string | undefined): { ok: true; b
  * path, status and the server's detail: never headers, tokens or bodies we sent.
  */
 export function createHttpClient(opts: HttpClientOptions): HttpClient {
+  // Failures to get credentials: whatever retries they deserved happened where they arose (the
+  // token request), so the request waiting for them does not repeat them all again.
+  const credentialFailures = new WeakSet<object>();
   const policy: RetryPolicy = { ...DEFAULT_RETRY, ...opts.retry };
   const axiosInstance: AxiosInstance = axios.create({
     baseURL: opts.baseUrl,
@@ -103,7 +108,9 @@ export function createHttpClient(opts: HttpClientOptions): HttpClient {
     try {
       authorization = await opts.authorization();
     } catch (err) {
-      throw secretFileFailure(err, opts.service) ?? err;
+      const failure = secretFileFailure(err, opts.service) ?? err;
+      if (typeof failure === 'object' && failure !== null) credentialFailures.add(failure);
+      throw failure;
     }
     stats.requests += 1;
     let res;
@@ -136,6 +143,7 @@ export function createHttpClient(opts: HttpClientOptions): HttpClient {
     for (const [k, v] of Object.entries(res.headers)) if (typeof v === 'string') headers[k.toLowerCase()] = v;
     const parsed = parseBody(typeof res.data === 'string' ? res.data : '', headers['content-type']);
     if (res.status >= 200 && res.status < 300) {
+      if (req.answer === 'ignored') return { status: res.status, headers, body: undefined };
       if (!parsed.ok) {
         throw new SyncError(`${where} answered ${res.status} with a body that is not valid JSON`, {
           kind: 'transient',
@@ -159,7 +167,7 @@ export function createHttpClient(opts: HttpClientOptions): HttpClient {
 
   function retryable(req: HttpRequest) {
     return (err: unknown): boolean => {
-      if (!(err instanceof SyncError) || err.kind !== 'transient') return false;
+      if (!(err instanceof SyncError) || err.kind !== 'transient' || credentialFailures.has(err)) return false;
       const mode = req.retry ?? (['GET', 'PUT'].includes(req.method.toUpperCase()) ? 'idempotent' : 'rate-limit-only');
       return mode === 'idempotent' || err.status === 429;
     };

@@ -2,7 +2,7 @@ import type { WfmApiPort } from '../sync/ports';
 import { z } from 'zod';
 import type { Secret } from '../config/secret';
 import type { Gate } from './gate';
-import { SyncError } from './errors';
+import { SyncError, secretFileFailure } from './errors';
 import { createHttpClient, type HttpStats } from './http';
 import { pathSegment } from './path-segment';
 
@@ -28,10 +28,37 @@ export type WfmApi = {
   stats(): HttpStats;
 };
 
-const tokenSchema = z.object({ access_token: z.string().min(1), expires_in: z.number().positive().optional() }).loose();
-const deactivateSchema = z.object({ notDeletedUserIds: z.array(z.string()).default([]) }).loose();
+const tokenSchema = z.object({ access_token: z.string().min(1), expires_in: z.unknown().optional() }).loose();
 
+/** A user id as a WFM may list it: a string, a number, or an object naming it. */
+const listedId = z.union([
+  z.string(),
+  z.number().transform(String),
+  z.object({ userId: z.union([z.string(), z.number()]) }).loose().transform((o) => String(o.userId)),
+  z.object({ id: z.union([z.string(), z.number()]) }).loose().transform((o) => String(o.id)),
+]);
+/** No body, no field and `null` all say that every id was deactivated. */
+const deactivateSchema = z.object({ notDeletedUserIds: z.array(listedId).nullish() }).loose();
+
+/** Used when the token answer gives no usable lifetime; a token that dies earlier is renewed on its 401. */
+const DEFAULT_TOKEN_TTL_S = 3600;
 const RENEW_BEFORE_MS = 60_000;
+
+/** A lifetime in seconds from `expires_in`: a positive number, or such a number as a string. */
+function lifetimeSeconds(value: unknown): number | undefined {
+  const n = typeof value === 'string' && value.trim() !== '' ? Number(value) : value;
+  return typeof n === 'number' && Number.isFinite(n) && n > 0 ? n : undefined;
+}
+
+/** JSON that came with another Content-Type (text/plain) arrives as text: read it as JSON when it is. */
+function asJson(body: unknown): unknown {
+  if (typeof body !== 'string') return body;
+  try {
+    return JSON.parse(body) as unknown;
+  } catch {
+    return body;
+  }
+}
 
 function describeApiError(body: unknown): { detail?: string } {
   const parsed = z
@@ -78,10 +105,11 @@ export function createWfmApi(cfg: WfmApiConfig): WfmApi {
         }
         throw err;
       });
-    const parsed = tokenSchema.safeParse(res.body);
+    const parsed = tokenSchema.safeParse(asJson(res.body));
     if (!parsed.success) throw new SyncError('WFM API token answer has no access_token', { kind: 'invalid', service: 'wfm-api' });
-    const ttlMs = (parsed.data.expires_in ?? 3600) * 1000;
-    token = { value: parsed.data.access_token, renewAt: now() + Math.max(0, ttlMs - RENEW_BEFORE_MS) };
+    const ttlMs = (lifetimeSeconds(parsed.data.expires_in) ?? DEFAULT_TOKEN_TTL_S) * 1000;
+    // A minute before expiry; a token that lives less than two minutes is renewed half-way instead.
+    token = { value: parsed.data.access_token, renewAt: now() + Math.max(ttlMs - RENEW_BEFORE_MS, ttlMs / 2) };
     return token.value;
   }
 
@@ -96,22 +124,39 @@ export function createWfmApi(cfg: WfmApiConfig): WfmApi {
   // Gated, unlike the token request: a request holding a slot may wait for a token.
   const http = createHttpClient({ ...common, ...(cfg.gate ? { gate: cfg.gate } : {}), authorization: async () => `Bearer ${await accessToken()}` });
 
-  /** On a 401 the token is renewed once and the call tried again. */
+  /**
+   * On a 401 the token is renewed once and the call tried again. Only the token that was refused is
+   * dropped: callers refused together with one stale token share one renewal, and a token another
+   * caller renewed meanwhile is used, not renewed again.
+   */
   async function authorized<T>(call: () => Promise<T>): Promise<T> {
+    // Read first to know which token a 401 refuses; an unreadable secret file is a setting to fix.
+    const used = await accessToken().catch((err: unknown) => {
+      throw secretFileFailure(err, 'wfm-api') ?? err;
+    });
     try {
       return await call();
     } catch (err) {
       if (err instanceof SyncError && err.status === 401) {
-        token = undefined;
+        if (token?.value === used) token = undefined;
         return call();
       }
       throw err;
     }
   }
 
+  /**
+   * A 409 says the user is active already: what a revive is for (a revive retried after a lost
+   * answer gets one). Callers read the user afterwards, so a WFM that meant something else is seen.
+   */
   async function revive(id: string, onRetry?: () => void): Promise<void> {
     const path = `/user-management/v1/users/${pathSegment(id, 'wfm-api')}/revive`;
-    await authorized(() => http.request({ method: 'POST', path, retry: 'idempotent', ...(onRetry ? { onRetry } : {}) }));
+    try {
+      await authorized(() => http.request({ method: 'POST', path, retry: 'idempotent', answer: 'ignored', ...(onRetry ? { onRetry } : {}) }));
+    } catch (err) {
+      if (err instanceof SyncError && err.status === 409) return;
+      throw err;
+    }
   }
 
   return {
@@ -119,9 +164,12 @@ export function createWfmApi(cfg: WfmApiConfig): WfmApi {
       const res = await authorized(() =>
         http.request({ method: 'POST', path: '/user-management/v1/users/deactivate', body: { userIds: ids }, retry: 'idempotent' }),
       );
-      const parsed = deactivateSchema.safeParse(res.body ?? {});
-      if (!parsed.success) throw new SyncError('WFM API deactivate answer is not understood', { kind: 'invalid', service: 'wfm-api' });
-      return { notDeactivated: parsed.data.notDeletedUserIds };
+      const parsed = deactivateSchema.safeParse(asJson(res.body) ?? {});
+      if (!parsed.success) {
+        // The status tells the caller the WFM accepted the call: the users may be deactivated.
+        throw new SyncError(`WFM API deactivate answered ${res.status} with a body that is not understood`, { kind: 'invalid', service: 'wfm-api', status: res.status });
+      }
+      return { notDeactivated: parsed.data.notDeletedUserIds ?? [] };
     },
     revive: (id) => revive(id),
     counting: (onRetry) => ({ revive: (id) => revive(id, onRetry) }),

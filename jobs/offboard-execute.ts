@@ -54,9 +54,29 @@ async function recheck(deps: JobDeps, item: SavedPlanItem): Promise<Checked> {
 }
 
 /**
+ * Whether the WFM reads the user inactive now (after a deactivation its SCIM resource reads
+ * `active: false`). Asked when the answer to a deactivate call does not settle it: an id listed in
+ * notDeletedUserIds may have been deactivated by an earlier try whose answer was lost (a WFM may
+ * list a user it finds inactive already), and a call that failed on the way back may have been
+ * applied. A read that fails settles nothing (undefined).
+ */
+async function readsInactive(deps: JobDeps, wfmId: string): Promise<boolean | undefined> {
+  try {
+    return !(await deps.scim.get(wfmId)).active;
+  } catch {
+    return undefined;
+  }
+}
+
+/** A failed call the WFM may have applied all the same: no answer in time, or a success answer we cannot read. */
+const mayHaveApplied = (err: unknown): boolean =>
+  isSyncError(err) && (err.kind === 'transient' || (err.status !== undefined && err.status >= 200 && err.status < 300));
+
+/**
  * Re-checks every item, then deactivates the confirmed ones through the user-management API in
- * batches of WFM_DEACTIVATE_BATCH. An id the WFM lists in notDeletedUserIds is that user's failure;
- * a batch call that fails fails its users and the next batch goes on (credentials aside).
+ * batches of WFM_DEACTIVATE_BATCH. An id the WFM lists in notDeletedUserIds is that user's failure
+ * unless the WFM reads it inactive; a batch call that fails fails its users (but those the WFM reads
+ * inactive when the call may have been applied) and the next batch goes on (credentials aside).
  */
 export async function recheckAndDeactivate(
   deps: JobDeps,
@@ -93,25 +113,40 @@ export async function recheckAndDeactivate(
   for (const batch of batches(confirmed, deps.config.offboard.batchSize)) {
     done += batch.length;
     let refused: Set<string>;
+    let callError: unknown;
     try {
       refused = new Set((await deps.wfmApi.deactivate(batch.map((c) => c.item.wfmId))).notDeactivated);
     } catch (err) {
-      for (const c of batch) await fail(c.item, `deactivate call failed: ${describeError(err)}`, c.verdict.reason);
-      if (stopsRun(err)) throw err;
-      continue;
+      if (stopsRun(err)) {
+        for (const c of batch) await fail(c.item, `deactivate call failed: ${describeError(err)}`, c.verdict.reason);
+        throw err;
+      }
+      callError = err;
+      refused = new Set(batch.map((c) => c.item.wfmId));
     }
+    // Once a read fails (the WFM is not answering, each read spending its own retries), the rest of
+    // the batch is not read: its users fail and the next run finds them as they are.
+    let read = callError === undefined || mayHaveApplied(callError);
     for (const c of batch) {
       const { item, verdict } = c;
+      let note: string | undefined;
       if (refused.has(item.wfmId)) {
-        await fail(item, 'the WFM did not deactivate this user (listed in notDeletedUserIds)', verdict.reason);
-        continue;
+        const inactive = read ? await readsInactive(deps, item.wfmId) : undefined;
+        if (inactive === undefined) read = false;
+        if (inactive !== true) {
+          const error = callError === undefined ? 'the WFM did not deactivate this user (listed in notDeletedUserIds)' : `deactivate call failed: ${describeError(callError)}`;
+          await fail(item, error, verdict.reason);
+          continue;
+        }
+        note = callError === undefined ? 'listed in notDeletedUserIds, but the WFM reads it inactive' : 'the deactivate call failed, but the WFM reads it inactive';
       }
       out.deactivated += 1;
       out.done.push(item.oktaId);
-      opts.log.warn('deactivated', { runId, oktaId: item.oktaId, wfmId: item.wfmId, reason: verdict.reason });
+      opts.log.warn('deactivated', { runId, oktaId: item.oktaId, wfmId: item.wfmId, reason: verdict.reason, ...(note !== undefined ? { note } : {}) });
       await deps.audit.append({
         at: at(), runId, action: 'deactivate', oktaId: item.oktaId, userName: item.userName, wfmId: item.wfmId,
         outcome: 'applied', side: 'okta', changes: [{ path: 'active', from: 'true', to: 'false', side: 'okta' }], reason: verdict.reason,
+        ...(note !== undefined ? { note } : {}),
       });
     }
     deps.onProgress?.({ phase: 'write', done, total: confirmed.length });

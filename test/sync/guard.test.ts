@@ -20,9 +20,16 @@ describe('checkBlastRadius', () => {
     ['a pull that grew does not', { deactivations: 1, managedActive: 1000, inScopeNow: 150, inScopeBefore: 100 }, []],
     ['no earlier pull known: nothing to compare', { deactivations: 1, managedActive: 1000, inScopeNow: 1 }, []],
     ['an empty earlier pull is no baseline', { deactivations: 1, managedActive: 1000, inScopeNow: 1, inScopeBefore: 0 }, []],
+    ['10% of 15 is 1.5: one may go', { deactivations: 1, managedActive: 15 }, []],
+    ['10% of 15 is 1.5: two may not (never rounded up)', { deactivations: 2, managedActive: 15 }, ['max-percent']],
+    ['everybody leaving', { deactivations: 40, managedActive: 40, inScopeNow: 0, inScopeBefore: 40 }, ['max-percent', 'pull-drop']],
     ['40% gone: every rule', { deactivations: 60, managedActive: 150, inScopeNow: 90, inScopeBefore: 150 }, ['max-count', 'max-percent', 'pull-drop']],
   ])('%s', (_name, over, rules) => {
     expect(checkBlastRadius(input(over), limits).map((t) => t.rule)).toEqual(rules);
+  });
+
+  it('a limit of 100% lets everybody go, as far as the percentage goes', () => {
+    expect(checkBlastRadius(input({ deactivations: 40, managedActive: 40, inScopeNow: 0, inScopeBefore: 40 }), { maxPercent: 100, maxCount: 50 })).toEqual([]);
   });
 
   it('a zero limit stops any deactivation', () => {
