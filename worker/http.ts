@@ -8,8 +8,10 @@ import { z } from 'zod';
 import type { TriggerRequest, TriggerResult } from '../jobs';
 import type { JobDeps } from '../jobs/deps';
 import { adminAuth } from './auth';
+import { bodyErrors, notFound, otherMethods, requireJson, sendError } from './http-guards';
 import type { Metrics } from './metrics';
 import type { Queues } from './queues';
+import { within } from './within';
 
 export type HttpDeps = {
   deps: JobDeps;
@@ -44,34 +46,43 @@ function boardAdapter(queue: Queues['all'][number], writes: Queues['writes']): B
   return adapter;
 }
 
+/**
+ * Whether Redis answers now. While the connection is down this answers at once: the worker's
+ * commands wait for a reconnect, so a PING sent then would only answer once Redis is back.
+ */
+async function redisAnswersNow(redis: JobDeps['redis']): Promise<boolean> {
+  if (redis.status === 'reconnecting' || redis.status === 'close' || redis.status === 'end') return false;
+  return (await within(redis.ping(), 1000)) === 'PONG';
+}
+
 /** Health, readiness, metrics, the trigger and run API, and the queue dashboard. */
 export function createHttpApp(h: HttpDeps): express.Express {
   const app = express();
   app.disable('x-powered-by');
   const auth = adminAuth(h.deps.config.http);
 
-  app.get('/healthz', (_req, res) => {
+  app.route('/healthz').get((_req, res) => {
     res.json({ status: 'ok' });
-  });
-  app.get('/readyz', async (_req, res) => {
-    try {
-      const pong = await Promise.race([h.deps.redis.ping(), new Promise((_, reject) => setTimeout(() => reject(new Error('timeout')), 2000))]);
-      if (pong !== 'PONG') throw new Error('no PONG');
-      res.json({ status: 'ready', redis: 'ok', config: 'ok' });
-    } catch {
-      res.status(503).json({ status: 'not ready', redis: 'unreachable', config: 'ok' });
-    }
-  });
-  app.get('/metrics', async (_req, res) => {
+  }).all(otherMethods('GET'));
+  app.route('/readyz').get(async (_req, res) => {
+    if (await redisAnswersNow(h.deps.redis)) res.json({ status: 'ready', redis: 'ok', config: 'ok' });
+    else res.status(503).json({ status: 'not ready', redis: 'unreachable', config: 'ok' });
+  }).all(otherMethods('GET'));
+  app.route('/metrics').get(async (_req, res) => {
     res.set('Content-Type', h.metrics.registry.contentType);
     res.send(await h.metrics.registry.metrics());
-  });
+  }).all(otherMethods('GET'));
 
-  app.use('/api', auth, express.json({ limit: '16kb' }));
-  app.post('/api/resync', async (req: Request, res: Response) => {
+  app.use('/api', auth, async (_req: Request, res: Response, next: NextFunction) => {
+    // Runs and reports live in Redis: without it a request would wait for its return.
+    if (await redisAnswersNow(h.deps.redis)) return next();
+    res.set('Retry-After', '5');
+    sendError(res, 503, 'unavailable', 'Redis does not answer; try again when /readyz answers 200.');
+  });
+  app.route('/api/resync').post(requireJson, express.json({ limit: '16kb' }), async (req: Request, res: Response) => {
     const parsed = resyncBody.safeParse(req.body ?? {});
     if (!parsed.success) {
-      res.status(400).json({ error: 'invalid', message: 'Body must be JSON {user?: string, dryRun?: boolean}.' });
+      sendError(res, 400, 'invalid', 'Body must be JSON {user?: string, dryRun?: boolean}.');
       return;
     }
     const { user, dryRun } = parsed.data;
@@ -82,27 +93,29 @@ export function createHttpApp(h: HttpDeps): express.Express {
       reason: 'api',
     });
     res.status(202).json(result);
-  });
-  app.get('/api/runs', async (req, res) => {
+  }).all(otherMethods('POST'));
+  app.route('/api/runs').get(async (req, res) => {
     const limit = Math.min(100, Math.max(1, Number(req.query.limit ?? 20) || 20));
     res.json({ runs: await h.deps.history.list(limit) });
-  });
-  app.get('/api/runs/:id', async (req, res) => {
+  }).all(otherMethods('GET'));
+  app.route('/api/runs/:id').get(async (req, res) => {
     const report = await h.deps.history.get(String(req.params.id));
     if (!report) {
-      res.status(404).json({ error: 'not-found', message: `No finished run ${String(req.params.id)} in the last 100 runs.` });
+      sendError(res, 404, 'not-found', `No finished run ${String(req.params.id)} in the last 100 runs.`);
       return;
     }
     res.json(report);
-  });
+  }).all(otherMethods('GET'));
 
   const board = new ExpressAdapter();
   board.setBasePath('/admin/queues');
   createBullBoard({ queues: h.queues.all.map((q) => boardAdapter(q, h.queues.writes)), serverAdapter: board });
   app.use('/admin/queues', auth, board.getRouter());
+  app.use(notFound);
+  app.use(bodyErrors);
   app.use((err: unknown, _req: Request, res: Response, _next: NextFunction) => {
     h.deps.logger.error('http request failed', { error: err instanceof Error ? err.message : String(err) });
-    res.status(500).json({ error: 'internal', message: 'The request failed; the worker log says why.' });
+    sendError(res, 500, 'internal', 'The request failed; the worker log says why.');
   });
   return app;
 }

@@ -1,6 +1,7 @@
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import type { RunReport } from '../sync/report';
 import type { Queues } from './queues';
+import { within } from './within';
 
 /** The worker's Prometheus metrics and the hooks that feed them. */
 export type Metrics = {
@@ -33,10 +34,13 @@ export function createMetrics(): Metrics {
     labelNames: ['queue', 'state'],
     registers: [registry],
     async collect() {
-      if (!watched) return;
+      // Series of a queue that cannot be counted now are left out, not kept stale; and a scrape
+      // while Redis is away answers at once with the other metrics instead of waiting for it.
+      this.reset();
+      if (!watched?.connected()) return;
       for (const q of watched.all) {
-        const counts = await q.getJobCounts('waiting', 'active', 'delayed', 'failed', 'completed', 'prioritized');
-        for (const [state, n] of Object.entries(counts)) this.set({ queue: q.name, state }, n);
+        const counts = await within(q.getJobCounts('waiting', 'active', 'delayed', 'failed', 'completed', 'prioritized'), 1000);
+        for (const [state, n] of Object.entries(counts ?? {})) this.set({ queue: q.name, state }, n);
       }
     },
   });

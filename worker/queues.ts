@@ -6,7 +6,12 @@ import { connectRedis, type RedisTarget } from '../store/redis';
 export const QUEUE_NAMES = { sync: 'sync', writes: 'wfm-writes', offboarding: 'offboarding' } as const;
 export type QueueKey = keyof typeof QUEUE_NAMES;
 
-export type Queues = Readonly<Record<QueueKey, Queue>> & { all: readonly Queue[]; close(): Promise<void> };
+export type Queues = Readonly<Record<QueueKey, Queue>> & {
+  all: readonly Queue[];
+  /** Whether their Redis connection is up now (its commands would otherwise wait for it). */
+  connected(): boolean;
+  close(): Promise<void>;
+};
 
 /** A connection as BullMQ needs it: commands wait for a reconnect instead of failing. */
 export function bullConnection(target: RedisTarget | string): Redis {
@@ -25,6 +30,7 @@ export function createQueues(config: AppConfig): Queues {
     writes,
     offboarding,
     all,
+    connected: () => connection.status === 'ready',
     async close() {
       await Promise.all(all.map((q) => q.close()));
       await connection.quit().catch(() => connection.disconnect());

@@ -59,6 +59,9 @@ export async function startWorker(config: AppConfig, logger: Logger, opts: { htt
   assertRegistry();
   const metrics = createMetrics();
   const queues = createQueues(config);
+  // Without a listener BullMQ prints each connection error raw to stderr; the workers' own
+  // listeners below already report an outage, so these are details for debugging.
+  for (const q of queues.all) q.on('error', (err: Error) => logger.debug('queue error', { queue: q.name, error: err.message }));
   metrics.watchQueues(queues);
   const trigger = (req: TriggerRequest) => triggerRun(queues, newRunId, req);
   const app = buildApp(config, logger, {

@@ -1,5 +1,5 @@
 import { createQueues } from '../queues';
-import type { CommandModule } from '../cli-context';
+import { EXIT, type CommandModule } from '../cli-context';
 
 export const statusCommand: CommandModule = {
   register(program, ctx) {
@@ -9,10 +9,16 @@ export const statusCommand: CommandModule = {
       .option('--limit <n>', 'how many runs', '10')
       .option('--json', 'print JSON')
       .action(async (opts: { limit: string; json?: boolean }) => {
+        const limit = Number(opts.limit);
+        if (!Number.isInteger(limit) || limit < 1 || limit > 100) {
+          ctx.io.stderr('okta-wfm-sync status: --limit takes a whole number from 1 to 100 (the runs kept).');
+          ctx.setCode(EXIT.usage);
+          return;
+        }
         await ctx.withApp(async (app, config) => {
           const queues = createQueues(config);
           try {
-            const runs = await app.deps.history.list(Math.max(1, Math.min(100, Number(opts.limit) || 10)));
+            const runs = await app.deps.history.list(limit);
             const counts: Record<string, Record<string, number>> = {};
             for (const q of queues.all) counts[q.name] = await q.getJobCounts('waiting', 'active', 'delayed', 'failed', 'completed');
             if (opts.json) {

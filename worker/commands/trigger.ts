@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import { newRunId } from '../main';
 import { createQueues } from '../queues';
 import { triggerRun } from '../triggers';
-import type { CommandModule } from '../cli-context';
+import { EXIT, type CommandModule } from '../cli-context';
 
 type ResyncOptions = { user?: string; dryRun?: boolean; json?: boolean };
 
@@ -16,12 +16,19 @@ export const triggerCommand: CommandModule = {
       .option('--dry-run', 'plan and report, write nothing')
       .option('--json', 'print {runId, coalesced} as JSON')
       .action(async (opts: ResyncOptions) => {
+        // Trimmed as the HTTP trigger trims it; an empty one is a mistake, not "everyone".
+        const user = opts.user?.trim();
+        if (user === '') {
+          ctx.io.stderr('okta-wfm-sync trigger resync: --user takes an Okta login or id; leave it out to resync everyone.');
+          ctx.setCode(EXIT.usage);
+          return;
+        }
         await ctx.withApp(async (_app, config) => {
           const queues = createQueues(config);
           try {
             const result = await triggerRun(queues, newRunId, {
-              kind: opts.user !== undefined ? 'resync-user' : 'full-sync',
-              ...(opts.user !== undefined ? { user: opts.user } : {}),
+              kind: user !== undefined ? 'resync-user' : 'full-sync',
+              ...(user !== undefined ? { user } : {}),
               dryRun: Boolean(opts.dryRun),
               reason: 'cli',
             });

@@ -1,0 +1,185 @@
+import { randomBytes } from 'node:crypto';
+import { Redis } from 'ioredis';
+import winston from 'winston';
+import { loadConfig } from '../../config/load-config';
+import type { TriggerRequest } from '../../jobs';
+import { startHttp, type HttpServer } from '../../worker/http';
+import { buildApp, type App } from '../../worker/main';
+import { createMetrics } from '../../worker/metrics';
+import { createQueues, type Queues } from '../../worker/queues';
+import { validEnv } from '../helpers/env';
+import { REDIS_URL } from '../helpers/harness';
+
+const ADMIN_USER = 'ops';
+const ADMIN_PASSWORD = 'pass:word:with:colons-1';
+const ADMIN_TOKEN = 'admin-token-0123456789abcdef';
+const basic = (user: string, password: string): string => `Basic ${Buffer.from(`${user}:${password}`, 'utf8').toString('base64')}`;
+const AUTH = { Authorization: basic(ADMIN_USER, ADMIN_PASSWORD) };
+const JSON_TYPE = { 'Content-Type': 'application/json' };
+
+/**
+ * The worker's HTTP surface as an operator or a script meets it: what the trigger accepts and
+ * refuses, methods and paths it does not serve, and admin auth. The trigger is recorded, not run.
+ */
+describe('the HTTP surface', () => {
+  const prefix = `okta-wfm-test-${randomBytes(4).toString('hex')}`;
+  const logged: string[] = [];
+  const calls: TriggerRequest[] = [];
+  let app: App;
+  let queues: Queues;
+  let server: HttpServer;
+  beforeAll(async () => {
+    const config = loadConfig(validEnv({ REDIS_URL, QUEUE_PREFIX: prefix, HTTP_PORT: '0', ADMIN_USER, ADMIN_PASSWORD, ADMIN_TOKEN, LOG_LEVEL: 'debug' }));
+    const logger = winston.createLogger({ level: 'debug', transports: [new winston.transports.Console({ silent: true })] });
+    logger.on('data', (info: unknown) => logged.push(JSON.stringify(info)));
+    const metrics = createMetrics();
+    app = buildApp(config, logger, { metrics });
+    queues = createQueues(config);
+    metrics.watchQueues(queues);
+    server = await startHttp({
+      deps: app.deps,
+      queues,
+      metrics,
+      trigger: async (req) => {
+        calls.push(req);
+        return { runId: `run-${calls.length}`, coalesced: false };
+      },
+    });
+  });
+  afterAll(async () => {
+    await server.close();
+    await queues.close();
+    await app.close();
+    const redis = new Redis(REDIS_URL);
+    const keys = await redis.keys(`${prefix}:*`);
+    if (keys.length > 0) await redis.del(...keys);
+    await redis.quit();
+  });
+  beforeEach(() => {
+    calls.length = 0;
+  });
+
+  const request = (path: string, init: RequestInit = {}) => fetch(`${server.url}${path}`, { ...init, headers: { ...AUTH, ...(init.headers as Record<string, string>) } });
+  const resync = (body: string, headers: Record<string, string> = JSON_TYPE) => request('/api/resync', { method: 'POST', headers, body });
+
+  it.each([
+    ['an Okta id', '00u1abcdEFGH2345ijkl', '00u1abcdEFGH2345ijkl'],
+    ['a login with +', 'ann+wfm@example.com', 'ann+wfm@example.com'],
+    ['a login with %', 'ann%41@example.com', 'ann%41@example.com'],
+    ['a login with /', 'ann/ops@example.com', 'ann/ops@example.com'],
+    ['a login with quotes', `o'brien"x@example.com`, `o'brien"x@example.com`],
+    ['a Unicode login', 'zoë.ñúñez@example.com', 'zoë.ñúñez@example.com'],
+    ['a login in upper case', 'ANN@EXAMPLE.COM', 'ANN@EXAMPLE.COM'],
+    ['a login with spaces around it', '  ann@example.com \t', 'ann@example.com'],
+  ])('queues a resync of one user by %s, the value as given (trimmed)', async (_name, user, expected) => {
+    const res = await resync(JSON.stringify({ user, dryRun: true }));
+    expect(res.status).toBe(202);
+    expect(await res.json()).toEqual({ runId: 'run-1', coalesced: false });
+    expect(calls).toEqual([{ kind: 'resync-user', user: expected, dryRun: true, reason: 'api' }]);
+  });
+
+  it('queues everyone for an empty JSON object or an empty JSON body', async () => {
+    expect((await resync('{}')).status).toBe(202);
+    expect((await resync('')).status).toBe(202);
+    expect(calls.map((c) => c.kind)).toEqual(['full-sync', 'full-sync']);
+  });
+
+  it.each([
+    ['not JSON', '{"user": ', JSON_TYPE, 400, 'invalid'],
+    ['JSON null', 'null', JSON_TYPE, 400, 'invalid'],
+    ['a JSON string', '"ann@example.com"', JSON_TYPE, 400, 'invalid'],
+    ['a JSON array', '[]', JSON_TYPE, 400, 'invalid'],
+    ['an extra field', '{"user":"ann@example.com","force":true}', JSON_TYPE, 400, 'invalid'],
+    ['an empty user', '{"user":"  "}', JSON_TYPE, 400, 'invalid'],
+    ['a user that is not a string', '{"user":42}', JSON_TYPE, 400, 'invalid'],
+    ['a body over 16 kB', JSON.stringify({ user: 'x'.repeat(20_000) }), JSON_TYPE, 413, 'too-large'],
+    ['text/plain', '{"user":"ann@example.com"}', { 'Content-Type': 'text/plain' }, 415, 'unsupported-media-type'],
+    ['a form', 'user=ann%40example.com', { 'Content-Type': 'application/x-www-form-urlencoded' }, 415, 'unsupported-media-type'],
+    ['no content type', '{"user":"ann@example.com"}', {}, 415, 'unsupported-media-type'],
+  ])('refuses %s with a JSON client error and queues nothing', async (_name, body, headers, status, error) => {
+    const res = await resync(body, headers);
+    expect(res.status).toBe(status);
+    expect(res.headers.get('content-type')).toMatch(/^application\/json/);
+    expect(await res.json()).toMatchObject({ error, message: expect.any(String) });
+    expect(calls).toEqual([]);
+  });
+
+  it('answers 405 with Allow for a method a route does not serve, and lists them on OPTIONS', async () => {
+    for (const [path, method, allow] of [
+      ['/api/resync', 'GET', 'POST, OPTIONS'],
+      ['/api/resync', 'HEAD', 'POST, OPTIONS'],
+      ['/api/resync', 'PUT', 'POST, OPTIONS'],
+      ['/api/runs', 'POST', 'GET, HEAD, OPTIONS'],
+      ['/api/runs/some-run', 'DELETE', 'GET, HEAD, OPTIONS'],
+      ['/healthz', 'POST', 'GET, HEAD, OPTIONS'],
+      ['/readyz', 'PUT', 'GET, HEAD, OPTIONS'],
+      ['/metrics', 'DELETE', 'GET, HEAD, OPTIONS'],
+    ] as const) {
+      const res = await request(path, { method });
+      expect([path, method, res.status, res.headers.get('allow')]).toEqual([path, method, 405, allow]);
+      if (method !== 'HEAD') expect(await res.json()).toMatchObject({ error: 'method-not-allowed' });
+      const options = await request(path, { method: 'OPTIONS' });
+      expect([path, options.status, options.headers.get('allow')]).toEqual([path, 204, allow]);
+    }
+    expect((await request('/healthz', { method: 'HEAD' })).status).toBe(200);
+    expect(calls).toEqual([]);
+  });
+
+  it('answers 404 in JSON for a path nothing serves', async () => {
+    for (const path of ['/nope', '/api/nope', '/api/runs/no-such-run']) {
+      const res = await request(path);
+      expect([path, res.status]).toEqual([path, 404]);
+      expect(res.headers.get('content-type')).toMatch(/^application\/json/);
+      expect(await res.json()).toMatchObject({ error: 'not-found' });
+    }
+  });
+
+  it('takes basic auth with a password holding ":", the bearer token, and refuses anything else before reading the body', async () => {
+    const post = (authorization?: string) =>
+      fetch(`${server.url}/api/resync`, { method: 'POST', headers: { ...JSON_TYPE, ...(authorization !== undefined ? { Authorization: authorization } : {}) }, body: '{"user":"ann@example.com"}' });
+    expect((await post(basic(ADMIN_USER, ADMIN_PASSWORD))).status).toBe(202);
+    expect((await post(`Bearer ${ADMIN_TOKEN}`)).status).toBe(202);
+    for (const authorization of [
+      undefined,
+      '',
+      'Basic',
+      'Basic !!!not-base64!!!',
+      `Basic ${Buffer.from(ADMIN_USER).toString('base64')}`,
+      basic(ADMIN_USER, 'pass'),
+      basic(ADMIN_USER, `${ADMIN_PASSWORD}x`),
+      basic(ADMIN_USER.toUpperCase(), ADMIN_PASSWORD),
+      `Bearer ${ADMIN_PASSWORD}`,
+      `Token ${ADMIN_TOKEN}`,
+    ]) {
+      const res = await post(authorization);
+      expect([authorization, res.status]).toEqual([authorization, 401]);
+      expect(res.headers.get('www-authenticate')).toMatch(/^Basic realm=/);
+      const text = await res.text();
+      expect(text).not.toContain(ADMIN_PASSWORD);
+      expect(text).not.toContain(ADMIN_TOKEN);
+    }
+    expect(calls).toHaveLength(2);
+    for (const path of ['/admin/queues', '/api/runs']) expect((await fetch(`${server.url}${path}`)).status).toBe(401);
+    for (const path of ['/healthz', '/readyz', '/metrics']) expect((await fetch(`${server.url}${path}`)).status).toBe(200);
+    const all = logged.join('\n');
+    expect(all).not.toContain(ADMIN_PASSWORD);
+    expect(all).not.toContain(ADMIN_TOKEN);
+  });
+
+  it('exposes metrics with HELP and TYPE, Prometheus names and no per-user labels', async () => {
+    const text = await (await fetch(`${server.url}/metrics`)).text();
+    const types = new Map([...text.matchAll(/^# TYPE (\S+) (\S+)$/gm)].map((m) => [m[1] ?? '', m[2] ?? '']));
+    const helps = new Set([...text.matchAll(/^# HELP (\S+) /gm)].map((m) => m[1]));
+    expect(types.get('okta_wfm_queue_jobs')).toBe('gauge');
+    for (const [name, type] of types) {
+      expect(helps.has(name)).toBe(true);
+      expect(name).toMatch(/^okta_wfm_[a-z0-9_]+$/);
+      if (type === 'counter') expect(name).toMatch(/_total$/);
+      // prom-client's default Node.js metrics keep their own names (nodejs_active_resources_total is a gauge).
+      if (type !== 'counter' && !/^okta_wfm_(nodejs|process)_/.test(name)) expect(name).not.toMatch(/_total$/);
+      expect(name).not.toMatch(/_(ms|milliseconds|minutes|kb|mb)(_|$)/);
+    }
+    const labels = new Set([...text.matchAll(/\{([^}]*)\}/g)].flatMap((m) => [...(m[1] ?? '').matchAll(/([a-zA-Z_]+)="/g)].map((l) => l[1])));
+    for (const label of labels) expect(['kind', 'result', 'type', 'status', 'api', 'queue', 'state', 'le', 'version', 'major', 'minor', 'patch', 'space']).toContain(label);
+  });
+});
