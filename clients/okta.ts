@@ -165,6 +165,9 @@ export function createOktaSource(cfg: OktaSourceConfig): OktaSource {
     },
 
     async checkUser(idOrLogin) {
+      // No Okta id or login is a dot segment, and as a path segment it would address another
+      // route (`/api/v1/users/.` is the user listing): answered as no such user, nothing sent.
+      if (idOrLogin === '.' || idOrLogin === '..') return { found: false, oktaId: idOrLogin };
       let raw: unknown;
       try {
         raw = plain(await call('get user', () => client.userApi.getUser({ userId: idOrLogin })));

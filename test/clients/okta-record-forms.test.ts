@@ -67,6 +67,12 @@ describe('records with values and shapes the sync has not met', () => {
     expect(check).toMatchObject({ found: true, assigned: true, inScope: false, user: { status: 'DORMANT', groups: ['Team'] } });
   });
 
+  it.each([['.'], ['..']])('the login %j is no user, and nothing is sent (as a path segment it would address the user listing)', async (login) => {
+    front.routes.set('/api/v1/users', () => ({ body: [user(1)] }));
+    expect(await createOktaSource(frontConfig(front)).checkUser(login)).toEqual({ found: false, oktaId: login });
+    expect(front.requests).toEqual([]);
+  });
+
   it.each([
     ['with milliseconds and Z', '2024-05-01T10:00:00.123Z', '2024-05-01T10:00:00.123Z'],
     ['without milliseconds', '2024-05-01T10:00:00Z', '2024-05-01T10:00:00.000Z'],
