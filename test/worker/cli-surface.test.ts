@@ -5,6 +5,7 @@ import { QUEUE_NAMES } from '../../jobs/queue-names';
 import { runCli } from '../../worker/cli';
 import { validEnv } from '../helpers/env';
 import { REDIS_URL } from '../helpers/harness';
+import { AWKWARD_LOGINS } from '../helpers/awkward-logins';
 
 /** The CLI as an operator meets it: awkward logins, bad options, help, exit codes and --json. */
 describe('the CLI surface', () => {
@@ -30,16 +31,7 @@ describe('the CLI surface', () => {
     return { code, out, err };
   };
 
-  it.each([
-    ['a login with +', 'ann+wfm@example.com', 'ann+wfm@example.com'],
-    ['a login with %', 'ann%41@example.com', 'ann%41@example.com'],
-    ['a login with /', 'ann/ops@example.com', 'ann/ops@example.com'],
-    ['a login with quotes', `o'brien"x@example.com`, `o'brien"x@example.com`],
-    ['a Unicode login', 'zoë.ñúñez@example.com', 'zoë.ñúñez@example.com'],
-    ['a login in upper case', 'ANN.UPPER@EXAMPLE.COM', 'ANN.UPPER@EXAMPLE.COM'],
-    ['a login with spaces around it', '  padded@example.com ', 'padded@example.com'],
-    ['an Okta id', '00u1abcdEFGH2345ijkl', '00u1abcdEFGH2345ijkl'],
-  ])('trigger resync --user with %s queues that user, trimmed, and prints JSON on stdout only', async (_name, user, expected) => {
+  it.each(AWKWARD_LOGINS)('trigger resync --user with %s queues that user, trimmed, and prints JSON on stdout only', async (_name, user, expected) => {
     const res = await cli(['trigger', 'resync', '--user', user, '--dry-run', '--json']);
     expect(res.code).toBe(0);
     expect(res.out).toHaveLength(1);
