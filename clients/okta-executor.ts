@@ -8,7 +8,8 @@ type SdkRequest = Parameters<DefaultRequestExecutor['fetch']>[0];
 type SdkResponse = Awaited<ReturnType<DefaultRequestExecutor['fetch']>>;
 type Answer = { status: number; headers: { get(name: string): string | null }; text(): Promise<string> };
 
-export type RateHeaders = { remaining?: number; limit?: number };
+/** What an answer said of its rate limit, and the endpoint family (bucket) it counts against. */
+export type RateHeaders = { remaining?: number; limit?: number; bucket?: string };
 
 export type OktaExecutorOptions = {
   orgUrl: string;
@@ -106,7 +107,8 @@ export class OktaRequestExecutor extends DefaultRequestExecutor {
       const req = request as SdkRequest & { headers?: Record<string, string> };
       req.headers = { ...req.headers, Authorization: `SSWS ${this.opts.apiToken.reveal()}` };
     }
-    const release = await this.opts.throttle.acquire(bucketOf(url.pathname));
+    const bucket = bucketOf(url.pathname);
+    const release = await this.opts.throttle.acquire(bucket);
     let res: Answer;
     try {
       res = (await super.fetch(request)) as Answer;
@@ -117,6 +119,7 @@ export class OktaRequestExecutor extends DefaultRequestExecutor {
     const rate = rateOf(res);
     release(rate);
     this.opts.onResponse(res.status, {
+      bucket,
       ...(rate.remaining !== undefined ? { remaining: rate.remaining } : {}),
       ...(rate.limit !== undefined ? { limit: rate.limit } : {}),
     });

@@ -6,7 +6,7 @@ import { within } from './within';
 /** The worker's Prometheus metrics and the hooks that feed them. */
 export type Metrics = {
   registry: Registry;
-  oktaResponse(status: number, rate: { remaining?: number }): void;
+  oktaResponse(status: number, rate: { remaining?: number; bucket?: string }): void;
   wfmResponse(api: 'scim' | 'user-management', status: number): void;
   runFinished(report: RunReport): void;
   watchQueues(queues: Queues): void;
@@ -19,7 +19,14 @@ export function createMetrics(): Metrics {
   const actions = new Counter({ name: 'okta_wfm_actions_total', help: 'Planned writes by type and result.', labelNames: ['type', 'result'], registers: [registry] });
   const okta = new Counter({ name: 'okta_wfm_okta_requests_total', help: 'Okta API responses by status (0 = no answer).', labelNames: ['status'], registers: [registry] });
   const wfm = new Counter({ name: 'okta_wfm_wfm_requests_total', help: 'WFM responses by API and status (0 = no answer).', labelNames: ['api', 'status'], registers: [registry] });
-  const remaining = new Gauge({ name: 'okta_wfm_okta_rate_limit_remaining', help: 'X-Rate-Limit-Remaining of the last Okta response.', registers: [registry] });
+  // One series per endpoint family (Okta counts each on its own), and none before Okta has answered:
+  // a 0 at start-up would read as a spent limit.
+  const remaining = new Gauge({
+    name: 'okta_wfm_okta_rate_limit_remaining',
+    help: 'X-Rate-Limit-Remaining of the last Okta response, per endpoint family (users, groups, apps, logs, oauth, other).',
+    labelNames: ['bucket'],
+    registers: [registry],
+  });
   const duration = new Histogram({
     name: 'okta_wfm_run_duration_seconds',
     help: 'Run duration by kind.',
@@ -48,7 +55,7 @@ export function createMetrics(): Metrics {
     registry,
     oktaResponse(status, rate) {
       okta.inc({ status: String(status) });
-      if (rate.remaining !== undefined && Number.isFinite(rate.remaining)) remaining.set(rate.remaining);
+      if (rate.remaining !== undefined && Number.isFinite(rate.remaining)) remaining.set({ bucket: rate.bucket ?? 'other' }, rate.remaining);
     },
     wfmResponse(api, status) {
       wfm.inc({ api, status: String(status) });

@@ -1,0 +1,21 @@
+import { createMetrics } from '../../worker/metrics';
+
+const samples = (text: string, name: string): string[] => text.split('\n').filter((l) => l.startsWith(`${name}{`) || l.startsWith(`${name} `));
+
+describe('the Okta rate-limit gauge', () => {
+  it('has no sample before Okta has answered (a 0 would read as a spent limit), then one per endpoint family', async () => {
+    const metrics = createMetrics();
+    const before = await metrics.registry.metrics();
+    expect(before).toMatch(/# TYPE okta_wfm_okta_rate_limit_remaining gauge/);
+    expect(samples(before, 'okta_wfm_okta_rate_limit_remaining')).toEqual([]);
+
+    metrics.oktaResponse(200, { remaining: 540, bucket: 'users' });
+    metrics.oktaResponse(200, { remaining: 90, bucket: 'apps' });
+    metrics.oktaResponse(200, { remaining: 539, bucket: 'users' });
+    metrics.oktaResponse(500, { bucket: 'logs' });
+    expect(samples(await metrics.registry.metrics(), 'okta_wfm_okta_rate_limit_remaining').sort()).toEqual([
+      'okta_wfm_okta_rate_limit_remaining{bucket="apps"} 90',
+      'okta_wfm_okta_rate_limit_remaining{bucket="users"} 539',
+    ]);
+  });
+});
