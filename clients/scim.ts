@@ -1,7 +1,7 @@
 import type { ScimPort } from '../sync/ports';
 import { z } from 'zod';
 import type { Secret } from '../config/secret';
-import { canonicalListResponse, canonicalUser, LIST_RESPONSE_URN, scimNames, type ScimNames } from '../mappers/scim-canonical';
+import { canonicalListResponse, canonicalUser, LIST_RESPONSE_URN, scimNames, userNameKey, type ScimNames } from '../mappers/scim-canonical';
 import type { ScimResource, WfmUser } from '../sync/types';
 import type { Gate } from './gate';
 import { SyncError } from './errors';
@@ -75,8 +75,6 @@ export function filterValue(value: string): string {
   return JSON.stringify(value);
 }
 
-/** userName is caseExact=false (RFC 7643 §4.1.1); "é" is one name whether sent as one code point or two. */
-const sameUserName = (a: string, b: string): boolean => a.toLowerCase().normalize('NFC') === b.toLowerCase().normalize('NFC');
 
 /** A string member of an error body, its name matched in any case (RFC 7643 §2.1). */
 function member(body: Record<string, unknown>, name: string): string | undefined {
@@ -206,7 +204,7 @@ export function createScimClient(cfg: ScimClientConfig, http?: HttpClient): Scim
       findByExternalId,
       async findByUserName(userName) {
         const found = await search('userName', `userName eq ${filterValue(userName)}`);
-        return found.filter((u) => sameUserName(u.userName, userName));
+        return found.filter((u) => userNameKey(u.userName) === userNameKey(userName));
       },
       async create(resource) {
         const res = await client.request({ ...counted, method: 'POST', path: '/Users', body: resource });

@@ -11,6 +11,9 @@ import { ownedPaths } from './okta-to-wfm';
 
 export const LIST_RESPONSE_URN = 'urn:ietf:params:scim:api:messages:2.0:ListResponse';
 
+/** A userName as a WFM compares it: surrounding spaces dropped, case ignored (RFC 7643 caseExact=false), one Unicode form (NFC). */
+export const userNameKey = (s: string): string => s.trim().toLowerCase().normalize('NFC');
+
 /** Sub-attributes by name; an empty spec is a simple attribute. */
 type Spec = Readonly<{ [name: string]: Spec }>;
 type Attr = Readonly<{ name: string; sub?: Names; urns?: ReadonlyMap<string, string> }>;

@@ -170,7 +170,12 @@ function nextLogStart(
   opts: CursorOptions,
 ): { logSince: string; logNext: string | undefined } {
   if (read.logNext !== undefined) return { logSince: cursor.logSince, logNext: read.logNext };
-  const newest = Math.max(...read.events.map((e) => ms(e.published)).filter(Number.isFinite));
+  // A loop, not Math.max(...): a read after a long outage may hold more events than a call takes arguments.
+  let newest = Number.NaN;
+  for (const e of read.events) {
+    const at = ms(e.published);
+    if (Number.isFinite(at) && !(at <= newest)) newest = at;
+  }
   if (!Number.isFinite(newest)) return { logSince: cursor.logSince, logNext: cursor.logNext };
   return { logSince: iso(Math.max(ms(cursor.logSince), newest - opts.overlapMs)), logNext: undefined };
 }

@@ -1,3 +1,4 @@
+import { userNameKey } from '../mappers/scim-canonical';
 import { isOktaUserId } from './offboard-plan';
 import type { ConflictEntry } from './report';
 import type { WfmUser } from './types';
@@ -8,8 +9,6 @@ import type { WfmUser } from './types';
  */
 export type LinkState = 'managed' | 'unmanaged' | 'conflict';
 
-/** A userName as the WFM compares it: case ignored (RFC 7643 caseExact=false), one Unicode form. */
-const lower = (s: string): string => s.trim().toLowerCase().normalize('NFC');
 
 /**
  * The link state of every WFM user. A conflict is a WFM user that shares its Okta id or its
@@ -20,15 +19,15 @@ export function linkStates(users: readonly WfmUser[], lastConflicts: readonly Co
   const byName = new Map<string, number>();
   for (const u of users) {
     if (isOktaUserId(u.externalId)) byOktaId.set(u.externalId, (byOktaId.get(u.externalId) ?? 0) + 1);
-    byName.set(lower(u.userName), (byName.get(lower(u.userName)) ?? 0) + 1);
+    byName.set(userNameKey(u.userName), (byName.get(userNameKey(u.userName)) ?? 0) + 1);
   }
   const conflictIds = new Set(lastConflicts.flatMap((c) => c.candidates));
   // A conflict with no candidates ("two Okta users map to this userName") names only the userName.
-  const conflictNames = new Set(lastConflicts.filter((c) => c.candidates.length === 0).map((c) => lower(c.userName)));
+  const conflictNames = new Set(lastConflicts.filter((c) => c.candidates.length === 0).map((c) => userNameKey(c.userName)));
   const states = new Map<string, LinkState>();
   for (const u of users) {
-    const shared = (byName.get(lower(u.userName)) ?? 0) > 1 || (isOktaUserId(u.externalId) && (byOktaId.get(u.externalId) ?? 0) > 1);
-    if (shared || conflictIds.has(u.id) || conflictNames.has(lower(u.userName))) states.set(u.id, 'conflict');
+    const shared = (byName.get(userNameKey(u.userName)) ?? 0) > 1 || (isOktaUserId(u.externalId) && (byOktaId.get(u.externalId) ?? 0) > 1);
+    if (shared || conflictIds.has(u.id) || conflictNames.has(userNameKey(u.userName))) states.set(u.id, 'conflict');
     else states.set(u.id, isOktaUserId(u.externalId) ? 'managed' : 'unmanaged');
   }
   return states;

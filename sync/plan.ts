@@ -1,4 +1,5 @@
 import type { Mapping } from '../config/mapping';
+import { userNameKey } from '../mappers/scim-canonical';
 import { diffOwned } from '../mappers/scim-merge';
 import type { Action, DesiredUser, WfmUser } from './types';
 
@@ -16,8 +17,6 @@ function indexBy(users: readonly WfmUser[], key: (u: WfmUser) => string | undefi
   return index;
 }
 
-/** A userName as the WFM compares it: case ignored (RFC 7643 caseExact=false), one Unicode form. */
-const lower = (s: string): string => s.trim().toLowerCase().normalize('NFC');
 
 /**
  * Diffs the desired WFM users against the WFM users as read. Matching: a WFM user whose externalId
@@ -27,17 +26,17 @@ const lower = (s: string): string => s.trim().toLowerCase().normalize('NFC');
  */
 export function plan(desired: readonly DesiredUser[], current: readonly WfmUser[], opts: PlanOptions): Action[] {
   const byExternalId = indexBy(current, (u) => u.externalId);
-  const byUserName = indexBy(current, (u) => lower(u.userName));
+  const byUserName = indexBy(current, (u) => userNameKey(u.userName));
   const desiredByName = new Map<string, number>();
-  for (const d of desired) desiredByName.set(lower(d.userName), (desiredByName.get(lower(d.userName)) ?? 0) + 1);
+  for (const d of desired) desiredByName.set(userNameKey(d.userName), (desiredByName.get(userNameKey(d.userName)) ?? 0) + 1);
 
   return desired.map((d): Action => {
     const base = { oktaId: d.oktaId, userName: d.userName };
-    if ((desiredByName.get(lower(d.userName)) ?? 0) > 1) {
+    if ((desiredByName.get(userNameKey(d.userName)) ?? 0) > 1) {
       return { type: 'conflict', ...base, candidates: [], reason: `more than one Okta user maps to userName "${d.userName}"` };
     }
     const linked = byExternalId.get(d.oktaId) ?? [];
-    const named = byUserName.get(lower(d.userName)) ?? [];
+    const named = byUserName.get(userNameKey(d.userName)) ?? [];
     if (linked.length > 1) {
       return { type: 'conflict', ...base, candidates: linked.map((u) => u.id), reason: 'several WFM users carry this Okta id as externalId' };
     }
