@@ -136,7 +136,15 @@ export function groupRuleValue(groups: readonly string[], mapping: Mapping, path
   return mapping.groupDefault?.[path];
 }
 
+/** Owned paths by mapping: a mapping is parsed once and never changed, and every user's write and plan reads its list. */
+const ownedPathsOf = new WeakMap<Mapping, readonly string[]>();
+
 /** The paths a mapping owns in the WFM: the mapped ones, those group rules set, and those the sync always sets. */
-export function ownedPaths(mapping: Mapping): string[] {
-  return [...new Set([...Object.keys(mapping.attributes), ...groupRuleTargets(mapping), 'externalId', 'roles.primary'])];
+export function ownedPaths(mapping: Mapping): readonly string[] {
+  let paths = ownedPathsOf.get(mapping);
+  if (paths === undefined) {
+    paths = Object.freeze([...new Set([...Object.keys(mapping.attributes), ...groupRuleTargets(mapping), 'externalId', 'roles.primary'])]);
+    ownedPathsOf.set(mapping, paths);
+  }
+  return paths;
 }
