@@ -1,14 +1,16 @@
 // The machine's raw limit for the overhead comparison: the same SCIM POSTs the worker sends, built
-// the same way (Okta pull, mapping, buildResource), sent by the same client (createScimClient) at
-// the same concurrency, in a plain loop: no queue, no plan, no Redis. Configured like the product,
-// from the environment. Prints {"writes":n,"failed":n,"ms":n} once done.
+// the same way (Okta pull, mapping, buildResource), sent by the worker's own SCIM client (built by
+// createWfmClients, with its gate and metrics) at the same concurrency, in a plain loop: no queue,
+// no plan, no Redis. Configured like the product, from the environment. Prints
+// {"writes":n,"failed":n,"ms":n} once done.
 import { createOktaSource } from '../clients/okta';
-import { createScimClient } from '../clients/scim';
 import { loadConfig } from '../config/load-config';
 import { mapOktaUser } from '../mappers/okta-to-wfm';
 import { buildResource } from '../mappers/scim-merge';
 import { mapPool } from '../sync/pool';
 import type { ScimResource } from '../sync/types';
+import { createWfmClients } from '../worker/main';
+import { createMetrics } from '../worker/metrics';
 
 async function main(): Promise<void> {
   const config = loadConfig(process.env);
@@ -18,13 +20,7 @@ async function main(): Promise<void> {
     const mapped = mapOktaUser(user, { mapping: config.mapping, supervisorGroups: config.okta.supervisorGroups });
     if (mapped.ok) resources.push(buildResource(mapped.user, config.mapping));
   }
-  const scim = createScimClient({
-    scimUrl: config.wfm.scimUrl,
-    token: config.wfm.scimToken,
-    pageSize: config.wfm.pageSize,
-    requestTimeoutMs: config.wfm.requestTimeoutMs,
-    maxRetries: config.wfm.maxRetries,
-  });
+  const { scim } = createWfmClients(config, createMetrics());
   let failed = 0;
   const started = process.hrtime.bigint();
   await mapPool(resources, config.wfm.concurrency, async (resource) => {

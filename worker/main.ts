@@ -3,8 +3,8 @@ import type { Redis } from 'ioredis';
 import type { Logger } from 'winston';
 import { createGate } from '../clients/gate';
 import { createOktaSource } from '../clients/okta';
-import { createScimClient } from '../clients/scim';
-import { createWfmApi } from '../clients/wfm-api';
+import { createScimClient, type ScimClient } from '../clients/scim';
+import { createWfmApi, type WfmApi } from '../clients/wfm-api';
 import type { AppConfig } from '../config/load-config';
 import type { JobDeps } from '../jobs/deps';
 import { createPlannedWrites } from '../jobs/planned-writes';
@@ -43,6 +43,30 @@ function observedHistory(history: RunHistory, metrics: Metrics | undefined): Run
   };
 }
 
+/**
+ * The two WFM clients of a process: SCIM and the user-management API, sharing one gate so that
+ * WFM_CONCURRENCY bounds this process's requests in flight to the WFM, both APIs together.
+ */
+export function createWfmClients(config: AppConfig, metrics?: Metrics): { scim: ScimClient; wfmApi: WfmApi } {
+  const wfmCommon = { requestTimeoutMs: config.wfm.requestTimeoutMs, maxRetries: config.wfm.maxRetries, gate: createGate(config.wfm.concurrency) };
+  const scim = createScimClient({
+    ...wfmCommon,
+    scimUrl: config.wfm.scimUrl,
+    token: config.wfm.scimToken,
+    pageSize: config.wfm.pageSize,
+    names: scimNames(config.mapping),
+    ...(metrics ? { onResponse: (s: number) => metrics.wfmResponse('scim', s) } : {}),
+  });
+  const wfmApi = createWfmApi({
+    ...wfmCommon,
+    apiUrl: config.wfm.apiUrl,
+    accessKeyId: config.wfm.accessKeyId,
+    accessKeySecret: config.wfm.accessKeySecret,
+    ...(metrics ? { onResponse: (s: number) => metrics.wfmResponse('user-management', s) } : {}),
+  });
+  return { scim, wfmApi };
+}
+
 /** The composition root: builds every client and store once from the configuration. */
 export function buildApp(config: AppConfig, logger: Logger, opts: AppOptions = {}): App {
   const redis = createRedis(config.redis, { waitForReconnect: opts.waitForRedis ?? false });
@@ -63,23 +87,7 @@ function buildOn(redis: Redis, config: AppConfig, logger: Logger, opts: AppOptio
     groupIdCache: createGroupIdCache(redis, config.redis.prefix),
     ...(metrics ? { onResponse: (s, r) => metrics.oktaResponse(s, r) } : {}),
   });
-  // WFM_CONCURRENCY bounds this process's requests in flight to the WFM, both APIs together.
-  const wfmCommon = { requestTimeoutMs: config.wfm.requestTimeoutMs, maxRetries: config.wfm.maxRetries, gate: createGate(config.wfm.concurrency) };
-  const scim = createScimClient({
-    ...wfmCommon,
-    scimUrl: config.wfm.scimUrl,
-    token: config.wfm.scimToken,
-    pageSize: config.wfm.pageSize,
-    names: scimNames(config.mapping),
-    ...(metrics ? { onResponse: (s: number) => metrics.wfmResponse('scim', s) } : {}),
-  });
-  const wfmApi = createWfmApi({
-    ...wfmCommon,
-    apiUrl: config.wfm.apiUrl,
-    accessKeyId: config.wfm.accessKeyId,
-    accessKeySecret: config.wfm.accessKeySecret,
-    ...(metrics ? { onResponse: (s: number) => metrics.wfmResponse('user-management', s) } : {}),
-  });
+  const { scim, wfmApi } = createWfmClients(config, metrics);
   const deps: JobDeps = {
     config,
     okta,
