@@ -159,7 +159,7 @@ export const SETTING_DOCS: Record<SettingName, SettingDoc> = {
     doc: 'Comma-separated Okta groups, by name or id (00g...): when set, the members of any of them are in scope instead of the app\'s assigned users. Ids are advised: a name costs one lookup a week (its ids are kept in Redis), and a group renamed in Okta keeps its id.',
   },
   OKTA_IN_SCOPE_STATUSES: {
-    doc: 'Comma-separated Okta user statuses that keep an assigned user in scope (synced); a user in any other status is out of scope, and off-boarding deactivates it in the WFM. DEPROVISIONED is never in scope.',
+    doc: 'Comma-separated Okta user statuses that keep an assigned user in scope (synced); a user in any other status is out of scope, and off-boarding deactivates it in the WFM (one in a status Okta does not document is reported and left active). DEPROVISIONED is never in scope.',
   },
   SUPERVISOR_GROUPS: {
     doc: 'Comma-separated Okta groups, by name or id (00g...), whose members get the supervisor role. Ids are advised: a name costs one lookup a week (its ids are kept in Redis), and a group renamed in Okta keeps its id.',

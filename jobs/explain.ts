@@ -70,11 +70,14 @@ export async function explainUser(deps: JobDeps, login: string): Promise<Explana
   const base = { login, okta, wfm: wfm.shown };
   if (!check.inScope) {
     const active = wfm.users.find((w) => w.externalId === u.id && w.active);
-    const why = judgeRecheck(u.id, { found: true, oktaId: u.id, status: u.status, assigned: check.assigned, inScope: false }).reason;
+    const judged = judgeRecheck(u.id, { found: true, oktaId: u.id, status: u.status, assigned: check.assigned, inScope: false });
+    const why = judged.reason;
     const grace = formatDuration(deps.config.offboard.graceMs);
-    const next: NextStep = active
-      ? { action: 'deactivate', wfmId: active.id, reason: `${why}: off-boarding deactivates WFM user ${active.id} (after OFFBOARD_GRACE=${grace}, behind the guard); sync leaves it alone` }
-      : { action: 'none', reason: `${why}: out of scope, and no active WFM user is linked to it` };
+    const next: NextStep = !active
+      ? { action: 'none', reason: `${why}: out of scope, and no active WFM user is linked to it` }
+      : judged.verdict === 'deactivate'
+        ? { action: 'deactivate', wfmId: active.id, reason: `${why}: off-boarding deactivates WFM user ${active.id} (after OFFBOARD_GRACE=${grace}, behind the guard); sync leaves it alone` }
+        : { action: 'none', wfmId: active.id, reason: `${why}: out of scope; off-boarding reports WFM user ${active.id} and leaves it active, and sync leaves it alone` };
     return { ...base, next, fields: [] };
   }
   if (!mapped.ok) {

@@ -1,3 +1,4 @@
+import { SELECTABLE_STATUSES } from '../config/settings';
 import type { WfmUser } from './types';
 
 /**
@@ -84,7 +85,8 @@ export type RecheckVerdict =
 /**
  * Whether a candidate is still to be deactivated, judged on its Okta user as read just now. A stale
  * list never deactivates anyone: a user back in scope is kept, and an answer about another user
- * (an id that resolved to someone else) is refused.
+ * (an id that resolved to someone else) is refused, and so is an assigned user whose status Okta
+ * does not document.
  */
 export function judgeRecheck(oktaId: string, check: OktaRecheck): RecheckVerdict {
   if (!check.found) return { verdict: 'deactivate', reason: 'deleted in Okta' };
@@ -92,6 +94,11 @@ export function judgeRecheck(oktaId: string, check: OktaRecheck): RecheckVerdict
   if (check.inScope) return { verdict: 'keep', reason: 'back in scope in Okta' };
   if (check.status === 'SUSPENDED' || check.status === 'DEPROVISIONED') return { verdict: 'deactivate', reason: `${check.status} in Okta` };
   if (!check.assigned) return { verdict: 'deactivate', reason: 'no longer assigned to the Okta app' };
+  if (!(SELECTABLE_STATUSES as readonly string[]).includes(check.status)) {
+    // A status Okta does not document (a newer one, or another make's) says nothing about whether
+    // the person left: an admin decides, so it is reported and nobody is deactivated for it.
+    return { verdict: 'refuse', reason: `status ${check.status} in Okta is not one Okta documents: not deactivated` };
+  }
   return { verdict: 'deactivate', reason: `status ${check.status} in Okta is out of scope` };
 }
 

@@ -1,4 +1,5 @@
 import { createOktaSource } from '../../clients/okta';
+import { judgeRecheck } from '../../sync/offboard-plan';
 import { frontConfig, startOktaFront, type OktaFront } from '../helpers/okta-front';
 
 // The spec marks every property optional and its enums may grow: a value the sync does not know,
@@ -59,12 +60,18 @@ describe('records with values and shapes the sync has not met', () => {
     expect(pull.users[2]?.profile).toEqual({ login: 'u3@example.com', email: 'u3@example.com' });
   });
 
-  it('a user with a status it does not know is out of scope when read alone; still found and assigned', async () => {
+  it('a user with a status it does not know is out of scope when read alone; still found and assigned, and off-boarding leaves it active', async () => {
     front.routes.set(`/api/v1/users/${id(1)}`, () => ({ body: user(1, { status: 'DORMANT', credentials: undefined }) }));
     front.routes.set(`/api/v1/users/${id(1)}/groups`, () => ({ body: [{ id: '00g1', type: 'OKTA_GROUP' }, { id: '00g2', profile: { name: 'Team' }, objectClass: ['x'] }] }));
     front.routes.set(`/api/v1/apps/${APP}/users/${id(1)}`, () => ({ body: appUser(user(1), { status: 'NEW_STATE', scope: 'OTHER' }) }));
     const check = await createOktaSource(frontConfig(front, { supervisorGroups: ['Team'] })).checkUser(id(1));
     expect(check).toMatchObject({ found: true, assigned: true, inScope: false, user: { status: 'DORMANT', groups: ['Team'] } });
+    if (!check.found) throw new Error('not found');
+    // The re-check before a deactivation: an undocumented status is reported, nobody deactivated.
+    expect(judgeRecheck(id(1), { found: true, oktaId: check.oktaId, status: check.user.status, assigned: check.assigned, inScope: check.inScope })).toEqual({
+      verdict: 'refuse',
+      reason: 'status DORMANT in Okta is not one Okta documents: not deactivated',
+    });
   });
 
   it.each([['.'], ['..']])('the login %j is no user, and nothing is sent (as a path segment it would address the user listing)', async (login) => {

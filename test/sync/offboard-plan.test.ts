@@ -88,6 +88,8 @@ describe('judgeRecheck', () => {
     ['deprovisioned', { found: true, oktaId: id, status: 'DEPROVISIONED', assigned: false, inScope: false } as const, 'deactivate', 'DEPROVISIONED in Okta'],
     ['unassigned', { found: true, oktaId: id, status: 'ACTIVE', assigned: false, inScope: false } as const, 'deactivate', 'no longer assigned to the Okta app'],
     ['assigned, status out of scope', { found: true, oktaId: id, status: 'STAGED', assigned: true, inScope: false } as const, 'deactivate', 'status STAGED in Okta is out of scope'],
+    ['assigned, a status Okta does not document', { found: true, oktaId: id, status: 'ON_HOLD', assigned: true, inScope: false } as const, 'refuse', 'status ON_HOLD in Okta is not one Okta documents: not deactivated'],
+    ['unassigned, a status Okta does not document', { found: true, oktaId: id, status: 'ON_HOLD', assigned: false, inScope: false } as const, 'deactivate', 'no longer assigned to the Okta app'],
     ['back in scope', { found: true, oktaId: id, status: 'ACTIVE', assigned: true, inScope: true } as const, 'keep', 'back in scope in Okta'],
     ['another user answered', { found: true, oktaId: okta(2), status: 'SUSPENDED', assigned: true, inScope: false } as const, 'refuse', `Okta answered for another user (${okta(2)}): not touched`],
   ])('%s', (_name, check, verdict, reason) => {
