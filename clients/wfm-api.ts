@@ -60,14 +60,33 @@ function asJson(body: unknown): unknown {
   }
 }
 
+/** Entries of an `errors` array shown in an error message at the most; the rest are counted. */
+const ERRORS_SHOWN = 3;
+
+/** The entries of a 400's `errors` array as text: `field: message`, a bare message, or a string. */
+function errorsText(errors: unknown): string | undefined {
+  if (!Array.isArray(errors)) return undefined;
+  const texts = errors.flatMap((e: unknown): string[] => {
+    if (typeof e === 'string') return e.trim() === '' ? [] : [e];
+    if (typeof e !== 'object' || e === null) return [];
+    const { field, message } = e as { field?: unknown; message?: unknown };
+    if (typeof message !== 'string' || message.trim() === '') return [];
+    return [typeof field === 'string' && field !== '' ? `${field}: ${message}` : message];
+  });
+  if (texts.length === 0) return undefined;
+  const more = texts.length - ERRORS_SHOWN;
+  return texts.slice(0, ERRORS_SHOWN).join('; ') + (more > 0 ? `; and ${more} more` : '');
+}
+
 function describeApiError(body: unknown): { detail?: string } {
   const parsed = z
-    .object({ message: z.string().optional(), details: z.unknown().optional(), error: z.string().optional() })
+    .object({ message: z.string().optional(), details: z.unknown().optional(), error: z.string().optional(), errors: z.unknown().optional(), code: z.string().optional() })
     .loose()
     .safeParse(body);
   if (!parsed.success) return {};
   const d = parsed.data;
-  const detail = d.message ?? (typeof d.details === 'string' ? d.details : undefined) ?? d.error;
+  // A 400 may carry its reasons in `errors` alone, or only a `code`.
+  const detail = d.message ?? (typeof d.details === 'string' ? d.details : undefined) ?? d.error ?? errorsText(d.errors) ?? d.code;
   return detail !== undefined ? { detail } : {};
 }
 

@@ -156,6 +156,15 @@ describe('the WFM user-management API client against other makes of WFM', () => 
       expect(server.count(DEACTIVATE_PATH)).toBe(1);
     });
 
+    it.each<[string, unknown, string]>([
+      ['its errors alone', { code: 'INVALID_REQUEST', errors: [{ field: 'userIds', message: 'too many' }, 'duplicate id 7'] }, 'answered 400: userIds: too many; duplicate id 7'],
+      ['more errors than are shown', { errors: ['a', 'b', { message: 'c' }, { field: 'x', message: 'd' }, 'e'] }, 'answered 400: a; b; c; and 2 more'],
+      ['only a code', { code: 'INVALID_REQUEST', errors: [] }, 'answered 400: INVALID_REQUEST'],
+    ])('a 400 with %s says what the WFM said', async (_name, body, message) => {
+      answer({ status: 400, body });
+      await expect(api().deactivate(['7'])).rejects.toMatchObject({ kind: 'invalid', status: 400, message: expect.stringContaining(message) });
+    });
+
     it.each([429, 503])('a %i with Retry-After is retried', async (status) => {
       server.routes.deactivate = (_ids, _auth, n) => (n === 1 ? { status, headers: { 'Retry-After': '0' } } : { status: 200, body: { notDeletedUserIds: [] } });
       await expect(api().deactivate(['7'])).resolves.toEqual({ notDeactivated: [] });
