@@ -115,7 +115,11 @@ export async function recheckAndDeactivate(
     let refused: Set<string>;
     let callError: unknown;
     try {
-      refused = new Set((await deps.wfmApi.deactivate(batch.map((c) => c.item.wfmId))).notDeactivated);
+      const sent = batch.map((c) => c.item.wfmId);
+      refused = new Set((await deps.wfmApi.deactivate(sent)).notDeactivated);
+      const strangers = [...refused].filter((id) => !sent.includes(id));
+      // Ids the call did not name say nothing of the users it did; they are shown, not acted on.
+      if (strangers.length > 0) opts.log.warn('the WFM listed ids the deactivate call did not send as not deleted; ignored', { runId, count: strangers.length, wfmIds: strangers.slice(0, 20) });
     } catch (err) {
       if (stopsRun(err)) {
         for (const c of batch) await fail(c.item, `deactivate call failed: ${describeError(err)}`, c.verdict.reason);

@@ -127,12 +127,21 @@ describe('off-boarding and re-hire with another make of user-management API', ()
     for (const f of report?.failed ?? []) expect(f.error).toMatch(/^deactivate call failed: WFM API POST \/user-management\/v1\/users\/deactivate answered 400: User is locked by an open schedule$/);
     expect(leavers.filter((id) => activeOf(h, id) === true)).toHaveLength(2);
 
+    // The retry: the WFM also lists an id it was not sent, which is shown and changes nothing.
     api.routes.deactivate = (ids): Answer => {
       deactivateInWfm(ids);
-      return { status: 200, body: { notDeletedUserIds: [] } };
+      return { status: 200, body: { notDeletedUserIds: ['not-sent-1'] } };
     };
-    expect((await offboard({ WFM_DEACTIVATE_BATCH: '2' })).report).toMatchObject({ applied: { deactivate: 2 }, failed: [] });
+    // The log goes to the process's stderr, caught here.
+    const logged: string[] = [];
+    const write = jest.spyOn(process.stderr, 'write').mockImplementation((chunk: unknown) => {
+      logged.push(String(chunk));
+      return true;
+    });
+    const retry = await offboard({ WFM_DEACTIVATE_BATCH: '2', LOG_LEVEL: 'warn' }).finally(() => write.mockRestore());
+    expect(retry.report).toMatchObject({ applied: { deactivate: 2 }, failed: [] });
     expect(sizes).toEqual([2, 2, 1]);
+    expect(logged.filter((l) => l.includes('the WFM listed ids the deactivate call did not send')).join('\n')).toContain('not-sent-1');
   });
 
   it('a revive applied but unanswered, then 409 "already active" on the retry, is a done re-hire; the next runs neither flap nor re-create', async () => {
