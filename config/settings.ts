@@ -203,7 +203,7 @@ export const SETTING_DOCS: Record<SettingName, SettingDoc> = {
   WFM_MAX_RPS: { doc: 'WFM writes per second across every worker process (one cluster-wide limit).' },
   WRITE_ATTEMPTS: { doc: 'Attempts of one queued WFM write before it is recorded as failed (transient errors only).' },
   HTTP_PORT: { doc: 'Port of the worker\'s HTTP server (health, metrics, API, dashboard); 0 picks a free one.' },
-  HTTP_HOST: { doc: 'Address the HTTP server listens on. Anything but loopback requires admin credentials.' },
+  HTTP_HOST: { doc: 'Address the HTTP server listens on. Anything but loopback requires admin credentials; without them /api and the dashboard answer only a loopback Host (localhost, 127.0.0.1, [::1]).' },
   ADMIN_TOKEN: { doc: 'Bearer token for /api and the dashboard, at least 16 characters. Required (or ADMIN_USER and ADMIN_PASSWORD) when HTTP_HOST is not a loopback address, as in docker-compose.yml.', secret: true },
   ADMIN_USER: { doc: 'User name for basic auth on /api and the dashboard (with ADMIN_PASSWORD).' },
   ADMIN_PASSWORD: { doc: 'Password for basic auth on /api and the dashboard, at least 12 characters.', secret: true },

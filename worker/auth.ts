@@ -2,6 +2,7 @@ import { timingSafeEqual, createHash } from 'node:crypto';
 import type { NextFunction, Request, Response } from 'express';
 import type { AppConfig } from '../config/load-config';
 import { isLoopbackHost } from '../config/url';
+import { sendError } from './http-guards';
 
 /** Compares in constant time, whatever the lengths (both sides are hashed first). */
 export function safeEqual(a: string, b: string): boolean {
@@ -20,14 +21,74 @@ export function httpExposureProblem(http: AppConfig['http']): string | undefined
   return `HTTP_HOST: ${http.host} is not a loopback address, so the dashboard and /api need ADMIN_TOKEN or ADMIN_USER and ADMIN_PASSWORD`;
 }
 
+/** How many failed sign-ins a client address may make before it is turned away for a while. */
+export type FailureLimits = {
+  /** Failures per address within one window; past them the address is refused until it ends. */
+  maxFailures: number;
+  /** A window starts at an address's first failure. */
+  windowMs: number;
+  /** Addresses remembered at once; past this the one whose window began first is forgotten. */
+  maxAddresses: number;
+  now(): number;
+};
+
+export const FAILURE_LIMITS: FailureLimits = { maxFailures: 10, windowMs: 60_000, maxAddresses: 10_000, now: () => Date.now() };
+
+/**
+ * Failed sign-ins per client address, in fixed windows, so that guessing the password or token
+ * from one address is slow. A success clears nothing: behind a proxy or NAT the operator and a
+ * guesser share an address, and the operator's sign-ins must not reset the guesser's count. At
+ * most maxAddresses are held, so requests from many addresses cannot grow the table without limit.
+ */
+export function failureTable(limits: FailureLimits) {
+  const windows = new Map<string, { start: number; failures: number }>();
+  const current = (address: string) => {
+    const window = windows.get(address);
+    if (window && limits.now() - window.start >= limits.windowMs) {
+      windows.delete(address);
+      return undefined;
+    }
+    return window;
+  };
+  return {
+    /** Milliseconds until the address may try again; 0 when it may now. */
+    refusedFor(address: string): number {
+      const window = current(address);
+      return window && window.failures >= limits.maxFailures ? window.start + limits.windowMs - limits.now() : 0;
+    },
+    failed(address: string): void {
+      const window = current(address);
+      if (window) {
+        window.failures += 1;
+        return;
+      }
+      // Insertion order is the order the windows began in: the first key is the oldest.
+      const oldest = windows.size >= limits.maxAddresses ? windows.keys().next().value : undefined;
+      if (oldest !== undefined) windows.delete(oldest);
+      windows.set(address, { start: limits.now(), failures: 1 });
+    },
+  };
+}
+
 /**
  * Bearer ADMIN_TOKEN, or basic ADMIN_USER/ADMIN_PASSWORD for browsers. Without credentials
- * configured (loopback only) everything is open; with them, anything else answers 401.
+ * configured (loopback only) everything is open; with them, anything else answers 401. An
+ * address past its failures answers 429 until its window ends, its credentials unchecked. A
+ * request with no Authorization header is no guess (a browser sends one first to be asked for
+ * them) and does not count.
  */
-export function adminAuth(http: AppConfig['http']) {
+export function adminAuth(http: AppConfig['http'], limits: Partial<FailureLimits> = {}) {
+  const failures = failureTable({ ...FAILURE_LIMITS, ...limits });
   return (req: Request, res: Response, next: NextFunction): void => {
     if (!hasAdminCredentials(http)) {
       next();
+      return;
+    }
+    const address = req.socket.remoteAddress ?? '';
+    const wait = failures.refusedFor(address);
+    if (wait > 0) {
+      res.set('Retry-After', String(Math.max(1, Math.ceil(wait / 1000))));
+      sendError(res, 429, 'too-many-attempts', 'Too many failed sign-ins from this address; try again after Retry-After seconds.');
       return;
     }
     const header = req.get('authorization') ?? '';
@@ -50,6 +111,7 @@ export function adminAuth(http: AppConfig['http']) {
         return;
       }
     }
+    if (header.trim() !== '') failures.failed(address);
     res.set('WWW-Authenticate', 'Basic realm="okta-wfm-sync", charset="UTF-8"');
     res.status(401).json({ error: 'unauthorized', message: 'Send ADMIN_TOKEN as a bearer token, or basic auth with ADMIN_USER and ADMIN_PASSWORD.' });
   };

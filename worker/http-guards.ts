@@ -1,4 +1,5 @@
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
+import { isLoopbackHost } from '../config/url';
 
 /** The JSON error body every route answers with. */
 export function sendError(res: Response, status: number, error: string, message: string): void {
@@ -48,4 +49,71 @@ export function bodyErrors(err: unknown, _req: Request, res: Response, next: Nex
 /** Any path no route serves. */
 export function notFound(req: Request, res: Response): void {
   sendError(res, 404, 'not-found', `Nothing at ${req.path}.`);
+}
+
+/** A Host header's name (lower case, an IPv6 address in brackets) and port, or undefined when it is not one. */
+export function parseHost(value: string | undefined): { name: string; port: string | undefined } | undefined {
+  const match = /^(\[[0-9a-f:.]+\]|[^\s:/?#@[\]\\]+)(?::(\d{1,5}))?$/i.exec(value ?? '');
+  if (!match?.[1]) return undefined;
+  return { name: match[1].toLowerCase(), port: match[2] };
+}
+
+/**
+ * Without admin credentials the worker listens on loopback only, yet a web page can still reach it
+ * through a name of its own that it points at 127.0.0.1 (DNS rebinding); the browser then sends
+ * that name as Host. So only a loopback name is answered. A request without Host is refused too.
+ */
+export function loopbackHostOnly(req: Request, res: Response, next: NextFunction): void {
+  const host = parseHost(req.headers.host);
+  if (host && isLoopbackHost(host.name)) {
+    next();
+    return;
+  }
+  sendError(res, 403, 'forbidden-host', 'Reach the worker by a loopback name (localhost, 127.0.0.1 or [::1]), or set ADMIN_TOKEN or ADMIN_USER and ADMIN_PASSWORD.');
+}
+
+const DEFAULT_PORTS: Readonly<Record<string, string>> = { 'http:': '80', 'https:': '443' };
+const READ_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
+
+/**
+ * Whether an Origin names the host and port the request was sent to. An Origin without a port has
+ * its scheme's; so does a Host without one (80 for http). "null", or a scheme with no default
+ * port and none given, never matches.
+ */
+export function originMatchesHost(origin: string, hostHeader: string | undefined): boolean {
+  const host = parseHost(hostHeader);
+  let url: URL;
+  try {
+    url = new URL(origin);
+  } catch {
+    return false;
+  }
+  const defaultPort = DEFAULT_PORTS[url.protocol];
+  if (!host || defaultPort === undefined) return false;
+  return url.hostname.toLowerCase() === host.name && (url.port || defaultPort) === (host.port ?? defaultPort);
+}
+
+/**
+ * Whether a browser says the request comes from another site's page. Sec-Fetch-Site decides when
+ * present; older browsers send only Origin. Requests from no browser (curl, scripts, the CLI) send
+ * neither and are not cross-site.
+ */
+export function isCrossSite(req: Request): boolean {
+  const site = req.get('sec-fetch-site');
+  if (site !== undefined) return !['same-origin', 'none'].includes(site.trim().toLowerCase());
+  const origin = req.get('origin');
+  return origin !== undefined && !originMatchesHost(origin, req.headers.host);
+}
+
+/**
+ * Refuses writes from another site's page. A browser resends cached basic credentials with a
+ * cross-site form post, and the dashboard's own routes (retry, clean, promote, remove) take POST,
+ * PUT and DELETE, so credentials alone do not tell the operator's clicks from a page's.
+ */
+export function sameOriginWrites(req: Request, res: Response, next: NextFunction): void {
+  if (READ_METHODS.has(req.method) || !isCrossSite(req)) {
+    next();
+    return;
+  }
+  sendError(res, 403, 'cross-site', 'Writes from another site\'s page are refused; use the dashboard at its own address, or send the request without Origin (curl, scripts, the CLI).');
 }

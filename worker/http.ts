@@ -7,8 +7,8 @@ import express, { type NextFunction, type Request, type Response } from 'express
 import { z } from 'zod';
 import type { TriggerRequest, TriggerResult } from '../jobs';
 import type { JobDeps } from '../jobs/deps';
-import { adminAuth } from './auth';
-import { bodyErrors, notFound, otherMethods, requireJson, sendError } from './http-guards';
+import { adminAuth, hasAdminCredentials, type FailureLimits } from './auth';
+import { bodyErrors, loopbackHostOnly, notFound, otherMethods, requireJson, sameOriginWrites, sendError } from './http-guards';
 import type { Metrics } from './metrics';
 import type { Queues } from './queues';
 import { within } from './within';
@@ -18,6 +18,8 @@ export type HttpDeps = {
   queues: Queues;
   metrics: Metrics;
   trigger(req: TriggerRequest): Promise<TriggerResult>;
+  /** Failed sign-ins allowed per client address; the defaults unless given. */
+  failureLimits?: Partial<FailureLimits>;
 };
 
 export type HttpServer = { url: string; close(): Promise<void> };
@@ -59,7 +61,12 @@ async function redisAnswersNow(redis: JobDeps['redis']): Promise<boolean> {
 export function createHttpApp(h: HttpDeps): express.Express {
   const app = express();
   app.disable('x-powered-by');
-  const auth = adminAuth(h.deps.config.http);
+  // Host and origin are checked first: a request refused for them is no failed sign-in.
+  const guards = [
+    ...(hasAdminCredentials(h.deps.config.http) ? [] : [loopbackHostOnly]),
+    sameOriginWrites,
+    adminAuth(h.deps.config.http, h.failureLimits),
+  ];
 
   app.route('/healthz').get((_req, res) => {
     res.json({ status: 'ok' });
@@ -73,7 +80,7 @@ export function createHttpApp(h: HttpDeps): express.Express {
     res.send(await h.metrics.registry.metrics());
   }).all(otherMethods('GET'));
 
-  app.use('/api', auth, async (_req: Request, res: Response, next: NextFunction) => {
+  app.use('/api', ...guards, async (_req: Request, res: Response, next: NextFunction) => {
     // Runs and reports live in Redis: without it a request would wait for its return.
     if (await redisAnswersNow(h.deps.redis)) return next();
     res.set('Retry-After', '5');
@@ -110,7 +117,7 @@ export function createHttpApp(h: HttpDeps): express.Express {
   const board = new ExpressAdapter();
   board.setBasePath('/admin/queues');
   createBullBoard({ queues: h.queues.all.map((q) => boardAdapter(q, h.queues.writes)), serverAdapter: board });
-  app.use('/admin/queues', auth, board.getRouter());
+  app.use('/admin/queues', ...guards, board.getRouter());
   app.use(notFound);
   app.use(bodyErrors);
   app.use((err: unknown, _req: Request, res: Response, _next: NextFunction) => {
