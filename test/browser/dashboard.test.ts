@@ -35,7 +35,7 @@ describe('the queue dashboard in a real browser, after a sync', () => {
     await h?.close();
   });
 
-  it('renders every queue by name, behind basic auth; the README shows its screenshot', async () => {
+  it('renders every queue by name, behind basic auth; the README shows its screenshot; its own writes pass the cross-site guard', async () => {
     const url = worker.http?.url ?? '';
     const basic = `Basic ${Buffer.from(`${ADMIN.username}:${ADMIN.password}`).toString('base64')}`;
     const res = await fetch(`${url}/api/resync`, { method: 'POST', headers: { Authorization: basic, 'Content-Type': 'application/json' }, body: '{}' });
@@ -61,5 +61,10 @@ describe('the queue dashboard in a real browser, after a sync', () => {
     const target = process.env.UPDATE_SCREENSHOTS === '1' || !existsSync(SCREENSHOT) ? SCREENSHOT : join(profile, 'dashboard.png');
     const png = await page.screenshot({ path: target });
     expect(png.subarray(1, 4).toString('latin1')).toBe('PNG');
+
+    // The dashboard's own buttons write from its page, with the Origin and Sec-Fetch-Site a real
+    // browser sends: the cross-site guard must let them through.
+    const status = await page.evaluate(async () => (await fetch('/admin/queues/api/queues/sync/retry/failed', { method: 'PUT' })).status);
+    expect(status).toBe(200);
   });
 });
