@@ -8,6 +8,14 @@ import { runCli } from '../../worker/cli';
 
 export const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 
+/** Deletes every Redis key a test left under its prefix, on a connection of its own. */
+export async function dropPrefix(prefix: string): Promise<void> {
+  const redis = new Redis(REDIS_URL);
+  const keys = await redis.keys(`${prefix}:*`);
+  if (keys.length > 0) await redis.del(...keys);
+  await redis.quit();
+}
+
 export type Harness = {
   okta: OktaSandbox;
   wfm: WfmSandbox;
@@ -48,10 +56,7 @@ export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> 
     },
     async close() {
       await Promise.all([okta.close(), wfm.close()]);
-      const redis = new Redis(REDIS_URL);
-      const keys = await redis.keys(`${prefix}:*`);
-      if (keys.length > 0) await redis.del(...keys);
-      await redis.quit();
+      await dropPrefix(prefix);
     },
   };
 }

@@ -1,7 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { request as httpRequest } from 'node:http';
 import { connect } from 'node:net';
-import { Redis } from 'ioredis';
 import winston from 'winston';
 import { loadConfig } from '../../config/load-config';
 import type { TriggerRequest } from '../../jobs';
@@ -10,7 +9,7 @@ import { buildApp, type App } from '../../worker/main';
 import { createMetrics } from '../../worker/metrics';
 import { createQueues, type Queues } from '../../worker/queues';
 import { validEnv } from '../helpers/env';
-import { REDIS_URL } from '../helpers/harness';
+import { dropPrefix, REDIS_URL } from '../helpers/harness';
 
 const ADMIN_USER = 'ops';
 const ADMIN_PASSWORD = 'a-long-enough-password';
@@ -82,10 +81,7 @@ describe('the HTTP guards', () => {
     await guarded.close();
     await queues.close();
     await app.close();
-    const redis = new Redis(REDIS_URL);
-    const keys = await redis.keys(`${prefix}:*`);
-    if (keys.length > 0) await redis.del(...keys);
-    await redis.quit();
+    await dropPrefix(prefix);
   });
   beforeEach(() => {
     calls.length = 0;

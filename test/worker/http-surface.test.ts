@@ -1,5 +1,4 @@
 import { randomBytes } from 'node:crypto';
-import { Redis } from 'ioredis';
 import winston from 'winston';
 import { loadConfig } from '../../config/load-config';
 import type { TriggerRequest } from '../../jobs';
@@ -8,7 +7,7 @@ import { buildApp, type App } from '../../worker/main';
 import { createMetrics } from '../../worker/metrics';
 import { createQueues, type Queues } from '../../worker/queues';
 import { validEnv } from '../helpers/env';
-import { REDIS_URL } from '../helpers/harness';
+import { dropPrefix, REDIS_URL } from '../helpers/harness';
 import { AWKWARD_LOGINS } from '../helpers/awkward-logins';
 
 const ADMIN_USER = 'ops';
@@ -51,10 +50,7 @@ describe('the HTTP surface', () => {
     await server.close();
     await queues.close();
     await app.close();
-    const redis = new Redis(REDIS_URL);
-    const keys = await redis.keys(`${prefix}:*`);
-    if (keys.length > 0) await redis.del(...keys);
-    await redis.quit();
+    await dropPrefix(prefix);
   });
   beforeEach(() => {
     calls.length = 0;

@@ -1,19 +1,15 @@
 import { randomBytes } from 'node:crypto';
-import { Redis } from 'ioredis';
 import { loadConfig } from '../../config/load-config';
 import { createQueues } from '../../worker/queues';
 import { applySchedules } from '../../worker/schedules';
 import { validEnv } from '../helpers/env';
-import { REDIS_URL } from '../helpers/harness';
+import { dropPrefix, REDIS_URL } from '../helpers/harness';
 
 describe('job schedulers', () => {
   const prefix = `okta-wfm-test-${randomBytes(4).toString('hex')}`;
   const config = (overrides: Record<string, string>) => loadConfig(validEnv({ REDIS_URL, QUEUE_PREFIX: prefix, ...overrides }));
   afterAll(async () => {
-    const redis = new Redis(REDIS_URL);
-    const keys = await redis.keys(`${prefix}:*`);
-    if (keys.length > 0) await redis.del(...keys);
-    await redis.quit();
+    await dropPrefix(prefix);
   });
 
   async function schedulers(overrides: Record<string, string>) {
