@@ -66,7 +66,8 @@ export type RunChildren = {
   retries(runId: string): Promise<number>;
   /**
    * Records the final outcome once, with its audit entry and owned values when given, all or
-   * nothing; false (and nothing recorded) when the write had an outcome already.
+   * nothing; false (and nothing recorded) when the write had an outcome already. The outcome that
+   * leaves no registered write without one also lets the run's planned writes go (as release does).
    */
   complete(runId: string, outcome: ChildOutcome, records?: OutcomeRecords): Promise<boolean>;
   progress(runId: string): Promise<{ total: number; done: number }>;
@@ -77,7 +78,8 @@ export type RunChildren = {
    * Drops the run's planned writes once every one has an outcome: they hold profile values (about
    * one JSON document per changed user, for a week), and from then on only the outcomes and the
    * registered ids are read (a job delivered again finds its outcome; a run planned again counts
-   * every id it registered, and finds none of them fresh).
+   * every id it registered, and finds none of them fresh). The last outcome's complete does it
+   * already; the run does it again, for writes registered by a version that did not.
    */
   release(runId: string): Promise<void>;
 };
@@ -156,15 +158,7 @@ export function createRunChildren(redis: Redis, prefix: string): RunChildren {
       return Number((await redis.get(retriesKey(runId))) ?? 0);
     },
     async complete(runId, outcome, records) {
-      if (!records) {
-        const results = await redis
-          .multi()
-          .hsetnx(outcomesKey(runId), outcome.oktaId, JSON.stringify(outcome))
-          .expire(outcomesKey(runId), KEEP_SECONDS)
-          .exec();
-        return results?.[0]?.[1] === 1;
-      }
-      const owned = records.owned ? encodeOwned([records.owned]) : undefined;
+      const owned = records?.owned ? encodeOwned([records.owned]) : undefined;
       const [layoutId, layout] = owned ? (Object.entries(owned.layouts)[0] ?? ['', '']) : ['', ''];
       const keys = ownedKeys(prefix);
       const [done, stopped] = await withScripts(redis).oktaWfmCompleteWrite(
@@ -173,11 +167,13 @@ export function createRunChildren(redis: Redis, prefix: string): RunChildren {
         keys.values,
         auditKey(prefix),
         stopKey(runId),
+        idsKey(runId),
+        actionsKey(runId),
         outcome.oktaId,
         JSON.stringify(outcome),
         String(KEEP_SECONDS),
         String(AUDIT_MAX_LEN),
-        encodeAuditEntry(records.audit),
+        records ? encodeAuditEntry(records.audit) : '',
         layoutId,
         layout,
         owned?.rows[outcome.oktaId] ?? '',

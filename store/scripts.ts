@@ -4,9 +4,11 @@ import type { Redis } from 'ioredis';
 /**
  * Records an outcome once, and only then its audit entry and owned values, in one atomic step
  * and one round trip; answers whether it recorded, and the run's stop flag (so the worker learns
- * of a stop with each write it finishes). KEYS: outcomes, owned layouts, owned values, audit
- * stream, stop flag. ARGV: Okta id, outcome, seconds to keep, audit length, audit entry, then
- * layout id, layout and values row ('' when no values).
+ * of a stop with each write it finishes). The outcome that completes the run's registered writes
+ * also drops the run's planned writes (profile values), whether or not the run is still there to
+ * do it. KEYS: outcomes, owned layouts, owned values, audit stream, stop flag, registered ids,
+ * planned writes. ARGV: Okta id, outcome, seconds to keep, audit length, audit entry ('' for
+ * none), then layout id, layout and values row ('' when no values).
  */
 const COMPLETE_SCRIPT = `
 local stopped = redis.call('GET', KEYS[5])
@@ -16,7 +18,9 @@ if ARGV[6] ~= '' then
   redis.call('HSET', KEYS[2], ARGV[6], ARGV[7])
   redis.call('HSET', KEYS[3], ARGV[1], ARGV[8])
 end
-redis.call('XADD', KEYS[4], 'MAXLEN', '~', ARGV[4], '*', 'entry', ARGV[5])
+if ARGV[5] ~= '' then redis.call('XADD', KEYS[4], 'MAXLEN', '~', ARGV[4], '*', 'entry', ARGV[5]) end
+local registered = redis.call('HLEN', KEYS[6])
+if registered > 0 and redis.call('HLEN', KEYS[1]) >= registered then redis.call('DEL', KEYS[7]) end
 return { 1, stopped }
 `;
 
@@ -35,7 +39,7 @@ export type WithScripts = Redis & {
  * auto-pipelining, a pipeline already open when a command is defined would not have it.
  */
 export function defineScripts(redis: Redis): void {
-  redis.defineCommand('oktaWfmCompleteWrite', { numberOfKeys: 5, lua: COMPLETE_SCRIPT });
+  redis.defineCommand('oktaWfmCompleteWrite', { numberOfKeys: 7, lua: COMPLETE_SCRIPT });
   redis.defineCommand('oktaWfmLoadWrite', { numberOfKeys: 3, lua: LOAD_SCRIPT });
 }
 

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { createRedis } from '../../store/redis';
 import { createRunChildren } from '../../store/run-children';
+import type { CreateAction } from '../../sync/types';
 import { REDIS_URL } from '../helpers/harness';
 
 describe('the write bookkeeping scripts on an auto-pipelined client', () => {
@@ -19,6 +20,29 @@ describe('the write bookkeeping scripts on an auto-pipelined client', () => {
       expect([first, again].sort()).toEqual([false, true]);
       expect((await children.load('run-1', '00u1')).outcome).toEqual(outcome);
       expect(await redis.xlen(`${prefix}:audit`)).toBe(1);
+    } finally {
+      const keys = await redis.keys(`${prefix}:*`);
+      if (keys.length > 0) await redis.del(...keys);
+      redis.disconnect();
+    }
+  });
+
+  it("let a run's planned writes go with the outcome that completes them, whether or not the run is there to", async () => {
+    const redis = createRedis(REDIS_URL);
+    const prefix = `okta-wfm-test-${randomBytes(4).toString('hex')}`;
+    const runKey = (name: string): string => `${prefix}:run:run-2:${name}`;
+    const create = (id: string): CreateAction => ({ type: 'create', oktaId: id, userName: `${id}@example.com`, reason: 'new', desired: { oktaId: id, userName: `${id}@example.com`, attrs: {} } });
+    try {
+      const children = createRunChildren(redis, prefix);
+      expect(await children.register('run-2', [create('00u1'), create('00u2')])).toHaveLength(2);
+      await children.complete('run-2', { oktaId: '00u1', userName: '00u1@example.com', action: 'create', error: 'refused' });
+      expect(await redis.hlen(runKey('actions'))).toBe(2);
+      // The last one, recorded with no audit entry (a write not attempted): the planned writes go.
+      await children.complete('run-2', { oktaId: '00u2', userName: '00u2@example.com', action: 'create', error: 'not attempted' });
+      expect(await redis.exists(runKey('actions'))).toBe(0);
+      expect([await redis.hlen(runKey('ids')), await redis.hlen(runKey('outcomes'))]).toEqual([2, 2]);
+      expect(await redis.exists(`${prefix}:audit`)).toBe(0);
+      expect(await children.progress('run-2')).toEqual({ total: 2, done: 2 });
     } finally {
       const keys = await redis.keys(`${prefix}:*`);
       if (keys.length > 0) await redis.del(...keys);

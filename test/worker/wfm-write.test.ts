@@ -103,9 +103,9 @@ describe('a write job', () => {
     const before = posts();
     const outcome = await runWfmWrite(app.deps, { runId, oktaId: first.oktaId }, { number: 1, of: 3, first: true });
     expect(outcome.error).toBe('not attempted: the run stopped (WFM SCIM answered 401)');
-    // The reading is fresh again: the next write stops without a read, recording its outcome only.
+    // The reading is fresh again: the next write stops without a read, recording its outcome only (the one script, with no audit entry).
     const commands = await commandsDuring(() => runWfmWrite(app.deps, { runId, oktaId: second.oktaId }, { number: 1, of: 3, first: true }));
-    expect(commands).toEqual(['hsetnx', 'expire']);
+    expect(commands).toEqual(['evalsha']);
     expect(posts() - before).toBe(0);
   });
 
