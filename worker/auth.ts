@@ -113,6 +113,6 @@ export function adminAuth(http: AppConfig['http'], limits: Partial<FailureLimits
     }
     if (header.trim() !== '') failures.failed(address);
     res.set('WWW-Authenticate', 'Basic realm="okta-wfm-sync", charset="UTF-8"');
-    res.status(401).json({ error: 'unauthorized', message: 'Send ADMIN_TOKEN as a bearer token, or basic auth with ADMIN_USER and ADMIN_PASSWORD.' });
+    sendError(res, 401, 'unauthorized', 'Send ADMIN_TOKEN as a bearer token, or basic auth with ADMIN_USER and ADMIN_PASSWORD.');
   };
 }

@@ -1,8 +1,9 @@
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import { isLoopbackHost } from '../config/url';
 
-/** The JSON error body every route answers with. */
+/** The JSON error body every route answers with; the error code is kept in `res.locals.error` for the refusal metrics. */
 export function sendError(res: Response, status: number, error: string, message: string): void {
+  res.locals.error = error;
   res.status(status).json({ error, message });
 }
 

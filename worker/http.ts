@@ -3,13 +3,13 @@ import type { AddressInfo } from 'node:net';
 import { createBullBoard } from '@bull-board/api';
 import { BullMQAdapter } from '@bull-board/api/bullMQAdapter';
 import { ExpressAdapter } from '@bull-board/express';
-import express, { type NextFunction, type Request, type Response } from 'express';
+import express, { type NextFunction, type Request, type RequestHandler, type Response } from 'express';
 import { z } from 'zod';
 import type { TriggerRequest, TriggerResult } from '../jobs';
 import type { JobDeps } from '../jobs/deps';
 import { adminAuth, hasAdminCredentials, type FailureLimits } from './auth';
 import { bodyErrors, loopbackHostOnly, notFound, otherMethods, requireJson, sameOriginWrites, sendError } from './http-guards';
-import type { Metrics } from './metrics';
+import type { HttpRefusal, Metrics } from './metrics';
 import type { Queues } from './queues';
 import { within } from './within';
 
@@ -57,12 +57,27 @@ async function redisAnswersNow(redis: JobDeps['redis']): Promise<boolean> {
   return (await within(redis.ping(), 1000)) === 'PONG';
 }
 
+/** The guards' error codes, as the refusal metric names them. */
+const REFUSALS: Readonly<Record<string, HttpRefusal>> = { 'forbidden-host': 'host', 'cross-site': 'cross-site', unauthorized: 'unauthorized', 'too-many-attempts': 'throttled' };
+
+/** Counts the requests the guards after it refuse, once each is answered. */
+function countRefusals(metrics: Metrics): RequestHandler {
+  return (_req, res, next) => {
+    res.on('finish', () => {
+      const reason = typeof res.locals.error === 'string' ? REFUSALS[res.locals.error] : undefined;
+      if (reason !== undefined) metrics.httpRefused(reason);
+    });
+    next();
+  };
+}
+
 /** Health, readiness, metrics, the trigger and run API, and the queue dashboard. */
 export function createHttpApp(h: HttpDeps): express.Express {
   const app = express();
   app.disable('x-powered-by');
   // Host and origin are checked first: a request refused for them is no failed sign-in.
   const guards = [
+    countRefusals(h.metrics),
     ...(hasAdminCredentials(h.deps.config.http) ? [] : [loopbackHostOnly]),
     sameOriginWrites,
     adminAuth(h.deps.config.http, h.failureLimits),

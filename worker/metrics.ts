@@ -9,8 +9,13 @@ export type Metrics = {
   oktaResponse(status: number, rate: { remaining?: number; bucket?: string }): void;
   wfmResponse(api: 'scim' | 'user-management', status: number): void;
   runFinished(report: RunReport): void;
+  /** A request to /api or the dashboard refused by a guard. */
+  httpRefused(reason: HttpRefusal): void;
   watchQueues(queues: Queues): void;
 };
+
+/** Why a guard refused a request to /api or the dashboard. */
+export type HttpRefusal = 'host' | 'cross-site' | 'unauthorized' | 'throttled';
 
 export function createMetrics(): Metrics {
   const registry = new Registry();
@@ -25,6 +30,12 @@ export function createMetrics(): Metrics {
     name: 'okta_wfm_okta_rate_limit_remaining',
     help: 'X-Rate-Limit-Remaining of the last Okta response, per endpoint family (users, groups, apps, logs, oauth, other).',
     labelNames: ['bucket'],
+    registers: [registry],
+  });
+  const refused = new Counter({
+    name: 'okta_wfm_http_refused_total',
+    help: 'Requests to /api and the dashboard refused, by reason: host (not a loopback name, without credentials), cross-site (a write from another site\'s page), unauthorized, throttled (too many failed sign-ins). A rise in unauthorized or throttled is someone guessing the credentials.',
+    labelNames: ['reason'],
     registers: [registry],
   });
   const duration = new Histogram({
@@ -66,6 +77,9 @@ export function createMetrics(): Metrics {
       duration.observe({ kind: report.kind }, report.durationMs / 1000);
       for (const [type, n] of Object.entries(report.applied)) if (n > 0) actions.inc({ type, result: 'applied' }, n);
       for (const f of report.failed) actions.inc({ type: f.action, result: 'failed' });
+    },
+    httpRefused(reason) {
+      refused.inc({ reason });
     },
     watchQueues(queues) {
       watched = queues;

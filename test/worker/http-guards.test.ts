@@ -202,6 +202,26 @@ describe('the HTTP guards', () => {
     });
   });
 
+  it('counts each refusal by reason in okta_wfm_http_refused_total, and nothing for requests let through', async () => {
+    const count = async (reason: string): Promise<number> => {
+      const text = (await send(guarded.url, '/metrics')).body;
+      const line = text.split('\n').find((l) => l.startsWith(`okta_wfm_http_refused_total{reason="${reason}"}`));
+      return line === undefined ? 0 : Number(line.split(' ').at(-1));
+    };
+    const reasons = ['host', 'cross-site', 'unauthorized', 'throttled'];
+    const before = await Promise.all(reasons.map(count));
+    expect((await send(open.url, '/api/runs', { headers: { Host: 'evil.example' } })).status).toBe(403);
+    expect((await resync(guarded, { ...AUTH, Origin: 'http://evil.example' })).status).toBe(403);
+    expect((await resync(guarded, { ...AUTH, Origin: 'http://evil.example' })).status).toBe(403);
+    for (let i = 0; i < 10; i += 1) expect((await send(guarded.url, '/api/runs', { headers: { Authorization: basic(ADMIN_USER, 'wrong-password') } })).status).toBe(401);
+    expect((await send(guarded.url, '/api/runs', { headers: AUTH })).status).toBe(429);
+    clock += WINDOW_MS;
+    expect((await send(guarded.url, '/api/runs', { headers: AUTH })).status).toBe(200);
+    expect((await send(open.url, '/api/runs')).status).toBe(200);
+    const after = await Promise.all(reasons.map(count));
+    expect(after.map((n, i) => n - (before[i] ?? 0))).toEqual([1, 2, 10, 1]);
+  });
+
   describe('failed sign-ins', () => {
     const runs = (headers: Record<string, string>) => send(guarded.url, '/api/runs', { headers });
     const wrong = { Authorization: basic(ADMIN_USER, 'not-the-password') };

@@ -168,6 +168,6 @@ describe('the HTTP surface', () => {
       expect(name).not.toMatch(/_(ms|milliseconds|minutes|kb|mb)(_|$)/);
     }
     const labels = new Set([...text.matchAll(/\{([^}]*)\}/g)].flatMap((m) => [...(m[1] ?? '').matchAll(/([a-zA-Z_]+)="/g)].map((l) => l[1])));
-    for (const label of labels) expect(['kind', 'result', 'type', 'status', 'api', 'queue', 'state', 'le', 'version', 'major', 'minor', 'patch', 'space']).toContain(label);
+    for (const label of labels) expect(['kind', 'result', 'type', 'status', 'api', 'queue', 'state', 'le', 'version', 'major', 'minor', 'patch', 'space', 'reason']).toContain(label);
   });
 });
