@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { AppConfig } from '../config/load-config';
+import { SELECTABLE_STATUSES } from '../config/settings';
 import type { UpdatedUser } from '../sync/incremental';
 import type { OktaUser, Rejected } from '../sync/types';
 import { SyncError } from './errors';
@@ -24,7 +25,14 @@ export type OktaSourceConfig = Omit<AppConfig['okta'], Defaulted> &
 
 /** `appUsers`: the users the scope listing returned (the app's users, or the OKTA_GROUPS members). */
 export type OktaPullCounts = { appUsers: number; inScope: number; outOfScope: number; rejected: number; supervisors: number };
-export type OktaPull = { users: OktaUser[]; rejected: Rejected[]; counts: OktaPullCounts };
+/**
+ * `undocumented`: out-of-scope users by a status Okta does not document (a newer one, or another
+ * make's), which OKTA_IN_SCOPE_STATUSES cannot name; present only when there are some.
+ */
+export type OktaPull = { users: OktaUser[]; rejected: Rejected[]; counts: OktaPullCounts; undocumented?: Record<string, number> };
+
+/** The user statuses Okta documents. */
+const DOCUMENTED_STATUSES: readonly string[] = [...SELECTABLE_STATUSES, 'DEPROVISIONED'];
 
 /** One Okta user read afresh, with whether it is assigned (app, or OKTA_GROUPS) and in scope now. */
 export type OktaUserCheck =
@@ -138,6 +146,7 @@ export function createOktaSource(cfg: OktaSourceConfig): OktaSource {
       const users: OktaUser[] = [];
       const rejected: Rejected[] = [];
       const counts: OktaPullCounts = { appUsers: 0, inScope: 0, outOfScope: 0, rejected: 0, supervisors: 0 };
+      const undocumented = new Map<string, number>();
       const accept = (raw: unknown, fallbackId: string): void => {
         const parsed = userSchema.safeParse(raw);
         if (!parsed.success) {
@@ -148,6 +157,7 @@ export function createOktaSource(cfg: OktaSourceConfig): OktaSource {
         const u = parsed.data;
         if (!cfg.inScopeStatuses.includes(u.status)) {
           counts.outOfScope += 1;
+          if (!DOCUMENTED_STATUSES.includes(u.status)) undocumented.set(u.status, (undocumented.get(u.status) ?? 0) + 1);
           return;
         }
         const names = memberOf.get(u.id) ?? [];
@@ -161,7 +171,7 @@ export function createOktaSource(cfg: OktaSourceConfig): OktaSource {
       } else {
         counts.appUsers = await appUsers(accept);
       }
-      return { users, rejected, counts };
+      return { users, rejected, counts, ...(undocumented.size > 0 ? { undocumented: Object.fromEntries(undocumented) } : {}) };
     },
 
     async checkUser(idOrLogin) {

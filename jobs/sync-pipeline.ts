@@ -10,7 +10,7 @@ import { finishRun, startRun, type RunOutcome } from './run-report';
 
 /** What a kind of sync run reads: the Okta users it covers, and their WFM counterparts. */
 export type SyncSource = {
-  pull(): Promise<{ users: OktaUser[]; rejected: Rejected[]; counts: Record<string, number> }>;
+  pull(): Promise<{ users: OktaUser[]; rejected: Rejected[]; counts: Record<string, number>; undocumented?: Record<string, number> }>;
   readWfm(desired: readonly DesiredUser[]): Promise<WfmUser[]>;
   /** The pull answers the whole in-scope set, so the drift records of users outside it can go. */
   wholeScope?: boolean;
@@ -45,6 +45,9 @@ export async function runSyncPipeline(deps: JobDeps, kind: RunKind, opts: Pipeli
     deps.onProgress?.({ phase: 'okta', done: 0 });
     const pull = await source.pull();
     log.info('okta pulled', { ...pull.counts });
+    if (pull.undocumented) {
+      log.warn('Okta users in statuses Okta does not document are out of scope: not synced, and off-boarding leaves their WFM users active', { statuses: pull.undocumented });
+    }
     deps.onProgress?.({ phase: 'okta', done: pull.users.length, finished: true });
     const desired: DesiredUser[] = [];
     const failed: Failure[] = pull.rejected.map((r) => ({ oktaId: r.oktaId, userName: r.userName, action: 'map', error: r.reason }));

@@ -52,6 +52,8 @@ describe('records with values and shapes the sync has not met', () => {
       [id(3), 'PASSWORD_EXPIRED'],
     ]);
     expect(pull.counts).toEqual({ appUsers: 7, inScope: 3, outOfScope: 1, rejected: 3, supervisors: 0 });
+    // The pull says which statuses it did not know (the run logs them at warn).
+    expect(pull.undocumented).toEqual({ ARCHIVED: 1 });
     expect(pull.rejected).toEqual([
       { oktaId: id(5), userName: '', reason: expect.stringMatching(/^Okta user data is unusable \(profile\.login: /) },
       { oktaId: id(6), userName: '', reason: expect.stringMatching(/^Okta user data is unusable \(profile: /) },
