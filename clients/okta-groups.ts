@@ -171,6 +171,22 @@ export async function forgetChangedGroups(groups: readonly NamedGroup[], cache: 
   return forgotten;
 }
 
+/**
+ * The ids an entry stands for, read now and kept nowhere (the preflight check must not write the
+ * cache): an id entry is read back, a name is looked up as the pull looks it up. An entry Okta
+ * does not know is a configuration error naming the setting, as in the pull.
+ */
+export async function findGroupIds(client: Client, caller: OktaCaller, group: Pick<NamedGroup, 'name' | 'setting'>): Promise<string[]> {
+  if (!isOktaGroupId(group.name)) return lookUpByName(client, caller, group);
+  try {
+    await caller.call(`get group "${group.name}"`, () => client.groupApi.getGroup({ groupId: group.name }));
+  } catch (err) {
+    if (isNotFound(err)) throw new SyncError(`${group.setting}: Okta has no group with id "${group.name}"`, { kind: 'config', service: 'okta' });
+    throw err;
+  }
+  return [group.name];
+}
+
 /** Looks a name up and keeps the ids it resolved to. */
 async function lookUp(client: Client, caller: OktaCaller, group: NamedGroup, cache: GroupIdCache): Promise<string[]> {
   const found = await lookUpByName(client, caller, group);
@@ -187,7 +203,7 @@ const quoted = (value: string): string => `"${value.replace(/\\/g, '\\\\').repla
  * among them); when it holds no exact match, a `search` on the name (exact, paged, but eventually
  * consistent) decides.
  */
-async function lookUpByName(client: Client, caller: OktaCaller, group: NamedGroup): Promise<string[]> {
+async function lookUpByName(client: Client, caller: OktaCaller, group: Pick<NamedGroup, 'name' | 'setting'>): Promise<string[]> {
   const ids: string[] = [];
   const keep = (g: { id?: string; profile?: { name?: string } }): void => {
     if (g.profile?.name === group.name && g.id && !ids.includes(g.id)) ids.push(g.id);

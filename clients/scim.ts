@@ -30,12 +30,19 @@ export type ScimClient = {
   findByUserName(userName: string): Promise<WfmUser[]>;
   create(resource: ScimResource): Promise<WfmUser>;
   replace(id: string, resource: ScimResource, version?: string): Promise<WfmUser>;
+  /**
+   * Preflight, reads only, one request: `list` asks for one user of the listing, `lookup` looks up a
+   * userName no user has (WFM_READ_MODE). Answers the total the WFM announced.
+   */
+  probe(mode: 'list' | 'lookup'): Promise<{ totalResults: number }>;
   /** The same requests, each retry also told to `onRetry`: one write's own count, whatever else runs. */
   counting(onRetry: () => void): ScimPort;
   stats(): HttpStats;
 };
 
 const SCIM_JSON = 'application/scim+json';
+/** The userName the preflight looks up: no user has it, so the answer is an empty listing. */
+export const PROBE_USER_NAME = 'okta-wfm-sync-check';
 /** How a WFM that allows no plain listing answers one. */
 const LISTING_REFUSED = new Set([400, 403, 501]);
 const STANDARD_NAMES = scimNames();
@@ -165,9 +172,9 @@ export function createScimClient(cfg: ScimClientConfig, http?: HttpClient): Scim
    * The listing's first page. Some WFM deployments list no users without a filter (WFM-API.md) and
    * answer 400, 403 or 501: the message then says which setting reads them one by one instead.
    */
-  async function firstListPage() {
+  async function firstListPage(count = cfg.pageSize) {
     try {
-      return await listPage(1, cfg.pageSize);
+      return await listPage(1, count);
     } catch (err) {
       if (!(err instanceof SyncError) || !LISTING_REFUSED.has(err.status ?? 0)) throw err;
       const hint = '; if this WFM lists no users without a filter, set WFM_READ_MODE=lookup (each user is then looked up; off-boarding needs the listing)';
@@ -228,6 +235,10 @@ export function createScimClient(cfg: ScimClientConfig, http?: HttpClient): Scim
 
   return {
     listAll: () => pageThrough('listing', 'all', cfg.pageSize, (startIndex) => (startIndex === 1 ? firstListPage() : listPage(startIndex, cfg.pageSize))),
+    async probe(mode) {
+      const page = mode === 'list' ? await firstListPage(1) : await listPage(1, 1, `userName eq ${filterValue(PROBE_USER_NAME)}`);
+      return { totalResults: page.total };
+    },
     ...port(),
     counting: (onRetry) => port(onRetry),
     stats: () => client.stats(),

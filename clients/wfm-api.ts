@@ -23,6 +23,8 @@ export type WfmApi = {
   /** Deactivates one batch; answers the ids the WFM could not deactivate. */
   deactivate(ids: readonly string[]): Promise<{ notDeactivated: string[] }>;
   revive(id: string): Promise<void>;
+  /** Preflight: a new access token for the access key, whatever token is held; nothing else is called. */
+  probe(): Promise<void>;
   /** The same revive, each retry also told to `onRetry` (one write's own count). */
   counting(onRetry: () => void): WfmApiPort;
   stats(): HttpStats;
@@ -191,6 +193,11 @@ export function createWfmApi(cfg: WfmApiConfig): WfmApi {
       return { notDeactivated: parsed.data.notDeletedUserIds ?? [] };
     },
     revive: (id) => revive(id),
+    async probe() {
+      await fetchToken().catch((err: unknown) => {
+        throw secretFileFailure(err, 'wfm-api') ?? err;
+      });
+    },
     counting: (onRetry) => ({ revive: (id) => revive(id, onRetry) }),
     stats: () => http.stats(),
   };

@@ -5,6 +5,7 @@ import { withNextStep } from '../jobs/next-step';
 import { createCommandContext, EXIT, ExitError, type CliIo, type CommandModule } from './cli-context';
 import { approveCommand } from './commands/approve';
 import { auditCommand } from './commands/audit';
+import { checkCommand } from './commands/check';
 import { explainCommand } from './commands/explain';
 import { exportCommand } from './commands/export';
 import { offboardCommand } from './commands/offboard';
@@ -19,6 +20,7 @@ export { EXIT, type CliIo } from './cli-context';
 
 /** Every command of the CLI, one module each. */
 const COMMANDS: readonly CommandModule[] = [
+  checkCommand,
   syncCommand,
   planCommand,
   explainCommand,

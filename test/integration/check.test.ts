@@ -1,0 +1,159 @@
+import { Redis } from 'ioredis';
+import { countRequests } from '../../sandbox/wfm/server';
+import type { CheckResult } from '../../worker/commands/check';
+import { REDIS_URL, startHarness, type Harness } from '../helpers/harness';
+
+type CheckReport = { checks: CheckResult[]; ok: boolean };
+
+const WRONG = { scim: 'wrong-scim-token-4711', secret: 'wrong-key-secret-4711' };
+
+/** `okta-wfm-sync check`: the preflight an admin runs after configuring, before the first sync. */
+describe('okta-wfm-sync check', () => {
+  let h: Harness;
+  beforeAll(async () => {
+    h = await startHarness({ users: 20, seed: 4 });
+  });
+  afterAll(() => h.close());
+  beforeEach(() => {
+    h.wfm.requests.length = 0;
+    h.okta.requests.length = 0;
+  });
+
+  const check = async (extraEnv: Record<string, string> = {}) => {
+    const res = await h.cli(['check', '--json'], extraEnv);
+    const report = JSON.parse(res.out.at(-1) ?? '{}') as CheckReport;
+    const by = (name: string): CheckResult | undefined => report.checks.find((c) => c.name === name);
+    const failed = report.checks.filter((c) => !c.ok).map((c) => c.name);
+    return { ...res, report, by, failed };
+  };
+  /** No secret of the configuration, right or wrong, in anything printed. */
+  const expectNoSecrets = (lines: readonly string[]): void => {
+    const text = lines.join('\n');
+    for (const secret of [h.okta.token, h.wfm.scimToken, h.wfm.accessKeySecret, WRONG.scim, WRONG.secret]) expect(text).not.toContain(secret);
+  };
+
+  it('passes all five on a configured sandbox, exit 0, and writes nothing anywhere', async () => {
+    const { code, out, err } = await h.cli(['check']);
+    expect(err).toEqual([]);
+    expect(code).toBe(0);
+    expect(out).toEqual([
+      expect.stringMatching(/^ok {4}redis {7}answers PING at redis:\/\//),
+      `ok    okta        app ${h.okta.appId} answers (app users listed)`,
+      'ok    okta-groups found "WFM Supervisors"',
+      expect.stringMatching(/^ok {4}wfm-scim {4}GET \/Users answers \(\d+ users?\)$/),
+      'ok    wfm-api     access key accepted (access token issued)',
+      'all checks passed',
+    ]);
+    expectNoSecrets(out);
+    // The WFM: one listing page of one user and one token; no SCIM write, no deactivate or revive.
+    expect(countRequests(h.wfm.requests, { api: 'scim', method: ['POST', 'PUT', 'PATCH', 'DELETE'] })).toBe(0);
+    expect(countRequests(h.wfm.requests, { pathPrefix: '/user-management/' })).toBe(0);
+    expect(h.wfm.requests.map((r) => `${r.method} ${r.path}`).sort()).toEqual(['GET /scim/v2/Users', 'POST /authentication/v1/token/access-key']);
+    expect(new URLSearchParams(h.wfm.requests.find((r) => r.api === 'scim')?.query).get('count')).toBe('1');
+    // Okta: reads only, one page of one app user, and the supervisor group looked up by name.
+    expect(h.okta.requests.filter((r) => r.method !== 'GET')).toEqual([]);
+    expect(h.okta.requests.filter((r) => r.path.startsWith('/api/v1/apps/')).map((r) => [r.path, r.query.limit])).toEqual([[`/api/v1/apps/${h.okta.appId}/users`, '1']]);
+    expect(h.okta.requests.filter((r) => r.path === '/api/v1/groups')).not.toHaveLength(0);
+    // Redis: nothing kept under the prefix (the group id cache included).
+    const redis = new Redis(REDIS_URL);
+    try {
+      expect(await redis.keys(`${h.prefix}:*`)).toEqual([]);
+    } finally {
+      await redis.quit();
+    }
+  });
+
+  it('--json prints one object with every check and the overall result', async () => {
+    const { code, out, report } = await check();
+    expect(code).toBe(0);
+    expect(out).toHaveLength(1);
+    expect(report.ok).toBe(true);
+    expect(report.checks.map((c) => c.name)).toEqual(['redis', 'okta', 'okta-groups', 'wfm-scim', 'wfm-api']);
+    for (const c of report.checks) expect(c).toEqual({ name: c.name, ok: true, detail: expect.any(String) as unknown });
+  });
+
+  it('a wrong WFM_SCIM_TOKEN fails wfm-scim alone, with the client\'s message, exit 1', async () => {
+    const { code, report, by, failed, out } = await check({ WFM_SCIM_TOKEN: WRONG.scim });
+    expect(code).toBe(1);
+    expect(report.ok).toBe(false);
+    expect(failed).toEqual(['wfm-scim']);
+    expect(by('wfm-scim')?.detail).toMatch(/^WFM SCIM GET \/Users answered 401.*check WFM_SCIM_TOKEN/);
+    expectNoSecrets(out);
+    const human = await h.cli(['check'], { WFM_SCIM_TOKEN: WRONG.scim });
+    expect(human.code).toBe(1);
+    expect(human.out.find((l) => l.startsWith('FAIL'))).toMatch(/^FAIL {2}wfm-scim {4}WFM SCIM GET \/Users answered 401/);
+    expect(human.out.at(-1)).toBe('1 of 5 checks failed');
+  });
+
+  it('an OKTA_APP_ID Okta does not know fails okta, naming OKTA_APP_ID', async () => {
+    const { code, by, failed } = await check({ OKTA_APP_ID: '0oanosuchapp00000001' });
+    expect(code).toBe(1);
+    expect(failed).toEqual(['okta']);
+    expect(by('okta')?.detail).toMatch(/^OKTA_APP_ID: Okta has no app 0oanosuchapp00000001 /);
+  });
+
+  it('a refused OKTA_API_TOKEN fails both Okta checks with the setting to check', async () => {
+    const { code, by, failed } = await check({ OKTA_API_TOKEN: 'wrong-okta-token' });
+    expect(code).toBe(1);
+    expect(failed).toEqual(['okta', 'okta-groups']);
+    expect(by('okta')?.detail).toMatch(/answered 401.*check OKTA_API_TOKEN/);
+    expect(by('okta')?.detail).not.toContain('wrong-okta-token');
+  });
+
+  it('a SUPERVISOR_GROUPS name no Okta group has fails okta-groups, naming the setting and the name', async () => {
+    const { code, by, failed } = await check({ SUPERVISOR_GROUPS: 'WFM Supervisors,Night Shift Leads' });
+    expect(code).toBe(1);
+    expect(failed).toEqual(['okta-groups']);
+    expect(by('okta-groups')?.detail).toBe('SUPERVISOR_GROUPS: Okta has no group named "Night Shift Leads"');
+  });
+
+  it('with OKTA_GROUPS, okta names the scope groups found; one Okta does not have fails naming OKTA_GROUPS', async () => {
+    const found = await check({ OKTA_GROUPS: 'WFM Agents,WFM Supervisors' });
+    expect(found.code).toBe(0);
+    expect(found.by('okta')?.detail).toBe('OKTA_GROUPS "WFM Agents", "WFM Supervisors" answer (members listed)');
+    const members = h.okta.requests.filter((r) => /^\/api\/v1\/groups\/[^/]+\/users$/.test(r.path));
+    expect(members.map((r) => r.query.limit)).toEqual(['1', '1']);
+    const missing = await check({ OKTA_GROUPS: 'WFM Agents,Weekend Crew' });
+    expect(missing.failed).toEqual(['okta']);
+    expect(missing.by('okta')?.detail).toBe('OKTA_GROUPS: Okta has no group named "Weekend Crew"');
+  });
+
+  it('a wrong WFM_ACCESS_KEY_SECRET fails wfm-api with the settings to check', async () => {
+    const { code, by, failed, out } = await check({ WFM_ACCESS_KEY_SECRET: WRONG.secret });
+    expect(code).toBe(1);
+    expect(failed).toEqual(['wfm-api']);
+    expect(by('wfm-api')?.detail).toMatch(/^WFM API refused the access key .*check WFM_ACCESS_KEY_ID and WFM_ACCESS_KEY_SECRET$/);
+    expectNoSecrets(out);
+  });
+
+  it('with WFM_READ_MODE=lookup, wfm-scim looks up one userName no user has', async () => {
+    const { code, by } = await check({ WFM_READ_MODE: 'lookup' });
+    expect(code).toBe(0);
+    expect(by('wfm-scim')?.detail).toContain('lookup');
+    const scim = h.wfm.requests.filter((r) => r.api === 'scim');
+    expect(scim).toHaveLength(1);
+    expect(new URLSearchParams(scim[0]?.query).get('filter')).toBe('userName eq "okta-wfm-sync-check"');
+  });
+
+  it('no Redis at REDIS_URL fails redis alone, and the other checks still answer', async () => {
+    const { code, by, failed } = await check({ REDIS_URL: 'redis://:hidden-pw@127.0.0.1:1', OKTA_TIMEOUT_MS: '1000', WFM_TIMEOUT_MS: '1000' });
+    expect(code).toBe(1);
+    expect(failed).toEqual(['redis']);
+    expect(by('redis')?.detail).toBe('no answer to PING at REDIS_URL (redis://***@127.0.0.1:1)');
+  }, 15000);
+
+  it('a setting that cannot work is refused at start-up, naming it, before any check', async () => {
+    const { code, out, err } = await h.cli(['check'], { WFM_READ_MODE: 'sometimes' });
+    expect(code).toBe(2);
+    expect(out).toEqual([]);
+    expect(err.join('\n')).toContain('WFM_READ_MODE');
+    expect(h.wfm.requests).toEqual([]);
+    expect(h.okta.requests).toEqual([]);
+  });
+
+  it('check --help prints its usage and exits 0', async () => {
+    const { code, out } = await h.cli(['check', '--help']);
+    expect(code).toBe(0);
+    expect(out.join('\n')).toContain('Usage: okta-wfm-sync check ');
+  });
+});

@@ -1,0 +1,98 @@
+import { describeError, isSyncError, isTransient } from '../../clients/errors';
+import { createOktaSource, type GroupProbe, type OktaSource } from '../../clients/okta';
+import type { AppConfig } from '../../config/load-config';
+import { withNextStep } from '../../jobs/next-step';
+import { redisAnswers } from '../../store/redis';
+import { EXIT, redactUrl, type CommandModule } from '../cli-context';
+import { createWfmClients } from '../main';
+
+export const CHECK_NAMES = ['redis', 'okta', 'okta-groups', 'wfm-scim', 'wfm-api'] as const;
+export type CheckName = (typeof CHECK_NAMES)[number];
+export type CheckResult = { name: CheckName; ok: boolean; detail: string };
+
+/** A probe answers what it found, or throws what failed. */
+type Probe = () => Promise<string>;
+
+const quoted = (g: GroupProbe): string => `"${g.name}"${'ids' in g && g.ids.length > 1 ? ` (${g.ids.length} groups)` : ''}`;
+
+/** The groups found, or an error with every entry that stands for no group (each names its setting). */
+function foundGroups(groups: readonly GroupProbe[]): string {
+  const problems = groups.flatMap((g) => ('problem' in g ? [g.problem] : []));
+  if (problems.length > 0) throw new Error(problems.join('; '));
+  return groups.map(quoted).join(', ');
+}
+
+/**
+ * The probes, each reading the least that shows a setting works, and writing nothing. Clients are
+ * built without retries and without the group id cache: a preflight answers within the request
+ * timeouts, and leaves no state behind.
+ */
+function probes(config: AppConfig): Record<CheckName, Probe> {
+  let okta: OktaSource | undefined;
+  // Built on first use, inside a probe: credentials the SDK refuses to take fail that probe alone.
+  const oktaSource = (): OktaSource => (okta ??= createOktaSource({ ...config.okta, retry: { maxRetries: 0 } }));
+  const { scim, wfmApi } = createWfmClients({ ...config, wfm: { ...config.wfm, maxRetries: 0 } });
+  const redisAt = config.redis.seeds.map(redactUrl).join(', ');
+  return {
+    async redis() {
+      if (!(await redisAnswers(config.redis.seeds))) throw new Error(`no answer to PING at REDIS_URL (${redisAt})`);
+      return `answers PING at ${redisAt}`;
+    },
+    async okta() {
+      const found = await oktaSource().probeScope();
+      if (found.scope === 'app') return `app ${found.appId} answers (app users listed)`;
+      return `OKTA_GROUPS ${foundGroups(found.groups)} answer (members listed)`;
+    },
+    async 'okta-groups'() {
+      const groups = await oktaSource().probeGroups();
+      return groups.length === 0 ? 'no groups named (SUPERVISOR_GROUPS and the group rules are empty)' : `found ${foundGroups(groups)}`;
+    },
+    async 'wfm-scim'() {
+      const { totalResults } = await scim.probe(config.wfm.readMode);
+      if (config.wfm.readMode === 'lookup') return 'GET /Users answers a userName lookup (WFM_READ_MODE=lookup)';
+      return `GET /Users answers (${totalResults} user${totalResults === 1 ? '' : 's'})`;
+    },
+    async 'wfm-api'() {
+      await wfmApi.probe();
+      return 'access key accepted (access token issued)';
+    },
+  };
+}
+
+/** What failed, in the product's words; a refused credential also says which setting to check. */
+function failure(err: unknown): string {
+  return isSyncError(err) && !isTransient(err) ? withNextStep(err) : describeError(err);
+}
+
+/** Runs every probe at once; one failing leaves the others to answer. */
+export async function runChecks(config: AppConfig): Promise<CheckResult[]> {
+  const all = probes(config);
+  return Promise.all(
+    CHECK_NAMES.map(async (name) => {
+      try {
+        return { name, ok: true, detail: await all[name]() };
+      } catch (err) {
+        return { name, ok: false, detail: failure(err) };
+      }
+    }),
+  );
+}
+
+export const checkCommand: CommandModule = {
+  register(program, ctx) {
+    program
+      .command('check')
+      .description('Check the settings before a first sync: Redis, Okta and its groups, WFM SCIM and the WFM API answer. Writes nothing.')
+      .option('--json', 'print one JSON object')
+      .action(async (opts: { json?: boolean }) => {
+        const checks = await runChecks(ctx.config());
+        const failed = checks.filter((c) => !c.ok).length;
+        if (opts.json) ctx.io.stdout(JSON.stringify({ checks, ok: failed === 0 }));
+        else {
+          for (const c of checks) ctx.io.stdout(`${(c.ok ? 'ok' : 'FAIL').padEnd(6)}${c.name.padEnd(12)}${c.detail}`);
+          ctx.io.stdout(failed === 0 ? 'all checks passed' : `${failed} of ${checks.length} checks failed`);
+        }
+        ctx.setCode(failed === 0 ? EXIT.ok : EXIT.failed);
+      });
+  },
+};
