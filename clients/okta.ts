@@ -1,7 +1,7 @@
 import type { Collection } from '@okta/okta-sdk-nodejs';
 import { z } from 'zod';
 import type { AppConfig } from '../config/load-config';
-import { SELECTABLE_STATUSES } from '../config/settings';
+import { OKTA_USER_STATUSES } from '../config/settings';
 import type { UpdatedUser } from '../sync/incremental';
 import type { OktaUser, Rejected } from '../sync/types';
 import { SyncError } from './errors';
@@ -31,9 +31,6 @@ export type OktaPullCounts = { appUsers: number; inScope: number; outOfScope: nu
  * make's), which OKTA_IN_SCOPE_STATUSES cannot name; present only when there are some.
  */
 export type OktaPull = { users: OktaUser[]; rejected: Rejected[]; counts: OktaPullCounts; undocumented?: Record<string, number> };
-
-/** The user statuses Okta documents. */
-const DOCUMENTED_STATUSES: readonly string[] = [...SELECTABLE_STATUSES, 'DEPROVISIONED'];
 
 /** One Okta user read afresh, with whether it is assigned (app, or OKTA_GROUPS) and in scope now. */
 export type OktaUserCheck =
@@ -211,7 +208,7 @@ export function createOktaSource(cfg: OktaSourceConfig): OktaSource {
         const u = parsed.data;
         if (!cfg.inScopeStatuses.includes(u.status)) {
           counts.outOfScope += 1;
-          if (!DOCUMENTED_STATUSES.includes(u.status)) undocumented.set(u.status, (undocumented.get(u.status) ?? 0) + 1);
+          if (!OKTA_USER_STATUSES.includes(u.status)) undocumented.set(u.status, (undocumented.get(u.status) ?? 0) + 1);
           return;
         }
         const names = memberOf.get(u.id) ?? [];

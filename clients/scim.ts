@@ -82,7 +82,6 @@ export function filterValue(value: string): string {
   return JSON.stringify(value);
 }
 
-
 /** A string member of an error body, its name matched in any case (RFC 7643 §2.1). */
 function member(body: Record<string, unknown>, name: string): string | undefined {
   const found = Object.entries(body).find(([k]) => k.toLowerCase() === name.toLowerCase())?.[1];

@@ -145,16 +145,20 @@ export function createWfmApi(cfg: WfmApiConfig): WfmApi {
   // Gated, unlike the token request: a request holding a slot may wait for a token.
   const http = createHttpClient({ ...common, ...(cfg.gate ? { gate: cfg.gate } : {}), authorization: async () => `Bearer ${await accessToken()}` });
 
+  /** A token, or the failure to get one; an unreadable secret file is a setting to fix. */
+  const asSetting = (token: Promise<string>): Promise<string> =>
+    token.catch((err: unknown) => {
+      throw secretFileFailure(err, 'wfm-api') ?? err;
+    });
+
   /**
    * On a 401 the token is renewed once and the call tried again. Only the token that was refused is
    * dropped: callers refused together with one stale token share one renewal, and a token another
    * caller renewed meanwhile is used, not renewed again.
    */
   async function authorized<T>(call: () => Promise<T>): Promise<T> {
-    // Read first to know which token a 401 refuses; an unreadable secret file is a setting to fix.
-    const used = await accessToken().catch((err: unknown) => {
-      throw secretFileFailure(err, 'wfm-api') ?? err;
-    });
+    // Read first to know which token a 401 refuses.
+    const used = await asSetting(accessToken());
     try {
       return await call();
     } catch (err) {
@@ -194,9 +198,7 @@ export function createWfmApi(cfg: WfmApiConfig): WfmApi {
     },
     revive: (id) => revive(id),
     async probe() {
-      await fetchToken().catch((err: unknown) => {
-        throw secretFileFailure(err, 'wfm-api') ?? err;
-      });
+      await asSetting(fetchToken());
     },
     counting: (onRetry) => ({ revive: (id) => revive(id, onRetry) }),
     stats: () => http.stats(),

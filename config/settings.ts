@@ -63,6 +63,8 @@ const timeZone = z
 
 /** Okta user statuses a user in scope may have; DEPROVISIONED (deactivated) never is: off-boarding handles it. */
 export const SELECTABLE_STATUSES = ['STAGED', 'PROVISIONED', 'ACTIVE', 'RECOVERY', 'PASSWORD_EXPIRED', 'LOCKED_OUT', 'SUSPENDED'] as const;
+/** Every user status Okta documents; any other (a newer one, or another make's) says nothing about whether the person left. */
+export const OKTA_USER_STATUSES: readonly string[] = [...SELECTABLE_STATUSES, 'DEPROVISIONED'];
 /** The statuses in scope by default: every status in which a person can sign in or is about to. */
 export const IN_SCOPE_STATUSES = ['ACTIVE', 'PROVISIONED', 'RECOVERY', 'PASSWORD_EXPIRED', 'LOCKED_OUT'] as const;
 

@@ -1,4 +1,4 @@
-import { SELECTABLE_STATUSES } from '../config/settings';
+import { OKTA_USER_STATUSES } from '../config/settings';
 import type { WfmUser } from './types';
 
 /**
@@ -94,7 +94,7 @@ export function judgeRecheck(oktaId: string, check: OktaRecheck): RecheckVerdict
   if (check.inScope) return { verdict: 'keep', reason: 'back in scope in Okta' };
   if (check.status === 'SUSPENDED' || check.status === 'DEPROVISIONED') return { verdict: 'deactivate', reason: `${check.status} in Okta` };
   if (!check.assigned) return { verdict: 'deactivate', reason: 'no longer assigned to the Okta app' };
-  if (!(SELECTABLE_STATUSES as readonly string[]).includes(check.status)) {
+  if (!OKTA_USER_STATUSES.includes(check.status)) {
     // A status Okta does not document (a newer one, or another make's) says nothing about whether
     // the person left: an admin decides, so it is reported and nobody is deactivated for it.
     return { verdict: 'refuse', reason: `status ${check.status} in Okta is not one Okta documents: not deactivated` };

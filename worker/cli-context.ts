@@ -51,9 +51,12 @@ export function redactUrl(url: string): string {
   return url.replace(/\/\/[^/?#]*@/, '//***@');
 }
 
+/** REDIS_URL as it may be printed: its URL, or a cluster's seeds, credentials hidden. */
+export const shownRedis = (redis: AppConfig['redis']): string => redis.seeds.map(redactUrl).join(', ');
+
 /** Start-up found no Redis at REDIS_URL: its URL, or each seed of a cluster's list, credentials hidden. */
 export function redisDownMessage(redis: AppConfig['redis']): string {
-  const at = redis.seeds.map(redactUrl).join(', ');
+  const at = shownRedis(redis);
   if (redis.seeds.length > 1) return `okta-wfm-sync: Redis does not answer at REDIS_URL: none of its seeds answers (${at}). Start the cluster's nodes, or set REDIS_URL.`;
   return `okta-wfm-sync: Redis does not answer at REDIS_URL (${at}). Start one, e.g. \`redis-server --daemonize yes\`, or set REDIS_URL.`;
 }

@@ -3,7 +3,7 @@ import { createOktaSource, type GroupProbe, type OktaSource } from '../../client
 import type { AppConfig } from '../../config/load-config';
 import { withNextStep } from '../../jobs/next-step';
 import { redisAnswers } from '../../store/redis';
-import { EXIT, redactUrl, type CommandModule } from '../cli-context';
+import { EXIT, shownRedis, type CommandModule } from '../cli-context';
 import { createWfmClients } from '../main';
 
 export const CHECK_NAMES = ['redis', 'okta', 'okta-groups', 'wfm-scim', 'wfm-api'] as const;
@@ -32,7 +32,7 @@ function probes(config: AppConfig): Record<CheckName, Probe> {
   // Built on first use, inside a probe: credentials the SDK refuses to take fail that probe alone.
   const oktaSource = (): OktaSource => (okta ??= createOktaSource({ ...config.okta, retry: { maxRetries: 0 } }));
   const { scim, wfmApi } = createWfmClients({ ...config, wfm: { ...config.wfm, maxRetries: 0 } });
-  const redisAt = config.redis.seeds.map(redactUrl).join(', ');
+  const redisAt = shownRedis(config.redis);
   return {
     async redis() {
       if (!(await redisAnswers(config.redis.seeds))) throw new Error(`no answer to PING at REDIS_URL (${redisAt})`);
