@@ -75,6 +75,8 @@ export type AppConfig = Readonly<{
     adminToken?: Secret;
     adminUser?: string;
     adminPassword?: Secret;
+    /** HTTP_TRUSTED_PROXIES, as Express's `trust proxy` takes them; empty: the socket's address is the client's. */
+    trustedProxies: readonly string[];
   }>;
 }>;
 
@@ -253,6 +255,7 @@ export function loadConfig(env: Env): AppConfig {
       ...(s.ADMIN_TOKEN !== undefined ? { adminToken: secret('ADMIN_TOKEN') } : {}),
       ...(s.ADMIN_USER !== undefined ? { adminUser: s.ADMIN_USER } : {}),
       ...(s.ADMIN_PASSWORD !== undefined ? { adminPassword: secret('ADMIN_PASSWORD') } : {}),
+      trustedProxies: s.HTTP_TRUSTED_PROXIES,
     },
   });
 }

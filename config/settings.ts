@@ -1,3 +1,4 @@
+import { isIP } from 'node:net';
 import { z } from 'zod';
 import { parseDuration } from './duration';
 import { checkRedisUrls, splitRedisUrls } from './redis-url';
@@ -35,6 +36,20 @@ const nonEmpty = z.string().trim().min(1, 'must not be empty');
 /** A comma-separated list, items trimmed, empty ones dropped. */
 const csv = z.string().transform((v) => v.split(',').map((s) => s.trim()).filter((s) => s.length > 0));
 const list = csv.refine((v) => v.length > 0, 'must name at least one group');
+
+/** Address ranges HTTP_TRUSTED_PROXIES may name by word, as Express's `trust proxy` reads them. */
+const PROXY_RANGE_NAMES: readonly string[] = ['loopback', 'linklocal', 'uniquelocal'];
+
+/** Why one HTTP_TRUSTED_PROXIES entry is not an IP address, a CIDR range or a range name; undefined when it is. */
+export function trustedProxyProblem(entry: string): string | undefined {
+  if (PROXY_RANGE_NAMES.includes(entry.toLowerCase())) return undefined;
+  const [address = '', bits, ...rest] = entry.split('/');
+  const family = isIP(address);
+  if (family === 0 || rest.length > 0) return `'${entry}' is not an IP address, a CIDR range (10.0.0.0/8) or one of ${PROXY_RANGE_NAMES.join(', ')}`;
+  const most = family === 4 ? 32 : 128;
+  if (bits !== undefined && !(/^\d{1,3}$/.test(bits) && Number(bits) <= most)) return `'${entry}' has a prefix length that is not 0 to ${most}`;
+  return undefined;
+}
 
 const int = (min: number, max: number) =>
   z
@@ -135,6 +150,15 @@ export const settingsSchema = z.object({
   ADMIN_TOKEN: z.string().trim().min(16, 'must be at least 16 characters').optional(),
   ADMIN_USER: nonEmpty.optional(),
   ADMIN_PASSWORD: z.string().min(12, 'must be at least 12 characters').optional(),
+  HTTP_TRUSTED_PROXIES: csv
+    .superRefine((entries, ctx) => {
+      for (const entry of entries) {
+        const problem = trustedProxyProblem(entry);
+        if (problem !== undefined) ctx.addIssue({ code: 'custom', message: problem });
+      }
+    })
+    .transform((entries) => entries.map((e) => (PROXY_RANGE_NAMES.includes(e.toLowerCase()) ? e.toLowerCase() : e)))
+    .default([]),
   SHUTDOWN_TIMEOUT_MS: int(0, 600000).default(30000),
   JOB_LOCK_MS: int(1000, 600000).default(30000),
 });
@@ -209,6 +233,9 @@ export const SETTING_DOCS: Record<SettingName, SettingDoc> = {
   ADMIN_TOKEN: { doc: 'Bearer token for /api and the dashboard, at least 16 characters. Required (or ADMIN_USER and ADMIN_PASSWORD) when HTTP_HOST is not a loopback address, as in docker-compose.yml.', secret: true },
   ADMIN_USER: { doc: 'User name for basic auth on /api and the dashboard (with ADMIN_PASSWORD).' },
   ADMIN_PASSWORD: { doc: 'Password for basic auth on /api and the dashboard, at least 12 characters.', secret: true },
+  HTTP_TRUSTED_PROXIES: {
+    doc: 'Reverse proxies in front of the HTTP server whose X-Forwarded-For names the client: comma-separated IP addresses, CIDR ranges, or loopback, linklocal, uniquelocal. Failed sign-ins are then counted per client instead of per proxy. Empty (the default): X-Forwarded-For is ignored.',
+  },
   SHUTDOWN_TIMEOUT_MS: { doc: 'How long a stopping worker lets running jobs finish before it exits anyway.' },
   JOB_LOCK_MS: { doc: 'Lock of a running job; the jobs of a worker that died are taken over by another after about this long.' },
 };

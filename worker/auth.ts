@@ -1,4 +1,5 @@
 import { timingSafeEqual, createHash } from 'node:crypto';
+import { isIP } from 'node:net';
 import type { NextFunction, Request, Response } from 'express';
 import type { AppConfig } from '../config/load-config';
 import { isLoopbackHost } from '../config/url';
@@ -19,6 +20,39 @@ export function hasAdminCredentials(http: AppConfig['http']): boolean {
 export function httpExposureProblem(http: AppConfig['http']): string | undefined {
   if (isLoopbackHost(http.host) || hasAdminCredentials(http)) return undefined;
   return `HTTP_HOST: ${http.host} is not a loopback address, so the dashboard and /api need ADMIN_TOKEN or ADMIN_USER and ADMIN_PASSWORD`;
+}
+
+/** An IPv6 address's eight groups as numbers, or undefined when it is not one. */
+function ipv6Groups(address: string): number[] | undefined {
+  let text = address.replace(/%.*$/, '').toLowerCase();
+  const tail = /(\d+\.\d+\.\d+\.\d+)$/.exec(text)?.[1];
+  if (tail !== undefined) {
+    const [a = 0, b = 0, c = 0, d = 0] = tail.split('.').map(Number);
+    text = `${text.slice(0, -tail.length)}${((a << 8) | b).toString(16)}:${((c << 8) | d).toString(16)}`;
+  }
+  const halves = text.split('::');
+  if (halves.length > 2) return undefined;
+  const parse = (part: string | undefined) => (part ? part.split(':').map((g) => parseInt(g, 16)) : []);
+  const head = parse(halves[0]);
+  const rest = parse(halves[1]);
+  const groups = halves.length === 2 ? [...head, ...Array<number>(8 - head.length - rest.length).fill(0), ...rest] : head;
+  return groups.length === 8 && groups.every((g) => Number.isInteger(g) && g >= 0 && g <= 0xffff) ? groups : undefined;
+}
+
+/**
+ * Whom a failed sign-in is counted against: an IPv4 address (also when the socket gives it
+ * IPv4-mapped, ::ffff:a.b.c.d), or an IPv6 address's /64, which one client usually holds whole
+ * and could otherwise walk through, an address a guess.
+ */
+export function clientKey(address: string): string {
+  if (isIP(address) !== 6) return address;
+  const groups = ipv6Groups(address);
+  if (!groups) return address;
+  if (groups.slice(0, 5).every((g) => g === 0) && groups[5] === 0xffff) {
+    const [hi = 0, lo = 0] = groups.slice(6);
+    return [hi >> 8, hi & 0xff, lo >> 8, lo & 0xff].join('.');
+  }
+  return `${groups.slice(0, 4).map((g) => g.toString(16)).join(':')}::/64`;
 }
 
 /** How many failed sign-ins a client address may make before it is turned away for a while. */
@@ -84,7 +118,8 @@ export function adminAuth(http: AppConfig['http'], limits: Partial<FailureLimits
       next();
       return;
     }
-    const address = req.socket.remoteAddress ?? '';
+    // req.ip: the socket's address, or the client a trusted proxy names (HTTP_TRUSTED_PROXIES).
+    const address = clientKey(req.ip ?? req.socket.remoteAddress ?? '');
     const wait = failures.refusedFor(address);
     if (wait > 0) {
       res.set('Retry-After', String(Math.max(1, Math.ceil(wait / 1000))));

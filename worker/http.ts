@@ -75,6 +75,10 @@ function countRefusals(metrics: Metrics): RequestHandler {
 export function createHttpApp(h: HttpDeps): express.Express {
   const app = express();
   app.disable('x-powered-by');
+  // Which X-Forwarded-For hops to believe for req.ip (the client failed sign-ins are counted
+  // against); none by default, so a client cannot pick its own address with the header.
+  const { trustedProxies } = h.deps.config.http;
+  if (trustedProxies.length > 0) app.set('trust proxy', [...trustedProxies]);
   // Host and origin are checked first: a request refused for them is no failed sign-in.
   const guards = [
     countRefusals(h.metrics),

@@ -84,6 +84,16 @@ describe('loadConfig', () => {
     expect(problemsOf(validEnv({ OKTA_IN_SCOPE_STATUSES: ' , ' }))).toEqual([expect.stringMatching(/^OKTA_IN_SCOPE_STATUSES: must name at least one status/)]);
   });
 
+  it('reads HTTP_TRUSTED_PROXIES as addresses, CIDR ranges and range names, and names each entry it cannot read', () => {
+    expect(loadConfig(validEnv({})).http.trustedProxies).toEqual([]);
+    expect(loadConfig(validEnv({ HTTP_TRUSTED_PROXIES: ' 10.0.0.0/8, fd00::/8 ,Loopback,192.0.2.7' })).http.trustedProxies).toEqual(['10.0.0.0/8', 'fd00::/8', 'loopback', '192.0.2.7']);
+    expect(problemsOf(validEnv({ HTTP_TRUSTED_PROXIES: '10.0.0.0/33,proxy.internal,fd00::/129' }))).toEqual([
+      "HTTP_TRUSTED_PROXIES: '10.0.0.0/33' has a prefix length that is not 0 to 32",
+      "HTTP_TRUSTED_PROXIES: 'proxy.internal' is not an IP address, a CIDR range (10.0.0.0/8) or one of loopback, linklocal, uniquelocal",
+      "HTTP_TRUSTED_PROXIES: 'fd00::/129' has a prefix length that is not 0 to 128",
+    ]);
+  });
+
   it('splits SUPERVISOR_GROUPS on commas', () => {
     expect(loadConfig(validEnv({ SUPERVISOR_GROUPS: ' Team Leads , WFM Supervisors,' })).okta.supervisorGroups).toEqual([
       'Team Leads',

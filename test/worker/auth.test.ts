@@ -1,6 +1,6 @@
 import { loadConfig } from '../../config/load-config';
 import express from 'express';
-import { adminAuth, httpExposureProblem, safeEqual } from '../../worker/auth';
+import { adminAuth, clientKey, httpExposureProblem, safeEqual } from '../../worker/auth';
 import { runCli } from '../../worker/cli';
 import { writeLimiter } from '../../worker/runtime';
 import { validEnv } from '../helpers/env';
@@ -17,6 +17,17 @@ describe('admin credentials and exposure', () => {
     expect(httpExposureProblem(loadConfig(validEnv({ HTTP_HOST: '0.0.0.0' })).http)).toMatch(/^HTTP_HOST: 0\.0\.0\.0 is not a loopback address/);
     expect(httpExposureProblem(loadConfig(validEnv({ HTTP_HOST: '0.0.0.0', ADMIN_TOKEN: 'x'.repeat(20) })).http)).toBeUndefined();
     expect(httpExposureProblem(loadConfig(validEnv({ HTTP_HOST: '0.0.0.0', ADMIN_USER: 'ops', ADMIN_PASSWORD: 'y'.repeat(12) })).http)).toBeUndefined();
+  });
+
+  it('counts failed sign-ins per IPv4 address (IPv4-mapped too) and per IPv6 /64, however the address is written', () => {
+    expect(clientKey('203.0.113.5')).toBe('203.0.113.5');
+    expect(clientKey('::ffff:203.0.113.5')).toBe('203.0.113.5');
+    expect(clientKey('::FFFF:cb00:7105')).toBe('203.0.113.5');
+    const prefix = '2001:db8:a:b::/64';
+    for (const a of ['2001:db8:a:b::1', '2001:0DB8:000a:000b:1:2:3:4', '2001:db8:a:b:ffff:ffff:ffff:ffff', '2001:db8:a:b::9%eth0']) expect(clientKey(a)).toBe(prefix);
+    expect(clientKey('2001:db8:a:c::1')).not.toBe(prefix);
+    expect(clientKey('::1')).toBe('0:0:0:0::/64');
+    expect(clientKey('')).toBe('');
   });
 
   it('needs ADMIN_USER and ADMIN_PASSWORD together', () => {

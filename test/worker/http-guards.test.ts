@@ -61,6 +61,7 @@ describe('the HTTP guards', () => {
   let queues: Queues;
   let open: HttpServer;
   let guarded: HttpServer;
+  let proxied: HttpServer;
   beforeAll(async () => {
     const env = { REDIS_URL, QUEUE_PREFIX: prefix, HTTP_PORT: '0', HTTP_HOST: '127.0.0.1' };
     const openConfig = loadConfig(validEnv(env));
@@ -75,10 +76,14 @@ describe('the HTTP guards', () => {
     };
     open = await startHttp({ deps: { ...app.deps, config: openConfig }, queues, metrics, trigger });
     guarded = await startHttp({ deps: app.deps, queues, metrics, trigger, failureLimits: { now: () => clock, windowMs: WINDOW_MS } });
+    // The test's requests come from 127.0.0.1: to this server, a reverse proxy on loopback.
+    const proxiedConfig = loadConfig(validEnv({ ...env, ADMIN_USER, ADMIN_PASSWORD, HTTP_TRUSTED_PROXIES: 'loopback' }));
+    proxied = await startHttp({ deps: { ...app.deps, config: proxiedConfig }, queues, metrics, trigger, failureLimits: { now: () => clock, windowMs: WINDOW_MS } });
   });
   afterAll(async () => {
     await open.close();
     await guarded.close();
+    await proxied.close();
     await queues.close();
     await app.close();
     await dropPrefix(prefix);
@@ -247,6 +252,25 @@ describe('the HTTP guards', () => {
       for (let i = 0; i < 20; i += 1) expect((await runs({})).status).toBe(401);
       for (let i = 0; i < 5; i += 1) expect((await runs({ Authorization: `Bearer guess-${i}` })).status).toBe(401);
       expect((await runs(AUTH)).status).toBe(429);
+    });
+
+    it('ignores X-Forwarded-For unless HTTP_TRUSTED_PROXIES names the proxy: a guesser cannot change the address it is counted under', async () => {
+      for (let i = 0; i < 10; i += 1) expect((await runs({ ...wrong, 'X-Forwarded-For': `198.51.100.${i}` })).status).toBe(401);
+      expect((await runs({ ...AUTH, 'X-Forwarded-For': '198.51.100.200' })).status).toBe(429);
+    });
+
+    it('behind a trusted proxy counts failures per forwarded client, an IPv6 client per /64', async () => {
+      const at = (client: string, headers: Record<string, string>) => send(proxied.url, '/api/runs', { headers: { ...headers, 'X-Forwarded-For': client } });
+      for (let i = 0; i < 10; i += 1) expect((await at('203.0.113.5', wrong)).status).toBe(401);
+      expect((await at('203.0.113.5', AUTH)).status).toBe(429);
+      // Another client behind the same proxy, and the proxy's own requests, are let through.
+      expect((await at('203.0.113.6', AUTH)).status).toBe(200);
+      expect((await send(proxied.url, '/api/runs', { headers: AUTH })).status).toBe(200);
+      // The client is the address the proxy saw: an earlier hop the client wrote itself is not believed.
+      expect((await at('192.0.2.1, 203.0.113.5', AUTH)).status).toBe(429);
+      for (let i = 1; i <= 10; i += 1) expect((await at(`2001:db8:1:2::${i}`, wrong)).status).toBe(401);
+      expect((await at('2001:db8:1:2:ffff:ffff:ffff:ffff', AUTH)).status).toBe(429);
+      expect((await at('2001:db8:1:3::1', AUTH)).status).toBe(200);
     });
 
     it('does not count a refused cross-site write as a failed sign-in', async () => {
