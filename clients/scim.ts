@@ -110,7 +110,10 @@ export function toWfmUser(raw: unknown, etag?: string, names: ScimNames = STANDA
     userName: r.userName,
     externalId: r.externalId ?? undefined,
     active: r.active ?? true,
-    version: r.meta?.version ?? etag ?? undefined,
+    // The ETag header is the entity-tag the server compares If-Match with (RFC 7232 §3.1);
+    // meta.version should equal it (RFC 7643 §3.1), but some servers put a bare revision there.
+    // A listing carries no header: its copies have meta.version.
+    version: etag ?? r.meta?.version ?? undefined,
     readAt: Date.now(),
     raw: r as ScimResource,
   };

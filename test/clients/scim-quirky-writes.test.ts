@@ -37,6 +37,20 @@ describe('writing users to SCIM servers of other makes', () => {
     expect(server.seen.slice(-2)).toEqual(['PUT /scim/v2/Users/w1', 'GET /scim/v2/Users/w1']);
   });
 
+  it('with ETags in the header and a bare revision in meta.version, an update sends the ETag as If-Match and is applied', async () => {
+    const { server, scim } = await start([held('w1', 'maria@example.com', '00u1')], { bareVersions: true });
+    const listed = await scim.listAll();
+    expect(listed.map((u) => u.version)).toEqual(['1']);
+    // Read on its own, the user's version is the entity-tag the server compares If-Match with.
+    expect((await scim.get('w1')).version).toBe('W/"1"');
+    const [action] = plan([desired('00u1', 'maria@example.com', 'Smith')], listed, { mapping });
+    const result = await applyAction(action as UpdateAction, portsOf(scim));
+    expect(result).toMatchObject({ appliedAs: 'update', note: expect.stringMatching(/412/) });
+    expect(server.users.get('w1')).toMatchObject({ name: { familyName: 'Smith' }, title: 'Set by a WFM admin' });
+    // The listing's bare revision did not match; the copy read again carried the ETag, which did.
+    expect(server.seen.slice(-3)).toEqual(['PUT /scim/v2/Users/w1', 'GET /scim/v2/Users/w1', 'PUT /scim/v2/Users/w1']);
+  });
+
   it('a login differing only in case from an unlinked WFM user is linked, not created twice, in lookup mode', async () => {
     const { server, scim } = await start([held('w1', 'Maria.Lopez@example.com')]);
     const want = desired('00u1', 'maria.lopez@example.com', 'Lopez');

@@ -27,6 +27,13 @@ export type Quirks = {
   unicodeNfc: boolean;
   /** Ids as JSON numbers (an integer key), meta.version too: ids it assigns are 1, 2, ... */
   integerIds: boolean;
+  /**
+   * ETags kept per user: a single-resource answer carries `ETag: W/"n"`, a resource `meta.version`
+   * as the bare revision `n`, and a PUT whose If-Match is not the ETag answers 412.
+   */
+  bareVersions: boolean;
+  /** How a listing page asked for past the last user is answered: an empty page, or that error. */
+  pastEnd: 'empty' | 400 | 404;
   /** Raw answers for the next requests, whatever they are (a proxy in front of the server). */
   next: { status: number; contentType?: string; body: string }[];
 };
@@ -47,12 +54,15 @@ const error = (res: ServerResponse, status: number, detail: string, scimType?: s
 const EQ_FILTER = /^(userName|externalId) eq ("(?:[^"\\]|\\.)*")$/i;
 
 export async function startQuirkyScim(seed: ScimResource[], quirks: Partial<Quirks> = {}): Promise<QuirkyScim> {
-  const q: Quirks = { emptyResources: 'array', nullPaging: false, maxPageSize: 100, activeAsString: false, caseSensitiveFilter: false, putAnswer: '200', unicodeNfc: false, integerIds: false, next: [], ...quirks };
+  const q: Quirks = { emptyResources: 'array', nullPaging: false, maxPageSize: 100, activeAsString: false, caseSensitiveFilter: false, putAnswer: '200', unicodeNfc: false, integerIds: false, bareVersions: false, pastEnd: 'empty', next: [], ...quirks };
+  const revisions = new Map<string, number>();
+  const etagOf = (id: string): string => `W/"${revisions.get(id) ?? 1}"`;
   const users = new Map(seed.map((r) => [String(r.id), r]));
   const seen: string[] = [];
   let nextId = 1;
   const asRead = (r: ScimResource): ScimResource => {
     const out = q.activeAsString && typeof r.active === 'boolean' ? { ...r, active: String(r.active) } : r;
+    if (q.bareVersions) return { ...out, meta: { resourceType: 'User', version: String(revisions.get(String(r.id)) ?? 1) } };
     return q.integerIds ? { ...out, id: Number(out.id), meta: { resourceType: 'User', version: Number(nextId) } } : out;
   };
 
@@ -72,6 +82,7 @@ export async function startQuirkyScim(seed: ScimResource[], quirks: Partial<Quir
     const attr = m?.[1]?.toLowerCase() === 'username' ? 'userName' : 'externalId';
     const all = [...users.values()].filter((r) => !m || matches(r, attr, JSON.parse(m[2] ?? '""') as string));
     const start = Math.max(1, Number(url.searchParams.get('startIndex') ?? 1));
+    if (start > all.length && q.pastEnd !== 'empty') return error(res, q.pastEnd, `startIndex ${start} is past the last user`, 'invalidValue');
     const page = all.slice(start - 1, start - 1 + Math.min(q.maxPageSize, Number(url.searchParams.get('count') ?? q.maxPageSize)));
     const body: Record<string, unknown> = { schemas: [LIST_RESPONSE_URN], totalResults: all.length };
     body.startIndex = q.nullPaging ? null : start;
@@ -79,6 +90,12 @@ export async function startQuirkyScim(seed: ScimResource[], quirks: Partial<Quir
     if (page.length > 0 || q.emptyResources === 'array') body.Resources = page.map(asRead);
     else if (q.emptyResources === 'null') body.Resources = null;
     sendScim(res, 200, body);
+  };
+
+  /** One user as a single-resource answer, with its ETag when the server keeps them. */
+  const sendOne = (res: ServerResponse, status: number, r: ScimResource): void => {
+    if (q.bareVersions) res.setHeader('ETag', etagOf(String(r.id)));
+    sendScim(res, status, asRead(r));
   };
 
   const server: Server = createServer((req, res) => {
@@ -97,17 +114,21 @@ export async function startQuirkyScim(seed: ScimResource[], quirks: Partial<Quir
         if (taken) return error(res, 409, 'userName is already taken', 'uniqueness');
         const created = { ...sent, id: q.integerIds ? String(nextId++) : `q${nextId++}` };
         users.set(created.id, created);
-        return sendScim(res, 201, asRead(created));
+        return sendOne(res, 201, created);
       }
       const id = decodeURIComponent(/^\/scim\/v2\/Users\/([^/]+)$/.exec(url.pathname)?.[1] ?? '');
       const held = users.get(id);
       if (!held) return error(res, 404, 'no such user');
-      if (req.method === 'GET') return sendScim(res, 200, asRead(held));
+      if (req.method === 'GET') return sendOne(res, 200, held);
       if (req.method !== 'PUT') return error(res, 501, 'not supported');
+      const ifMatch = req.headers['if-match'];
+      if (q.bareVersions && ifMatch !== undefined && ifMatch !== etagOf(id)) return error(res, 412, `If-Match ${ifMatch} is not ${etagOf(id)}`);
       const replaced = { ...stored(text), id };
       users.set(id, replaced);
+      revisions.set(id, (revisions.get(id) ?? 1) + 1);
       if (q.putAnswer === '204') return sendScim(res, 204);
-      return sendScim(res, 200, q.putAnswer === '200' ? asRead(replaced) : undefined);
+      if (q.putAnswer === '200') return sendOne(res, 200, replaced);
+      return sendScim(res, 200);
     });
   });
   return { ...(await listenOnLoopback(server)), users, quirks: q, seen };
