@@ -33,7 +33,15 @@ export async function pageThrough<T extends { id: string }>(
   let largest = 0;
   let announced = 0;
   for (;;) {
-    const page = await fetchPage(startIndex);
+    const page = await fetchPage(startIndex).catch((err: unknown) => {
+      // Asked past everything announced after a full page: RFC 7644 says nothing of that answer,
+      // and some servers refuse the index (400, 404) rather than send an empty page. Every user
+      // announced came back, so the listing is whole.
+      const pastTheEnd = mode === 'all' && items.length > 0 && items.length === announced && startIndex > announced;
+      if (pastTheEnd && err instanceof SyncError && (err.status === 400 || err.status === 404)) return undefined;
+      throw err;
+    });
+    if (page === undefined) break;
     // Asked past everything announced (to make sure nothing follows a full last page): a server
     // that answers an earlier page again, rather than none (RFC 7644 §3.4.2.4), has no more.
     if (items.length > 0 && items.length === page.total && wrapsAround(page.resources, seen)) break;

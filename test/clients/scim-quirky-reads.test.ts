@@ -33,6 +33,15 @@ describe('reading users from SCIM servers of other makes', () => {
     expect((await scim.listAll()).map((u) => u.id)).toEqual(['a1', 'a2', 'a3']);
   });
 
+  it.each([[400], [404]] as const)('ends a listing whose last page is full when the page past it is refused with %s, and fails one refused before the end', async (pastEnd) => {
+    const four = [...SEED, user('a4', 'ana@example.com', '00u4')];
+    const server = await start(four, { pastEnd });
+    expect((await clientOf(server).listAll()).map((u) => u.id)).toEqual(['a1', 'a2', 'a3', 'a4']);
+    expect(server.seen.at(-1)).toContain('startIndex=5');
+    const refusedEarly = await start(four, { next: [{ status: 200, contentType: 'application/scim+json', body: JSON.stringify({ totalResults: 4, Resources: four.slice(0, 2) }) }, { status: pastEnd, contentType: 'application/scim+json', body: '{"detail":"no"}' }] });
+    await expect(clientOf(refusedEarly).listAll()).rejects.toMatchObject({ status: pastEnd });
+  });
+
   it('reads active sent as the string "true" or "false"', async () => {
     const scim = clientOf(await start(SEED, { activeAsString: true }));
     expect((await scim.listAll()).map((u) => [u.id, u.active])).toEqual([
