@@ -2,13 +2,40 @@ import { OKTA_USER_STATUSES } from '../config/settings';
 import type { WfmUser } from './types';
 
 /**
- * Okta user ids are 20 characters: `00u` and 17 letters or digits. Only such an externalId links a
- * WFM user to Okta; anything else (empty, an HR number a WFM admin typed) leaves it unmanaged, so
- * a lookup of it can never come back "not found" and deactivate someone who was never ours.
+ * Okta user ids are 20 characters: `00u` and 17 letters or digits. Such an externalId links a WFM
+ * user to Okta (and, for an org whose ids have another form, one of that form: linkedIdTest);
+ * anything else (empty, an HR number a WFM admin typed) leaves it unmanaged, so a lookup of it can
+ * never come back "not found" and deactivate someone who was never ours.
  */
 const OKTA_USER_ID = /^00u[A-Za-z0-9]{17}$/;
 
 export const isOktaUserId = (value: string | undefined): value is string => value !== undefined && OKTA_USER_ID.test(value);
+
+/** An id's form: each letter or digit as `x`, anything else kept (a UUID is `xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx`). */
+const formOf = (id: string): string => id.replace(/[A-Za-z0-9]/g, 'x');
+
+/** Letters and digits an id form needs before it is taken as the org's own: no HR number or login is that long and plain. */
+const MIN_ID_LETTERS = 16;
+
+/**
+ * Which externalIds link a WFM user to this Okta org. Okta's own user ids (`00u` and 17 letters or
+ * digits) always do. The Management API only says an id is a string, so a service that serves the
+ * same API with ids of another form would leave every linked user unmanaged and off-boarding would
+ * never see a leaver: when none of the org's users (the pull's ids) has Okta's form and all of them
+ * share one other form, at least MIN_ID_LETTERS letters and digits long, ids of that form link too.
+ * A mix of forms, or a short or unusual one, teaches nothing: only Okta's form is taken.
+ */
+export function linkedIdTest(orgUserIds: Iterable<string>): (value: string | undefined) => value is string {
+  const forms = new Set<string>();
+  for (const id of orgUserIds) {
+    if (isOktaUserId(id)) return isOktaUserId;
+    forms.add(formOf(id));
+    if (forms.size > 1) return isOktaUserId;
+  }
+  const [form] = forms;
+  if (form === undefined || form.replace(/[^x]/g, '').length < MIN_ID_LETTERS) return isOktaUserId;
+  return (value: string | undefined): value is string => isOktaUserId(value) || (value !== undefined && formOf(value) === form);
+}
 
 /** A managed active WFM user whose Okta user is out of scope, and since when we know it. */
 export type OffboardCandidate = Readonly<{ wfmId: string; oktaId: string; userName: string; outSince: number }>;
@@ -50,8 +77,9 @@ export function planOffboard(input: OffboardInput): OffboardPlan {
   const stillOut = new Set<string>();
   let managedActive = 0;
   let unmanaged = 0;
+  const isLinked = linkedIdTest(input.inScopeIds);
   for (const u of input.wfmUsers) {
-    if (!isOktaUserId(u.externalId)) {
+    if (!isLinked(u.externalId)) {
       unmanaged += 1;
       continue;
     }

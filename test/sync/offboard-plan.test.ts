@@ -1,4 +1,4 @@
-import { batches, isOktaUserId, judgeRecheck, planOffboard, type OffboardInput } from '../../sync/offboard-plan';
+import { batches, isOktaUserId, judgeRecheck, linkedIdTest, planOffboard, type OffboardInput } from '../../sync/offboard-plan';
 import type { WfmUser } from '../../sync/types';
 
 const HOUR = 3_600_000;
@@ -77,6 +77,34 @@ describe('isOktaUserId', () => {
     [undefined, false],
   ])('%s -> %s', (value, expected) => {
     expect(isOktaUserId(value)).toBe(expected);
+  });
+});
+
+describe('an org whose user ids are not of Okta\'s form', () => {
+  const uuid = (n: number): string => `3f2c${String(n).padStart(4, '0')}-9a1b-4c2d-8e3f-${String(n).padStart(12, '0')}`;
+
+  it('takes externalIds of the one form every pulled id has, so a leaver is a candidate; other values stay unmanaged', () => {
+    const plan = run({
+      wfmUsers: [wfm('w1', uuid(1)), wfm('w2', uuid(2)), wfm('w3', 'EMP-4711'), wfm('w4', 'maria@example.com'), wfm('w5', '1234567')],
+      inScopeIds: new Set([uuid(1), uuid(3)]),
+    });
+    expect(plan.candidates.map((c) => [c.wfmId, c.oktaId])).toEqual([['w2', uuid(2)]]);
+    expect(plan.managedActive).toBe(2);
+    expect(plan.unmanaged).toBe(3);
+  });
+
+  it('learns nothing from a mix of forms, from a short form, or when any pulled id is of Okta\'s form', () => {
+    expect(linkedIdTest([uuid(1), 'abcdefghijklmnopqrstuvwxyz'])(uuid(2))).toBe(false);
+    expect(linkedIdTest(['u1', 'u2'])('u3')).toBe(false);
+    expect(linkedIdTest(['EMP000000000001'])('EMP000000000002')).toBe(false);
+    expect(linkedIdTest([okta(1), uuid(1)])(uuid(2))).toBe(false);
+    expect(linkedIdTest([])(uuid(2))).toBe(false);
+    // Okta's own form is always taken, whatever the pull holds.
+    expect(linkedIdTest([uuid(1)])(okta(2))).toBe(true);
+    expect(linkedIdTest([uuid(1)])(uuid(9))).toBe(true);
+    const plan = run({ wfmUsers: [wfm('w1', uuid(1)), wfm('w2', okta(2))], inScopeIds: new Set([okta(1)]) });
+    expect(plan.candidates.map((c) => c.wfmId)).toEqual(['w2']);
+    expect(plan.unmanaged).toBe(1);
   });
 });
 
