@@ -101,7 +101,9 @@ async function applyCreate(action: CreateAction, ports: ApplyPorts): Promise<App
       }
       // A 409 nobody can be found for: sending the create again would only be refused again.
       if (err.status === 409) throw unexplainedConflict(action.desired, err);
-      if (attempt >= MAX_ATTEMPTS) throw err;
+      // The WFM asked for a pause (Retry-After on a 503, or on a 429 past the client's own
+      // retries): the create is not sent again now but left to the write's retry, which waits as asked.
+      if (attempt >= MAX_ATTEMPTS || err.retryAfterMs !== undefined) throw err;
     }
   }
 }

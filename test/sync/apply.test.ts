@@ -58,6 +58,18 @@ describe('applyAction against the sandbox WFM (real SCIM client)', () => {
     expect(countRequests(wfm.requests, { method: 'POST', api: 'scim' })).toBe(1);
   });
 
+  it('a create answered 503 with Retry-After is looked up once and left to the retry of the write, not sent again at once', async () => {
+    const d = desired('00uPause', 'pause.please@example.com');
+    wfm.faults.next = [{ kind: '503', count: 1, methods: ['POST'], retryAfterSeconds: 30 }];
+    const err: unknown = await applyAction(await planFor(d), ports).catch((e: unknown) => e);
+    expect(err).toMatchObject({ kind: 'transient', status: 503, retryAfterMs: 30_000 });
+    expect(countRequests(wfm.requests, { method: 'POST', api: 'scim' })).toBe(1);
+    expect(wfm.state.all()).toHaveLength(0);
+    // The next attempt (after the pause) creates the user once.
+    expect(await applyAction(await planFor(d), ports)).toMatchObject({ appliedAs: 'create' });
+    expect(wfm.state.all()).toHaveLength(1);
+  });
+
   it('a create that answers 409 links the user that holds the userName', async () => {
     const d = desired('00uRace', 'race@example.com');
     const action = await planFor(d);
