@@ -197,20 +197,26 @@ async function lookUp(client: Client, caller: OktaCaller, group: NamedGroup, cac
 /** A string value in an Okta filter or search expression. */
 const quoted = (value: string): string => `"${value.replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`;
 
+/** Groups the `q` query answers at most; one that answers this many may have left some out. */
+const Q_LIMIT = 200;
+
 /**
  * The ids of the groups named exactly so. The `q` query is read first (it matches name prefixes,
  * is never paged and answers at most `limit` groups, so a name many others begin with may not be
- * among them); when it holds no exact match, a `search` on the name (exact, paged, but eventually
- * consistent) decides.
+ * among them, and of two groups with that name one may be and the other not); when it holds no
+ * exact match, or came back full, a `search` on the name (exact, paged, but eventually consistent)
+ * decides, its groups added to those found.
  */
 async function lookUpByName(client: Client, caller: OktaCaller, group: Pick<NamedGroup, 'name' | 'setting'>): Promise<string[]> {
   const ids: string[] = [];
+  let answered = 0;
   const keep = (g: { id?: string; profile?: { name?: string } }): void => {
+    answered += 1;
     if (g.profile?.name === group.name && g.id && !ids.includes(g.id)) ids.push(g.id);
   };
-  await caller.drain(`list groups named "${group.name}"`, () => client.groupApi.listGroups({ q: group.name, limit: 200 }), keep);
-  if (ids.length === 0) {
-    await caller.drain(`search groups named "${group.name}"`, () => client.groupApi.listGroups({ search: `profile.name eq ${quoted(group.name)}`, limit: 200 }), keep);
+  await caller.drain(`list groups named "${group.name}"`, () => client.groupApi.listGroups({ q: group.name, limit: Q_LIMIT }), keep);
+  if (ids.length === 0 || answered >= Q_LIMIT) {
+    await caller.drain(`search groups named "${group.name}"`, () => client.groupApi.listGroups({ search: `profile.name eq ${quoted(group.name)}`, limit: Q_LIMIT }), keep);
   }
   if (ids.length === 0) {
     throw new SyncError(`${group.setting}: Okta has no group named "${group.name}"`, { kind: 'config', service: 'okta' });

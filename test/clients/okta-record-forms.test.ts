@@ -117,6 +117,31 @@ describe('group names the `q` query does not bring back', () => {
     ]);
   });
 
+  it('of two groups with the same name, the one a full `q` answer leaves out is found by the search as well', async () => {
+    const [FIRST, SECOND] = ['00g1teamteamteamtea1', '00g1teamteamteamtea2'];
+    front.routes.set('/api/v1/groups', (url) => {
+      if (url.searchParams.has('q')) return { body: [{ id: FIRST, profile: { name: 'Team' } }, ...Array.from({ length: 199 }, (_, i) => ({ id: `00g${i}`, profile: { name: `Team ${i}` } }))] };
+      return { body: url.searchParams.get('search') === 'profile.name eq "Team"' ? [{ id: FIRST, profile: { name: 'Team' } }, { id: SECOND, profile: { name: 'Team' } }] : [] };
+    });
+    front.routes.set(`/api/v1/groups/${FIRST}/users`, () => ({ body: [user(1)] }));
+    front.routes.set(`/api/v1/groups/${SECOND}/users`, () => ({ body: [user(2)] }));
+    front.routes.set(`/api/v1/apps/${APP}/users`, () => ({ body: [appUser(user(1)), appUser(user(2))] }));
+    const pull = await createOktaSource(frontConfig(front, { supervisorGroups: ['Team'] })).pullInScope();
+    expect(pull.users.map((u) => [u.id, u.groups])).toEqual([
+      [id(1), ['Team']],
+      [id(2), ['Team']],
+    ]);
+  });
+
+  it('a `q` answer short of the limit with the exact name is taken as it is: no search', async () => {
+    const TEAM = '00g1teamteamteamteam';
+    front.routes.set('/api/v1/groups', (url) => ({ body: url.searchParams.has('q') ? [{ id: TEAM, profile: { name: 'Team' } }, { id: '00g2', profile: { name: 'Team B' } }] : [] }));
+    front.routes.set(`/api/v1/groups/${TEAM}/users`, () => ({ body: [user(1)] }));
+    front.routes.set(`/api/v1/apps/${APP}/users`, () => ({ body: [appUser(user(1))] }));
+    await createOktaSource(frontConfig(front, { supervisorGroups: ['Team'] })).pullInScope();
+    expect(front.requests.filter((r) => r.path === '/api/v1/groups').map((r) => r.query)).toEqual([{ q: 'Team', limit: '200' }]);
+  });
+
   it('a name found by neither is a configuration error naming the setting', async () => {
     front.routes.set('/api/v1/groups', () => ({ body: [] }));
     await expect(createOktaSource(frontConfig(front, { supervisorGroups: ['Nobody "quoted"'] })).pullInScope()).rejects.toMatchObject({
