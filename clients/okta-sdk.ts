@@ -145,6 +145,30 @@ function pageReader<T>(collection: Collection<T>): ((pageUrl: string) => Promise
   };
 }
 
+/** The SDK's request of a collection (RequestContext of 8.1), as far as its URL goes. */
+type PageRequest = { setUrl?: (url: string) => void; getUrl?: () => string; url?: unknown };
+
+/**
+ * A next link is opaque: it is followed as the server wrote it. The SDK parses it and writes it
+ * again (url-parse), which sends a `+` in a cursor as a space and keeps only the first of a
+ * repeated parameter; the page request sends the link's own text instead. Left as it is when the
+ * SDK's internals are not there (another release).
+ */
+function sendLinksVerbatim(collection: Collection<unknown>): void {
+  const request = (collection as unknown as { request?: PageRequest }).request;
+  if (typeof request?.setUrl !== 'function' || typeof request.getUrl !== 'function') return;
+  const setUrl = request.setUrl.bind(request);
+  const getUrl = request.getUrl.bind(request);
+  let sent: string | undefined;
+  request.setUrl = (url: string) => {
+    setUrl(url);
+    sent = url;
+    // The SDK's Http sends `url.href`, written when the link was parsed.
+    if (typeof request.url === 'object' && request.url !== null && 'href' in request.url) (request.url as { href: string }).href = url;
+  };
+  request.getUrl = () => sent ?? getUrl();
+}
+
 /**
  * The SDK moves a collection's cursor to the next link before it parses the page, so a page whose
  * body failed to parse would be skipped on retry (or end the listing early, when it had no link):
@@ -153,6 +177,7 @@ function pageReader<T>(collection: Collection<T>): ((pageUrl: string) => Promise
  * anything is kept.
  */
 export function guardPaging<T>(collection: Collection<T>, orgUrl: string): Collection<T> {
+  sendLinksVerbatim(collection);
   const sdkPage = collection.getNextPage.bind(collection);
   const readPage = pageReader(collection);
   collection.getNextPage = async () => {

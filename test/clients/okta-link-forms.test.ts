@@ -69,6 +69,15 @@ describe('next links in every form a server may write them', () => {
     expect(front.requests.map((r) => r.query.after)).toEqual([undefined, '1', '2']);
   });
 
+  it('a next link is sent as written: a `+` in a cursor stays a `+`, a repeated parameter stays repeated', async () => {
+    front.routes.set('/api/v1/users', (_url, nth) => ({
+      headers: nth === 0 ? nextOnly('', `${front.url}/api/v1/users?after=ab+c/d%3D%3D&expand=a&expand=b&limit=200`) : {},
+      body: nth === 0 ? [user(0)] : [user(1)],
+    }));
+    expect(await list()).toHaveLength(2);
+    expect(front.requests.map((r) => r.rawQuery).at(-1)).toBe('?after=ab+c/d%3D%3D&expand=a&expand=b&limit=200');
+  });
+
   it('a Link header over 2,000 characters is still read (the SDK alone fails on it)', async () => {
     const pad = 'x'.repeat(2100);
     pagedUsers(front, [200, 200, 50], twoHeaders, (u) => `${u}&pad=${pad}`);

@@ -13,7 +13,7 @@ export type FrontRoute = (url: URL, nth: number, req: IncomingMessage) => FrontA
 export type OktaFront = {
   url: string;
   /** Every request, in order, with its path as sent (before `//` is made `/`). */
-  requests: { path: string; rawPath: string; query: Record<string, string> }[];
+  requests: { path: string; rawPath: string; query: Record<string, string>; rawQuery: string }[];
   /** The answer for a path (`//api` reads as `/api`, as in Okta); unknown paths answer 404 E0000007. */
   routes: Map<string, FrontRoute>;
   /** Headers added to every answer (e.g. rate-limit headers); none by default. */
@@ -39,7 +39,7 @@ export async function startOktaFront(host = '127.0.0.1'): Promise<OktaFront> {
     const url = new URL(`${front.url}${req.url ?? '/'}`);
     const rawPath = url.pathname;
     const path = rawPath.replace(/^\/{2,}/, '/');
-    front.requests.push({ path, rawPath, query: Object.fromEntries(url.searchParams) });
+    front.requests.push({ path, rawPath, query: Object.fromEntries(url.searchParams), rawQuery: url.search });
     const nth = counts.get(path) ?? 0;
     counts.set(path, nth + 1);
     const route = front.routes.get(path);
