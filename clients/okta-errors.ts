@@ -1,6 +1,33 @@
 import { SyncError, kindForStatus, secretFileFailure } from './errors';
 
-type OktaLikeError = { status?: unknown; errorCode?: unknown; errorSummary?: unknown; type?: unknown; code?: unknown; name?: unknown; field?: unknown };
+type OktaLikeError = {
+  status?: unknown;
+  errorCode?: unknown;
+  errorSummary?: unknown;
+  errorCauses?: unknown;
+  type?: unknown;
+  code?: unknown;
+  name?: unknown;
+  field?: unknown;
+};
+
+const SHOWN_CAUSES = 3;
+const CAUSE_CHARS = 200;
+
+/**
+ * The summaries of the first causes of an Okta error body, on one line: a 400 E0000001 ("Api
+ * validation failed") names the parameter at fault only there. Nothing else of the body is kept.
+ */
+function causesOf(causes: unknown): string {
+  if (!Array.isArray(causes)) return '';
+  const summaries = causes
+    .map((c: unknown) => (typeof c === 'object' && c !== null ? (c as { errorSummary?: unknown }).errorSummary : undefined))
+    .filter((s): s is string => typeof s === 'string' && s.trim() !== '')
+    .map((s) => s.replace(/\s+/g, ' ').trim().slice(0, CAUSE_CHARS));
+  if (summaries.length === 0) return '';
+  const more = summaries.length > SHOWN_CAUSES ? `; and ${summaries.length - SHOWN_CAUSES} more` : '';
+  return ` (${summaries.slice(0, SHOWN_CAUSES).join('; ')}${more})`;
+}
 
 /** What a network failure means, in words, with its code (the error's own message may hold a URL with a login in it). */
 function networkReason(e: OktaLikeError, timeoutMs: number | undefined): string {
@@ -18,7 +45,7 @@ export function mapOktaError(err: unknown, what: string, timeoutMs?: number): Sy
   if (typeof e.status === 'number') {
     const code = typeof e.errorCode === 'string' ? ` ${e.errorCode}` : '';
     const summary = typeof e.errorSummary === 'string' ? `: ${e.errorSummary.slice(0, 300)}` : '';
-    return new SyncError(`Okta ${what} answered ${e.status}${code}${summary}`, {
+    return new SyncError(`Okta ${what} answered ${e.status}${code}${summary}${causesOf(e.errorCauses)}`, {
       kind: kindForStatus(e.status),
       service: 'okta',
       status: e.status,

@@ -118,8 +118,11 @@ export function createOktaSource(cfg: OktaSourceConfig): OktaSource {
     throw err;
   }
 
-  /** The app's users with their embedded profiles (1 call per 500); those without are read one by one. */
-  async function appUsers(onUser: (raw: unknown, id: string) => void): Promise<number> {
+  /**
+   * The app's users with their embedded profiles (1 call per 500); those without are read one by
+   * one. One listed, then gone when read (deleted in between), goes to `onGone` with the reason.
+   */
+  async function appUsers(onUser: (raw: unknown, id: string) => void, onGone: (id: string, reason: string) => void): Promise<number> {
     const appId = scopeAppId();
     const seen = new Set<string>();
     const missingEmbed: string[] = [];
@@ -137,7 +140,17 @@ export function createOktaSource(cfg: OktaSourceConfig): OktaSource {
         else onUser(embedded, id);
       },
     ).catch((err: unknown) => appNotFound(err, appId));
-    for (const id of missingEmbed) onUser(plain(await call(`get user ${id}`, () => client.userApi.getUser({ userId: id }))), id);
+    for (const id of missingEmbed) {
+      let raw: unknown;
+      try {
+        raw = plain(await call(`get user ${id}`, () => client.userApi.getUser({ userId: id })));
+      } catch (err) {
+        if (!(err instanceof SyncError && err.kind === 'not-found')) throw err;
+        onGone(id, `Okta listed this user in app ${appId}, then had no such user when it was read (deleted meanwhile?): not synced, and not off-boarded, this run (${err.message})`);
+        continue;
+      }
+      onUser(raw, id);
+    }
     return seen.size;
   }
 
@@ -164,6 +177,21 @@ export function createOktaSource(cfg: OktaSourceConfig): OktaSource {
       }
     }
     return found;
+  }
+
+  /**
+   * A user's groups listing answered 404 after the user was read. Only Okta's own "no such user"
+   * on a second read says the user was deleted in between (off-boarding deactivates on it); a user
+   * still there with a groups listing that is not is that user's bad data.
+   */
+  async function groupsNotFound(userId: string, err: SyncError): Promise<OktaUserCheck> {
+    try {
+      await call('get user', () => client.userApi.getUser({ userId }));
+    } catch (again) {
+      if (again instanceof SyncError && again.kind === 'not-found') return { found: false, oktaId: userId };
+      throw again;
+    }
+    throw new SyncError(`${err.message}, though the user itself is still there`, { kind: 'invalid', service: 'okta', status: 404 });
   }
 
   return {
@@ -198,11 +226,15 @@ export function createOktaSource(cfg: OktaSourceConfig): OktaSource {
       const rejected: Rejected[] = [];
       const counts: OktaPullCounts = { appUsers: 0, inScope: 0, outOfScope: 0, rejected: 0, supervisors: 0 };
       const undocumented = new Map<string, number>();
+      // A rejected user is not known to be out: it stays in scope for off-boarding.
+      const reject = (oktaId: string, reason: string): void => {
+        rejected.push({ oktaId, userName: '', reason });
+        counts.rejected += 1;
+      };
       const accept = (raw: unknown, fallbackId: string): void => {
         const parsed = userSchema.safeParse(raw);
         if (!parsed.success) {
-          rejected.push({ oktaId: fallbackId, userName: '', reason: describeIssue(parsed.error) });
-          counts.rejected += 1;
+          reject(fallbackId, describeIssue(parsed.error));
           return;
         }
         const u = parsed.data;
@@ -220,7 +252,7 @@ export function createOktaSource(cfg: OktaSourceConfig): OktaSource {
         for (const [id, raw] of scopeMembers) accept(raw, id);
         counts.appUsers = scopeMembers.size;
       } else {
-        counts.appUsers = await appUsers(accept);
+        counts.appUsers = await appUsers(accept, reject);
       }
       return { users, rejected, counts, ...(undocumented.size > 0 ? { undocumented: Object.fromEntries(undocumented) } : {}) };
     },
@@ -241,10 +273,15 @@ export function createOktaSource(cfg: OktaSourceConfig): OktaSource {
       const u = parsed.data;
       // Names and ids: a setting entry may be either.
       const names = new Set<string>();
-      await drain('list groups of user', () => client.userApi.listUserGroups({ userId: u.id }), (g) => {
-        if (g.profile?.name !== undefined) names.add(g.profile.name);
-        if (g.id !== undefined) names.add(g.id);
-      });
+      try {
+        await drain('list groups of user', () => client.userApi.listUserGroups({ userId: u.id }), (g) => {
+          if (g.profile?.name !== undefined) names.add(g.profile.name);
+          if (g.id !== undefined) names.add(g.id);
+        });
+      } catch (err) {
+        if (err instanceof SyncError && err.kind === 'not-found') return groupsNotFound(u.id, err);
+        throw err;
+      }
       let assigned: boolean;
       if (groupScope) {
         assigned = scopeNames.some((n) => names.has(n));
