@@ -62,9 +62,23 @@ function queryString(params: Record<string, string | number>): string {
     .join('&');
 }
 
-function parseBody(text: string, contentType: string | undefined): { ok: true; body: unknown } | { ok: false } {
+/** JSON that came with another Content-Type (text/plain) arrives as text: read it as JSON when it is. */
+export function asJson(body: unknown): unknown {
+  if (typeof body !== 'string') return body;
+  try {
+    return JSON.parse(body) as unknown;
+  } catch {
+    return body;
+  }
+}
+
+/**
+ * A success whose text is a JSON object or array is read as JSON whatever its Content-Type: some
+ * servers send JSON as text/plain or a generic type. An error body of another type stays text.
+ */
+function parseBody(text: string, contentType: string | undefined, success: boolean): { ok: true; body: unknown } | { ok: false } {
   if (text === '') return { ok: true, body: undefined };
-  if (contentType !== undefined && !/json/i.test(contentType)) return { ok: true, body: text };
+  if (contentType !== undefined && !/json/i.test(contentType)) return { ok: true, body: success && /^\s*[{[]/.test(text) ? asJson(text) : text };
   try {
     return { ok: true, body: JSON.parse(text) as unknown };
   } catch {
@@ -141,8 +155,9 @@ export function createHttpClient(opts: HttpClientOptions): HttpClient {
     opts.onResponse?.(res.status);
     const headers: Record<string, string> = {};
     for (const [k, v] of Object.entries(res.headers)) if (typeof v === 'string') headers[k.toLowerCase()] = v;
-    const parsed = parseBody(typeof res.data === 'string' ? res.data : '', headers['content-type']);
-    if (res.status >= 200 && res.status < 300) {
+    const success = res.status >= 200 && res.status < 300;
+    const parsed = parseBody(typeof res.data === 'string' ? res.data : '', headers['content-type'], success);
+    if (success) {
       if (req.answer === 'ignored') return { status: res.status, headers, body: undefined };
       if (!parsed.ok) {
         throw new SyncError(`${where} answered ${res.status} with a body that is not valid JSON`, {

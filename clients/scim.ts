@@ -82,10 +82,22 @@ export function filterValue(value: string): string {
   return JSON.stringify(value);
 }
 
-/** A string member of an error body, its name matched in any case (RFC 7643 §2.1). */
+/** A member of a body, its name matched in any case (RFC 7643 §2.1). */
+function memberValue(body: Record<string, unknown>, name: string): unknown {
+  return Object.entries(body).find(([k]) => k.toLowerCase() === name.toLowerCase())?.[1];
+}
+
+/** A string member of an error body. */
 function member(body: Record<string, unknown>, name: string): string | undefined {
-  const found = Object.entries(body).find(([k]) => k.toLowerCase() === name.toLowerCase())?.[1];
+  const found = memberValue(body, name);
   return typeof found === 'string' ? found : undefined;
+}
+
+/** The id a write's answer names, if any: all that some servers answer a POST or PUT with (`{"id": ...}`, `{schemas, id, meta}`). */
+function answeredId(body: unknown): string | undefined {
+  if (typeof body !== 'object' || body === null || Array.isArray(body)) return undefined;
+  const id = integerText(memberValue(body as Record<string, unknown>, 'id'));
+  return typeof id === 'string' && id !== '' ? id : undefined;
 }
 
 function describeScimError(body: unknown): { detail?: string; scimType?: string } {
@@ -136,6 +148,19 @@ function listedUser(raw: unknown, names: ScimNames): WfmUser {
 export function createScimClient(cfg: ScimClientConfig, http?: HttpClient): ScimClient {
   const names = cfg.names ?? STANDARD_NAMES;
   const read = (body: unknown, etag?: string): WfmUser => toWfmUser(body, etag, names);
+  /**
+   * The user a write's answer holds, or undefined when it holds none the sync can read: RFC 7644
+   * §3.3 and §3.5.1 say the body SHOULD (not must) be the resource, and some servers answer with
+   * the id alone, `{}` or text. The write was applied all the same, so the caller reads the user.
+   */
+  const readIfUser = (body: unknown, etag?: string): WfmUser | undefined => {
+    try {
+      return read(body, etag);
+    } catch (err) {
+      if (err instanceof SyncError) return undefined;
+      throw err;
+    }
+  };
   const client =
     http ??
     createHttpClient({
@@ -193,7 +218,7 @@ export function createScimClient(cfg: ScimClientConfig, http?: HttpClient): Scim
       const found = await search('externalId', `externalId eq ${filterValue(externalId)}`);
       return found.filter((u) => u.externalId === externalId);
     };
-    /** RFC 7644 §3.3: a 201's body SHOULD (not must) hold the new user; without one, the user is found by the externalId sent. */
+    /** RFC 7644 §3.3: a 201's body SHOULD (not must) hold the new user; without one or its id, the user is found by the externalId sent. */
     const createdWithoutBody = async (resource: ScimResource, status: number): Promise<WfmUser> => {
       const externalId = typeof resource.externalId === 'string' ? resource.externalId : undefined;
       const found = externalId === undefined ? [] : await findByExternalId(externalId);
@@ -217,7 +242,10 @@ export function createScimClient(cfg: ScimClientConfig, http?: HttpClient): Scim
       },
       async create(resource) {
         const res = await client.request({ ...counted, method: 'POST', path: '/Users', body: resource });
-        return res.body === undefined ? createdWithoutBody(resource, res.status) : read(res.body, res.headers.etag);
+        const created = readIfUser(res.body, res.headers.etag);
+        if (created) return created;
+        const id = answeredId(res.body);
+        return id === undefined ? createdWithoutBody(resource, res.status) : get(id);
       },
       async replace(id, resource, version) {
         const res = await client.request({
@@ -228,9 +256,9 @@ export function createScimClient(cfg: ScimClientConfig, http?: HttpClient): Scim
           ...(version !== undefined ? { headers: { 'If-Match': version } } : {}),
         });
         // RFC 7644 §3.5.1 puts the replaced resource in the answer "unless otherwise specified", and
-        // HTTP (RFC 7231 §4.3.4) allows 204: a PUT answered without a body has still replaced the
-        // user, so it is read again rather than the write counted as failed.
-        return res.body === undefined ? get(id) : read(res.body, res.headers.etag);
+        // HTTP (RFC 7231 §4.3.4) allows 204: a PUT answered without the user (no body, the id and
+        // meta alone, text) has still replaced it, so it is read again rather than counted as failed.
+        return readIfUser(res.body, res.headers.etag) ?? get(id);
       },
     };
   }

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import type { Secret } from '../config/secret';
 import type { Gate } from './gate';
 import { SyncError, secretFileFailure } from './errors';
-import { createHttpClient, type HttpStats } from './http';
+import { asJson, createHttpClient, type HttpStats } from './http';
 import { pathSegment } from './path-segment';
 
 export type WfmApiConfig = Readonly<{
@@ -50,16 +50,6 @@ const RENEW_BEFORE_MS = 60_000;
 function lifetimeSeconds(value: unknown): number | undefined {
   const n = typeof value === 'string' && value.trim() !== '' ? Number(value) : value;
   return typeof n === 'number' && Number.isFinite(n) && n > 0 ? n : undefined;
-}
-
-/** JSON that came with another Content-Type (text/plain) arrives as text: read it as JSON when it is. */
-function asJson(body: unknown): unknown {
-  if (typeof body !== 'string') return body;
-  try {
-    return JSON.parse(body) as unknown;
-  } catch {
-    return body;
-  }
 }
 
 /** Entries of an `errors` array shown in an error message at the most; the rest are counted. */
