@@ -2,7 +2,7 @@ import { CORE_URN } from '../config/targets';
 import type { Mapping } from '../config/mapping';
 import type { Change, DesiredUser, ScimResource } from '../sync/types';
 import { ownedPaths } from './okta-to-wfm';
-import { addSchema, readPath, writePath } from './scim-paths';
+import { addSchema, clearPath, readPath, writePath } from './scim-paths';
 
 /** caseExact=false in RFC 7643 (§4.1.1 userName, §4.1.2 emails and roles values). */
 const CASE_INSENSITIVE = new Set(['userName', 'emails.work', 'roles.primary']);
@@ -71,6 +71,8 @@ function listExtensions(resource: ScimResource): void {
  * whole resource. Read-only `meta` is dropped and `timeZone` (how the WFM spells it in responses)
  * is sent as `timezone` (how it must be spelled in requests). `current` is spelled as the SCIM
  * client reads it (canonical case), so each owned attribute is written over the one read, not beside it.
+ * An owned attribute Okta no longer has is sent as null or [] rather than left out: a WFM may keep
+ * what a PUT leaves out (RFC 7644 §3.5.1), and the old value would then be planned away every run.
  */
 export function mergeOwned(current: Readonly<ScimResource>, desired: DesiredUser, mapping: Mapping): ScimResource {
   const resource = structuredClone(current) as ScimResource;
@@ -79,7 +81,11 @@ export function mergeOwned(current: Readonly<ScimResource>, desired: DesiredUser
   delete resource.timeZone;
   addSchema(resource, CORE_URN);
   listExtensions(resource);
-  for (const path of ownedPaths(mapping)) writePath(resource, path, desired.attrs[path], mapping.customSchema);
+  for (const path of ownedPaths(mapping)) {
+    const value = desired.attrs[path];
+    if (value === undefined) clearPath(resource, path, mapping.customSchema);
+    else writePath(resource, path, value, mapping.customSchema);
+  }
   resource.active = true;
   return resource;
 }

@@ -103,6 +103,37 @@ export function writePath(resource: ScimResource, path: string, value: string | 
   writeNested(resource, loc.keys, value);
 }
 
+/**
+ * Clears one path in place the way a PUT has to ask for it: RFC 7644 §3.5.1 lets a server keep or
+ * default an attribute the body leaves out, and only null (single-valued) or [] (multi-valued) ask
+ * it to clear one. A single-valued attribute is sent as null, in its extension object (which stays
+ * listed in `schemas`) when it lives in one. A multi-valued one loses every entry the diff would
+ * read as ours and is sent as [] once none is left; entries of other types stay. A path the
+ * resource does not hold is left out.
+ */
+export function clearPath(resource: ScimResource, path: string, customSchema?: string): void {
+  if (path === 'timezone') {
+    if (resource.timezone !== undefined || resource.timeZone !== undefined) resource.timezone = null;
+    delete resource.timeZone;
+    return;
+  }
+  const loc = locate(path, customSchema);
+  if (loc.kind === 'multi') {
+    const held = resource[loc.attr];
+    if (!Array.isArray(held)) return;
+    const entries = [...(held as unknown[])];
+    for (let i = entryIndex(entries, loc.select); i >= 0; i = entryIndex(entries, loc.select)) entries.splice(i, 1);
+    resource[loc.attr] = entries;
+    return;
+  }
+  let node: unknown = loc.container === undefined ? resource : resource[loc.container];
+  for (const key of loc.keys.slice(0, -1)) node = isRecord(node) ? node[key] : undefined;
+  const leaf = loc.keys[loc.keys.length - 1];
+  if (!isRecord(node) || leaf === undefined || node[leaf] === undefined) return;
+  node[leaf] = null;
+  if (loc.container !== undefined) addSchema(resource, loc.container);
+}
+
 function writeNested(obj: Record<string, unknown>, keys: string[], value: string | undefined): void {
   const [key, ...rest] = keys;
   if (key === undefined) return;

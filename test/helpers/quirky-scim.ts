@@ -34,6 +34,11 @@ export type Quirks = {
   bareVersions: boolean;
   /** How a listing page asked for past the last user is answered: an empty page, or that error. */
   pastEnd: 'empty' | 400 | 404;
+  /**
+   * What a PUT does with a readWrite attribute it leaves out (RFC 7644 §3.5.1 allows both): clears
+   * it, or keeps it, sub-attributes of a complex one too. Either way null and [] clear it.
+   */
+  omitted: 'cleared' | 'kept';
   /** Raw answers for the next requests, whatever they are (a proxy in front of the server). */
   next: { status: number; contentType?: string; body: string }[];
 };
@@ -53,8 +58,34 @@ const error = (res: ServerResponse, status: number, detail: string, scimType?: s
 
 const EQ_FILTER = /^(userName|externalId) eq ("(?:[^"\\]|\\.)*")$/i;
 
+const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/**
+ * A PUT on a server that keeps what the body leaves out: each attribute sent replaces the one held
+ * (a complex one attribute by attribute), null and [] clear it, and an extension left empty goes
+ * from `schemas` too.
+ */
+function keepOmitted(held: ScimResource, sent: ScimResource): ScimResource {
+  const merge = (base: Record<string, unknown>, over: Record<string, unknown>): Record<string, unknown> => {
+    const out = { ...base };
+    for (const [key, value] of Object.entries(over)) {
+      if (value === null || (Array.isArray(value) && value.length === 0)) delete out[key];
+      else if (isRecord(value) && isRecord(out[key])) out[key] = merge(out[key], value);
+      else out[key] = value;
+      if (isRecord(out[key]) && Object.keys(out[key]).length === 0) delete out[key];
+    }
+    return out;
+  };
+  const out = merge(held, sent);
+  const extensions = Object.keys(out).filter((k) => k.startsWith('urn:'));
+  const gone = (urn: string): boolean => (urn in held || urn in sent) && !(urn in out);
+  const schemas = [...(Array.isArray(sent.schemas) ? (sent.schemas as unknown[]) : []), ...extensions].map(String);
+  out.schemas = [...new Set(schemas)].filter((urn) => !gone(urn));
+  return out;
+}
+
 export async function startQuirkyScim(seed: ScimResource[], quirks: Partial<Quirks> = {}): Promise<QuirkyScim> {
-  const q: Quirks = { emptyResources: 'array', nullPaging: false, maxPageSize: 100, activeAsString: false, caseSensitiveFilter: false, putAnswer: '200', unicodeNfc: false, integerIds: false, bareVersions: false, pastEnd: 'empty', next: [], ...quirks };
+  const q: Quirks = { emptyResources: 'array', nullPaging: false, maxPageSize: 100, activeAsString: false, caseSensitiveFilter: false, putAnswer: '200', unicodeNfc: false, integerIds: false, bareVersions: false, pastEnd: 'empty', omitted: 'cleared', next: [], ...quirks };
   const revisions = new Map<string, number>();
   const etagOf = (id: string): string => `W/"${revisions.get(id) ?? 1}"`;
   const users = new Map(seed.map((r) => [String(r.id), r]));
@@ -123,7 +154,7 @@ export async function startQuirkyScim(seed: ScimResource[], quirks: Partial<Quir
       if (req.method !== 'PUT') return error(res, 501, 'not supported');
       const ifMatch = req.headers['if-match'];
       if (q.bareVersions && ifMatch !== undefined && ifMatch !== etagOf(id)) return error(res, 412, `If-Match ${ifMatch} is not ${etagOf(id)}`);
-      const replaced = { ...stored(text), id };
+      const replaced = { ...(q.omitted === 'kept' ? keepOmitted(held, stored(text)) : stored(text)), id };
       users.set(id, replaced);
       revisions.set(id, (revisions.get(id) ?? 1) + 1);
       if (q.putAnswer === '204') return sendScim(res, 204);
