@@ -43,6 +43,8 @@ export type ScimClient = {
 const SCIM_JSON = 'application/scim+json';
 /** The userName the preflight looks up: no user has it, so the answer is an empty listing. */
 export const PROBE_USER_NAME = 'okta-wfm-sync-check';
+/** Reads of the whole listing before one that cannot be trusted (users moving between pages) fails the run. */
+const LISTING_READS = 3;
 /** How a WFM that allows no plain listing answers one. */
 const LISTING_REFUSED = new Set([400, 403, 501]);
 const STANDARD_NAMES = scimNames();
@@ -264,7 +266,18 @@ export function createScimClient(cfg: ScimClientConfig, http?: HttpClient): Scim
   }
 
   return {
-    listAll: () => pageThrough('listing', 'all', cfg.pageSize, (startIndex) => (startIndex === 1 ? firstListPage() : listPage(startIndex, cfg.pageSize))),
+    async listAll() {
+      // Paging by startIndex is stateless (RFC 7644 §3.4.2.4): users added or removed while it runs
+      // shift the pages, and the listing is refused as untrustworthy. Such churn passes; the whole
+      // listing is read again, up to LISTING_READS times in all, before the run gives up.
+      for (let read = 1; ; read += 1) {
+        try {
+          return await pageThrough('listing', 'all', cfg.pageSize, (startIndex) => (startIndex === 1 ? firstListPage() : listPage(startIndex, cfg.pageSize)));
+        } catch (err) {
+          if (read >= LISTING_READS || !(err instanceof SyncError && err.kind === 'incomplete')) throw err;
+        }
+      }
+    },
     async probe(mode) {
       const page = mode === 'list' ? await firstListPage(1) : await listPage(1, 1, `userName eq ${filterValue(PROBE_USER_NAME)}`);
       return { totalResults: page.total };

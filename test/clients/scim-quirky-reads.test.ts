@@ -42,6 +42,18 @@ describe('reading users from SCIM servers of other makes', () => {
     await expect(clientOf(refusedEarly).listAll()).rejects.toMatchObject({ status: pastEnd });
   });
 
+  it('reads the listing again when users moved between its pages, and gives up after three reads that cannot be trusted', async () => {
+    const [a0, a1, a2, a3] = [user('a0', 'new@example.com', '00u0'), ...SEED];
+    const page = (resources: ScimResource[], total: number) => ({ status: 200, contentType: 'application/scim+json', body: JSON.stringify({ totalResults: total, Resources: resources }) });
+    // A user added before the cursor between two pages: the second page repeats a2.
+    const shifted = [page([a1 as ScimResource, a2 as ScimResource], 3), page([a2 as ScimResource, a3 as ScimResource], 4)];
+    const server = await start([a0 as ScimResource, ...SEED], { next: [...shifted] });
+    expect((await clientOf(server).listAll()).map((u) => u.id)).toEqual(['a0', 'a1', 'a2', 'a3']);
+    const restless = await start(SEED, { next: [...shifted, ...shifted, ...shifted] });
+    await expect(clientOf(restless).listAll()).rejects.toMatchObject({ kind: 'incomplete', message: expect.stringMatching(/returned user id a2 twice/) });
+    expect(restless.seen.filter((r) => r.includes('startIndex=1&')).length).toBe(3);
+  });
+
   it('reads active sent as the string "true" or "false"', async () => {
     const scim = clientOf(await start(SEED, { activeAsString: true }));
     expect((await scim.listAll()).map((u) => [u.id, u.active])).toEqual([
