@@ -1,13 +1,18 @@
 import type { Client } from '@okta/okta-sdk-nodejs';
 import { z } from 'zod';
 import { WATCHED_EVENT_PREFIXES, WATCHED_EVENT_TYPES, type LogEvent, type UpdatedUser } from '../sync/incremental';
+import { SyncError, describeError } from './errors';
 import { unidentified } from './okta-errors';
 import { assertOrgOrigin } from './okta-executor';
 import { guardPaging, type OktaCaller } from './okta-sdk';
 
 /** Where a System Log read starts: the next link kept from the last read, else a time. */
 export type LogCheckpoint = Readonly<{ since: string; nextUri?: string }>;
-export type LogRead = { events: LogEvent[]; nextUri: string | undefined; unreadable: number };
+/**
+ * `checkpointRefused`: set, with what Okta answered, when Okta refused the stored next link (400 or
+ * 404, e.g. a cursor it no longer accepts); nothing was read, and there is no checkpoint to keep.
+ */
+export type LogRead = { events: LogEvent[]; nextUri: string | undefined; unreadable: number; checkpointRefused?: string };
 
 /** Only the events the incremental sync looks at; the rest of a busy org's log stays on the server. */
 export const LOG_FILTER = [
@@ -50,10 +55,14 @@ function toEvent(raw: unknown): LogEvent | undefined {
   return { uuid: e.uuid, eventType: e.eventType, published: e.published ?? '', targets };
 }
 
+/** Okta refused a link it gave: the link itself is no good, and asking again cannot help. */
+const isRefusal = (err: unknown): boolean => err instanceof SyncError && (err.status === 400 || err.status === 404);
+
 /**
- * Reads the System Log onwards from a checkpoint, ascending, with `each()`. Polling (since, no
- * until) always answers a next link, and `each()` stops at the first empty page with `nextUri` set
- * to it: that link is the next checkpoint. A failed page is fetched again from where it stopped.
+ * Reads the System Log onwards from a checkpoint, ascending, page by page as `each()` would: polling
+ * (since, no until) always answers a next link, and the read stops at the first empty page with
+ * `nextUri` set to it: that link is the next checkpoint. Each page is one call with its own retries
+ * (a long backlog does not share one budget), and a failed page is fetched again from where it stopped.
  */
 export async function readLog(client: Client, caller: OktaCaller, orgUrl: string, from: LogCheckpoint): Promise<LogRead> {
   const opened = await caller.call('open the System Log', () =>
@@ -64,15 +73,24 @@ export async function readLog(client: Client, caller: OktaCaller, orgUrl: string
     assertOrgOrigin(from.nextUri, orgUrl);
     collection.nextUri = from.nextUri;
   }
+  const readNext = () => caller.call('read the System Log', () => collection.next());
+  let item: Awaited<ReturnType<typeof readNext>>;
+  try {
+    item = await readNext(); // the first page: the stored checkpoint's, when there is one
+  } catch (err) {
+    if (from.nextUri !== undefined && isRefusal(err)) return { events: [], nextUri: undefined, unreadable: 0, checkpointRefused: describeError(err) };
+    throw err;
+  }
   const events: LogEvent[] = [];
   let unreadable = 0;
-  await caller.call('read the System Log', () =>
-    collection.each((raw) => {
-      const event = toEvent(raw);
-      if (event) events.push(event);
-      else unreadable += 1;
-    }),
-  );
+  // No value: the first empty page, as each() reads it; the collection keeps that page's next link.
+  while (item.value) {
+    const event = toEvent(item.value);
+    if (event) events.push(event);
+    else unreadable += 1;
+    if (item.done) break;
+    item = await readNext();
+  }
   return { events, nextUri: collection.nextUri, unreadable };
 }
 

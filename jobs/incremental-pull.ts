@@ -1,5 +1,6 @@
 import { describeError, isSyncError } from '../clients/errors';
 import type { OktaUserCheck } from '../clients/okta';
+import { assertOrgOrigin } from '../clients/okta-executor';
 import {
   changedGroupIds,
   freshEvents,
@@ -17,7 +18,8 @@ import type { JobDeps } from './deps';
 
 /** What a run read from Okta: the cursor moves past it once the run's writes are done. */
 /** `unreadable`: System Log events of a watched type the run could not read (no uuid, type or target id). */
-export type ChangeRead = { logNext: string | undefined; events: LogEvent[]; updated: UpdatedUser[]; unreadable: number };
+/** `baselineAt`: set when the stored checkpoint could not be used and the run reads every in-scope user instead: when that began. */
+export type ChangeRead = { logNext: string | undefined; events: LogEvent[]; updated: UpdatedUser[]; unreadable: number; baselineAt?: string };
 export type IncrementalPull = { users: OktaUser[]; rejected: Rejected[]; counts: Record<string, number>; read: ChangeRead };
 
 type Checked = { ref: string; check: OktaUserCheck } | { ref: string; error: string };
@@ -35,10 +37,33 @@ async function checkOne(deps: JobDeps, ref: string): Promise<Checked> {
 /** What changed since the cursor: the users touched, and what was read to find them. */
 export type Changes = { touched: string[]; read: ChangeRead };
 
+/** Why a stored System Log checkpoint cannot be followed from OKTA_ORG_URL (another origin), if it cannot. */
+function offOrigin(logNext: string | undefined, orgUrl: string): string | undefined {
+  try {
+    assertOrgOrigin(logNext, orgUrl);
+    return undefined;
+  } catch (err) {
+    return describeError(err);
+  }
+}
+
+/**
+ * A stored checkpoint Okta refuses, or one on another origin than OKTA_ORG_URL (the setting was
+ * changed, e.g. to a custom domain), would fail every run the same way: the run reads every
+ * in-scope user instead, as a full sync does, and the cursor starts over from now.
+ */
+function startOver(deps: JobDeps, reason: string): Changes {
+  deps.logger.warn('System Log checkpoint unusable: reading every in-scope user instead, and the cursor starts over', { reason });
+  return { touched: [], read: { logNext: undefined, events: [], updated: [], unreadable: 0, baselineAt: new Date(deps.now()).toISOString() } };
+}
+
 /** The users the changes touch: from the System Log, from `lastUpdated`, and the last run's failed writes. */
 export async function readChanges(deps: JobDeps, cursor: IncrementalCursor): Promise<Changes> {
   const { okta, config } = deps;
+  const foreign = offOrigin(cursor.logNext, config.okta.orgUrl);
+  if (foreign !== undefined) return startOver(deps, foreign);
   const log = await okta.readLog({ since: cursor.logSince, ...(cursor.logNext !== undefined ? { nextUri: cursor.logNext } : {}) });
+  if (log.checkpointRefused !== undefined) return startOver(deps, log.checkpointRefused);
   const updated = await okta.listUpdatedSince(updatedSince(cursor));
   const events = freshEvents(log.events, cursor.seenUuids);
   const appScope = config.okta.scopeGroups.length === 0;

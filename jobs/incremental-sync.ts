@@ -45,8 +45,8 @@ async function handOverLeavers(deps: JobDeps, current: readonly WfmUser[], seen:
  * Reads what changed in Okta since the cursor (System Log events and `lastUpdated`), re-reads only
  * the users touched and only their WFM counterparts, and applies the plan for them alone; when so
  * many changed that reading everything costs fewer calls (INCREMENTAL_RECONCILE_ABOVE), it reads
- * everything as a full sync does. The
- * cursor moves only once the run's writes are done: a run that fails is repeated from the old
+ * everything as a full sync does, as it does when the stored System Log checkpoint cannot be used
+ * (refused by Okta, or on another origin than OKTA_ORG_URL). The cursor moves only once the run's writes are done: a run that fails is repeated from the old
  * cursor, and the plan against the live WFM makes the repeat write nothing twice. With no cursor
  * yet (or one past the System Log's retention) it runs a full sync and starts from when that began.
  */
@@ -76,10 +76,12 @@ export async function runIncrementalSync(deps: JobDeps, input: Partial<Increment
     async pull() {
       const changes = await readChanges(deps, cursor);
       read = changes.read;
-      if (!reconcileInstead(changes.touched.length, deps.config.incremental.reconcileAbove, await fullReadBasis(deps))) {
+      // A checkpoint that could not be used leaves what changed unknown (readChanges said why).
+      const unknown = changes.read.baselineAt !== undefined;
+      if (!unknown && !reconcileInstead(changes.touched.length, deps.config.incremental.reconcileAbove, await fullReadBasis(deps))) {
         return pullChanges(deps, changes, payload.dryRun);
       }
-      log.info('many users changed: reading every in-scope user, as a full sync does', { changed: changes.touched.length });
+      if (!unknown) log.info('many users changed: reading every in-scope user, as a full sync does', { changed: changes.touched.length });
       const pull = await pullWholeScope(deps, INCREMENTAL_SYNC);
       reconcile = { touched: new Set(changes.touched), inScope: new Set(pull.users.map((u) => u.id)) };
       return { ...pull, counts: { ...pull.counts, touched: changes.touched.length, readEverything: 1 } };

@@ -180,14 +180,19 @@ function nextLogStart(
   return { logSince: iso(Math.max(ms(cursor.logSince), newest - opts.overlapMs)), logNext: undefined };
 }
 
-/** The cursor once a run's writes are done. */
+/**
+ * The cursor once a run's writes are done. A run that read every in-scope user instead of the
+ * changes, because the stored checkpoint could not be used (`baselineAt`: when that began), starts
+ * the cursor over from then, as a full sync does.
+ */
 export function advanceCursor(
   cursor: IncrementalCursor,
-  read: Readonly<{ logNext: string | undefined; events: readonly LogEvent[]; updated: readonly UpdatedUser[] }>,
+  read: Readonly<{ logNext: string | undefined; events: readonly LogEvent[]; updated: readonly UpdatedUser[]; baselineAt?: string }>,
   retry: readonly string[],
   now: number,
   opts: CursorOptions = DEFAULT_CURSOR_OPTIONS,
 ): IncrementalCursor {
+  if (read.baselineAt !== undefined) return baselineCursor(ms(read.baselineAt), now, retry, opts);
   const watermarkMs = Math.max(ms(cursor.watermark), ...read.updated.map((u) => ms(u.lastUpdated)).filter(Number.isFinite));
   const recent: Record<string, string> = {};
   for (const [id, at] of [...Object.entries(cursor.recent), ...read.updated.map((u) => [u.id, u.lastUpdated] as const)]) {
