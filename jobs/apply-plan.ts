@@ -17,8 +17,13 @@ import { recordWritten } from './drift';
  */
 export type ApplyOutcome = { applied: AppliedCounts; failed: Failure[]; retries: number; stopped?: SyncError };
 
-/** A failure that stops a run's writes: the credentials are refused, so every write would be. */
-export const stopsTheRun = (err: unknown): err is SyncError => isSyncError(err) && err.kind === 'auth';
+/**
+ * A failure that stops a run's writes: the credentials are refused, so every write would be. A
+ * SCIM 403 during one user's write is not that: RFC 7644 §3.12 answers it per operation (a
+ * protected account, a user outside the token's reach), so it fails that user alone; a token that
+ * may read but not write then fails each write with the same 403, every one reported.
+ */
+export const stopsTheRun = (err: unknown): err is SyncError => isSyncError(err) && err.kind === 'auth' && !(err.service === 'wfm-scim' && err.status === 403);
 
 /** The failure entry of a write not attempted because the run stopped. */
 export const notAttempted = (reason: string): string => `not attempted: the run stopped (${reason})`;
