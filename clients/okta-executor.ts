@@ -1,12 +1,12 @@
 import { DefaultRequestExecutor } from '@okta/okta-sdk-nodejs';
 import type { Secret } from '../config/secret';
-import { SyncError, parseRetryAfter } from './errors';
+import { SyncError, kindForStatus, parseRetryAfter } from './errors';
 import { bucketOf, type RateObservation } from './okta-pacer';
 import type { Throttle } from './okta-throttle';
 
 type SdkRequest = Parameters<DefaultRequestExecutor['fetch']>[0];
 type SdkResponse = Awaited<ReturnType<DefaultRequestExecutor['fetch']>>;
-type Answer = { status: number; headers: { get(name: string): string | null }; text(): Promise<string> };
+type Answer = { status: number; headers: { get(name: string): string | null }; text(): Promise<string>; clone(): Answer };
 
 /** What an answer said of its rate limit, and the endpoint family (bucket) it counts against. */
 export type RateHeaders = { remaining?: number; limit?: number; bucket?: string };
@@ -66,24 +66,62 @@ function rateOf(res: Answer): RateObservation {
   };
 }
 
+/** What a token endpoint error answer said: an OAuth `error` (RFC 6749) or an Okta error body. */
+async function tokenError(res: Answer): Promise<{ error?: string; description?: string }> {
+  try {
+    const body = JSON.parse(await res.text()) as { error?: unknown; error_description?: unknown; errorCode?: unknown; errorSummary?: unknown };
+    const error = typeof body.error === 'string' ? body.error : body.errorCode;
+    const description = typeof body.error_description === 'string' ? body.error_description : body.errorSummary;
+    return { ...(typeof error === 'string' ? { error } : {}), ...(typeof description === 'string' ? { description: description.slice(0, 200) } : {}) };
+  } catch {
+    return {}; // not JSON: the status says enough
+  }
+}
+
 /**
  * The SDK 8.1 caches an error answer of the token endpoint as if it were a token (its oauth.js
  * calls an undefined Http.errorFilter), and the caller then sees only a 401 E0000011. We look at
- * the token answer here, where it passes by, and fail with what Okta said.
+ * the token answer here, where it passes by, and fail with what Okta said. The token endpoint has
+ * its own rate limit and can fail as any endpoint does: a 408, 429 or 5xx is transient (the pacer
+ * has seen the reset), anything else is a refusal of the service app's credentials.
  */
 async function tokenRefused(res: Answer): Promise<SyncError> {
-  let detail = `HTTP ${res.status}`;
-  try {
-    const body = JSON.parse(await res.text()) as { error?: unknown; error_description?: unknown };
-    if (typeof body.error === 'string') detail = body.error;
-    if (typeof body.error_description === 'string') detail += `: ${body.error_description.slice(0, 200)}`;
-  } catch {
-    // not JSON: the status says enough
+  const { error, description } = await tokenError(res);
+  const detail = `${error ?? `HTTP ${res.status}`}${description !== undefined ? `: ${description}` : ''}`;
+  if (kindForStatus(res.status) === 'transient') {
+    return new SyncError(`Okta's token endpoint answered ${res.status} (${detail})`, { kind: 'transient', service: 'okta', status: res.status });
   }
   return new SyncError(
     `Okta refused the service app's token (${detail}): check OKTA_CLIENT_ID, OKTA_KEY_ID, OKTA_SCOPES and the key`,
     { kind: 'auth', service: 'okta' },
   );
+}
+
+/** The claims of the DPoP proof (RFC 9449) the SDK sent with a request; undefined when it sent none. */
+function dpopClaimsOf(request: SdkRequest): Record<string, unknown> | undefined {
+  const headers = (request as { headers?: Record<string, unknown> }).headers ?? {};
+  const proof = Object.entries(headers).find(([name]) => name.toLowerCase() === 'dpop')?.[1];
+  if (typeof proof !== 'string') return undefined;
+  try {
+    const claims: unknown = JSON.parse(Buffer.from(proof.split('.')[1] ?? '', 'base64url').toString('utf8'));
+    return claims !== null && typeof claims === 'object' ? (claims as Record<string, unknown>) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * An Okta service app that requires DPoP answers the first token request 400 `use_dpop_nonce`
+ * with a DPoP-Nonce header (RFC 9449 §8); the SDK then asks again with a proof that carries the
+ * nonce, and from then on sends `Authorization: DPoP` with a proof on every call. That answer
+ * goes back to the SDK unread, but only for a proof that had no nonce yet: the SDK asks again
+ * without limit, so a nonce asked for a second time is a refusal like any other.
+ */
+async function asksForDpopNonce(request: SdkRequest, res: Answer): Promise<boolean> {
+  if (res.status !== 400 || !res.headers.get('dpop-nonce')) return false;
+  const claims = dpopClaimsOf(request);
+  if (claims === undefined || claims.nonce !== undefined) return false;
+  return (await tokenError(res.clone())).error === 'use_dpop_nonce';
 }
 
 /**
@@ -123,7 +161,10 @@ export class OktaRequestExecutor extends DefaultRequestExecutor {
       ...(rate.remaining !== undefined ? { remaining: rate.remaining } : {}),
       ...(rate.limit !== undefined ? { limit: rate.limit } : {}),
     });
-    if (url.pathname === TOKEN_PATH && (res.status < 200 || res.status >= 300)) throw await tokenRefused(res);
+    if (url.pathname === TOKEN_PATH && (res.status < 200 || res.status >= 300)) {
+      if (await asksForDpopNonce(request, res)) return res as SdkResponse;
+      throw await tokenRefused(res);
+    }
     return res as SdkResponse;
   }
 }

@@ -118,7 +118,7 @@ export function buildApp(ctx: SandboxContext, configuredUrl: () => string): expr
   app.use('/_sandbox', sandboxAuth(ctx));
   app.use(adminRouter(ctx));
   app.use(oauthRouter(ctx, configuredUrl));
-  app.use('/api/v1', apiAuth(ctx), apiGate(ctx));
+  app.use('/api/v1', apiAuth(ctx, configuredUrl), apiGate(ctx));
   app.use(usersRouter(ctx), groupsRouter(ctx), appsRouter(ctx), logsRouter(ctx));
   app.use((req, res) => {
     const path = pathAndQueryOf(res).split('?')[0] ?? '/';

@@ -1,5 +1,6 @@
-import type { RequestHandler, Response } from 'express';
-import type { SandboxContext } from './context';
+import type { Request, RequestHandler, Response } from 'express';
+import { originOf, type SandboxContext } from './context';
+import { createDpopVerifier, DpopError } from './dpop';
 import { forbidden, invalidToken } from './errors';
 import type { Bucket } from './rate-limit';
 
@@ -23,23 +24,68 @@ const bucketOfRes = (res: Response): Bucket => {
   return typeof bucket === 'string' ? (bucket as Bucket) : 'other';
 };
 
-/** /api/v1: `SSWS <api token>` or `Bearer <access token>` from the token endpoint, with the right scope. */
-export function apiAuth(ctx: SandboxContext): RequestHandler {
+/** The WWW-Authenticate challenge of a refused access token or DPoP proof. */
+function challenge(scheme: 'Bearer' | 'DPoP', error: string, description: string, extra = ''): string {
+  return `${scheme} realm="IdP", error="${error}", error_description="${description}"${extra}`;
+}
+
+/** The path the client asked for, as it sent it (a DPoP proof's htu names it): no query, not normalised. */
+function requestedPath(req: Request): string {
+  const url = req.originalUrl;
+  const q = url.indexOf('?');
+  return q >= 0 ? url.slice(0, q) : url;
+}
+
+/**
+ * /api/v1: `SSWS <api token>`, `Bearer <access token>` from the token endpoint, or for a
+ * DPoP-bound token `DPoP <access token>` with a DPoP proof of the request signed by the key the
+ * token is bound to (RFC 9449 §7), with the right scope.
+ */
+export function apiAuth(ctx: SandboxContext, configuredUrl?: () => string): RequestHandler {
+  const dpop = createDpopVerifier(() => ctx.state.now());
   return (req, res, next) => {
     const { scheme, value } = parseAuthorization(req.headers.authorization);
     if (scheme === 'SSWS' && value === ctx.token) {
       next();
       return;
     }
-    if (scheme.toLowerCase() === 'bearer' && value !== '') {
+    const kind = scheme.toLowerCase();
+    if ((kind === 'bearer' || kind === 'dpop') && value !== '') {
+      const challengeScheme = kind === 'dpop' ? 'DPoP' : 'Bearer';
       const token = ctx.state.serviceApps.lookup(value);
       if (!token) {
-        res.setHeader('WWW-Authenticate', 'Bearer realm="IdP", error="invalid_token", error_description="The access token is invalid."');
+        res.setHeader('WWW-Authenticate', challenge(challengeScheme, 'invalid_token', 'The access token is invalid.'));
         throw invalidToken();
+      }
+      if (kind === 'bearer' && token.jkt !== undefined) {
+        // A DPoP-bound token used as a bearer token: whoever holds it without the key gets nowhere.
+        res.setHeader('WWW-Authenticate', challenge('DPoP', 'invalid_token', 'The access token is DPoP-bound: it needs the DPoP scheme and a DPoP proof.'));
+        throw invalidToken();
+      }
+      if (kind === 'dpop') {
+        if (token.jkt === undefined) {
+          res.setHeader('WWW-Authenticate', challenge('DPoP', 'invalid_token', 'The access token is not DPoP-bound.'));
+          throw invalidToken();
+        }
+        const path = requestedPath(req);
+        const origins = [originOf(req), ...(configuredUrl ? [configuredUrl()] : [])];
+        let jkt: string;
+        try {
+          jkt = dpop.verify(req.headers.dpop, { method: req.method, urls: origins.map((origin) => `${origin}${path}`), accessToken: value });
+        } catch (err) {
+          if (!(err instanceof DpopError)) throw err;
+          res.setHeader('WWW-Authenticate', challenge('DPoP', 'invalid_dpop_proof', err.message));
+          throw invalidToken();
+        }
+        if (jkt !== token.jkt) {
+          res.setHeader('WWW-Authenticate', challenge('DPoP', 'invalid_token', 'The DPoP proof key does not match the key the access token is bound to.'));
+          throw invalidToken();
+        }
       }
       const needed = SCOPE_FOR[bucketOfRes(res)];
       if (needed && !token.scopes.includes(needed) && !token.scopes.includes(needed.replace(/\.read$/, '.manage'))) {
-        res.setHeader('WWW-Authenticate', `Bearer realm="IdP", error="insufficient_scope", error_description="The access token provided does not contain the required scopes.", scope="${needed}"`);
+        const description = 'The access token provided does not contain the required scopes.';
+        res.setHeader('WWW-Authenticate', challenge(challengeScheme, 'insufficient_scope', description, `, scope="${needed}"`));
         throw forbidden();
       }
       next();

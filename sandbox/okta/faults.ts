@@ -15,6 +15,10 @@ export type OktaFaults = {
   /** The next n requests answer serverErrorStatus. */
   serverErrorNext: number;
   serverErrorStatus: 500 | 502 | 503;
+  /** The next n token requests (POST /oauth2/v1/token) answer 429, with X-Rate-Limit-Reset a second or two ahead. */
+  tokenRateLimitNext: number;
+  /** The next n token requests answer serverErrorStatus. */
+  tokenServerErrorNext: number;
   /** When set to k, page k+1 (and later) of every paged list answers 500: a pull that breaks mid-way. */
   breakPageAfter: number | null;
   /** The next n requests answer 200 with a truncated JSON body. */
@@ -46,6 +50,8 @@ export function defaultFaults(): OktaFaults {
     concurrencyLimitNext: 0,
     serverErrorNext: 0,
     serverErrorStatus: 500,
+    tokenRateLimitNext: 0,
+    tokenServerErrorNext: 0,
     breakPageAfter: null,
     invalidJsonNext: 0,
     hangNext: 0,
@@ -67,6 +73,8 @@ export const faultsPatchSchema = z.object({
   concurrencyLimitNext: count.optional(),
   serverErrorNext: count.optional(),
   serverErrorStatus: z.union([z.literal(500), z.literal(502), z.literal(503)]).optional(),
+  tokenRateLimitNext: count.optional(),
+  tokenServerErrorNext: count.optional(),
   breakPageAfter: count.nullable().optional(),
   invalidJsonNext: count.optional(),
   hangNext: count.optional(),
@@ -102,6 +110,8 @@ export type FaultEngine = {
   decide(): { latencyMs: number; fault: FaultDecision };
   /** Consumes emptyPageNext for one page of a paged list: whether that page answers empty. */
   emptyPage(): boolean;
+  /** Consumes the token endpoint's counters for one token request: what, if anything, goes wrong. */
+  decideToken(): FaultDecision;
 };
 
 export function createFaultEngine(faults: OktaFaults = defaultFaults()): FaultEngine {
@@ -123,7 +133,16 @@ export function createFaultEngine(faults: OktaFaults = defaultFaults()): FaultEn
     return { latencyMs: 0, fault: { kind } };
   };
 
-  type Countdown = 'rateLimitNext' | 'concurrencyLimitNext' | 'serverErrorNext' | 'invalidJsonNext' | 'hangNext' | 'dropNext' | 'emptyPageNext';
+  type Countdown =
+    | 'rateLimitNext'
+    | 'concurrencyLimitNext'
+    | 'serverErrorNext'
+    | 'tokenRateLimitNext'
+    | 'tokenServerErrorNext'
+    | 'invalidJsonNext'
+    | 'hangNext'
+    | 'dropNext'
+    | 'emptyPageNext';
   /** Consumes one of a count-down switch: true while it had any left. */
   const take = (key: Countdown): boolean => {
     if (faults[key] <= 0) return false;
@@ -159,5 +178,10 @@ export function createFaultEngine(faults: OktaFaults = defaultFaults()): FaultEn
       return { latencyMs: faults.latencyMs + random.latencyMs, fault: fault ?? random.fault };
     },
     emptyPage: () => take('emptyPageNext'),
+    decideToken() {
+      if (take('tokenRateLimitNext')) return { kind: 'rateLimit' };
+      if (take('tokenServerErrorNext')) return { kind: 'serverError', status: faults.serverErrorStatus };
+      return { kind: 'none' };
+    },
   };
 }

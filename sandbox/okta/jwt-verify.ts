@@ -18,30 +18,31 @@ const HASHES: Record<string, { hash: string; keyType: 'rsa' | 'ec' }> = {
 
 export type DecodedJwt = { header: Record<string, unknown>; payload: Record<string, unknown>; signingInput: string; signature: Buffer };
 
-function decodePart(part: string, what: string): Record<string, unknown> {
+function decodePart(part: string, what: string, name: string): Record<string, unknown> {
   try {
     const value: unknown = JSON.parse(Buffer.from(part, 'base64url').toString('utf8'));
     if (value !== null && typeof value === 'object' && !Array.isArray(value)) return value as Record<string, unknown>;
   } catch {
     // fall through to the error below
   }
-  throw new AssertionError(`The client_assertion ${what} is not valid JSON.`);
+  throw new AssertionError(`The ${name} ${what} is not valid JSON.`);
 }
 
-export function decodeJwt(token: string): DecodedJwt {
+/** `name` is what the JWT is called in error messages (a client_assertion, a DPoP proof JWT). */
+export function decodeJwt(token: string, name = 'client_assertion'): DecodedJwt {
   const parts = token.split('.');
   const [h, p, s] = parts;
   if (parts.length !== 3 || h === undefined || p === undefined || s === undefined) {
-    throw new AssertionError('The client_assertion is not a valid JWT.');
+    throw new AssertionError(`The ${name} is not a valid JWT.`);
   }
-  return { header: decodePart(h, 'header'), payload: decodePart(p, 'payload'), signingInput: `${h}.${p}`, signature: Buffer.from(s, 'base64url') };
+  return { header: decodePart(h, 'header', name), payload: decodePart(p, 'payload', name), signingInput: `${h}.${p}`, signature: Buffer.from(s, 'base64url') };
 }
 
 /** Checks the signature against candidate keys (node:crypto only); true when one of them verifies it. */
-export function verifySignature(jwt: DecodedJwt, keys: readonly KeyObject[]): boolean {
+export function verifySignature(jwt: DecodedJwt, keys: readonly KeyObject[], name = 'client_assertion'): boolean {
   const alg = typeof jwt.header.alg === 'string' ? jwt.header.alg : '';
   const spec = HASHES[alg];
-  if (!spec) throw new AssertionError(`The client_assertion signature algorithm ${alg || '(none)'} is not supported.`);
+  if (!spec) throw new AssertionError(`The ${name} signature algorithm ${alg || '(none)'} is not supported.`);
   return keys.some((key) => {
     if (key.asymmetricKeyType !== spec.keyType) return false;
     const keyInput = spec.keyType === 'ec' ? { key, dsaEncoding: 'ieee-p1363' as const } : key;

@@ -1,6 +1,9 @@
 import express, { Router, type Response } from 'express';
 import { originOf, type SandboxContext } from './context';
+import { createDpopVerifier, DpopError } from './dpop';
+import { rateLimited, serverError } from './errors';
 import { AssertionError, decodeJwt, verifySignature } from './jwt-verify';
+import type { RateLimitStatus } from './rate-limit';
 import { ACCESS_TOKEN_TTL_SECONDS } from './service-apps';
 
 const JWT_BEARER = 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer';
@@ -45,12 +48,32 @@ function authenticateClient(ctx: SandboxContext, assertion: string, audiences: s
   return iss;
 }
 
-/** POST /oauth2/v1/token: client_credentials with a private_key_jwt client assertion (what the SDK's PrivateKey mode sends). */
+/** The token endpoint's own faults: a 429 of its rate limit (with the reset a second ahead) or a 5xx. */
+function tokenFault(ctx: SandboxContext, res: Response): void {
+  const fault = ctx.faults.decideToken();
+  if (fault.kind === 'rateLimit') {
+    const rate = res.locals.rate as RateLimitStatus;
+    res.setHeader('X-Rate-Limit-Limit', String(rate.limit));
+    res.setHeader('X-Rate-Limit-Remaining', '0');
+    res.setHeader('X-Rate-Limit-Reset', String(Math.floor(Date.now() / 1000) + 1));
+    throw rateLimited();
+  }
+  if (fault.kind === 'serverError') throw serverError(fault.status);
+}
+
+/**
+ * POST /oauth2/v1/token: client_credentials with a private_key_jwt client assertion (what the
+ * SDK's PrivateKey mode sends). For an app that requires DPoP (RFC 9449), a token request needs a
+ * valid DPoP proof that carries a nonce this endpoint handed out with a `use_dpop_nonce` answer;
+ * the token issued is then bound to the proof's key.
+ */
 export function oauthRouter(ctx: SandboxContext, configuredUrl: () => string): Router {
   const router = Router();
+  const dpop = createDpopVerifier(() => ctx.state.now());
   router.post('/oauth2/v1/token', express.urlencoded({ extended: false }), (req, res) => {
     res.setHeader('Cache-Control', 'no-cache, no-store');
     res.setHeader('Pragma', 'no-cache');
+    tokenFault(ctx, res);
     const body: unknown = req.body;
     const grantType = field(body, 'grant_type');
     const assertionType = field(body, 'client_assertion_type');
@@ -63,12 +86,22 @@ export function oauthRouter(ctx: SandboxContext, configuredUrl: () => string): R
       return oauthError(res, 401, 'invalid_client', 'Client authentication failed: a private_key_jwt client_assertion is required.');
     }
     let clientId: string;
+    const endpoints = [`${configuredUrl()}/oauth2/v1/token`, `${originOf(req)}/oauth2/v1/token`];
     try {
-      const audiences = [`${configuredUrl()}/oauth2/v1/token`, `${originOf(req)}/oauth2/v1/token`];
-      clientId = authenticateClient(ctx, assertion, audiences, field(body, 'client_id'));
+      clientId = authenticateClient(ctx, assertion, endpoints, field(body, 'client_id'));
     } catch (err) {
       if (err instanceof AssertionError) return oauthError(res, 401, 'invalid_client', err.message);
       throw err;
+    }
+    let jkt: string | undefined;
+    if (ctx.state.serviceApps.get(clientId)?.dpopBoundAccessTokens) {
+      try {
+        jkt = dpop.verify(req.headers.dpop, { method: req.method, urls: endpoints, nonce: true });
+      } catch (err) {
+        if (!(err instanceof DpopError)) throw err;
+        if (err.error === 'use_dpop_nonce') res.setHeader('DPoP-Nonce', dpop.issueNonce());
+        return oauthError(res, 400, err.error, err.message);
+      }
     }
     const requested = (field(body, 'scope') ?? '').split(/\s+/).filter(Boolean);
     if (requested.length === 0) {
@@ -77,9 +110,9 @@ export function oauthRouter(ctx: SandboxContext, configuredUrl: () => string): R
     const granted = ctx.state.serviceApps.get(clientId)?.scopes ?? new Set<string>();
     const refused = requested.filter((s) => !granted.has(s));
     if (refused.length > 0) return oauthError(res, 400, 'invalid_scope', `The following scopes are not allowed: ${refused.join(', ')}`);
-    const token = ctx.state.serviceApps.issue(clientId, requested);
+    const token = ctx.state.serviceApps.issue(clientId, requested, jkt);
     res.status(200).json({
-      token_type: 'Bearer',
+      token_type: jkt !== undefined ? 'DPoP' : 'Bearer',
       expires_in: ACCESS_TOKEN_TTL_SECONDS,
       access_token: token.token,
       scope: requested.join(' '),

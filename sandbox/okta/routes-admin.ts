@@ -18,6 +18,7 @@ const serviceAppSchema = z.object({
   pem: z.string().optional(),
   kid: z.string().optional(),
   scopes: z.array(z.string()).min(1),
+  dpopBoundAccessTokens: z.boolean().optional(),
 });
 const rateLimitsSchema = z.object({
   limits: z.partialRecord(z.enum(LIMITED_BUCKETS), z.number().int().min(0)).optional(),
@@ -129,7 +130,7 @@ export function adminRouter(ctx: SandboxContext): Router {
 
   router.post('/_sandbox/service-apps', (req, res) => {
     const app = state.registerServiceApp(serviceAppSchema.parse(req.body));
-    res.status(201).json({ clientId: app.clientId, scopes: [...app.scopes], keys: app.keys.map((k) => ({ kid: k.kid })) });
+    res.status(201).json({ clientId: app.clientId, scopes: [...app.scopes], keys: app.keys.map((k) => ({ kid: k.kid })), dpopBoundAccessTokens: app.dpopBoundAccessTokens });
   });
   router.post('/_sandbox/service-apps/:clientId/keys/:kid/deactivate', (req, res) => {
     state.serviceApps.deactivateKey(req.params.clientId, req.params.kid);

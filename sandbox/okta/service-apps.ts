@@ -11,12 +11,19 @@ export type ServiceAppInput = {
   kid?: string;
   /** The okta.* scopes granted to the app. */
   scopes: string[];
+  /**
+   * Okta's "Require Demonstrating Proof of Possession (DPoP) header in token requests" (the
+   * default for API service apps created since 2024): token requests need a DPoP proof with a
+   * nonce from the server, and the tokens issued are DPoP-bound. Default off.
+   */
+  dpopBoundAccessTokens?: boolean;
 };
 
 /** Only an ACTIVE key authenticates the app; Okta deactivates a key before it deletes it. */
 export type ServiceAppKey = { kid: string | null; key: KeyObject; status: 'ACTIVE' | 'INACTIVE' };
-export type ServiceApp = { clientId: string; keys: ServiceAppKey[]; scopes: ReadonlySet<string> };
-export type AccessToken = { token: string; clientId: string; scopes: string[]; expiresAt: number };
+export type ServiceApp = { clientId: string; keys: ServiceAppKey[]; scopes: ReadonlySet<string>; dpopBoundAccessTokens: boolean };
+/** `jkt`: the thumbprint of the DPoP key a DPoP-bound token is bound to (RFC 9449 §6). */
+export type AccessToken = { token: string; clientId: string; scopes: string[]; expiresAt: number; jkt?: string };
 
 export const ACCESS_TOKEN_TTL_SECONDS = 3600;
 
@@ -26,7 +33,7 @@ export type ServiceApps = {
   get(clientId: string): ServiceApp | undefined;
   /** Records a client assertion's jti; false when it was already used (replay). */
   useJti(clientId: string, jti: string, expiresAt: number): boolean;
-  issue(clientId: string, scopes: string[]): AccessToken;
+  issue(clientId: string, scopes: string[], jkt?: string): AccessToken;
   lookup(token: string): AccessToken | undefined;
   /** Makes every issued token invalid, as if they had expired. */
   revokeAll(): void;
@@ -56,7 +63,8 @@ export function createServiceApps(now: () => number): ServiceApps {
       const kid = input.kid ?? jwkKid ?? null;
       const existing = apps.get(input.clientId);
       const keys = [...(existing?.keys ?? []).filter((k) => k.kid !== kid), { kid, key, status: 'ACTIVE' as const }];
-      const app: ServiceApp = { clientId: input.clientId, keys, scopes: new Set(input.scopes) };
+      const dpopBoundAccessTokens = input.dpopBoundAccessTokens ?? existing?.dpopBoundAccessTokens ?? false;
+      const app: ServiceApp = { clientId: input.clientId, keys, scopes: new Set(input.scopes), dpopBoundAccessTokens };
       apps.set(input.clientId, app);
       return app;
     },
@@ -69,12 +77,13 @@ export function createServiceApps(now: () => number): ServiceApps {
       jtis.set(key, expiresAt);
       return true;
     },
-    issue(clientId, scopes) {
+    issue(clientId, scopes, jkt) {
       const token: AccessToken = {
         token: randomBytes(32).toString('base64url'),
         clientId,
         scopes,
         expiresAt: now() + ACCESS_TOKEN_TTL_SECONDS * 1000,
+        ...(jkt !== undefined ? { jkt } : {}),
       };
       tokens.set(token.token, token);
       return token;

@@ -72,6 +72,22 @@ describe('OAuth service app (OKTA_CLIENT_ID + OKTA_PRIVATE_KEY) against the sand
     expect(h.okta.requests.filter((r) => r.path.startsWith('/api/v1/'))).toHaveLength(0);
   });
 
+  it.each<[string, Parameters<Harness['okta']['setFaults']>[0], number]>([
+    ['429 of its own rate limit', { tokenRateLimitNext: 1 }, 429],
+    ['503', { tokenServerErrorNext: 1, serverErrorStatus: 503 }, 503],
+  ])('the token endpoint answers %s: transient, retried, and the pull goes on', async (_name, faults, status) => {
+    h.okta.setFaults(faults);
+    try {
+      const source = createOktaSource(cfg({ privateKey: jwk }));
+      const pull = await source.pullInScope();
+      expect(pull.users.map((u) => u.id).sort()).toEqual(inScopeUsers(h.okta.state, h.okta.appId).map((u) => u.id).sort());
+      expect(tokenCalls().map((r) => r.status)).toEqual([status, 200]);
+      expect(source.stats().retries).toBe(1);
+    } finally {
+      h.okta.resetFaults();
+    }
+  });
+
   it('a call outside the scopes of the token: 403, with a hint at the service app settings', async () => {
     const err = await createOktaSource(cfg({ clientId: '0oanarrow', privateKey: jwk, scopes: ['okta.users.read'] }))
       .pullInScope()

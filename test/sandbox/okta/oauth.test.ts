@@ -87,6 +87,29 @@ describe('OAuth 2.0 service app (PrivateKey mode) against the sandbox', () => {
       .toEqual(['token 400', 'api 401', 'token 400', 'api 401']);
   });
 
+  test('token endpoint faults: a 429 of its own rate limit, a 5xx, each answered once', async () => {
+    const now = Math.floor(Date.now() / 1000);
+    const form = () => ({
+      grant_type: 'client_credentials',
+      scope: 'okta.users.read',
+      client_assertion_type: 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer',
+      client_assertion: assertion(jwkPair.privateKey, { iss: '0oajwkclient', sub: '0oajwkclient', aud: `${sandbox.url}/oauth2/v1/token`, iat: now, exp: now + 300, jti: randomUUID() }, 'jwk-1'),
+    });
+    sandbox.setFaults({ tokenRateLimitNext: 1, tokenServerErrorNext: 1, serverErrorStatus: 503 });
+    try {
+      const limited = await fetch(`${sandbox.url}/oauth2/v1/token`, { method: 'POST', headers: { 'Content-Type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams(form()).toString() });
+      expect(limited.status).toBe(429);
+      expect(limited.headers.get('x-rate-limit-remaining')).toBe('0');
+      expect(Number(limited.headers.get('x-rate-limit-reset'))).toBeGreaterThan(now);
+      expect(asObject(await limited.json()).errorCode).toBe('E0000047');
+      expect(await tokenRequest(sandbox, form())).toMatchObject({ status: 503, body: { errorCode: 'E0000010' } });
+      expect(await tokenRequest(sandbox, form())).toMatchObject({ status: 200, body: { token_type: 'Bearer' } });
+      expect(sandbox.requests.filter((r) => r.path === '/oauth2/v1/token').map((r) => r.status)).toEqual([429, 503, 200]);
+    } finally {
+      sandbox.resetFaults();
+    }
+  });
+
   test('after a 401 the SDK drops its token, fetches a new one and retries once', async () => {
     const client = sdk({ clientId: '0oajwkclient', privateKey: { ...jwkPair.privateKey.export({ format: 'jwk' }), kid: 'jwk-1' } });
     const user = sandbox.state.users()[1];

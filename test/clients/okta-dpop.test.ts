@@ -1,0 +1,116 @@
+import { generateKeyPairSync } from 'node:crypto';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createOktaSource, type OktaSourceConfig } from '../../clients/okta';
+import { IN_SCOPE_STATUSES } from '../../config/load-config';
+import { secretFromValue } from '../../config/secret';
+import { inScopeUsers } from '../../sandbox/okta/oracle';
+import { startHarness, type Harness } from '../helpers/harness';
+import { frontConfig, startOktaFront, type OktaFront } from '../helpers/okta-front';
+
+const SCOPES = ['okta.users.read', 'okta.groups.read', 'okta.apps.read', 'okta.logs.read'];
+
+describe('OAuth service app that requires DPoP (RFC 9449), as Okta makes new API service apps', () => {
+  let h: Harness;
+  const rsa = generateKeyPairSync('rsa', { modulusLength: 2048 });
+  const jwk = JSON.stringify({ ...rsa.privateKey.export({ format: 'jwk' }), kid: 'dpop-1' });
+  const tokenCalls = () => h.okta.requests.filter((r) => r.path === '/oauth2/v1/token').map((r) => r.status);
+  const apiCalls = () => h.okta.requests.filter((r) => r.path.startsWith('/api/v1/')).map((r) => r.status);
+  const cfg = (over: Partial<OktaSourceConfig> = {}): OktaSourceConfig => ({
+    orgUrl: h.okta.url,
+    oauth: { clientId: '0oadpopservice', scopes: SCOPES, privateKey: secretFromValue(jwk) },
+    appId: h.okta.appId,
+    supervisorGroups: ['WFM Supervisors'],
+    inScopeStatuses: [...IN_SCOPE_STATUSES],
+    pageSize: 500,
+    requestTimeoutMs: 10000,
+    retry: { baseDelayMs: 5, maxDelayMs: 20 },
+    ...over,
+  });
+
+  beforeAll(async () => {
+    h = await startHarness({ users: 30, seed: 9 });
+    h.okta.state.registerServiceApp({
+      clientId: '0oadpopservice',
+      jwk: { ...rsa.publicKey.export({ format: 'jwk' }), kid: 'dpop-1' },
+      scopes: SCOPES,
+      dpopBoundAccessTokens: true,
+    });
+  });
+  afterAll(() => h.close());
+  beforeEach(() => {
+    h.okta.requests.length = 0;
+  });
+
+  it('the nonce Okta asks for is sent once; then every call, next pages and queries included, carries a DPoP proof', async () => {
+    const source = createOktaSource(cfg({ pageSize: 7 }));
+    const pull = await source.pullInScope();
+    expect(pull.users.map((u) => u.id).sort()).toEqual(inScopeUsers(h.okta.state, h.okta.appId).map((u) => u.id).sort());
+    const login = String(pull.users[0]?.profile.login);
+    expect(login).toContain('@'); // sent as %40: the proof names the path as sent
+    await expect(source.checkUser(login)).resolves.toMatchObject({ found: true, inScope: true });
+    expect((await source.listUpdatedSince('2000-01-01T00:00:00.000Z')).length).toBeGreaterThan(0);
+    await source.readLog({ since: new Date(Date.now() - 60_000).toISOString() });
+    expect(tokenCalls()).toEqual([400, 200]);
+    const api = apiCalls();
+    expect(api.length).toBeGreaterThan(5);
+    expect(api.every((status) => status === 200)).toBe(true);
+    expect(h.okta.requests.some((r) => r.path.startsWith('/api/v1/') && r.query.after !== undefined)).toBe(true);
+    expect(source.stats().retries).toBe(0);
+  });
+
+  it('a token revoked: the SDK drops it and asks again, nonce first, without a retry of ours', async () => {
+    const source = createOktaSource(cfg());
+    await source.listAppGroupIds();
+    h.okta.state.serviceApps.revokeAll();
+    expect((await source.listAppGroupIds()).length).toBeGreaterThan(0);
+    expect(tokenCalls()).toEqual([400, 200, 400, 200]);
+    expect(apiCalls()).toEqual([200, 401, 200]);
+    expect(source.stats().retries).toBe(0);
+  });
+
+  it('end to end: sync --once with the service app from the environment', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'okta-dpop-'));
+    try {
+      writeFileSync(join(dir, 'key.pem'), rsa.privateKey.export({ format: 'pem', type: 'pkcs8' }).toString());
+      const env = { OKTA_API_TOKEN: '', OKTA_CLIENT_ID: '0oadpopservice', OKTA_PRIVATE_KEY_FILE: join(dir, 'key.pem'), OKTA_KEY_ID: 'dpop-1' };
+      const { code, report } = await h.cli(['sync', '--once', '--json'], env);
+      expect(code).toBe(0);
+      expect(report?.applied.create).toBe(inScopeUsers(h.okta.state, h.okta.appId).length);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('a token endpoint that asks for a DPoP nonce and will not take it', () => {
+  let front: OktaFront;
+  const key = JSON.stringify({ ...generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey.export({ format: 'jwk' }), kid: 'k' });
+  const useNonce = { error: 'use_dpop_nonce', error_description: 'Authorization server requires nonce in DPoP proof.' };
+  const tokenRequests = () => front.requests.filter((r) => r.path === '/oauth2/v1/token').length;
+  const source = () => {
+    const { apiToken: _token, ...over } = frontConfig(front);
+    return createOktaSource({ ...over, oauth: { clientId: '0oafront', scopes: SCOPES, privateKey: secretFromValue(key) } });
+  };
+
+  beforeEach(async () => {
+    front = await startOktaFront();
+  });
+  afterEach(() => front.close());
+
+  it('follows the nonce once, and only with a nonce to follow; then a clear auth error, never a loop', async () => {
+    front.routes.set('/oauth2/v1/token', (_url, nth) => ({ status: 400, headers: { 'DPoP-Nonce': `nonce-${nth}` }, body: useNonce }));
+    await expect(source().listAppGroupIds()).rejects.toMatchObject({
+      kind: 'auth',
+      service: 'okta',
+      message: "Okta refused the service app's token (use_dpop_nonce: Authorization server requires nonce in DPoP proof.): check OKTA_CLIENT_ID, OKTA_KEY_ID, OKTA_SCOPES and the key",
+    });
+    expect(tokenRequests()).toBe(2);
+
+    front.requests.length = 0;
+    front.routes.set('/oauth2/v1/token', () => ({ status: 400, body: useNonce }));
+    await expect(source().listAppGroupIds()).rejects.toMatchObject({ kind: 'auth', message: expect.stringMatching(/^Okta refused the service app's token \(use_dpop_nonce: /) });
+    expect(tokenRequests()).toBe(1);
+  });
+});
