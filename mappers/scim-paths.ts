@@ -25,6 +25,9 @@ function isRecord(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
+/** An entry's `primary` flag, which some servers send as the string "true" (RFC 7643 §2.3.2 has a boolean). */
+const isPrimary = (e: Record<string, unknown>): boolean => e.primary === true || (typeof e.primary === 'string' && e.primary.toLowerCase() === 'true');
+
 function asString(v: unknown): string | undefined {
   if (typeof v === 'string') return v;
   if (typeof v === 'number' || typeof v === 'boolean') return String(v);
@@ -44,13 +47,13 @@ const isType = (e: Record<string, unknown>, select: string): boolean => typeof e
  */
 function entryIndex(entries: unknown[], select: string, value?: string): number {
   if (select === 'primary') {
-    const primary = entries.findIndex((e) => isRecord(e) && e.primary === true);
+    const primary = entries.findIndex((e) => isRecord(e) && isPrimary(e));
     return primary >= 0 ? primary : entries.length > 0 ? 0 : -1;
   }
   const typed = entries.findIndex((e) => isRecord(e) && isType(e, select));
   if (typed >= 0) return typed;
   // An untyped primary entry (or a lone untyped one) stands for the typed one we own.
-  const untyped = entries.findIndex((e) => isRecord(e) && e.type === undefined && (e.primary === true || entries.length === 1));
+  const untyped = entries.findIndex((e) => isRecord(e) && e.type === undefined && (isPrimary(e) || entries.length === 1));
   if (untyped >= 0 || value === undefined) return untyped;
   return entries.findIndex((e) => isRecord(e) && e.type === undefined && sameValue(e.value, value));
 }
@@ -183,7 +186,7 @@ function writeMulti(resource: ScimResource, attr: string, select: string, value:
       entry.primary = true;
       for (let j = 0; j < entries.length; j += 1) {
         const e = entries[j];
-        if (j !== i && isRecord(e) && e.primary === true) entries[j] = { ...e, primary: false };
+        if (j !== i && isRecord(e) && isPrimary(e)) entries[j] = { ...e, primary: false };
       }
     }
     if (i >= 0) entries[i] = isRecord(replaced) ? { ...replaced, ...entry } : entry;
