@@ -13,7 +13,7 @@ export const DEFAULT_RETRY: RetryPolicy = { maxRetries: 5, baseDelayMs: 250, max
 
 /** Exponential backoff with full jitter, or the server's Retry-After when it gave one. */
 export function retryDelayMs(attempt: number, policy: RetryPolicy, err: SyncError | undefined, random: () => number = Math.random): number {
-  if (err?.retryAfterMs !== undefined) return Math.min(err.retryAfterMs, policy.maxRetryAfterMs) + Math.floor(random() * 100);
+  if (err?.retryAfterMs !== undefined) return err.retryAfterMs + Math.floor(random() * 100);
   const ceiling = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** attempt);
   return Math.floor(ceiling / 2 + random() * (ceiling / 2));
 }
@@ -33,6 +33,9 @@ export async function withRetry<T>(
       return await fn(attempt);
     } catch (err) {
       if (attempt >= policy.maxRetries || !shouldRetry(err)) throw err;
+      // A server that asks for a longer pause than the policy waits is not asked again meanwhile:
+      // the attempt fails, carrying the delay (a queued write's retry waits it out).
+      if (isSyncError(err) && err.retryAfterMs !== undefined && err.retryAfterMs > policy.maxRetryAfterMs) throw err;
       const delay = retryDelayMs(attempt, policy, isSyncError(err) ? err : undefined);
       onRetry?.(err, attempt + 1, delay);
       await sleep(delay);

@@ -81,6 +81,13 @@ describe('the SCIM client against the sandbox WFM', () => {
     expect((second?.at ?? 0) - (first?.at ?? 0)).toBeGreaterThanOrEqual(900);
   });
 
+  it('fails at once, carrying the delay, when Retry-After asks for a longer pause than the client waits', async () => {
+    wfm.state.seedUser(user('later@example.com'));
+    wfm.faults.next = [{ kind: '503', count: 1, methods: ['GET'], retryAfterSeconds: 3600 }];
+    await expect(scim.listAll()).rejects.toMatchObject({ kind: 'transient', status: 503, retryAfterMs: 3_600_000 });
+    expect(countRequests(wfm.requests, { method: 'GET', api: 'scim' })).toBe(1);
+  });
+
   it('does not resend a POST after a 500 (the caller looks it up first)', async () => {
     wfm.faults.next = [{ kind: '500', count: 1, methods: ['POST'] }];
     await expect(scim.create(user('once@example.com'))).rejects.toBeInstanceOf(SyncError);
