@@ -45,6 +45,12 @@ async function lookup(scim: ScimPort, desired: DesiredUser): Promise<WfmUser | u
   return found;
 }
 
+const deactivatedMeanwhile = (wfmId: string): SyncError =>
+  new SyncError(`WFM user ${wfmId} is inactive (deactivated since the plan read it): not written, since only a reactivation (revive) brings a user back; the next run decides`, {
+    kind: 'conflict',
+    service: 'wfm-scim',
+  });
+
 const gone = (wfmId: string): SyncError => new SyncError(`WFM user ${wfmId} no longer exists (removed since it was read)`, { kind: 'not-found', service: 'wfm-scim' });
 
 function conflict(message: string): SyncError {
@@ -56,10 +62,14 @@ function conflict(message: string): SyncError {
  * with If-Match when the resource has a version. A 412 means someone changed it since: re-read,
  * re-merge, try again.
  */
-async function replaceOwned(ports: ApplyPorts, desired: DesiredUser, current: WfmUser): Promise<{ user: WfmUser; changes: Change[]; reread: boolean }> {
+async function replaceOwned(ports: ApplyPorts, desired: DesiredUser, current: WfmUser, mayActivate: boolean): Promise<{ user: WfmUser; changes: Change[]; reread: boolean }> {
   let target = current;
   let reread = false;
   for (let attempt = 1; ; attempt += 1) {
+    // The merge sends `active: true`: only a reactivation (after its revive) may. An inactive user
+    // any other write finds was deactivated since the plan read it (off-boarding, a WFM admin), and
+    // a PUT would bring it back past off-boarding's re-check and the revive: the next run decides.
+    if (!target.active && !mayActivate) throw deactivatedMeanwhile(target.id);
     const changes = diffOwned(desired, target.raw, ports.mapping);
     if (changes.length === 0 && target.active) return { user: target, changes, reread };
     try {
@@ -90,7 +100,7 @@ async function applyCreate(action: CreateAction, ports: ApplyPorts): Promise<App
       if (!ambiguous) throw err;
       const found = await lookup(ports.scim, action.desired);
       if (found) {
-        const { user, changes } = await replaceOwned(ports, action.desired, found);
+        const { user, changes } = await replaceOwned(ports, action.desired, found, false);
         const linked = found.externalId !== action.desired.oktaId;
         return {
           appliedAs: linked ? 'update' : 'create',
@@ -134,7 +144,7 @@ async function applyUpdate(action: UpdateAction, ports: ApplyPorts): Promise<App
   } else if (ports.readAgain?.(current)) {
     current = await readCurrent(ports, action.wfmId);
   }
-  const { user, changes, reread } = await replaceOwned(ports, action.desired, current);
+  const { user, changes, reread } = await replaceOwned(ports, action.desired, current, action.type === 'reactivate');
   return {
     appliedAs: action.type,
     wfmId: user.id,

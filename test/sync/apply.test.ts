@@ -144,6 +144,28 @@ describe('applyAction against the sandbox WFM (real SCIM client)', () => {
     expect(wfm.state.get(created.wfmId)).toMatchObject({ name: { familyName: 'Changed' } });
   });
 
+  it.each([
+    ['with a version (the PUT answers 412, the user read again is inactive)', true],
+    ['without one (a copy too old is read again first)', false],
+  ])('an update whose user was deactivated since the plan read it, %s, is not written: the user stays inactive', async (_how, etags) => {
+    wfm.state.config.etags = etags;
+    try {
+      const created = await applyAction(await planFor(desired('00uLeft', 'left.meanwhile@example.com')), ports);
+      const action = await planFor(desired('00uLeft', 'left.meanwhile@example.com', 'Changed'));
+      expect(action.type).toBe('update');
+      wfm.state.setActive(created.wfmId, false); // off-boarding, between the plan and the write
+      wfm.requests.length = 0;
+      const later = Date.now() + LISTED_COPY_FRESH_MS + 1;
+      const err: unknown = await applyAction(action, { ...ports, readAgain: (u) => copyTooOld(u, later) }).catch((e: unknown) => e);
+      expect(err).toMatchObject({ kind: 'conflict', message: expect.stringMatching(/is inactive \(deactivated since the plan read it\): not written/) });
+      expect(wfm.state.get(created.wfmId)).toMatchObject({ active: false, name: { familyName: 'Lopez' } });
+      expect(countRequests(wfm.requests, { method: 'PUT', api: 'scim', status: 200 })).toBe(0);
+      expect(revived).toEqual([]);
+    } finally {
+      wfm.state.config.etags = true;
+    }
+  });
+
   it('reactivates an inactive linked user through revive, then updates it', async () => {
     const d = desired('00uBack', 'back@example.com');
     const created = await applyAction(await planFor(d), ports);
