@@ -24,7 +24,8 @@ export async function runResyncUser(deps: JobDeps, input: Partial<ResyncUserPayl
       if (!check.found) throw new SyncError(`Okta has no user ${payload.user}`, { kind: 'not-found', service: 'okta' });
       if (!check.inScope) {
         deps.logger.info('user not in scope: left to off-boarding', { oktaId: check.oktaId, status: check.user.status, assigned: check.assigned });
-        await deps.requestOffboard('resync of a user out of scope', [check.oktaId]);
+        // A dry run asks for nothing: off-boarding deactivates, and it would do so for every leaver.
+        if (!payload.dryRun) await deps.requestOffboard('resync of a user out of scope', [check.oktaId]);
         return { users: [], rejected: [], counts: { inScope: 0, outOfScope: 1 } };
       }
       return { users: [check.user], rejected: [], counts: { inScope: 1, outOfScope: 0 } };
