@@ -1,16 +1,17 @@
 import type { Logger } from 'winston';
-import { describeError, isSyncError } from '../clients/errors';
+import { describeError, isSyncError, type SyncError } from '../clients/errors';
 import type { SavedPlanItem } from '../store/offboard-plans';
 import { batches, judgeRecheck, type RecheckVerdict } from '../sync/offboard-plan';
 import { mapPool } from '../sync/pool';
 import type { Failure } from '../sync/report';
+import { notAttempted } from './apply-plan';
 import type { JobDeps } from './deps';
 
 /** Okta reads in flight at once while re-checking (each is three calls; the apps bucket is 100/min). */
 const RECHECK_CONCURRENCY = 4;
 
 export type ExecuteOutcome = {
-  /** Confirmed by the re-check: deactivated, or would be in a dry run. */
+  /** Confirmed by their batch's re-check: to deactivate, or would be in a dry run (a stop leaves the later batches unchecked). */
   confirmed: number;
   deactivated: number;
   failed: Failure[];
@@ -18,12 +19,14 @@ export type ExecuteOutcome = {
   kept: string[];
   /** Okta ids deactivated now. */
   done: string[];
+  /** The failure that stopped the run (credentials, configuration); the users after it were not attempted. */
+  stopped?: SyncError;
 };
 
 type Checked = { item: SavedPlanItem; verdict: RecheckVerdict };
 
 /** Stops the whole run on errors no other user would escape (credentials, configuration). */
-const stopsRun = (err: unknown): boolean => isSyncError(err) && (err.kind === 'auth' || err.kind === 'config');
+const stopsRun = (err: unknown): err is SyncError => isSyncError(err) && (err.kind === 'auth' || err.kind === 'config');
 
 /**
  * Re-reads one candidate in Okta and in the WFM just before acting, so a stale list (or a plan
@@ -72,11 +75,66 @@ async function readsInactive(deps: JobDeps, wfmId: string): Promise<boolean | un
 const mayHaveApplied = (err: unknown): boolean =>
   isSyncError(err) && (err.kind === 'transient' || (err.status !== undefined && err.status >= 200 && err.status < 300));
 
+type Fail = (item: SavedPlanItem, error: string, reason?: string) => Promise<void>;
+
 /**
- * Re-checks every item, then deactivates the confirmed ones through the user-management API in
- * batches of WFM_DEACTIVATE_BATCH. An id the WFM lists in notDeletedUserIds is that user's failure
+ * Sends one batch of confirmed users to the deactivate call and records each user's outcome.
+ * Answers the error that stops the run, if the call met one (its users then fail with it).
+ */
+async function deactivateBatch(deps: JobDeps, runId: string, batch: readonly Checked[], out: ExecuteOutcome, fail: Fail, log: Logger): Promise<SyncError | undefined> {
+  const at = (): string => new Date(deps.now()).toISOString();
+  let refused: Set<string>;
+  let callError: unknown;
+  try {
+    const sent = batch.map((c) => c.item.wfmId);
+    refused = new Set((await deps.wfmApi.deactivate(sent)).notDeactivated);
+    const strangers = [...refused].filter((id) => !sent.includes(id));
+    // Ids the call did not name say nothing of the users it did; they are shown, not acted on.
+    if (strangers.length > 0) log.warn('the WFM listed ids the deactivate call did not send as not deleted; ignored', { runId, count: strangers.length, wfmIds: strangers.slice(0, 20) });
+  } catch (err) {
+    if (stopsRun(err)) {
+      for (const c of batch) await fail(c.item, `deactivate call failed: ${describeError(err)}`, c.verdict.reason);
+      return err;
+    }
+    callError = err;
+    refused = new Set(batch.map((c) => c.item.wfmId));
+  }
+  // Once a read fails (the WFM is not answering, each read spending its own retries), the rest of
+  // the batch is not read: its users fail and the next run finds them as they are.
+  let read = callError === undefined || mayHaveApplied(callError);
+  for (const c of batch) {
+    const { item, verdict } = c;
+    let note: string | undefined;
+    if (refused.has(item.wfmId)) {
+      const inactive = read ? await readsInactive(deps, item.wfmId) : undefined;
+      if (inactive === undefined) read = false;
+      if (inactive !== true) {
+        const error = callError === undefined ? 'the WFM did not deactivate this user (listed in notDeletedUserIds)' : `deactivate call failed: ${describeError(callError)}`;
+        await fail(item, error, verdict.reason);
+        continue;
+      }
+      note = callError === undefined ? 'listed in notDeletedUserIds, but the WFM reads it inactive' : 'the deactivate call failed, but the WFM reads it inactive';
+    }
+    out.deactivated += 1;
+    out.done.push(item.oktaId);
+    log.warn('deactivated', { runId, oktaId: item.oktaId, wfmId: item.wfmId, reason: verdict.reason, ...(note !== undefined ? { note } : {}) });
+    await deps.audit.append({
+      at: at(), runId, action: 'deactivate', oktaId: item.oktaId, userName: item.userName, wfmId: item.wfmId,
+      outcome: 'applied', side: 'okta', changes: [{ path: 'active', from: 'true', to: 'false', side: 'okta' }], reason: verdict.reason,
+      ...(note !== undefined ? { note } : {}),
+    });
+  }
+  return undefined;
+}
+
+/**
+ * Deactivates the items through the user-management API in batches of WFM_DEACTIVATE_BATCH, each
+ * batch re-checked just before its call, so even the last batch of a large approved plan acts on
+ * what Okta and the WFM say now. An id the WFM lists in notDeletedUserIds is that user's failure
  * unless the WFM reads it inactive; a batch call that fails fails its users (but those the WFM reads
- * inactive when the call may have been applied) and the next batch goes on (credentials aside).
+ * inactive when the call may have been applied) and the next batch goes on. An error no other user
+ * would escape (credentials, configuration) stops the run: what was done before it stays in the
+ * outcome, and every user after it fails as not attempted.
  */
 export async function recheckAndDeactivate(
   deps: JobDeps,
@@ -86,7 +144,7 @@ export async function recheckAndDeactivate(
 ): Promise<ExecuteOutcome> {
   const out: ExecuteOutcome = { confirmed: 0, deactivated: 0, failed: [], kept: [], done: [] };
   const at = (): string => new Date(deps.now()).toISOString();
-  const fail = async (item: SavedPlanItem, error: string, reason?: string): Promise<void> => {
+  const fail: Fail = async (item, error, reason) => {
     out.failed.push({ oktaId: item.oktaId, userName: item.userName, action: 'deactivate', error });
     opts.log.warn('deactivation failed', { runId, oktaId: item.oktaId, wfmId: item.wfmId, error });
     await deps.audit.append({
@@ -95,66 +153,50 @@ export async function recheckAndDeactivate(
     });
   };
 
-  const checked = await mapPool(items, RECHECK_CONCURRENCY, (item) => recheck(deps, item));
-  const confirmed: Checked[] = [];
-  for (const c of checked) {
-    if (c.verdict.verdict === 'deactivate') confirmed.push(c);
-    else if (c.verdict.verdict === 'keep') {
-      out.kept.push(c.item.oktaId);
-      opts.log.info('left alone after re-check', { runId, oktaId: c.item.oktaId, wfmId: c.item.wfmId, reason: c.verdict.reason });
-    } else if (!opts.dryRun) await fail(c.item, c.verdict.reason);
-    else out.failed.push({ oktaId: c.item.oktaId, userName: c.item.userName, action: 'deactivate', error: c.verdict.reason });
-  }
-  out.confirmed = confirmed.length;
-  if (opts.dryRun) return out;
-
+  const all = batches(items, deps.config.offboard.batchSize);
   let done = 0;
-  deps.onProgress?.({ phase: 'write', done, total: confirmed.length });
-  for (const batch of batches(confirmed, deps.config.offboard.batchSize)) {
-    done += batch.length;
-    let refused: Set<string>;
-    let callError: unknown;
-    try {
-      const sent = batch.map((c) => c.item.wfmId);
-      refused = new Set((await deps.wfmApi.deactivate(sent)).notDeactivated);
-      const strangers = [...refused].filter((id) => !sent.includes(id));
-      // Ids the call did not name say nothing of the users it did; they are shown, not acted on.
-      if (strangers.length > 0) opts.log.warn('the WFM listed ids the deactivate call did not send as not deleted; ignored', { runId, count: strangers.length, wfmIds: strangers.slice(0, 20) });
-    } catch (err) {
-      if (stopsRun(err)) {
-        for (const c of batch) await fail(c.item, `deactivate call failed: ${describeError(err)}`, c.verdict.reason);
-        throw err;
+  const progress = (finished?: true): void => {
+    if (!opts.dryRun) deps.onProgress?.({ phase: 'write', done, total: items.length, ...(finished ? { finished } : {}) });
+  };
+  progress();
+  for (const [index, batch] of all.entries()) {
+    let stopped: SyncError | undefined;
+    const checked = await mapPool(batch, RECHECK_CONCURRENCY, async (item) => {
+      if (stopped) return undefined;
+      try {
+        return await recheck(deps, item);
+      } catch (err) {
+        if (!stopsRun(err)) throw err;
+        stopped ??= err;
+        return undefined;
       }
-      callError = err;
-      refused = new Set(batch.map((c) => c.item.wfmId));
+    });
+    const confirmed: Checked[] = [];
+    const unchecked: SavedPlanItem[] = [];
+    for (const [i, item] of batch.entries()) {
+      const c = checked[i];
+      if (c === undefined) unchecked.push(item);
+      else if (c.verdict.verdict === 'deactivate') confirmed.push(c);
+      else if (c.verdict.verdict === 'keep') {
+        out.kept.push(c.item.oktaId);
+        opts.log.info('left alone after re-check', { runId, oktaId: c.item.oktaId, wfmId: c.item.wfmId, reason: c.verdict.reason });
+      } else if (!opts.dryRun) await fail(c.item, c.verdict.reason);
+      else out.failed.push({ oktaId: c.item.oktaId, userName: c.item.userName, action: 'deactivate', error: c.verdict.reason });
     }
-    // Once a read fails (the WFM is not answering, each read spending its own retries), the rest of
-    // the batch is not read: its users fail and the next run finds them as they are.
-    let read = callError === undefined || mayHaveApplied(callError);
-    for (const c of batch) {
-      const { item, verdict } = c;
-      let note: string | undefined;
-      if (refused.has(item.wfmId)) {
-        const inactive = read ? await readsInactive(deps, item.wfmId) : undefined;
-        if (inactive === undefined) read = false;
-        if (inactive !== true) {
-          const error = callError === undefined ? 'the WFM did not deactivate this user (listed in notDeletedUserIds)' : `deactivate call failed: ${describeError(callError)}`;
-          await fail(item, error, verdict.reason);
-          continue;
-        }
-        note = callError === undefined ? 'listed in notDeletedUserIds, but the WFM reads it inactive' : 'the deactivate call failed, but the WFM reads it inactive';
-      }
-      out.deactivated += 1;
-      out.done.push(item.oktaId);
-      opts.log.warn('deactivated', { runId, oktaId: item.oktaId, wfmId: item.wfmId, reason: verdict.reason, ...(note !== undefined ? { note } : {}) });
-      await deps.audit.append({
-        at: at(), runId, action: 'deactivate', oktaId: item.oktaId, userName: item.userName, wfmId: item.wfmId,
-        outcome: 'applied', side: 'okta', changes: [{ path: 'active', from: 'true', to: 'false', side: 'okta' }], reason: verdict.reason,
-        ...(note !== undefined ? { note } : {}),
-      });
+    out.confirmed += confirmed.length;
+    if (stopped !== undefined) unchecked.push(...confirmed.map((c) => c.item));
+    else if (!opts.dryRun && confirmed.length > 0) stopped = await deactivateBatch(deps, runId, confirmed, out, fail, opts.log);
+    done += batch.length - unchecked.length;
+    if (stopped !== undefined) {
+      const left = [...unchecked, ...all.slice(index + 1).flat()];
+      const error = notAttempted(describeError(stopped));
+      for (const item of left) out.failed.push({ oktaId: item.oktaId, userName: item.userName, action: 'deactivate', error });
+      opts.log.warn('the run stopped: the users left were not attempted', { runId, users: left.length, error: describeError(stopped) });
+      out.stopped = stopped;
+      break;
     }
-    deps.onProgress?.({ phase: 'write', done, total: confirmed.length });
+    progress();
   }
-  deps.onProgress?.({ phase: 'write', done, total: confirmed.length, finished: true });
+  progress(true);
   return out;
 }

@@ -139,10 +139,11 @@ async function offboardFromOkta(deps: JobDeps, report: RunReport, log: Logger): 
   report.applied.deactivate = outcome.deactivated;
   report.failed = outcome.failed;
   if (!report.dryRun) await marks.clear([...outcome.kept, ...outcome.done]);
+  if (outcome.stopped) throw outcome.stopped;
   return undefined;
 }
 
-/** `approve <planId>`: exactly the saved plan, each user re-checked first; the plan is used once. */
+/** `approve <planId>`: exactly the saved plan, each user re-checked first; the plan is used once (kept when the run stops). */
 async function applySavedPlan(deps: JobDeps, report: RunReport, planId: string, log: Logger): Promise<void> {
   const plans = createOffboardPlans(deps.redis, deps.config.redis.prefix);
   const saved = await plans.get(planId);
@@ -160,7 +161,10 @@ async function applySavedPlan(deps: JobDeps, report: RunReport, planId: string, 
   report.applied.deactivate = outcome.deactivated;
   report.failed = outcome.failed;
   if (!report.dryRun) {
-    await plans.remove(planId);
+    // A run that stopped keeps its plan: approved again once the cause is fixed, it re-checks
+    // everyone, and those deactivated already read inactive and are left alone.
+    if (!outcome.stopped) await plans.remove(planId);
     await createOutOfScopeMarks(deps.redis, deps.config.redis.prefix).clear([...outcome.kept, ...outcome.done]);
   }
+  if (outcome.stopped) throw outcome.stopped;
 }

@@ -34,15 +34,25 @@ export function unassign(h: Harness, oktaId: string): void {
   if (state.appUser(appId, oktaId)) throw new Error(`${oktaId} is still assigned`);
 }
 
-/** Expires every WFM access token when the n-th deactivate call arrives (a token that dies mid-run). */
-export function expireTokensOnDeactivateCall(h: Harness, n: number): () => void {
+/**
+ * Calls `fn` with n as the n-th deactivate call reaches the WFM sandbox, before the WFM handles it
+ * (and so before the client has its answer). Answers a function that removes the hook.
+ */
+export function onDeactivateCall(h: Harness, fn: (n: number) => void): () => void {
   const push = h.wfm.requests.push.bind(h.wfm.requests);
   let seen = 0;
   h.wfm.requests.push = (...entries) => {
-    for (const e of entries) if (e.path === DEACTIVATE_PATH && (seen += 1) === n) h.wfm.state.expireTokens();
+    for (const e of entries) if (e.path === DEACTIVATE_PATH) fn((seen += 1));
     return push(...entries);
   };
   return () => {
     h.wfm.requests.push = push;
   };
+}
+
+/** Expires every WFM access token when the n-th deactivate call arrives (a token that dies mid-run). */
+export function expireTokensOnDeactivateCall(h: Harness, n: number): () => void {
+  return onDeactivateCall(h, (seen) => {
+    if (seen === n) h.wfm.state.expireTokens();
+  });
 }
