@@ -14,6 +14,17 @@ describe('docker-compose.yml', () => {
     expect(redis?.healthcheck).toBeDefined();
   });
 
+  it('runs every worker with its HTTP server, so the image\'s health check (GET /healthz on HTTP_PORT) answers', () => {
+    const dockerfile = readFileSync(join(__dirname, '..', '..', 'Dockerfile'), 'utf8');
+    expect(dockerfile).toMatch(/HEALTHCHECK .*\/healthz/);
+    for (const name of ['worker', 'extra-worker']) {
+      const service = compose.services[name] as Service & { environment?: Record<string, string> };
+      expect(service.command).toEqual(['worker']);
+      expect(service.environment?.HTTP_PORT).toBe('8080');
+    }
+    expect(compose.services['extra-worker']?.ports).toBeUndefined();
+  });
+
   it('runs the worker from the Dockerfile with .env, after a healthy Redis, with the dashboard port', () => {
     const worker = compose.services.worker;
     expect(worker).toMatchObject({ build: '.', env_file: '.env', depends_on: { redis: { condition: 'service_healthy' } } });
