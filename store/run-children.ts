@@ -46,7 +46,8 @@ export type RunChildren = {
   /**
    * Registers writes; answers the ones that still have no outcome (to enqueue), each with whether
    * this call registered it. A write registered before (a run planned again) may have had a job
-   * already, which may record its outcome at any moment.
+   * already, which may record its outcome at any moment; one that has not started reads this
+   * plan's write, which replaces the earlier one.
    */
   register(runId: string, actions: readonly WriteAction[]): Promise<{ action: WriteAction; fresh: boolean }[]>;
   action(runId: string, oktaId: string): Promise<WriteAction | undefined>;
@@ -111,7 +112,9 @@ export function createRunChildren(redis: Redis, prefix: string): RunChildren {
       for (let i = 0; i < actions.length; i += 500) {
         const chunk = actions.slice(i, i + 500);
         const multi = redis.multi();
-        for (const a of chunk) multi.hsetnx(actionsKey(runId), a.oktaId, JSON.stringify(a)).hsetnx(idsKey(runId), a.oktaId, '1');
+        // The write as this plan has it, over one an earlier planning of the run registered: Okta
+        // may have changed since, and a write with no outcome yet must carry the newer values.
+        for (const a of chunk) multi.hset(actionsKey(runId), a.oktaId, JSON.stringify(a)).hsetnx(idsKey(runId), a.oktaId, '1');
         multi.hmget(outcomesKey(runId), ...chunk.map((a) => a.oktaId));
         multi.expire(actionsKey(runId), KEEP_SECONDS).expire(idsKey(runId), KEEP_SECONDS);
         const results = (await multi.exec()) ?? [];

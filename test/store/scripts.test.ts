@@ -27,6 +27,26 @@ describe('the write bookkeeping scripts on an auto-pipelined client', () => {
     }
   });
 
+  it('a run planned again replaces the planned write of a user with no outcome yet, so its job writes the newer values', async () => {
+    const redis = createRedis(REDIS_URL);
+    const prefix = `okta-wfm-test-${randomBytes(4).toString('hex')}`;
+    const update = (id: string, department: string): CreateAction => ({ type: 'create', oktaId: id, userName: `${id}@example.com`, reason: 'new', desired: { oktaId: id, userName: `${id}@example.com`, attrs: { 'enterprise.department': department } } });
+    try {
+      const children = createRunChildren(redis, prefix);
+      expect((await children.register('run-3', [update('00u1', 'V1'), update('00u2', 'V1')])).map((p) => p.fresh)).toEqual([true, true]);
+      await children.complete('run-3', { oktaId: '00u2', userName: '00u2@example.com', action: 'create', appliedAs: 'create' });
+      // Planned again after Okta changed: 00u1 is pending (not fresh: a job of the first planning may run), 00u2 is done.
+      const again = await children.register('run-3', [update('00u1', 'V2'), update('00u2', 'V2')]);
+      expect(again.map((p) => [p.action.oktaId, p.fresh])).toEqual([['00u1', false]]);
+      expect((await children.load('run-3', '00u1')).action?.desired.attrs['enterprise.department']).toBe('V2');
+      expect((await children.load('run-3', '00u2')).outcome?.appliedAs).toBe('create');
+    } finally {
+      const keys = await redis.keys(`${prefix}:*`);
+      if (keys.length > 0) await redis.del(...keys);
+      redis.disconnect();
+    }
+  });
+
   it("let a run's planned writes go with the outcome that completes them, whether or not the run is there to", async () => {
     const redis = createRedis(REDIS_URL);
     const prefix = `okta-wfm-test-${randomBytes(4).toString('hex')}`;
