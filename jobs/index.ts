@@ -6,7 +6,7 @@ import { incrementalSyncPayload, runIncrementalSync } from './incremental-sync';
 import { offboardPayload, runOffboard } from './offboard';
 import { QUEUE_NAMES, SCHEDULED_KINDS, scheduleId, type QueueKey, type RunJobKind, type ScheduledKind } from './queue-names';
 import { resyncUserPayload, runResyncUser } from './resync-user';
-import type { RunOutcome } from './run-report';
+import { finishRun, startRun, type RunOutcome } from './run-report';
 import { parseWfmWritePayload, recordLostWrite, runWfmWrite, type Attempt } from './wfm-write';
 
 export type TriggerRequest = { kind: RunJobKind; dryRun?: boolean; user?: string; reason: string };
@@ -33,6 +33,23 @@ function runResult(outcome: RunOutcome): { runId: string; planned: unknown; appl
   return { runId: r.runId, planned: r.planned, applied: r.applied, failed: r.failed.length };
 }
 
+/** The ids a run job carries, as far as a report of it needs them. */
+const runIds = z.object({ runId: z.string().min(1), dryRun: z.boolean().optional() }).loose();
+
+/**
+ * A run job the queue gave up without its handler having finished (taken over too often after
+ * its workers stopped): its report says so, unless the run got as far as keeping one.
+ */
+function lostRun(kind: RunJobKind): NonNullable<JobDefinition['lost']> {
+  return async (ctx, data, reason) => {
+    const ids = runIds.safeParse(data);
+    if (!ids.success || (await ctx.deps.history.get(ids.data.runId))) return;
+    const draft = startRun(ctx.deps, kind, ids.data.dryRun ?? false, ids.data.runId);
+    draft.report.error = `the run was given up before it finished: ${reason}; the next run of this kind does its work`;
+    await finishRun(ctx.deps, draft);
+  };
+}
+
 const tickPayload = z.object({ kind: z.enum(SCHEDULED_KINDS) }).strict();
 
 const tick = (queue: QueueKey): JobDefinition => ({
@@ -47,12 +64,13 @@ export type JobName = RunJobKind | 'wfm-write' | `schedule.${ScheduledKind}`;
  * `assertRegistry` checks at start-up that each runs on a queue the worker serves.
  */
 export const JOBS = {
-  'full-sync': { queue: 'sync', run: async (ctx, data) => runResult(await runFullSync(ctx.deps, fullSyncPayload.parse(data))) },
+  'full-sync': { queue: 'sync', run: async (ctx, data) => runResult(await runFullSync(ctx.deps, fullSyncPayload.parse(data))), lost: lostRun('full-sync') },
   'incremental-sync': {
     queue: 'sync',
     run: async (ctx, data) => runResult(await runIncrementalSync(ctx.deps, incrementalSyncPayload.parse(data))),
+    lost: lostRun('incremental-sync'),
   },
-  'resync-user': { queue: 'sync', run: async (ctx, data) => runResult(await runResyncUser(ctx.deps, resyncUserPayload.parse(data))) },
+  'resync-user': { queue: 'sync', run: async (ctx, data) => runResult(await runResyncUser(ctx.deps, resyncUserPayload.parse(data))), lost: lostRun('resync-user') },
   offboard: {
     queue: 'offboarding',
     run: async (ctx, data) => {
@@ -61,6 +79,7 @@ export const JOBS = {
       if (outcome.guard) throw new UnrecoverableError(outcome.guard.message);
       return runResult(outcome);
     },
+    lost: lostRun('offboard'),
   },
   'wfm-write': {
     queue: 'writes',
