@@ -117,7 +117,13 @@ export type RecheckVerdict =
  * does not document.
  */
 export function judgeRecheck(oktaId: string, check: OktaRecheck): RecheckVerdict {
-  if (!check.found) return { verdict: 'deactivate', reason: 'deleted in Okta' };
+  if (!check.found) {
+    // An id of the org's learned form (not Okta's 00u form: see linkedIdTest) that the service does
+    // not know may be another system's key of the same form, never ours: only one it still knows is
+    // judged. An admin deactivates the rest by hand.
+    if (!isOktaUserId(oktaId)) return { verdict: 'refuse', reason: 'not found in Okta, and its id is not of Okta\'s 00u form, so it may never have been an Okta link: not deactivated' };
+    return { verdict: 'deactivate', reason: 'deleted in Okta' };
+  }
   if (check.oktaId !== oktaId) return { verdict: 'refuse', reason: `Okta answered for another user (${check.oktaId}): not touched` };
   if (check.inScope) return { verdict: 'keep', reason: 'back in scope in Okta' };
   if (check.status === 'SUSPENDED' || check.status === 'DEPROVISIONED') return { verdict: 'deactivate', reason: `${check.status} in Okta` };

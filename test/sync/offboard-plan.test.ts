@@ -93,6 +93,12 @@ describe('an org whose user ids are not of Okta\'s form', () => {
     expect(plan.unmanaged).toBe(3);
   });
 
+  it('a candidate of the learned form that Okta does not know is refused, never taken for deleted: it may be another system\'s key', () => {
+    expect(judgeRecheck(uuid(2), { found: false })).toMatchObject({ verdict: 'refuse', reason: expect.stringMatching(/not found in Okta, and its id is not of Okta's 00u form/) as unknown });
+    expect(judgeRecheck(okta(2), { found: false })).toEqual({ verdict: 'deactivate', reason: 'deleted in Okta' });
+    expect(judgeRecheck(uuid(2), { found: true, oktaId: uuid(2), status: 'SUSPENDED', assigned: true, inScope: false })).toEqual({ verdict: 'deactivate', reason: 'SUSPENDED in Okta' });
+  });
+
   it('learns nothing from a mix of forms, from a short form, or when any pulled id is of Okta\'s form', () => {
     expect(linkedIdTest([uuid(1), 'abcdefghijklmnopqrstuvwxyz'])(uuid(2))).toBe(false);
     expect(linkedIdTest(['u1', 'u2'])('u3')).toBe(false);
