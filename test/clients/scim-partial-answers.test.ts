@@ -1,13 +1,10 @@
-import type { ScimClient } from '../../clients/scim';
 import { DEFAULT_MAPPING } from '../../config/mapping';
 import { CORE_URN } from '../../config/targets';
-import { mapOktaUser } from '../../mappers/okta-to-wfm';
-import { applyAction, type ApplyPorts } from '../../sync/apply';
+import { applyAction } from '../../sync/apply';
 import { plan } from '../../sync/plan';
-import type { CreateAction, DesiredUser, ScimResource, UpdateAction } from '../../sync/types';
-import { oktaUser } from '../helpers/okta-user';
+import type { CreateAction, ScimResource, UpdateAction } from '../../sync/types';
 import { quirkyServers, type QuirkyScim } from '../helpers/quirky-scim';
-import { scimUser } from '../helpers/scim-server';
+import { desiredUser, heldUser, portsOf } from '../helpers/scim-writes';
 
 /**
  * The real SCIM client and apply with servers whose 2xx answer to a write is not the user
@@ -17,16 +14,8 @@ import { scimUser } from '../helpers/scim-server';
 const mapping = DEFAULT_MAPPING;
 const SCIM_JSON = 'application/scim+json';
 
-function desired(oktaId: string, login: string, lastName: string): DesiredUser {
-  const r = mapOktaUser(oktaUser({ id: oktaId, profile: { login, email: login, lastName } }), { mapping, supervisorGroups: [] });
-  if (!r.ok) throw new Error(r.reason);
-  return r.user;
-}
-
-const held = (id: string, userName: string, externalId?: string): ScimResource =>
-  scimUser(id, userName, { ...(externalId ? { externalId } : {}), displayName: 'Maria Lopez', title: 'Set by a WFM admin' });
-
-const portsOf = (scim: ScimClient): ApplyPorts => ({ scim, mapping, wfmApi: { revive: () => Promise.reject(new Error('not expected')) } });
+const desired = desiredUser;
+const held = heldUser;
 
 /** A user to create: what a POST sends, without an id. */
 const toCreate = (userName: string, externalId: string): ScimResource => {
