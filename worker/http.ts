@@ -1,4 +1,4 @@
-import type { Server } from 'node:http';
+import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createBullBoard } from '@bull-board/api';
 import { BullMQAdapter } from '@bull-board/api/bullMQAdapter';
@@ -146,12 +146,33 @@ export function createHttpApp(h: HttpDeps): express.Express {
   return app;
 }
 
+/** The HTTP server could not listen; the message names the setting to change. */
+export class HttpListenError extends Error {}
+
+/** Why listening on HTTP_HOST:HTTP_PORT failed, naming the setting a person would change. */
+export function listenProblem(err: NodeJS.ErrnoException, port: number, host: string): string {
+  const at = `${port} on ${host}`;
+  switch (err.code) {
+    case 'EADDRINUSE':
+      return `HTTP_PORT: ${at} is in use (EADDRINUSE): another process, such as another worker, listens there; stop it, or set another HTTP_PORT (0 picks a free one)`;
+    case 'EACCES':
+      return `HTTP_PORT: ${at} needs privileges this process does not have (EACCES); set HTTP_PORT to 1024 or above`;
+    case 'EADDRNOTAVAIL':
+    case 'ENOTFOUND':
+    case 'EAI_AGAIN':
+      return `HTTP_HOST: ${host} is not an address of this host (${err.code}); set HTTP_HOST to one of its addresses`;
+    default:
+      return `HTTP_HOST, HTTP_PORT: cannot listen on ${at} (${err.code ?? err.message})`;
+  }
+}
+
 export async function startHttp(h: HttpDeps): Promise<HttpServer> {
-  const app = createHttpApp(h);
   const { port, host } = h.deps.config.http;
-  const server: Server = await new Promise((resolve, reject) => {
-    const s = app.listen(port, host, () => resolve(s));
-    s.on('error', reject);
+  // A plain server rather than app.listen: Express 5 also calls app.listen's callback on an error.
+  const server = createServer(createHttpApp(h));
+  await new Promise<void>((resolve, reject) => {
+    server.on('error', (err: NodeJS.ErrnoException) => reject(new HttpListenError(listenProblem(err, port, host))));
+    server.listen(port, host, () => resolve());
   });
   const address = server.address() as AddressInfo;
   const shownHost = address.family === 'IPv6' ? `[${address.address}]` : address.address;

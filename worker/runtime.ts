@@ -11,6 +11,7 @@ import { createMetrics, type Metrics } from './metrics';
 import { bullConnection, createQueues, type Queues } from './queues';
 import { applySchedules } from './schedules';
 import { triggerRun } from './triggers';
+import { within } from './within';
 
 export type WorkerHandle = { app: App; queues: Queues; metrics: Metrics; http: HttpServer | undefined; close(): Promise<void> };
 
@@ -52,6 +53,12 @@ const CONCURRENCY: Record<QueueKey, (c: AppConfig) => number> = {
 };
 
 /**
+ * How long closing the workers, queues and Redis may take once SHUTDOWN_TIMEOUT_MS is over: the
+ * jobs cut off may still wait on a Redis that is away, and the process exits anyway.
+ */
+const FORCED_CLOSE_MS = 5000;
+
+/**
  * The long-lived worker: queues, one BullMQ worker per queue, the schedules, and the HTTP server.
  * Any number of these may run against one Redis; the write limit is shared by all of them.
  */
@@ -64,21 +71,28 @@ export async function startWorker(config: AppConfig, logger: Logger, opts: { htt
   for (const q of queues.all) q.on('error', (err: Error) => logger.debug('queue error', { queue: q.name, error: err.message }));
   metrics.watchQueues(queues);
   const trigger = (req: TriggerRequest) => triggerRun(queues, newRunId, req);
-  const app = buildApp(config, logger, {
-    waitForRedis: true,
-    metrics,
-    writer: createQueueWriter({ writes: queues.writes, attempts: config.worker.writeAttempts }),
-    requestOffboard: async (reason, oktaIds) => {
-      const r = await trigger({ kind: 'offboard', reason });
-      logger.info('off-boarding requested', { reason, users: oktaIds.length, runId: r.runId, coalesced: r.coalesced });
-    },
-  });
+  let app: App;
+  try {
+    app = buildApp(config, logger, {
+      waitForRedis: true,
+      metrics,
+      writer: createQueueWriter({ writes: queues.writes, attempts: config.worker.writeAttempts }),
+      requestOffboard: async (reason, oktaIds) => {
+        const r = await trigger({ kind: 'offboard', reason });
+        logger.info('off-boarding requested', { reason, users: oktaIds.length, runId: r.runId, coalesced: r.coalesced });
+      },
+    });
+  } catch (err) {
+    await queues.close();
+    throw err;
+  }
   const connection = bullConnection(config.redis);
   const contextFor = (job: Job): JobContext => ({
     deps: app.deps,
     attempt: { number: job.attemptsMade + 1, of: job.opts.attempts ?? 1, first: isFirstStart(job) },
     trigger,
   });
+  // Created stopped: they take jobs only once the whole start-up has succeeded.
   const workers = (Object.keys(QUEUE_NAMES) as QueueKey[]).map((key) => {
     const worker = new Worker(
       QUEUE_NAMES[key],
@@ -89,6 +103,7 @@ export async function startWorker(config: AppConfig, logger: Logger, opts: { htt
       },
       {
         connection,
+        autorun: false,
         prefix: config.redis.prefix,
         concurrency: CONCURRENCY[key](config),
         lockDuration: config.worker.jobLockMs,
@@ -108,8 +123,23 @@ export async function startWorker(config: AppConfig, logger: Logger, opts: { htt
     worker.on('error', (err) => logger.error('worker error', { queue: QUEUE_NAMES[key], error: err.message }));
     return worker;
   });
-  for (const change of await applySchedules(queues, config)) logger.info('schedule', { ...change, tz: config.worker.timeZone });
-  const http = opts.http === false ? undefined : await startHttp({ deps: app.deps, queues, metrics, trigger });
+  /** Closes the workers (`force`: without waiting for their running jobs), then the queues and Redis. */
+  const closeAll = async (force: boolean): Promise<void> => {
+    await Promise.all(workers.map((w) => w.close(force)));
+    await queues.close();
+    await connection.quit().catch(() => connection.disconnect());
+    await app.close();
+  };
+  let http: HttpServer | undefined;
+  try {
+    for (const change of await applySchedules(queues, config)) logger.info('schedule', { ...change, tz: config.worker.timeZone });
+    http = opts.http === false ? undefined : await startHttp({ deps: app.deps, queues, metrics, trigger });
+  } catch (err) {
+    // No job has started; the connections left open would keep a process that cannot serve alive.
+    await closeAll(true);
+    throw err;
+  }
+  for (const w of workers) w.run().catch((err: Error) => w.emit('error', err));
   if (http) logger.info('http listening', { url: http.url });
   logger.info('worker started', { prefix: config.redis.prefix, maxWritesPerSecond: config.worker.maxWritesPerSecond });
 
@@ -122,15 +152,13 @@ export async function startWorker(config: AppConfig, logger: Logger, opts: { htt
     close() {
       closing ??= (async () => {
         await http?.close();
-        const graceful = Promise.all(workers.map((w) => w.close()));
-        const timeout = new Promise<'timeout'>((resolve) => setTimeout(() => resolve('timeout'), config.worker.shutdownTimeoutMs).unref());
-        if ((await Promise.race([graceful, timeout])) === 'timeout') {
-          logger.warn('running jobs did not finish in time; leaving them to another worker', { timeoutMs: config.worker.shutdownTimeoutMs });
-          await Promise.all(workers.map((w) => w.close(true)));
-        }
-        await queues.close();
-        await connection.quit().catch(() => connection.disconnect());
-        await app.close();
+        // pause() stops taking jobs and waits for the running ones without closing the worker:
+        // once close() waits for them, close(true) only answers that same wait.
+        const finished = await within(Promise.all(workers.map((w) => w.pause())).then(() => true), config.worker.shutdownTimeoutMs);
+        if (finished) return closeAll(false);
+        logger.warn('running jobs did not finish in time; leaving them to another worker', { timeoutMs: config.worker.shutdownTimeoutMs });
+        // Their locks are no longer extended: once they expire, another worker's stalled-job check takes the jobs over.
+        await within(closeAll(true), FORCED_CLOSE_MS);
       })();
       return closing;
     },

@@ -1,9 +1,19 @@
+import type { Logger } from 'winston';
 import { ExitError, EXIT, redisDownMessage, type CommandModule } from '../cli-context';
 import { httpExposureProblem } from '../auth';
+import { HttpListenError } from '../http';
 import { createLogger } from '../logger';
 import { installShutdown } from '../main';
 import { startWorker } from '../runtime';
 import { redisAnswers } from '../../store/redis';
+
+/** Resolves once the logger has handed every line on (stderr writes synchronously to a file or pipe). */
+function flushed(logger: Logger): Promise<void> {
+  return new Promise((resolve) => {
+    logger.once('finish', () => resolve());
+    logger.end();
+  });
+}
 
 export const workerCommand: CommandModule = {
   register(program, ctx) {
@@ -23,11 +33,16 @@ export const workerCommand: CommandModule = {
           throw new ExitError(EXIT.failed);
         }
         const logger = createLogger({ level: config.logLevel });
-        const handle = await startWorker(config, logger, { http: opts.http });
+        const handle = await startWorker(config, logger, { http: opts.http }).catch((err: unknown) => {
+          if (!(err instanceof HttpListenError)) throw err;
+          ctx.io.stderr(`okta-wfm-sync: the HTTP server cannot start:\n  ${err.message}`);
+          throw new ExitError(EXIT.usage);
+        });
         const code = await installShutdown(() => handle.close(), logger);
         logger.info('worker stopped');
-        logger.close();
-        ctx.setCode(code);
+        await flushed(logger);
+        // A job cut off at SHUTDOWN_TIMEOUT_MS may still hold sockets and timers: they must not keep a stopped worker up.
+        process.exit(code);
       });
   },
 };
