@@ -154,6 +154,10 @@ async function applySavedPlan(deps: JobDeps, report: RunReport, planId: string, 
     );
   }
   report.planId = planId;
+  // The re-check judges each user against OKTA_APP_ID or OKTA_GROUPS: a scope that no longer
+  // resolves (another or a mistyped setting, a deleted group) would make everyone "no longer
+  // assigned". It stops the run here, naming the setting, before anyone is re-checked.
+  await deps.okta.probeScope();
   log.warn('applying an approved plan', { planId, users: saved.items.length, createdAt: saved.createdAt });
   const outcome = await recheckAndDeactivate(deps, report.runId, saved.items, { dryRun: report.dryRun, log });
   report.planned.deactivate = outcome.confirmed;

@@ -65,6 +65,12 @@ describe('the off-boarding guards, against both sandboxes and real Redis', () =>
     h.okta.state.assignUserToApp(h.okta.appId, cameBack);
     const activeBefore = h.wfm.state.all().filter((u) => u.active === true).length;
 
+    // With a scope that no longer resolves, the re-check would find nobody assigned: refused first.
+    const elsewhere = await h.cli(['approve', planId, '--json'], { OKTA_APP_ID: '0oaNoSuchApp00000000' });
+    expect(elsewhere.code).toBe(2);
+    expect(elsewhere.report?.error).toMatch(/OKTA_APP_ID/);
+    expect(userApiCalls(h)).toBe(0);
+
     const review = await h.cli(['approve', planId, '--dry-run', '--json']);
     expect(review.code).toBe(0);
     expect(review.report).toMatchObject({ dryRun: true, planned: { deactivate: rest.length }, applied: { deactivate: 0 } });
