@@ -226,7 +226,7 @@ export const SETTING_DOCS: Record<SettingName, SettingDoc> = {
   },
   OFFBOARD_CRON: { doc: 'Cron of the off-boarding run in the worker; `off` removes the schedule.' },
   SYNC_TZ: { doc: 'IANA time zone the crons are read in.' },
-  WFM_MAX_RPS: { doc: 'WFM writes per second across every worker process (one cluster-wide limit).' },
+  WFM_MAX_RPS: { doc: 'WFM writes per second across every worker process (one cluster-wide limit). It counts write jobs: the few that take two requests (a GET before a PUT, a lookup after a 409) send more.' },
   WRITE_ATTEMPTS: { doc: 'Attempts of one queued WFM write before it is recorded as failed (transient errors only).' },
   HTTP_PORT: { doc: 'Port of the worker\'s HTTP server (health, metrics, API, dashboard); 0 picks a free one.' },
   HTTP_HOST: { doc: 'Address the HTTP server listens on. Anything but loopback requires admin credentials; without them /api and the dashboard answer only a loopback Host (localhost, 127.0.0.1, [::1]).' },
