@@ -1,6 +1,7 @@
 import type { OktaPull } from '../clients/okta';
 import { z } from 'zod';
 import { createPullStats } from '../store/pull-stats';
+import { createSeenInScope } from '../store/seen-in-scope';
 import type { JobDeps } from './deps';
 import { readWfmUsers } from './read-wfm';
 import type { RunOutcome } from './run-report';
@@ -15,10 +16,12 @@ export type FullSyncPayload = z.infer<typeof fullSyncPayload>;
 
 /**
  * Every in-scope Okta user. A complete pull is the baseline off-boarding compares its own pull's
- * in-scope count with, and what an incremental run estimates the cost of reading everything by.
+ * in-scope count with, and what an incremental run estimates the cost of reading everything by;
+ * its users are kept as seen in scope (off-boarding deactivates only those).
  */
 export async function pullWholeScope(deps: JobDeps, source: string): Promise<OktaPull> {
   const pull = await deps.okta.pullInScope();
+  await createSeenInScope(deps.redis, deps.config.redis.prefix).add([...pull.users.map((u) => u.id), ...pull.rejected.map((r) => r.oktaId)]);
   await createPullStats(deps.redis, deps.config.redis.prefix).record({
     inScope: pull.counts.inScope,
     appUsers: pull.counts.appUsers,

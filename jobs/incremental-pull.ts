@@ -14,6 +14,7 @@ import {
 } from '../sync/incremental';
 import { mapPool } from '../sync/pool';
 import type { OktaUser, Rejected } from '../sync/types';
+import { createSeenInScope } from '../store/seen-in-scope';
 import type { JobDeps } from './deps';
 
 /** What a run read from Okta: the cursor moves past it once the run's writes are done. */
@@ -106,6 +107,7 @@ export async function pullChanges(deps: JobDeps, changes: Changes, dryRun: boole
     else if (c.check.found && c.check.inScope) users.set(c.check.oktaId, c.check.user);
     else leavers.add(c.check.oktaId);
   }
+  await createSeenInScope(deps.redis, deps.config.redis.prefix).add([...users.keys()]);
   const linked = await mapPool([...leavers], deps.config.wfm.concurrency, async (oktaId) =>
     (await deps.scim.findByExternalId(oktaId)).some((u) => u.active) ? oktaId : undefined,
   );

@@ -5,6 +5,7 @@ import { formatDuration } from '../config/duration';
 import { PLAN_ID, PLAN_TTL_SECONDS, createOffboardPlans } from '../store/offboard-plans';
 import { createOutOfScopeMarks } from '../store/out-of-scope';
 import { createPullStats } from '../store/pull-stats';
+import { createSeenInScope } from '../store/seen-in-scope';
 import { checkBlastRadius, guardMessage, pullDrop } from '../sync/guard';
 import { planOffboard } from '../sync/offboard-plan';
 import type { RunReport } from '../sync/report';
@@ -57,6 +58,9 @@ export async function runOffboard(deps: JobDeps, input: Partial<OffboardPayload>
   return { report, ...(fatal ? { fatal } : {}), ...(guard ? { guard } : {}) };
 }
 
+/** Logged for linked WFM users whose Okta user this deployment never saw in scope (counted as unmanaged). */
+export const NEVER_SEEN_LOG = 'WFM users linked to Okta users never in scope here (another app\'s sync, an earlier integration): unmanaged, not deactivated';
+
 /** Pulls the in-scope set; a pull that did not finish stops the run before anything is read or written. */
 async function pullInScope(deps: JobDeps) {
   try {
@@ -87,7 +91,21 @@ async function offboardFromOkta(deps: JobDeps, report: RunReport, log: Logger): 
   const marks = createOutOfScopeMarks(deps.redis, redis.prefix);
   const pullStats = createPullStats(deps.redis, redis.prefix);
   const now = deps.now();
-  const plan = planOffboard({ wfmUsers, inScopeIds, outSince: await marks.all(), now, graceMs: offboard.graceMs });
+  const seenInScope = createSeenInScope(deps.redis, redis.prefix);
+  await seenInScope.add([...inScopeIds]);
+  const planned = planOffboard({ wfmUsers, inScopeIds, outSince: await marks.all(), now, graceMs: offboard.graceMs });
+  // A candidate this deployment never saw in scope was linked by something else (another app's
+  // sync, an earlier integration): reported, never deactivated, and not counted by the guards.
+  const seen = await seenInScope.seen(planned.candidates.map((c) => c.oktaId));
+  const unseen = planned.candidates.filter((c) => !seen.has(c.oktaId));
+  // They count as unmanaged (this deployment does not manage them), not in the guards' base.
+  const plan = {
+    ...planned,
+    candidates: planned.candidates.filter((c) => seen.has(c.oktaId)),
+    managedActive: planned.managedActive - unseen.length,
+    unmanaged: planned.unmanaged + unseen.length,
+  };
+  if (unseen.length > 0) log.warn(NEVER_SEEN_LOG, { users: unseen.length, oktaIds: unseen.slice(0, 20).map((c) => c.oktaId) });
   const before = await pullStats.last();
   const limits = { maxPercent: offboard.maxPercent, maxCount: offboard.maxCount };
   const dropped = pullDrop(before?.inScope, pull.counts.inScope, limits.maxPercent);

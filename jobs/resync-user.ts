@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { SyncError } from '../clients/errors';
+import { createSeenInScope } from '../store/seen-in-scope';
 import type { JobDeps } from './deps';
 import { readWfmUsers } from './read-wfm';
 import type { RunOutcome } from './run-report';
@@ -28,6 +29,7 @@ export async function runResyncUser(deps: JobDeps, input: Partial<ResyncUserPayl
         if (!payload.dryRun) await deps.requestOffboard('resync of a user out of scope', [check.oktaId]);
         return { users: [], rejected: [], counts: { inScope: 0, outOfScope: 1 } };
       }
+      await createSeenInScope(deps.redis, deps.config.redis.prefix).add([check.oktaId]);
       return { users: [check.user], rejected: [], counts: { inScope: 1, outOfScope: 0 } };
     },
     readWfm: (desired) => readWfmUsers(deps.scim, 'lookup', desired, 1),
