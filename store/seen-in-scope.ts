@@ -26,9 +26,12 @@ export function createSeenInScope(redis: Redis, prefix: string): SeenInScope {
       const found = new Set<string>();
       for (let i = 0; i < oktaIds.length; i += CHUNK) {
         const chunk = oktaIds.slice(i, i + CHUNK);
-        const member = await redis.smismember(setKey, ...chunk);
+        // SISMEMBER each (SMISMEMBER needs Redis 6.2), in one round trip.
+        const pipeline = redis.pipeline();
+        for (const id of chunk) pipeline.sismember(setKey, id);
+        const member = (await pipeline.exec()) ?? [];
         chunk.forEach((id, j) => {
-          if (member[j] === 1) found.add(id);
+          if (member[j]?.[1] === 1) found.add(id);
         });
       }
       return found;
