@@ -1,6 +1,7 @@
 import { formatDuration } from '../config/duration';
 import { mapOktaUser } from '../mappers/okta-to-wfm';
 import { createOwnedValues } from '../store/owned-values';
+import { createSeenInScope } from '../store/seen-in-scope';
 import { classifyPlan } from '../sync/drift';
 import { fieldRows, type FieldRow } from '../sync/explain';
 import { judgeRecheck } from '../sync/offboard-plan';
@@ -73,8 +74,11 @@ export async function explainUser(deps: JobDeps, login: string): Promise<Explana
     const judged = judgeRecheck(u.id, { found: true, oktaId: u.id, status: u.status, assigned: check.assigned, inScope: false });
     const why = judged.reason;
     const grace = formatDuration(deps.config.offboard.graceMs);
+    const seen = active !== undefined && (await createSeenInScope(deps.redis, deps.config.redis.prefix).seen([u.id])).has(u.id);
     const next: NextStep = !active
       ? { action: 'none', reason: `${why}: out of scope, and no active WFM user is linked to it` }
+      : !seen
+        ? { action: 'none', wfmId: active.id, reason: `${why}: but this deployment never saw it in scope, so something else linked WFM user ${active.id}: off-boarding counts it as unmanaged and leaves it active` }
       : judged.verdict === 'deactivate'
         ? { action: 'deactivate', wfmId: active.id, reason: `${why}: off-boarding deactivates WFM user ${active.id} (after OFFBOARD_GRACE=${grace}, behind the guard); sync leaves it alone` }
         : { action: 'none', wfmId: active.id, reason: `${why}: out of scope; off-boarding reports WFM user ${active.id} and leaves it active, and sync leaves it alone` };

@@ -106,6 +106,12 @@ describe('plan and explain: what the next run would do, writing nothing', () => 
       expect.stringMatching(/^WFM {7}taken\.name@example\.com .*, no externalId$/),
     ]);
     expect(clash).toContain('Next run  conflict: the login changed to "taken.name@example.com", which another WFM user already holds');
+    // Linked in the WFM by something else: this deployment never saw it in scope.
+    const inScope = new Set(inScopeUsers(h.okta.state, h.okta.appId).map((u) => u.id));
+    const stranger = h.okta.state.users().find((u) => u.status === 'ACTIVE' && !inScope.has(u.id));
+    if (!stranger) throw new Error('no Okta user outside the scope');
+    h.wfm.state.seedUser({ userName: stranger.profile.login, externalId: stranger.id, name: { givenName: 'O', familyName: 'A' }, emails: [{ value: stranger.profile.login, type: 'work' }], active: true });
+    expect((await h.cli(['explain', stranger.id])).out.find((l) => l.startsWith('Next run'))).toMatch(/^Next run {2}none: .*but this deployment never saw it in scope, so something else linked WFM user \S+: off-boarding counts it as unmanaged and leaves it active$/);
     const unknown = await h.cli(['explain', 'nobody@example.com']);
     expect(unknown.code).toBe(1);
     expect(unknown.out[0]).toBe('Okta      no user nobody@example.com');
