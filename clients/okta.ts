@@ -1,4 +1,3 @@
-import type { Collection } from '@okta/okta-sdk-nodejs';
 import { z } from 'zod';
 import type { AppConfig } from '../config/load-config';
 import { OKTA_USER_STATUSES } from '../config/settings';
@@ -6,8 +5,9 @@ import type { UpdatedUser } from '../sync/incremental';
 import type { OktaUser, Rejected } from '../sync/types';
 import { SyncError } from './errors';
 import { unidentified } from './okta-errors';
-import { findGroupIds, forgetChangedGroups, listGroupMembers, namedGroups, type GroupIdCache, type NamedGroup } from './okta-groups';
+import { forgetChangedGroups, listGroupMembers, namedGroups, type GroupIdCache } from './okta-groups';
 import { listAppGroupIds, listUpdatedSince, readLog, type LogCheckpoint, type LogRead } from './okta-log';
+import { createOktaProbes, type OktaProbes } from './okta-probes';
 import { createOktaCaller, createOktaClient, type OktaStats, type RateHeaders } from './okta-sdk';
 import { DEFAULT_RETRY, type RetryPolicy } from './retry';
 
@@ -37,13 +37,9 @@ export type OktaUserCheck =
   | { found: false; oktaId: string }
   | { found: true; oktaId: string; user: OktaUser; assigned: boolean; inScope: boolean };
 
-/** A group entry as the preflight check found it: the ids it stands for, or why it stands for none. */
-export type GroupProbe = Readonly<{ name: string; setting: string }> & ({ ids: readonly string[] } | { problem: string });
+export type { GroupProbe, ScopeProbe } from './okta-probes';
 
-/** What the scope source answered the preflight check. */
-export type ScopeProbe = { scope: 'app'; appId: string } | { scope: 'groups'; groups: GroupProbe[] };
-
-export type OktaSource = {
+export type OktaSource = OktaProbes & {
   /** The users in scope: assigned to the app (directly or through a group), or members of OKTA_GROUPS; with an in-scope status. */
   pullInScope(): Promise<OktaPull>;
   /** Reads one user (by id or login) as it is now: status, mapped groups, assignment. */
@@ -56,10 +52,6 @@ export type OktaSource = {
   listAppGroupIds(): Promise<string[]>;
   /** These groups were renamed or deleted: the names that stood for them are looked up again. Answers those names. */
   groupsChanged(groupIds: readonly string[]): Promise<string[]>;
-  /** Preflight, reads only: one page of one app user (OKTA_APP_ID), or each OKTA_GROUPS entry resolved and one page of one member read. */
-  probeScope(): Promise<ScopeProbe>;
-  /** Preflight, reads only: each group entry of SUPERVISOR_GROUPS and the group rules resolved as the pull does, the id cache left alone. */
-  probeGroups(): Promise<GroupProbe[]>;
   stats(): OktaStats;
 };
 
@@ -154,31 +146,6 @@ export function createOktaSource(cfg: OktaSourceConfig): OktaSource {
     return seen.size;
   }
 
-  /** The first page of a listing, one item long: one request that shows the listing answers. */
-  async function firstPage<T>(what: string, open: () => Promise<Collection<T>>): Promise<void> {
-    const collection = await call(what, open);
-    await call(what, () => collection.next());
-  }
-
-  /**
-   * Each entry resolved, then `read` on its ids. An entry Okta does not know is that entry's
-   * problem; any other failure (a refused token, no answer) is the whole probe's.
-   */
-  async function probeEach(entries: readonly Pick<NamedGroup, 'name' | 'setting'>[], read?: (ids: readonly string[]) => Promise<void>): Promise<GroupProbe[]> {
-    const found: GroupProbe[] = [];
-    for (const { name, setting } of entries) {
-      try {
-        const ids = await findGroupIds(client, caller, { name, setting });
-        await read?.(ids);
-        found.push({ name, setting, ids });
-      } catch (err) {
-        if (!(err instanceof SyncError && err.kind === 'config')) throw err;
-        found.push({ name, setting, problem: err.message });
-      }
-    }
-    return found;
-  }
-
   /**
    * A user's groups listing answered 404 after the user was read. Only Okta's own "no such user"
    * on a second read says the user was deleted in between (off-boarding deactivates on it); a user
@@ -195,23 +162,7 @@ export function createOktaSource(cfg: OktaSourceConfig): OktaSource {
   }
 
   return {
-    async probeScope() {
-      if (groupScope) {
-        const found = await probeEach(
-          [...new Set(cfg.scopeGroups)].map((name) => ({ name, setting: 'OKTA_GROUPS' })),
-          async (ids) => {
-            for (const groupId of ids) await firstPage(`list members of group ${groupId}`, () => client.groupApi.listGroupUsers({ groupId, limit: 1 }));
-          },
-        );
-        return { scope: 'groups', groups: found };
-      }
-      const appId = scopeAppId();
-      await firstPage(`list users of app ${appId}`, () => client.applicationApi.listApplicationUsers({ appId, limit: 1 })).catch((err: unknown) => appNotFound(err, appId));
-      return { scope: 'app', appId };
-    },
-
-    // An entry of OKTA_GROUPS and of a group rule is probed here for the rule (probeScope probes it for OKTA_GROUPS).
-    probeGroups: () => probeEach(groups.filter((g) => g.mapped).map((g) => ({ name: g.name, setting: g.setting === 'OKTA_GROUPS' ? 'MAPPING_FILE (groupRules)' : g.setting }))),
+    ...createOktaProbes({ client, caller, groups, scopeGroups: groupScope ? (cfg.scopeGroups ?? []) : [], appId: scopeAppId, appNotFound }),
 
     async pullInScope() {
       // Each named group is listed once: role and rule groups for their names, OKTA_GROUPS for their members.
