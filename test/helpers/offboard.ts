@@ -24,6 +24,17 @@ export function activeInScope(h: Harness, except: ReadonlySet<string> = new Set(
     .map((u) => u.id);
 }
 
+/** Hands out n ACTIVE in-scope users at a time, none twice, so each test of a file has users no other touched. */
+export function userTaker(h: () => Harness): (n: number) => string[] {
+  const used = new Set<string>();
+  return (n) => {
+    const ids = activeInScope(h(), used).slice(0, n);
+    if (ids.length < n) throw new Error('not enough users');
+    for (const id of ids) used.add(id);
+    return ids;
+  };
+}
+
 /** Takes a user out of the app for good: its direct assignment and every group that assigns it. */
 export function unassign(h: Harness, oktaId: string): void {
   const { state, appId } = h.okta;

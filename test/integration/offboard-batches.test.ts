@@ -4,7 +4,7 @@ import { Redis } from 'ioredis';
 import type { AuditEntry } from '../../store/audit';
 import type { Failure, RunReport } from '../../sync/report';
 import { REDIS_URL, startHarness, type Harness } from '../helpers/harness';
-import { activeInScope, activeOf, deactivateCalls, onDeactivateCall } from '../helpers/offboard';
+import { activeOf, deactivateCalls, onDeactivateCall, userTaker } from '../helpers/offboard';
 
 const CALL_401 = /^WFM API POST \/user-management\/v1\/users\/deactivate answered 401: .+$/;
 const SCIM_401 = /^WFM SCIM GET \/Users\/\S+ answered 401: .+$/;
@@ -12,13 +12,8 @@ const SCIM_401 = /^WFM SCIM GET \/Users\/\S+ answered 401: .+$/;
 describe('off-boarding batch by batch', () => {
   let h: Harness;
   let redis: Redis;
-  const used = new Set<string>();
-  const take = (n: number): string[] => {
-    const ids = activeInScope(h, used).slice(0, n);
-    if (ids.length < n) throw new Error('not enough users');
-    for (const id of ids) used.add(id);
-    return ids;
-  };
+  /** Takes n ACTIVE in-scope users no other test has touched. */
+  const take = userTaker(() => h);
   /** The guard is not under test here, except where a test trips it on purpose. */
   const env = { WFM_DEACTIVATE_BATCH: '2', DEACTIVATION_MAX_PERCENT: '100', DEACTIVATION_MAX_COUNT: '1000' };
   const offboard = (extra: Record<string, string> = {}) => h.cli(['offboard', '--once', '--json'], { ...env, ...extra });

@@ -2,7 +2,7 @@
 // another make of WFM: answers lost on the way back, answers it cannot read, per-batch refusals.
 import type { AuditEntry } from '../../store/audit';
 import { startHarness, type Harness } from '../helpers/harness';
-import { activeInScope, activeOf, wfmIdOf } from '../helpers/offboard';
+import { activeOf, userTaker, wfmIdOf } from '../helpers/offboard';
 import { DEACTIVATE_PATH, startUserApiServer, type Answer, type UserApiServer } from '../helpers/user-api-server';
 
 const REVIVES = /\/revive$/;
@@ -10,13 +10,8 @@ const REVIVES = /\/revive$/;
 describe('off-boarding and re-hire with another make of user-management API', () => {
   let h: Harness;
   let api: UserApiServer;
-  const used = new Set<string>();
-  const take = (n: number): string[] => {
-    const ids = activeInScope(h, used).slice(0, n);
-    if (ids.length < n) throw new Error('not enough users');
-    for (const id of ids) used.add(id);
-    return ids;
-  };
+  /** Takes n ACTIVE in-scope users no other test has touched. */
+  const take = userTaker(() => h);
   /** The guard is not under test here: every leaver may go. */
   const env = { WFM_API_URL: '', WFM_TIMEOUT_MS: '1000', WFM_MAX_RETRIES: '2', DEACTIVATION_MAX_PERCENT: '100', DEACTIVATION_MAX_COUNT: '1000' };
   const run = (args: string[], extra: Record<string, string> = {}) => h.cli([...args, '--json'], { ...env, WFM_API_URL: api.url, ...extra });

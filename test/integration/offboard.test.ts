@@ -3,7 +3,7 @@ import { countRequests } from '../../sandbox/wfm/server';
 import type { AuditEntry } from '../../store/audit';
 import { REDIS_URL, startHarness, type Harness } from '../helpers/harness';
 import {
-  activeInScope, activeOf, deactivateCalls, expireTokensOnDeactivateCall, unassign, userApiCalls, wfmIdOf, wfmUserOf,
+  activeOf, deactivateCalls, expireTokensOnDeactivateCall, unassign, userApiCalls, userTaker, wfmIdOf, wfmUserOf,
 } from '../helpers/offboard';
 
 const HOUR = 3_600_000;
@@ -12,14 +12,8 @@ describe('offboard --once against both sandboxes and real Redis', () => {
   let h: Harness;
   let redis: Redis;
   const unmanaged: string[] = [];
-  const used = new Set<string>();
   /** Takes n ACTIVE in-scope users no other test has touched. */
-  const take = (n: number): string[] => {
-    const ids = activeInScope(h, used).slice(0, n);
-    if (ids.length < n) throw new Error('not enough users');
-    for (const id of ids) used.add(id);
-    return ids;
-  };
+  const take = userTaker(() => h);
   const audit = async (...args: string[]): Promise<AuditEntry[]> => {
     const { out } = await h.cli(['audit', '--json', ...args]);
     return JSON.parse(out[out.length - 1] ?? '[]') as AuditEntry[];
