@@ -81,11 +81,53 @@ export function mergeOwned(current: Readonly<ScimResource>, desired: DesiredUser
   delete resource.timeZone;
   addSchema(resource, CORE_URN);
   listExtensions(resource);
+  const partsBefore = nameParts(resource);
   for (const path of ownedPaths(mapping)) {
     const value = desired.attrs[path];
     if (value === undefined) clearPath(resource, path, mapping.customSchema);
     else writePath(resource, path, value, mapping.customSchema);
   }
+  refreshFormattedName(resource, partsBefore);
   resource.active = true;
   return resource;
+}
+
+const NAME_PARTS = ['honorificPrefix', 'givenName', 'middleName', 'familyName', 'honorificSuffix'] as const;
+type NameParts = Readonly<Record<(typeof NAME_PARTS)[number], string>>;
+
+function nameObject(resource: Readonly<ScimResource>): Record<string, unknown> | undefined {
+  const name = resource.name;
+  return typeof name === 'object' && name !== null && !Array.isArray(name) ? (name as Record<string, unknown>) : undefined;
+}
+
+function nameParts(resource: Readonly<ScimResource>): NameParts {
+  const name = nameObject(resource) ?? {};
+  const part = (key: string): string => (typeof name[key] === 'string' ? (name[key] as string).trim() : '');
+  return Object.fromEntries(NAME_PARTS.map((k) => [k, part(k)])) as NameParts;
+}
+
+const joined = (...parts: string[]): string => parts.filter((p) => p !== '').join(' ');
+const sameText = (a: string, b: string): boolean => a.replace(/\s+/g, ' ').trim().normalize('NFC') === b.replace(/\s+/g, ' ').trim().normalize('NFC');
+
+/** "Family, Given Middle" when the WFM wrote the full name so; else the RFC 7643 §4.1.1 order. */
+function composeName(p: NameParts, familyFirst: boolean): string {
+  const given = joined(p.givenName, p.middleName);
+  if (familyFirst) return given === '' ? p.familyName : `${p.familyName}, ${given}`;
+  return joined(p.honorificPrefix, p.givenName, p.middleName, p.familyName, p.honorificSuffix);
+}
+
+/**
+ * `name.formatted` (the full name for display, RFC 7643 §4.1.1) is not owned, but sent back as read
+ * it would keep the old name after a change of the parts we own (a new family name shown under
+ * the old one). When a part changed, it is written again from the parts, in the order the WFM
+ * used for it ("Family, Given" or given name first). A resource without it is left without it.
+ */
+function refreshFormattedName(resource: ScimResource, before: NameParts): void {
+  const name = nameObject(resource);
+  if (typeof name?.formatted !== 'string' || name.formatted.trim() === '') return;
+  const after = nameParts(resource);
+  if (NAME_PARTS.every((k) => sameText(before[k], after[k]))) return;
+  const familyFirst = before.familyName !== '' && sameText(name.formatted, composeName(before, true));
+  const formatted = composeName(after, familyFirst);
+  name.formatted = formatted === '' ? null : formatted;
 }
