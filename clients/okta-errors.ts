@@ -36,12 +36,31 @@ function networkReason(e: OktaLikeError, timeoutMs: number | undefined): string 
   return e.code === 'ECONNRESET' ? 'the connection closed without an answer (ECONNRESET)' : e.code;
 }
 
+/**
+ * The Okta error fields of a JSON error body the SDK could not read as one: it falls back to a
+ * plain HTTP error (message `HTTP <status> <body>`) when the body's `errorCauses` is not a list, or
+ * the body is not an object. Only the fields an Okta error names are kept.
+ */
+function fieldsOfHttpError(e: OktaLikeError & { message?: unknown }): OktaLikeError {
+  if (e.name !== 'HttpError' || typeof e.message !== 'string') return e;
+  const prefix = `HTTP ${String(e.status)} `;
+  if (!e.message.startsWith(prefix)) return e;
+  try {
+    const body: unknown = JSON.parse(e.message.slice(prefix.length));
+    if (typeof body !== 'object' || body === null || Array.isArray(body)) return e;
+    const { errorCode, errorSummary, errorCauses } = body as OktaLikeError;
+    return { ...e, errorCode, errorSummary, errorCauses: Array.isArray(errorCauses) ? errorCauses : [errorCauses] };
+  } catch {
+    return e;
+  }
+}
+
 /** Maps whatever the Okta SDK threw into the taxonomy, with a message that holds no secret. */
 export function mapOktaError(err: unknown, what: string, timeoutMs?: number): SyncError {
   if (err instanceof SyncError) return err;
   const fromFile = secretFileFailure(err, 'okta');
   if (fromFile) return fromFile;
-  const e = (typeof err === 'object' && err !== null ? err : {}) as OktaLikeError;
+  const e = fieldsOfHttpError((typeof err === 'object' && err !== null ? err : {}) as OktaLikeError);
   if (typeof e.status === 'number') {
     const code = typeof e.errorCode === 'string' ? ` ${e.errorCode}` : '';
     const summary = typeof e.errorSummary === 'string' ? `: ${e.errorSummary.slice(0, 300)}` : '';

@@ -36,4 +36,11 @@ describe('the causes of an Okta error', () => {
     front.routes.set(`/api/v1/users/${ID}`, () => refused([{}, { errorSummary: 7 }, { errorSummary: ' ' }, { errorSummary: 'limit: must be at most 200' }]));
     expect(await failure()).toMatchObject({ kind: 'invalid', message: 'Okta get user answered 400 E0000001: Api validation failed: filter (limit: must be at most 200)' });
   });
+
+  it('causes sent as one object or a string (not a list) are read too, with the error code and summary', async () => {
+    front.routes.set(`/api/v1/users/${ID}`, () => refused({ errorSummary: 'filter: Invalid value' }));
+    expect(await failure()).toMatchObject({ kind: 'invalid', status: 400, message: 'Okta get user answered 400 E0000001: Api validation failed: filter (filter: Invalid value)' });
+    front.routes.set(`/api/v1/users/${ID}`, () => refused('filter: Invalid value'));
+    expect(await failure()).toMatchObject({ kind: 'invalid', status: 400, message: 'Okta get user answered 400 E0000001: Api validation failed: filter' });
+  });
 });
