@@ -85,19 +85,52 @@ function signingKey(oauth: OktaOAuth): string {
   return key.jwk;
 }
 
+/** The most a token is renewed before it expires, and the share of its lifetime when that is shorter. */
+const RENEW_AHEAD_MS = 60_000;
+const RENEW_AHEAD_SHARE = 0.1;
+
+/** When a token answered with this `expires_in` (seconds, a number or numeric text) should be renewed; undefined when it gives none. */
+export function renewAt(expiresIn: unknown, obtainedAt: number): number | undefined {
+  const seconds = typeof expiresIn === 'string' && expiresIn.trim() !== '' ? Number(expiresIn) : expiresIn;
+  if (typeof seconds !== 'number' || !Number.isFinite(seconds) || seconds <= 0) return undefined;
+  const lifetimeMs = seconds * 1000;
+  return obtainedAt + lifetimeMs - Math.min(RENEW_AHEAD_MS, lifetimeMs * RENEW_AHEAD_SHARE);
+}
+
 /**
  * The SDK signs its token request with `client.privateKey` whenever it holds no access token (the
  * first call, and again after Okta answers 401). The key is read just before, so a key rotated in
  * OKTA_PRIVATE_KEY_FILE signs the next token request without a restart; the token already held
  * stays in use until then. The SDK calls itself again with a DPoP nonce when Okta asks for one:
  * arguments are passed on.
+ *
+ * Two things the SDK does not do are done here. It keeps a token past its `expires_in`, so every
+ * call in flight when it expires is answered 401 and renews a token of its own: the token is
+ * dropped a minute before it expires (a tenth of its lifetime when shorter) and renewed once. And
+ * calls that find no token at once (the pull's first pages) each asked for one: they now share one
+ * token request.
  */
-function signWithCurrentKey(client: Client, oauth: OktaOAuth): void {
+function signWithCurrentKey(client: Client, oauth: OktaOAuth, now: () => number = Date.now): void {
   const sdkOAuth = client.oauth;
   const requestToken = sdkOAuth.getAccessToken.bind(sdkOAuth) as (...args: unknown[]) => ReturnType<Client['oauth']['getAccessToken']>;
+  let renewBy: number | undefined;
+  let pending: ReturnType<typeof requestToken> | undefined;
+  const fresh = async (args: unknown[]) => {
+    client.privateKey = signingKey(oauth);
+    const obtainedAt = now();
+    const token = await requestToken(...args);
+    renewBy = renewAt((token as { expires_in?: unknown } | undefined)?.expires_in, obtainedAt);
+    return token;
+  };
   sdkOAuth.getAccessToken = async (...args: unknown[]) => {
-    if (!sdkOAuth.accessToken) client.privateKey = signingKey(oauth);
-    return requestToken(...args);
+    // The SDK's own call again with a DPoP nonce is part of the request in flight: passed on.
+    if (args.length > 0) return requestToken(...args);
+    if (sdkOAuth.accessToken && renewBy !== undefined && now() >= renewBy) sdkOAuth.clearCachedAccessToken();
+    if (sdkOAuth.accessToken) return requestToken();
+    pending ??= fresh(args).finally(() => {
+      pending = undefined;
+    });
+    return pending;
   };
 }
 

@@ -4,7 +4,6 @@ import { createDpopVerifier, DpopError } from './dpop';
 import { rateLimited, serverError } from './errors';
 import { AssertionError, decodeJwt, verifySignature } from './jwt-verify';
 import type { RateLimitStatus } from './rate-limit';
-import { ACCESS_TOKEN_TTL_SECONDS } from './service-apps';
 
 const JWT_BEARER = 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer';
 const MAX_ASSERTION_LIFETIME_S = 3600;
@@ -113,7 +112,7 @@ export function oauthRouter(ctx: SandboxContext, configuredUrl: () => string): R
     const token = ctx.state.serviceApps.issue(clientId, requested, jkt);
     res.status(200).json({
       token_type: jkt !== undefined ? 'DPoP' : 'Bearer',
-      expires_in: ACCESS_TOKEN_TTL_SECONDS,
+      expires_in: token.lifetimeSeconds,
       access_token: token.token,
       scope: requested.join(' '),
     });

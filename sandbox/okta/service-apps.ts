@@ -17,13 +17,15 @@ export type ServiceAppInput = {
    * nonce from the server, and the tokens issued are DPoP-bound. Default off.
    */
   dpopBoundAccessTokens?: boolean;
+  /** How long the app's access tokens last, in seconds (Okta's org authorization server: one hour). */
+  accessTokenLifetimeSeconds?: number;
 };
 
 /** Only an ACTIVE key authenticates the app; Okta deactivates a key before it deletes it. */
 export type ServiceAppKey = { kid: string | null; key: KeyObject; status: 'ACTIVE' | 'INACTIVE' };
-export type ServiceApp = { clientId: string; keys: ServiceAppKey[]; scopes: ReadonlySet<string>; dpopBoundAccessTokens: boolean };
+export type ServiceApp = { clientId: string; keys: ServiceAppKey[]; scopes: ReadonlySet<string>; dpopBoundAccessTokens: boolean; accessTokenLifetimeSeconds: number };
 /** `jkt`: the thumbprint of the DPoP key a DPoP-bound token is bound to (RFC 9449 §6). */
-export type AccessToken = { token: string; clientId: string; scopes: string[]; expiresAt: number; jkt?: string };
+export type AccessToken = { token: string; clientId: string; scopes: string[]; expiresAt: number; lifetimeSeconds: number; jkt?: string };
 
 export const ACCESS_TOKEN_TTL_SECONDS = 3600;
 
@@ -64,7 +66,8 @@ export function createServiceApps(now: () => number): ServiceApps {
       const existing = apps.get(input.clientId);
       const keys = [...(existing?.keys ?? []).filter((k) => k.kid !== kid), { kid, key, status: 'ACTIVE' as const }];
       const dpopBoundAccessTokens = input.dpopBoundAccessTokens ?? existing?.dpopBoundAccessTokens ?? false;
-      const app: ServiceApp = { clientId: input.clientId, keys, scopes: new Set(input.scopes), dpopBoundAccessTokens };
+      const accessTokenLifetimeSeconds = input.accessTokenLifetimeSeconds ?? existing?.accessTokenLifetimeSeconds ?? ACCESS_TOKEN_TTL_SECONDS;
+      const app: ServiceApp = { clientId: input.clientId, keys, scopes: new Set(input.scopes), dpopBoundAccessTokens, accessTokenLifetimeSeconds };
       apps.set(input.clientId, app);
       return app;
     },
@@ -78,11 +81,13 @@ export function createServiceApps(now: () => number): ServiceApps {
       return true;
     },
     issue(clientId, scopes, jkt) {
+      const lifetimeSeconds = apps.get(clientId)?.accessTokenLifetimeSeconds ?? ACCESS_TOKEN_TTL_SECONDS;
       const token: AccessToken = {
         token: randomBytes(32).toString('base64url'),
         clientId,
         scopes,
-        expiresAt: now() + ACCESS_TOKEN_TTL_SECONDS * 1000,
+        expiresAt: now() + lifetimeSeconds * 1000,
+        lifetimeSeconds,
         ...(jkt !== undefined ? { jkt } : {}),
       };
       tokens.set(token.token, token);

@@ -107,6 +107,24 @@ describe('OAuth service app (OKTA_CLIENT_ID + OKTA_PRIVATE_KEY) against the sand
     expect(tokenCalls().map((r) => r.status)).toEqual([200, 200]);
   });
 
+  it('a token is renewed just before its expires_in, so no call is answered 401 for it', async () => {
+    h.okta.state.registerServiceApp({ clientId: '0oashortlived', jwk: { ...rsa.publicKey.export({ format: 'jwk' }), kid: 'rsa-1' }, scopes: SCOPES, accessTokenLifetimeSeconds: 2 });
+    const source = createOktaSource(cfg({ clientId: '0oashortlived', privateKey: jwk }));
+    await source.listAppGroupIds();
+    await new Promise((resolve) => setTimeout(resolve, 1900)); // past 90% of the token's two seconds
+    await source.listAppGroupIds();
+    expect(tokenCalls().map((r) => r.status)).toEqual([200, 200]);
+    expect(h.okta.requests.filter((r) => r.status === 401)).toEqual([]);
+  });
+
+  it('calls that find no token at once share one token request', async () => {
+    const source = createOktaSource(cfg({ privateKey: jwk }));
+    const ids = inScopeUsers(h.okta.state, h.okta.appId).slice(0, 4).map((u) => u.id);
+    const checks = await Promise.all(ids.map((id) => source.checkUser(id)));
+    expect(checks.every((c) => c.found)).toBe(true);
+    expect(tokenCalls().map((r) => r.status)).toEqual([200]);
+  });
+
   describe('a key rotated in OKTA_PRIVATE_KEY_FILE, with the same source (no restart)', () => {
     const dir = mkdtempSync(join(tmpdir(), 'okta-oauth-rotate-'));
     const keyFile = join(dir, 'key.json');
