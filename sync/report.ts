@@ -29,6 +29,10 @@ export type RunReport = {
   planId?: string;
   /** Sync runs: the users with changes by the side that moved them (Okta, or the WFM: drift). */
   drift?: DriftSummary;
+  /** A stored report keeps the first failures only: how many there were, when more. */
+  failedTotal?: number;
+  /** A stored report keeps the first conflicts only: how many there were, when more. */
+  conflictsTotal?: number;
 };
 
 export const emptyCounts = (): Counts => ({ create: 0, update: 0, reactivate: 0, deactivate: 0, noop: 0, conflict: 0 });
@@ -69,11 +73,14 @@ export function summarise(report: RunReport): string {
   if (extra.length > 0) lines.push(`  ${extra.join(', ')}`);
   lines.push(...driftLines(report.drift));
   if (report.failed.length > 0) {
-    lines.push(`  failed: ${report.failed.length}`);
+    const total = report.failedTotal ?? report.failed.length;
+    lines.push(`  failed: ${total}`);
     for (const f of report.failed.slice(0, 20)) lines.push(`    ${f.action} ${f.userName} (${f.oktaId}): ${f.error}`);
-    if (report.failed.length > 20) lines.push(`    ... and ${report.failed.length - 20} more (see --json)`);
+    if (total > 20) lines.push(`    ... and ${total - 20} more (see --json${report.failedTotal !== undefined ? `, which keeps the first ${report.failed.length}` : ''})`);
   }
   for (const c of report.conflicts.slice(0, 20)) lines.push(`  conflict ${c.userName} (${c.oktaId}): ${c.reason}`);
+  const conflicts = report.conflictsTotal ?? report.conflicts.length;
+  if (conflicts > 20) lines.push(`  ... and ${conflicts - 20} more conflicts (see --json)`);
   if (report.error !== undefined) lines.push(`  stopped: ${report.error}`);
   return lines.join('\n');
 }

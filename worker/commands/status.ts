@@ -31,7 +31,7 @@ export const statusCommand: CommandModule = {
             }
             ctx.io.stdout(runs.length > 0 ? 'Last runs:' : 'No runs yet.');
             for (const r of runs) {
-              const result = r.error !== undefined ? `stopped: ${r.error}` : r.failed.length > 0 ? `${r.failed.length} failed` : 'ok';
+              const result = r.error !== undefined ? `stopped: ${r.error}` : r.failed.length > 0 ? `${r.failedTotal ?? r.failed.length} failed` : 'ok';
               const a = r.applied;
               ctx.io.stdout(`  ${r.startedAt}  ${r.runId}${r.dryRun ? ' (dry run)' : ''}  +${a.create} ~${a.update} ^${a.reactivate} -${a.deactivate}  ${result}`);
             }
