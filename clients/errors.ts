@@ -41,6 +41,26 @@ export class SyncError extends Error {
   }
 }
 
+/**
+ * What findByExternalId throws on a WFM that does not filter users by externalId. RFC 7644
+ * §3.4.2.2 lets a server refuse a filter it does not support; servers built for Okta's own
+ * provisioning filter by userName alone. Callers go on by userName where that is safe, or stop.
+ */
+export class ExternalIdFilterRefusedError extends SyncError {
+  /** How the WFM refused it: method, path, status and the WFM's detail. */
+  readonly answer: string;
+
+  constructor(answer: string, init: SyncErrorInit) {
+    super(`the WFM refuses filtering users by externalId: ${answer}`, init);
+    this.answer = answer;
+  }
+}
+
+/** Whether the WFM does not filter users by externalId (what findByExternalId threw says so). */
+export function externalIdFilterRefused(err: unknown): err is ExternalIdFilterRefusedError {
+  return err instanceof ExternalIdFilterRefusedError;
+}
+
 /** A secret file unreadable when its secret was needed: a configuration problem naming the setting, not one to retry. */
 export function secretFileFailure(err: unknown, service: Service): SyncError | undefined {
   return err instanceof SecretFileError ? new SyncError(err.message, { kind: 'config', service }) : undefined;

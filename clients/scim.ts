@@ -4,9 +4,10 @@ import type { Secret } from '../config/secret';
 import { canonicalListResponse, canonicalUser, LIST_RESPONSE_URN, scimNames, userNameKey, type ScimNames } from '../mappers/scim-canonical';
 import type { ScimResource, WfmUser } from '../sync/types';
 import type { Gate } from './gate';
-import { SyncError } from './errors';
+import { SyncError, externalIdFilterRefused, type ExternalIdFilterRefusedError } from './errors';
 import { createHttpClient, type HttpClient, type HttpStats } from './http';
 import { pathSegment } from './path-segment';
+import { externalIdRefusal, refusesFilter } from './scim-filter';
 import { pageThrough } from './scim-paging';
 
 export type ScimClientConfig = Readonly<{
@@ -149,6 +150,8 @@ function listedUser(raw: unknown, names: ScimNames): WfmUser {
 
 export function createScimClient(cfg: ScimClientConfig, http?: HttpClient): ScimClient {
   const names = cfg.names ?? STANDARD_NAMES;
+  /** Set once the WFM refused the externalId filter: it is not sent again, by any port of this client. */
+  let externalIdRefused: ExternalIdFilterRefusedError | undefined;
   const read = (body: unknown, etag?: string): WfmUser => toWfmUser(body, etag, names);
   /**
    * The user a write's answer holds, or undefined when it holds none the sync can read: RFC 7644
@@ -214,22 +217,53 @@ export function createScimClient(cfg: ScimClientConfig, http?: HttpClient): Scim
   /** The requests one user's write makes; `onRetry` is told of each retry. */
   function port(onRetry?: () => void): ScimPort {
     const counted = onRetry ? { onRetry } : {};
-    const search = (what: string, filter: string): Promise<WfmUser[]> =>
-      pageThrough(`search by ${what}`, 'search', cfg.pageSize, (startIndex) => listPage(startIndex, cfg.pageSize, filter, onRetry));
+    /** A search by filter; `refusal` may turn an error of its first page into another (a later page's is a paging problem). */
+    const search = (what: string, filter: string, refusal: (err: unknown) => unknown = (err) => err): Promise<WfmUser[]> =>
+      pageThrough(`search by ${what}`, 'search', cfg.pageSize, (startIndex) =>
+        listPage(startIndex, cfg.pageSize, filter, onRetry).catch((err: unknown) => {
+          throw startIndex === 1 ? refusal(err) : err;
+        }),
+      );
     const findByExternalId = async (externalId: string): Promise<WfmUser[]> => {
-      const found = await search('externalId', `externalId eq ${filterValue(externalId)}`);
+      if (externalIdRefused) throw externalIdRefusal(externalIdRefused);
+      const found = await search('externalId', `externalId eq ${filterValue(externalId)}`, (err) => {
+        if (!refusesFilter(err)) return err;
+        externalIdRefused ??= externalIdRefusal(err);
+        return externalIdRefused;
+      });
       return found.filter((u) => u.externalId === externalId);
     };
-    /** RFC 7644 §3.3: a 201's body SHOULD (not must) hold the new user; without one or its id, the user is found by the externalId sent. */
+    const findByUserName = async (userName: string): Promise<WfmUser[]> => {
+      const found = await search('userName', `userName eq ${filterValue(userName)}`);
+      return found.filter((u) => userNameKey(u.userName) === userNameKey(userName));
+    };
+    const lostCreate = (status: number, why: string): SyncError =>
+      new SyncError(`WFM SCIM POST /Users answered ${status} without the user it created, and ${why}`, { kind: 'invalid', service: 'wfm-scim' });
+    /**
+     * On a WFM that does not filter by externalId, the user just created is the one user holding
+     * the userName sent, if it carries the externalId sent or none: one carrying another is not ours.
+     */
+    const createdByUserName = async (userName: string, externalId: string, status: number): Promise<WfmUser> => {
+      const named = await findByUserName(userName);
+      const [one] = named;
+      if (named.length === 1 && one && (one.externalId === undefined || one.externalId === externalId)) return one;
+      const holders = named.length === 0 ? 'no user holds its userName' : named.length > 1 ? `${named.length} users hold its userName` : 'the user holding its userName carries another externalId';
+      throw lostCreate(status, `the WFM does not filter by externalId, and ${holders}`);
+    };
+    /** RFC 7644 §3.3: a 201's body SHOULD (not must) hold the new user; without one or its id, the user is found by the externalId sent (by its userName where the WFM does not filter by externalId). */
     const createdWithoutBody = async (resource: ScimResource, status: number): Promise<WfmUser> => {
       const externalId = typeof resource.externalId === 'string' ? resource.externalId : undefined;
-      const found = externalId === undefined ? [] : await findByExternalId(externalId);
+      const userName = typeof resource.userName === 'string' ? resource.userName : undefined;
+      if (externalId === undefined) throw lostCreate(status, 'no user carries its externalId');
+      let found: WfmUser[];
+      try {
+        found = await findByExternalId(externalId);
+      } catch (err) {
+        if (externalIdFilterRefused(err) && userName !== undefined) return createdByUserName(userName, externalId, status);
+        throw err;
+      }
       if (found.length === 1 && found[0]) return found[0];
-      const carriers = found.length === 0 ? 'no user carries' : `${found.length} users carry`;
-      throw new SyncError(`WFM SCIM POST /Users answered ${status} without the user it created, and ${carriers} its externalId`, {
-        kind: 'invalid',
-        service: 'wfm-scim',
-      });
+      throw lostCreate(status, found.length === 0 ? 'no user carries its externalId' : `${found.length} users carry its externalId`);
     };
     const get = async (id: string): Promise<WfmUser> => {
       const res = await client.request({ ...counted, method: 'GET', path: userPath(id) });
@@ -238,10 +272,7 @@ export function createScimClient(cfg: ScimClientConfig, http?: HttpClient): Scim
     return {
       get,
       findByExternalId,
-      async findByUserName(userName) {
-        const found = await search('userName', `userName eq ${filterValue(userName)}`);
-        return found.filter((u) => userNameKey(u.userName) === userNameKey(userName));
-      },
+      findByUserName,
       async create(resource) {
         const res = await client.request({ ...counted, method: 'POST', path: '/Users', body: resource });
         const created = readIfUser(res.body, res.headers.etag);

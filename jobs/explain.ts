@@ -1,3 +1,4 @@
+import { externalIdFilterRefused } from '../clients/errors';
 import { formatDuration } from '../config/duration';
 import { mapOktaUser } from '../mappers/okta-to-wfm';
 import { createOwnedValues } from '../store/owned-values';
@@ -33,15 +34,36 @@ const shown = (u: WfmUser, matchedBy: ExplainedWfmUser['matchedBy']): ExplainedW
   matchedBy,
 });
 
+/** Said with the next step where the WFM could not be asked for the user carrying the Okta id. */
+const NOT_BY_EXTERNAL_ID =
+  'the WFM does not filter by externalId, so it was searched by userName alone: a WFM user linked to this Okta user under another userName is not shown';
+
+/** The users carrying this Okta id; undefined where the WFM does not filter by externalId. */
+async function linkedWfm(deps: JobDeps, oktaId: string): Promise<WfmUser[] | undefined> {
+  try {
+    return await deps.scim.findByExternalId(oktaId);
+  } catch (err) {
+    if (externalIdFilterRefused(err)) return undefined;
+    throw err;
+  }
+}
+
 /**
  * The WFM users a full run would compare this user with: those carrying its Okta id and those
  * holding its userName (a full run sees both, so a login taken by another WFM user is a conflict).
+ * `note` says why the lookup was by userName alone, when it was.
  */
-async function lookupWfm(deps: JobDeps, oktaId: string | undefined, userName: string): Promise<{ users: WfmUser[]; shown: ExplainedWfmUser[] }> {
-  const linked = oktaId === undefined ? [] : await deps.scim.findByExternalId(oktaId);
+async function lookupWfm(deps: JobDeps, oktaId: string | undefined, userName: string): Promise<{ users: WfmUser[]; shown: ExplainedWfmUser[]; note?: string }> {
+  const found = oktaId === undefined ? [] : await linkedWfm(deps, oktaId);
+  const linked = found ?? [];
   const named = (await deps.scim.findByUserName(userName)).filter((n) => !linked.some((l) => l.id === n.id));
-  return { users: [...linked, ...named], shown: [...linked.map((u) => shown(u, 'externalId')), ...named.map((u) => shown(u, 'userName'))] };
+  const users = [...linked, ...named];
+  const shownUsers = [...linked.map((u) => shown(u, 'externalId')), ...named.map((u) => shown(u, 'userName'))];
+  return { users, shown: shownUsers, ...(found === undefined ? { note: NOT_BY_EXTERNAL_ID } : {}) };
 }
+
+/** The next step, with why the WFM lookup was partial when it was. */
+const noted = (next: NextStep, note: string | undefined): NextStep => (note === undefined ? next : { ...next, reason: `${next.reason}; ${note}` });
 
 /**
  * Everything about one user that decides what the next run does, read afresh (Okta, the WFM, what
@@ -82,7 +104,7 @@ export async function explainUser(deps: JobDeps, login: string): Promise<Explana
       : judged.verdict === 'deactivate'
         ? { action: 'deactivate', wfmId: active.id, reason: `${why}: off-boarding deactivates WFM user ${active.id} (after OFFBOARD_GRACE=${grace}, behind the guard); sync leaves it alone` }
         : { action: 'none', wfmId: active.id, reason: `${why}: out of scope; off-boarding reports WFM user ${active.id} and leaves it active, and sync leaves it alone` };
-    return { ...base, next, fields: [] };
+    return { ...base, next: noted(next, wfm.note), fields: [] };
   }
   if (!mapped.ok) {
     return { ...base, mapped: { ok: false, reason: mapped.reason }, next: { action: 'fail', reason: `cannot be mapped: ${mapped.reason}; the run reports it and writes nothing for it` }, fields: [] };
@@ -96,7 +118,7 @@ export async function explainUser(deps: JobDeps, login: string): Promise<Explana
   return {
     ...base,
     mapped: { ok: true, attrs: { ...mapped.user.attrs } },
-    next: { action: action.type, reason: action.reason, ...(wfmId !== undefined ? { wfmId } : {}) },
+    next: noted({ action: action.type, reason: action.reason, ...(wfmId !== undefined ? { wfmId } : {}) }, wfm.note),
     fields: action.type === 'conflict' ? [] : fieldRows(mapped.user, target, mapping, last.get(u.id)),
   };
 }

@@ -1,4 +1,4 @@
-import { describeError, isSyncError } from '../clients/errors';
+import { describeError, externalIdFilterRefused, isSyncError } from '../clients/errors';
 import type { OktaUserCheck } from '../clients/okta';
 import { assertOrgOrigin } from '../clients/okta-executor';
 import {
@@ -85,6 +85,20 @@ export async function readChanges(deps: JobDeps, cursor: IncrementalCursor): Pro
   return { touched, read: { logNext: log.nextUri, events: log.events, updated, unreadable: log.unreadable } };
 }
 
+/**
+ * Whether a user who left scope may still have an active WFM user. A WFM that does not filter by
+ * externalId cannot say: the user is handed to off-boarding all the same, which reads the whole
+ * listing and re-checks every user itself before it deactivates anything.
+ */
+async function mayBeActiveInWfm(deps: JobDeps, oktaId: string): Promise<boolean> {
+  try {
+    return (await deps.scim.findByExternalId(oktaId)).some((u) => u.active);
+  } catch (err) {
+    if (externalIdFilterRefused(err)) return true;
+    throw err;
+  }
+}
+
 /** Hands changed users who left scope, with an active WFM counterpart, to off-boarding (which re-checks and guards); a dry run only says how many. */
 export async function handToOffboarding(deps: JobDeps, oktaIds: readonly string[], dryRun: boolean): Promise<void> {
   if (oktaIds.length === 0) return;
@@ -108,9 +122,7 @@ export async function pullChanges(deps: JobDeps, changes: Changes, dryRun: boole
     else leavers.add(c.check.oktaId);
   }
   await createSeenInScope(deps.redis, deps.config.redis.prefix).add([...users.keys()]);
-  const linked = await mapPool([...leavers], deps.config.wfm.concurrency, async (oktaId) =>
-    (await deps.scim.findByExternalId(oktaId)).some((u) => u.active) ? oktaId : undefined,
-  );
+  const linked = await mapPool([...leavers], deps.config.wfm.concurrency, async (oktaId) => ((await mayBeActiveInWfm(deps, oktaId)) ? oktaId : undefined));
   const handOver = linked.filter((id): id is string => id !== undefined);
   await handToOffboarding(deps, handOver, dryRun);
   const counts = {

@@ -87,7 +87,7 @@ export async function runIncrementalSync(deps: JobDeps, input: Partial<Increment
       return { ...pull, counts: { ...pull.counts, touched: changes.touched.length, readEverything: 1 } };
     },
     async readWfm(desired) {
-      if (!reconcile) return readWfmUsers(deps.scim, 'lookup', desired, deps.config.wfm.concurrency);
+      if (!reconcile) return readWfmUsers(deps.scim, 'lookup', desired, deps.config.wfm.concurrency, { listWhenRefused: deps.config.wfm.readMode === 'list' });
       const current = await readWfmUsers(deps.scim, deps.config.wfm.readMode, desired, deps.config.wfm.concurrency);
       await handOverLeavers(deps, current, reconcile, payload.dryRun);
       return current;

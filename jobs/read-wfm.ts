@@ -1,23 +1,55 @@
+import { SyncError, externalIdFilterRefused, type ExternalIdFilterRefusedError } from '../clients/errors';
 import type { ScimClient } from '../clients/scim';
+import { userNameKey } from '../mappers/scim-canonical';
 import { mapPool } from '../sync/pool';
 import type { DesiredUser, WfmUser } from '../sync/types';
 
 /**
+ * Looking users up one by one needs the externalId filter: a user whose Okta login was renamed is
+ * found by its Okta id alone, and by userName it would be missed and created a second time.
+ */
+function lookupNeedsExternalIdFilter(refusal: ExternalIdFilterRefusedError): SyncError {
+  return new SyncError(
+    `the WFM does not filter users by externalId (${refusal.answer}), which WFM_READ_MODE=lookup needs: a user whose Okta login was renamed is found by externalId alone, and would otherwise be created a second time; use WFM_READ_MODE=list`,
+    { kind: 'config', service: 'wfm-scim' },
+  );
+}
+
+/** The WFM users one desired user may own: those carrying its Okta id, else those holding its userName. */
+async function lookUp(scim: ScimClient, d: DesiredUser): Promise<WfmUser[]> {
+  const linked = await scim.findByExternalId(d.oktaId);
+  return linked.length > 0 ? linked : scim.findByUserName(d.userName);
+}
+
+/** Of the whole listing, the WFM users the lookups of these desired users would have found. */
+async function listedFor(scim: ScimClient, desired: readonly DesiredUser[]): Promise<WfmUser[]> {
+  const ids = new Set(desired.map((d) => d.oktaId));
+  const names = new Set(desired.map((d) => userNameKey(d.userName)));
+  return (await scim.listAll()).filter((u) => (u.externalId !== undefined && ids.has(u.externalId)) || names.has(userNameKey(u.userName)));
+}
+
+/**
  * Reads the WFM users the plan compares against: the whole listing (default), or, for a WFM that
- * refuses plain listing, one lookup per desired user (externalId, then userName).
+ * refuses plain listing, one lookup per desired user (externalId, then userName). A run about a
+ * few users (an incremental run, a one-user resync) looks them up even where the WFM lists:
+ * `listWhenRefused` then reads them from the listing when the WFM does not filter by externalId.
  */
 export async function readWfmUsers(
   scim: ScimClient,
   mode: 'list' | 'lookup',
   desired: readonly DesiredUser[],
   concurrency: number,
+  opts: Readonly<{ listWhenRefused?: boolean }> = {},
 ): Promise<WfmUser[]> {
   if (mode === 'list') return scim.listAll();
-  const found = await mapPool(desired, concurrency, async (d) => {
-    const linked = await scim.findByExternalId(d.oktaId);
-    return linked.length > 0 ? linked : scim.findByUserName(d.userName);
-  });
-  const byId = new Map<string, WfmUser>();
-  for (const u of found.flat()) byId.set(u.id, u);
-  return [...byId.values()];
+  try {
+    const found = await mapPool(desired, concurrency, (d) => lookUp(scim, d));
+    const byId = new Map<string, WfmUser>();
+    for (const u of found.flat()) byId.set(u.id, u);
+    return [...byId.values()];
+  } catch (err) {
+    if (!externalIdFilterRefused(err)) throw err;
+    if (opts.listWhenRefused) return listedFor(scim, desired);
+    throw lookupNeedsExternalIdFilter(err);
+  }
 }

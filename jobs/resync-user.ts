@@ -32,6 +32,6 @@ export async function runResyncUser(deps: JobDeps, input: Partial<ResyncUserPayl
       await createSeenInScope(deps.redis, deps.config.redis.prefix).add([check.oktaId]);
       return { users: [check.user], rejected: [], counts: { inScope: 1, outOfScope: 0 } };
     },
-    readWfm: (desired) => readWfmUsers(deps.scim, 'lookup', desired, 1),
+    readWfm: (desired) => readWfmUsers(deps.scim, 'lookup', desired, 1, { listWhenRefused: deps.config.wfm.readMode === 'list' }),
   });
 }

@@ -1,4 +1,4 @@
-import { SyncError, isSyncError } from '../clients/errors';
+import { SyncError, externalIdFilterRefused, isSyncError } from '../clients/errors';
 import type { Mapping } from '../config/mapping';
 import { buildResource, diffOwned, mergeOwned } from '../mappers/scim-merge';
 import type { ScimPort, WfmApiPort } from './ports';
@@ -28,12 +28,22 @@ export type ApplyResult = Readonly<{
 /** How often a write is tried again after an answer that may be stale (412) or lost (timeout). */
 const MAX_ATTEMPTS = 3;
 
+/** The WFM users carrying this Okta id; none where the WFM does not filter by externalId (the userName lookup follows). */
+async function linkedUsers(scim: ScimPort, oktaId: string): Promise<WfmUser[]> {
+  try {
+    return await scim.findByExternalId(oktaId);
+  } catch (err) {
+    if (externalIdFilterRefused(err)) return [];
+    throw err;
+  }
+}
+
 /**
  * Finds the WFM user an Okta user owns: by externalId, else by userName. A user linked to another
  * Okta id is a conflict; several candidates are a conflict.
  */
 async function lookup(scim: ScimPort, desired: DesiredUser): Promise<WfmUser | undefined> {
-  const linked = await scim.findByExternalId(desired.oktaId);
+  const linked = await linkedUsers(scim, desired.oktaId);
   if (linked.length > 1) throw conflict(`several WFM users carry Okta id ${desired.oktaId}`);
   if (linked[0]) return linked[0];
   const named = await scim.findByUserName(desired.userName);

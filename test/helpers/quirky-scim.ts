@@ -39,6 +39,12 @@ export type Quirks = {
    * it, or keeps it, sub-attributes of a complex one too. Either way null and [] clear it.
    */
   omitted: 'cleared' | 'kept';
+  /**
+   * How a search filtering by externalId is answered: as any filter, or refused as servers built
+   * for Okta's own provisioning (which filter by userName alone) refuse it: 400 invalidFilter
+   * (RFC 7644 §3.4.2.2), 400 with no scimType, or 501.
+   */
+  externalIdFilter: 'supported' | 'invalidFilter' | 'bare400' | '501';
   /** Raw answers for the next requests, whatever they are (a proxy in front of the server). */
   next: { status: number; contentType?: string; body: string }[];
 };
@@ -57,6 +63,12 @@ const error = (res: ServerResponse, status: number, detail: string, scimType?: s
   sendScim(res, status, { schemas: [ERROR_URN], status: String(status), ...(scimType ? { scimType } : {}), detail });
 
 const EQ_FILTER = /^(userName|externalId) eq ("(?:[^"\\]|\\.)*")$/i;
+
+/** A search by externalId refused as a server that does not filter by it answers. */
+const refuseExternalIdFilter = (res: ServerResponse, how: Exclude<Quirks['externalIdFilter'], 'supported'>): void => {
+  if (how === '501') return error(res, 501, 'Filtering on externalId is not implemented');
+  return error(res, 400, 'Unsupported filter attribute: externalId', how === 'invalidFilter' ? 'invalidFilter' : undefined);
+};
 
 const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
@@ -85,7 +97,7 @@ function keepOmitted(held: ScimResource, sent: ScimResource): ScimResource {
 }
 
 export async function startQuirkyScim(seed: ScimResource[], quirks: Partial<Quirks> = {}): Promise<QuirkyScim> {
-  const q: Quirks = { emptyResources: 'array', nullPaging: false, maxPageSize: 100, activeAsString: false, caseSensitiveFilter: false, putAnswer: '200', unicodeNfc: false, integerIds: false, bareVersions: false, pastEnd: 'empty', omitted: 'cleared', next: [], ...quirks };
+  const q: Quirks = { emptyResources: 'array', nullPaging: false, maxPageSize: 100, activeAsString: false, caseSensitiveFilter: false, putAnswer: '200', unicodeNfc: false, integerIds: false, bareVersions: false, pastEnd: 'empty', omitted: 'cleared', externalIdFilter: 'supported', next: [], ...quirks };
   const revisions = new Map<string, number>();
   const etagOf = (id: string): string => `W/"${revisions.get(id) ?? 1}"`;
   const users = new Map(seed.map((r) => [String(r.id), r]));
@@ -111,6 +123,7 @@ export async function startQuirkyScim(seed: ScimResource[], quirks: Partial<Quir
     const m = filter === null ? null : EQ_FILTER.exec(filter);
     if (filter !== null && !m) return error(res, 400, `cannot parse ${filter}`, 'invalidFilter');
     const attr = m?.[1]?.toLowerCase() === 'username' ? 'userName' : 'externalId';
+    if (m && attr === 'externalId' && q.externalIdFilter !== 'supported') return refuseExternalIdFilter(res, q.externalIdFilter);
     const all = [...users.values()].filter((r) => !m || matches(r, attr, JSON.parse(m[2] ?? '""') as string));
     const start = Math.max(1, Number(url.searchParams.get('startIndex') ?? 1));
     if (start > all.length && q.pastEnd !== 'empty') return error(res, q.pastEnd, `startIndex ${start} is past the last user`, 'invalidValue');
