@@ -15,7 +15,16 @@ export type QueueWriterOptions = {
   pollMs?: number;
   /** How long no write may finish before the run looks for writes whose job is gone. */
   stuckMs?: number;
+  /** Runs with at most this many writes go ahead of the writes already waiting (see `enqueue`). */
+  frontOfQueueMax?: number;
 };
+
+/**
+ * A run of a few writes (a one-user resync, a usual incremental run) is queued ahead of the writes
+ * waiting: behind a large run's backlog (an initial sync of 100,000 users at WFM_MAX_RPS) it would
+ * wait for hours. Its jobs are taken next, still under the same rate limit.
+ */
+const FRONT_OF_QUEUE_MAX = 100;
 
 const STUCK_MS = 60_000;
 
@@ -43,6 +52,7 @@ async function enqueue(deps: JobDeps, opts: QueueWriterOptions, runId: string, p
   // Only a write this planning registered is kept for its job: one registered before may have had
   // a job that records its outcome meanwhile, so its new job reads that first.
   deps.plannedWrites?.keep(runId, pending.filter((p) => p.fresh).map((p) => p.action));
+  const lifo = pending.length <= (opts.frontOfQueueMax ?? FRONT_OF_QUEUE_MAX);
   for (let i = 0; i < pending.length; i += 500) {
     await opts.writes.addBulk(
       pending.slice(i, i + 500).map(({ action: a }) => ({
@@ -54,6 +64,7 @@ async function enqueue(deps: JobDeps, opts: QueueWriterOptions, runId: string, p
           backoff: { type: 'jittered' },
           removeOnComplete: true,
           removeOnFail: { age: 7 * 24 * 3600 },
+          ...(lifo ? { lifo } : {}),
         },
       })),
     );

@@ -126,4 +126,34 @@ describe('the queue writer', () => {
       }
     });
   });
+
+  it('the writes of a small run (a one-user resync) are taken before those a large run left waiting', async () => {
+    await withWrites(async (writes) => {
+      const children = createRunChildren(app.deps.redis, app.deps.config.redis.prefix);
+      const writer = createQueueWriter({ writes, attempts: 1, pollMs: 50, frontOfQueueMax: 2 });
+      const large = writer.apply(app.deps, 'full-sync-test-backlog', [create('00uL1'), create('00uL2'), create('00uL3')]);
+      await jobOf(writes, 'full-sync-test-backlog', '00uL3');
+      const small = writer.apply(app.deps, 'resync-user-test-one', [create('00uS1')]);
+      await jobOf(writes, 'resync-user-test-one', '00uS1');
+      // One worker, one job at a time, recording each outcome as the product's write job does.
+      const taken: string[] = [];
+      const workerConnection = bullConnection(h.env.REDIS_URL ?? '');
+      const worker = new Worker<{ runId: string; oktaId: string }>(
+        'wfm-writes',
+        async (job) => {
+          taken.push(job.data.oktaId);
+          await children.complete(job.data.runId, { oktaId: job.data.oktaId, userName: `${job.data.oktaId}@example.com`, action: 'create', appliedAs: 'create' });
+        },
+        { connection: workerConnection, prefix: h.prefix, concurrency: 1 },
+      );
+      try {
+        expect((await small).applied.create).toBe(1);
+        expect((await large).applied.create).toBe(3);
+        expect(taken).toEqual(['00uS1', '00uL1', '00uL2', '00uL3']);
+      } finally {
+        await worker.close();
+        await workerConnection.quit();
+      }
+    });
+  });
 });
