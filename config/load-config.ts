@@ -45,6 +45,8 @@ export type AppConfig = Readonly<{
     maxCount: number;
     /** How long a user must stay out of scope before it is deactivated, in milliseconds. */
     graceMs: number;
+    /** Guards: how far back the deactivations of earlier unattended runs count too, in milliseconds; 0 counts each run alone. */
+    windowMs: number;
   }>;
   redis: Readonly<{
     /** The first of `seeds`: the one server, or the cluster node shown first. */
@@ -77,6 +79,8 @@ export type AppConfig = Readonly<{
     adminPassword?: Secret;
     /** HTTP_TRUSTED_PROXIES, as Express's `trust proxy` takes them; empty: the socket's address is the client's. */
     trustedProxies: readonly string[];
+    /** DASHBOARD_READ_ONLY: the queue dashboard shows the queues but cannot change them. */
+    dashboardReadOnly: boolean;
   }>;
 }>;
 
@@ -232,6 +236,7 @@ export function loadConfig(env: Env): AppConfig {
       maxPercent: s.DEACTIVATION_MAX_PERCENT,
       maxCount: s.DEACTIVATION_MAX_COUNT,
       graceMs: s.OFFBOARD_GRACE,
+      windowMs: s.DEACTIVATION_WINDOW,
     },
     redis: { url: s.REDIS_URL[0], seeds: s.REDIS_URL, prefix: s.QUEUE_PREFIX, cluster: s.REDIS_CLUSTER },
     mapping,
@@ -256,6 +261,7 @@ export function loadConfig(env: Env): AppConfig {
       ...(s.ADMIN_USER !== undefined ? { adminUser: s.ADMIN_USER } : {}),
       ...(s.ADMIN_PASSWORD !== undefined ? { adminPassword: secret('ADMIN_PASSWORD') } : {}),
       trustedProxies: s.HTTP_TRUSTED_PROXIES,
+      dashboardReadOnly: s.DASHBOARD_READ_ONLY,
     },
   });
 }

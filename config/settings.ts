@@ -64,6 +64,13 @@ const cron = z
   .trim()
   .refine((v) => v === 'off' || /^(\S+\s+){4,5}\S+$/.test(v), 'must be a cron expression (5 or 6 fields) or off');
 
+/** 0 or a duration such as 30m, 4h or 2d, read as milliseconds. */
+const duration = z
+  .string()
+  .trim()
+  .refine((v) => parseDuration(v) !== undefined, 'must be 0 or a duration such as 30m, 4h or 2d')
+  .transform((v) => parseDuration(v) ?? 0);
+
 const timeZone = z
   .string()
   .trim()
@@ -118,12 +125,8 @@ export const settingsSchema = z.object({
   WFM_DEACTIVATE_BATCH: int(1, 100).default(50),
   DEACTIVATION_MAX_PERCENT: int(0, 100).default(10),
   DEACTIVATION_MAX_COUNT: int(0, 1_000_000).default(50),
-  OFFBOARD_GRACE: z
-    .string()
-    .trim()
-    .refine((v) => parseDuration(v) !== undefined, 'must be 0 or a duration such as 30m, 4h or 2d')
-    .transform((v) => parseDuration(v) ?? 0)
-    .default(0),
+  OFFBOARD_GRACE: duration.default(0),
+  DEACTIVATION_WINDOW: duration.default(24 * 60 * 60 * 1000),
   REDIS_URL: redisUrls.default(['redis://127.0.0.1:6379']),
   REDIS_CLUSTER: z.enum(['true', 'false'], "must be 'true' or 'false'").transform((v) => v === 'true').default(false),
   QUEUE_PREFIX: z
@@ -159,6 +162,7 @@ export const settingsSchema = z.object({
     })
     .transform((entries) => entries.map((e) => (PROXY_RANGE_NAMES.includes(e.toLowerCase()) ? e.toLowerCase() : e)))
     .default([]),
+  DASHBOARD_READ_ONLY: z.enum(['true', 'false'], "must be 'true' or 'false'").transform((v) => v === 'true').default(true),
   SHUTDOWN_TIMEOUT_MS: int(0, 600000).default(30000),
   JOB_LOCK_MS: int(1000, 600000).default(30000),
 });
@@ -210,6 +214,9 @@ export const SETTING_DOCS: Record<SettingName, SettingDoc> = {
   },
   DEACTIVATION_MAX_COUNT: { doc: 'Off-boarding stops (exit 3, plan kept for `approve`) when it would deactivate more than this many users.' },
   OFFBOARD_GRACE: { doc: 'How long a user must stay out of scope in Okta before off-boarding deactivates it: 0, or e.g. `30m`, `4h`, `2d`.' },
+  DEACTIVATION_WINDOW: {
+    doc: 'The guards also count what off-boarding deactivated on its own (not by `approve`) within this window: a run stops when those and its own deactivations together exceed DEACTIVATION_MAX_COUNT or DEACTIVATION_MAX_PERCENT, so a stream of leavers spread over many runs is held too. `0` counts each run alone.',
+  },
   REDIS_URL: {
     doc: 'Redis for queues, run reports and sync state. With REDIS_CLUSTER, one or more nodes of the cluster, comma-separated (all redis:// or all rediss://, with one user and password): any of them that answers is asked for the others, so start-up needs only one of them up.',
   },
@@ -235,6 +242,9 @@ export const SETTING_DOCS: Record<SettingName, SettingDoc> = {
   ADMIN_PASSWORD: { doc: 'Password for basic auth on /api and the dashboard, at least 12 characters.', secret: true },
   HTTP_TRUSTED_PROXIES: {
     doc: 'Reverse proxies in front of the HTTP server whose X-Forwarded-For names the client: comma-separated IP addresses, CIDR ranges, or loopback, linklocal, uniquelocal. Failed sign-ins are then counted per client instead of per proxy. Empty (the default): X-Forwarded-For is ignored.',
+  },
+  DASHBOARD_READ_ONLY: {
+    doc: 'true: the queue dashboard at /admin/queues only shows the queues; its API refuses to retry, promote, clean, empty, obliterate, pause or add jobs (405). false: admins may change the queues from it, which can lose queued WFM writes or leave a run waiting for them.',
   },
   SHUTDOWN_TIMEOUT_MS: { doc: 'How long a stopping worker lets running jobs finish before it exits anyway.' },
   JOB_LOCK_MS: { doc: 'Lock of a running job; the jobs of a worker that died are taken over by another after about this long.' },

@@ -5,6 +5,7 @@ import { formatDuration } from '../config/duration';
 import { PLAN_ID, PLAN_TTL_SECONDS, createOffboardPlans } from '../store/offboard-plans';
 import { createOutOfScopeMarks } from '../store/out-of-scope';
 import { createPullStats } from '../store/pull-stats';
+import { createRecentDeactivations } from '../store/recent-deactivations';
 import { createSeenInScope } from '../store/seen-in-scope';
 import { checkBlastRadius, guardMessage, pullDrop } from '../sync/guard';
 import { planOffboard } from '../sync/offboard-plan';
@@ -122,8 +123,17 @@ async function offboardFromOkta(deps: JobDeps, report: RunReport, log: Logger): 
   report.inGrace = plan.waiting.length;
   log.info('planned', { managedActive: plan.managedActive, candidates: plan.candidates.length, inGrace: plan.waiting.length, unmanaged: plan.unmanaged, grace: formatDuration(offboard.graceMs) });
 
+  const recentDeactivations = createRecentDeactivations(deps.redis, redis.prefix);
+  const windowMs = offboard.windowMs;
+  const recent = windowMs > 0 && plan.candidates.length > 0 ? { deactivations: await recentDeactivations.countSince(now - windowMs), window: formatDuration(windowMs) } : undefined;
   const trips = checkBlastRadius(
-    { deactivations: plan.candidates.length, managedActive: plan.managedActive, inScopeNow: pull.counts.inScope, ...(before ? { inScopeBefore: before.inScope } : {}) },
+    {
+      deactivations: plan.candidates.length,
+      managedActive: plan.managedActive,
+      inScopeNow: pull.counts.inScope,
+      ...(before ? { inScopeBefore: before.inScope } : {}),
+      ...(recent ? { recent } : {}),
+    },
     limits,
   );
   if (trips.length > 0) {
@@ -156,7 +166,11 @@ async function offboardFromOkta(deps: JobDeps, report: RunReport, log: Logger): 
   report.planned.noop = plan.managedActive - outcome.confirmed;
   report.applied.deactivate = outcome.deactivated;
   report.failed = outcome.failed;
-  if (!report.dryRun) await marks.clear([...outcome.kept, ...outcome.done]);
+  if (!report.dryRun) {
+    await marks.clear([...outcome.kept, ...outcome.done]);
+    // Counted by the guards of the runs after it, within DEACTIVATION_WINDOW; an approved plan's are not.
+    if (windowMs > 0) await recentDeactivations.record(outcome.done, deps.now());
+  }
   if (outcome.stopped) throw outcome.stopped;
   return undefined;
 }

@@ -11,9 +11,14 @@ export type GuardInput = Readonly<{
   inScopeNow: number;
   /** Users in scope in the last good pull, when one is known. */
   inScopeBefore?: number;
+  /**
+   * Users deactivated by earlier unattended runs within the window (DEACTIVATION_WINDOW, shown as
+   * `window`); they are inactive now, so not among `managedActive`.
+   */
+  recent?: Readonly<{ deactivations: number; window: string }>;
 }>;
 
-export type GuardRule = 'max-count' | 'max-percent' | 'pull-drop';
+export type GuardRule = 'max-count' | 'max-percent' | 'pull-drop' | 'window';
 export type GuardTrip = Readonly<{ rule: GuardRule; detail: string }>;
 
 const pct = (part: number, whole: number): string => `${whole === 0 ? 0 : Math.round((part * 1000) / whole) / 10}%`;
@@ -37,7 +42,33 @@ export function checkBlastRadius(input: GuardInput, limits: GuardLimits): GuardT
   }
   const drop = pullDrop(input.inScopeBefore, input.inScopeNow, limits.maxPercent);
   if (drop) trips.push(drop);
+  const windowed = overWindow(input, limits, trips);
+  if (windowed) trips.push(windowed);
   return trips;
+}
+
+/**
+ * Whether this run's deactivations and those of earlier unattended runs within the window together
+ * exceed a limit that this run alone does not: a stream of leavers spread over many runs (a group
+ * change Okta applies gradually, a filter that loses a few users an hour) is held as one mass
+ * deactivation would be. The share is of the managed users active before the window's deactivations.
+ */
+function overWindow(input: GuardInput, limits: GuardLimits, tripped: readonly GuardTrip[]): GuardTrip | undefined {
+  const earlier = input.recent?.deactivations ?? 0;
+  if (earlier <= 0 || input.recent === undefined) return undefined;
+  const n = input.deactivations;
+  const total = n + earlier;
+  const base = input.managedActive + earlier;
+  const over: string[] = [];
+  if (total > limits.maxCount && !tripped.some((t) => t.rule === 'max-count')) over.push(`DEACTIVATION_MAX_COUNT=${limits.maxCount}`);
+  if (total * 100 > limits.maxPercent * base && !tripped.some((t) => t.rule === 'max-percent')) {
+    over.push(`DEACTIVATION_MAX_PERCENT=${limits.maxPercent} (${pct(total, base)} of ${base} managed WFM users)`);
+  }
+  if (over.length === 0) return undefined;
+  return {
+    rule: 'window',
+    detail: `${n} ${n === 1 ? 'deactivation' : 'deactivations'} now and ${earlier} by off-boarding in the last ${input.recent.window} (DEACTIVATION_WINDOW) make ${total}, more than ${over.join(' and ')}`,
+  };
 }
 
 /**

@@ -22,6 +22,8 @@ describe('offboard --once against both sandboxes and real Redis', () => {
 
   beforeAll(async () => {
     h = await startHarness({ users: 100, seed: 21 });
+    // Each test's leavers are judged alone here; what earlier runs deactivated is the window's suite.
+    h.env.DEACTIVATION_WINDOW = '0';
     redis = new Redis(REDIS_URL);
     const person = (userName: string, extra: Record<string, unknown> = {}) =>
       String(h.wfm.state.seedUser({ userName, name: { givenName: 'Wfm', familyName: 'Only' }, emails: [{ value: userName, type: 'work' }], active: true, ...extra }).id);

@@ -28,6 +28,27 @@ describe('checkBlastRadius', () => {
     expect(checkBlastRadius(input(over), limits).map((t) => t.rule)).toEqual(rules);
   });
 
+  const recent = (deactivations: number) => ({ recent: { deactivations, window: '1d' } });
+  it.each<[string, Partial<GuardInput>, string[]]>([
+    ['earlier runs within the window add up to the count', { deactivations: 5, managedActive: 1000, ...recent(45) }, []],
+    ['one more over the window trips it', { deactivations: 6, managedActive: 1000, ...recent(45) }, ['window']],
+    ['the share is of those active before the window: 5 + 5 of 100 is allowed', { deactivations: 5, managedActive: 95, ...recent(5) }, []],
+    ['6 + 5 of 100 is not', { deactivations: 6, managedActive: 94, ...recent(5) }, ['window']],
+    ['nothing to deactivate now trips nothing, whatever went before', { deactivations: 0, managedActive: 10, ...recent(500) }, []],
+    ['no earlier deactivations: the run alone decides', { deactivations: 10, managedActive: 100, ...recent(0) }, []],
+    ['a run over a limit on its own trips that rule alone, not the window again', { deactivations: 51, managedActive: 1000, ...recent(10) }, ['max-count']],
+    ['over the count alone, over the share with the window', { deactivations: 51, managedActive: 600, ...recent(20) }, ['max-count', 'window']],
+  ])('window: %s', (_name, over, rules) => {
+    expect(checkBlastRadius(input(over), limits).map((t) => t.rule)).toEqual(rules);
+  });
+
+  it('the window trip names both counts, the window and the settings', () => {
+    const [trip] = checkBlastRadius(input({ deactivations: 6, managedActive: 94, ...recent(5) }), limits);
+    expect(trip?.detail).toBe(
+      '6 deactivations now and 5 by off-boarding in the last 1d (DEACTIVATION_WINDOW) make 11, more than DEACTIVATION_MAX_PERCENT=10 (11.1% of 99 managed WFM users)',
+    );
+  });
+
   it('a limit of 100% lets everybody go, as far as the percentage goes', () => {
     expect(checkBlastRadius(input({ deactivations: 40, managedActive: 40, inScopeNow: 0, inScopeBefore: 40 }), { maxPercent: 100, maxCount: 50 })).toEqual([]);
   });

@@ -1,0 +1,32 @@
+import type { Redis } from 'ioredis';
+import { key } from './redis';
+
+/** Ids a command carries at most. */
+const CHUNK = 1000;
+
+/**
+ * When off-boarding deactivated each user on its own (not by an approved plan), for the guards'
+ * window (DEACTIVATION_WINDOW): a sorted set of Okta ids scored by the time of the deactivation.
+ * A user deactivated again later counts once, at its latest time.
+ */
+export type RecentDeactivations = {
+  /** Deactivations at or after `since` (epoch ms); older entries are dropped. */
+  countSince(since: number): Promise<number>;
+  record(oktaIds: readonly string[], at: number): Promise<void>;
+};
+
+export function createRecentDeactivations(redis: Redis, prefix: string): RecentDeactivations {
+  const setKey = key(prefix, 'offboard', 'recent-deactivations');
+  return {
+    async countSince(since) {
+      await redis.zremrangebyscore(setKey, '-inf', `(${since}`);
+      return redis.zcard(setKey);
+    },
+    async record(oktaIds, at) {
+      for (let i = 0; i < oktaIds.length; i += CHUNK) {
+        const args = oktaIds.slice(i, i + CHUNK).flatMap((id) => [at, id]);
+        await redis.zadd(setKey, ...args);
+      }
+    },
+  };
+}

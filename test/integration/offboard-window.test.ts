@@ -1,0 +1,77 @@
+import { Redis } from 'ioredis';
+import { REDIS_URL, startHarness, type Harness } from '../helpers/harness';
+import { activeOf, deactivateCalls, userApiCalls, userTaker } from '../helpers/offboard';
+
+// A stream of leavers spread over runs (a group change Okta applies gradually, a filter that loses
+// a few users an hour) passes a guard that looks at one run at a time.
+describe('the off-boarding guards count earlier runs within DEACTIVATION_WINDOW', () => {
+  let h: Harness;
+  let redis: Redis;
+  const take = userTaker(() => h);
+  const windowKey = (): string => `${h.prefix}:offboard:recent-deactivations`;
+  const offboard = (extraEnv: Record<string, string> = {}) =>
+    h.cli(['offboard', '--once', '--json'], { DEACTIVATION_MAX_COUNT: '2', DEACTIVATION_MAX_PERCENT: '100', ...extraEnv });
+  const leave = (n: number): string[] => {
+    const ids = take(n);
+    for (const id of ids) h.okta.state.setStatus(id, 'SUSPENDED');
+    return ids;
+  };
+
+  beforeAll(async () => {
+    h = await startHarness({ users: 60, seed: 8 });
+    redis = new Redis(REDIS_URL);
+    expect((await h.cli(['sync', '--once'])).code).toBe(0);
+  });
+  afterAll(async () => {
+    await redis.quit();
+    await h.close();
+  });
+  beforeEach(() => {
+    h.wfm.requests.length = 0;
+  });
+
+  it('one leaver a run: the first two go, the third run stops with its plan kept, naming the window', async () => {
+    const [first] = leave(1) as [string];
+    expect((await offboard()).report).toMatchObject({ applied: { deactivate: 1 } });
+    const [second] = leave(1) as [string];
+    expect((await offboard()).report).toMatchObject({ applied: { deactivate: 1 } });
+    expect([activeOf(h, first), activeOf(h, second)]).toEqual([false, false]);
+    expect(await redis.zcard(windowKey())).toBe(2);
+
+    h.wfm.requests.length = 0;
+    const [third] = leave(1) as [string];
+    const { code, report, err } = await offboard();
+    expect(code).toBe(3);
+    expect(userApiCalls(h)).toBe(0);
+    expect(activeOf(h, third)).toBe(true);
+    expect(report?.planId).toMatch(/^plan-/);
+    expect(err.join('\n')).toContain('1 deactivation now and 2 by off-boarding in the last 1d (DEACTIVATION_WINDOW) make 3, more than DEACTIVATION_MAX_COUNT=2');
+
+    // Approved, it goes; an approved deactivation was reviewed, so it is not counted.
+    const approved = await h.cli(['approve', report?.planId ?? '', '--json']);
+    expect(approved.code).toBe(0);
+    expect(activeOf(h, third)).toBe(false);
+    expect(await redis.zcard(windowKey())).toBe(2);
+  });
+
+  it('deactivations older than the window no longer count; DEACTIVATION_WINDOW=0 judges each run alone', async () => {
+    const [leaver] = leave(1) as [string];
+    expect((await offboard({ DEACTIVATION_WINDOW: '0' })).report).toMatchObject({ applied: { deactivate: 1 } });
+    expect(activeOf(h, leaver)).toBe(false);
+    // Not recorded either: the window was off for that run.
+    expect(await redis.zcard(windowKey())).toBe(2);
+
+    const [late] = leave(1) as [string];
+    expect((await offboard()).code).toBe(3);
+    // The two earlier deactivations are moved back two days: outside a one-day window.
+    const twoDaysAgo = Date.now() - 2 * 24 * 3_600_000;
+    for (const id of await redis.zrange(windowKey(), 0, -1)) await redis.zadd(windowKey(), twoDaysAgo, id);
+    h.wfm.requests.length = 0;
+    const { code, report } = await offboard();
+    expect(code).toBe(0);
+    expect(report).toMatchObject({ applied: { deactivate: 1 } });
+    expect(deactivateCalls(h)).toBe(1);
+    expect(activeOf(h, late)).toBe(false);
+    expect(await redis.zrange(windowKey(), 0, -1)).toEqual([late]);
+  });
+});
