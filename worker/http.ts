@@ -20,7 +20,29 @@ export type HttpDeps = {
   trigger(req: TriggerRequest): Promise<TriggerResult>;
   /** Failed sign-ins allowed per client address; the defaults unless given. */
   failureLimits?: Partial<FailureLimits>;
+  /** The state of each of this process's queue workers, by queue name; none in a process without workers. */
+  workerStates?: () => WorkerStates;
 };
+
+/**
+ * A queue worker of this process as /healthz reports it. `starting`: start-up is not done, so it
+ * takes no jobs yet; `stopping`: the process is shutting down; `paused` and `stopped`: it takes no
+ * jobs while the process means it to.
+ */
+export type WorkerState = 'starting' | 'running' | 'paused' | 'stopping' | 'stopped';
+export type WorkerStates = Readonly<Record<string, WorkerState>>;
+
+/** States in which a worker takes no jobs although the process expects it to. */
+const UNHEALTHY: ReadonlySet<WorkerState> = new Set(['paused', 'stopped']);
+
+/**
+ * What /healthz answers: 503 when any worker takes no jobs although it should (the process stays
+ * up, but its queues would wait forever), 200 otherwise, always with each worker's state.
+ */
+export function healthOf(workers: WorkerStates): { code: 200 | 503; body: { status: 'ok' | 'unhealthy'; workers: WorkerStates } } {
+  const healthy = Object.values(workers).every((state) => !UNHEALTHY.has(state));
+  return healthy ? { code: 200, body: { status: 'ok', workers } } : { code: 503, body: { status: 'unhealthy', workers } };
+}
 
 export type HttpServer = { url: string; close(): Promise<void> };
 
@@ -41,9 +63,12 @@ export function dashboardWriteData(data: unknown): unknown {
   return { ...ids, action: { type, userName, ...(fields ? { fields } : {}) } };
 }
 
-/** One dashboard view per queue; a write job's profile values are left out of it. */
-function boardAdapter(queue: Queues['all'][number], writes: Queues['writes']): BullMQAdapter {
-  const adapter = new BullMQAdapter(queue, { readOnlyMode: false });
+/**
+ * One dashboard view per queue; a write job's profile values are left out of it. Read-only (the
+ * default): bull-board's API then refuses every change to the queue and its jobs, not just hides the buttons.
+ */
+function boardAdapter(queue: Queues['all'][number], writes: Queues['writes'], readOnlyMode: boolean): BullMQAdapter {
+  const adapter = new BullMQAdapter(queue, { readOnlyMode });
   if (queue === writes) adapter.setFormatter('data', dashboardWriteData);
   return adapter;
 }
@@ -87,8 +112,10 @@ export function createHttpApp(h: HttpDeps): express.Express {
     adminAuth(h.deps.config.http, h.failureLimits),
   ];
 
+  // Liveness: answered from memory, never from Redis (readiness asks Redis).
   app.route('/healthz').get((_req, res) => {
-    res.json({ status: 'ok' });
+    const { code, body } = healthOf(h.workerStates?.() ?? {});
+    res.status(code).json(body);
   }).all(otherMethods('GET'));
   app.route('/readyz').get(async (_req, res) => {
     if (await redisAnswersNow(h.deps.redis)) res.json({ status: 'ready', redis: 'ok', config: 'ok' });
@@ -135,7 +162,8 @@ export function createHttpApp(h: HttpDeps): express.Express {
 
   const board = new ExpressAdapter();
   board.setBasePath('/admin/queues');
-  createBullBoard({ queues: h.queues.all.map((q) => boardAdapter(q, h.queues.writes)), serverAdapter: board });
+  const { dashboardReadOnly } = h.deps.config.http;
+  createBullBoard({ queues: h.queues.all.map((q) => boardAdapter(q, h.queues.writes, dashboardReadOnly)), serverAdapter: board });
   app.use('/admin/queues', ...guards, board.getRouter());
   app.use(notFound);
   app.use(bodyErrors);

@@ -5,7 +5,7 @@ import type { AppConfig } from '../config/load-config';
 import { assertRegistry, jobFor, type JobContext, type TriggerRequest } from '../jobs';
 import { createQueueWriter } from '../jobs/queue-writer';
 import { QUEUE_NAMES, type QueueKey } from '../jobs/queue-names';
-import { startHttp, type HttpServer } from './http';
+import { startHttp, type HttpServer, type WorkerState, type WorkerStates } from './http';
 import { buildApp, newRunId, type App } from './main';
 import { createMetrics, type Metrics } from './metrics';
 import { bullConnection, createQueues, type Queues } from './queues';
@@ -13,7 +13,35 @@ import { applySchedules } from './schedules';
 import { triggerRun } from './triggers';
 import { within } from './within';
 
-export type WorkerHandle = { app: App; queues: Queues; metrics: Metrics; http: HttpServer | undefined; close(): Promise<void> };
+export type WorkerHandle = {
+  app: App;
+  queues: Queues;
+  metrics: Metrics;
+  http: HttpServer | undefined;
+  /** One BullMQ worker per queue; /healthz reports their states. */
+  workers: readonly Worker[];
+  close(): Promise<void>;
+};
+
+/** Where the process is: its workers take jobs only once start-up is done, and stop when it shuts down. */
+export type ProcessPhase = 'starting' | 'running' | 'stopping';
+
+/**
+ * One worker's state for /healthz, from what BullMQ knows in memory. During start-up and shutdown
+ * the process's phase is the answer: a worker not yet run, or paused to let its jobs finish, is expected.
+ */
+export function workerState(worker: Pick<Worker, 'isRunning' | 'isPaused' | 'closing'>, phase: ProcessPhase): WorkerState {
+  if (phase !== 'running') return phase;
+  if (worker.closing !== undefined) return 'stopped';
+  // A paused worker's loop ends once its jobs are done: it is paused then, not stopped.
+  if (worker.isPaused()) return 'paused';
+  return worker.isRunning() ? 'running' : 'stopped';
+}
+
+/** The states of a process's workers, by queue name. */
+export function workerStates(workers: readonly Worker[], phase: ProcessPhase): WorkerStates {
+  return Object.fromEntries(workers.map((w) => [w.name, workerState(w, phase)]));
+}
 
 /** Backoff of a queued write: the server's Retry-After when it gave one, else exponential with full jitter. */
 export function writeBackoff(attemptsMade: number, err: Error | undefined): number {
@@ -130,16 +158,18 @@ export async function startWorker(config: AppConfig, logger: Logger, opts: { htt
     await connection.quit().catch(() => connection.disconnect());
     await app.close();
   };
+  let phase: ProcessPhase = 'starting';
   let http: HttpServer | undefined;
   try {
     for (const change of await applySchedules(queues, config)) logger.info('schedule', { ...change, tz: config.worker.timeZone });
-    http = opts.http === false ? undefined : await startHttp({ deps: app.deps, queues, metrics, trigger });
+    http = opts.http === false ? undefined : await startHttp({ deps: app.deps, queues, metrics, trigger, workerStates: () => workerStates(workers, phase) });
   } catch (err) {
     // No job has started; the connections left open would keep a process that cannot serve alive.
     await closeAll(true);
     throw err;
   }
   for (const w of workers) w.run().catch((err: Error) => w.emit('error', err));
+  phase = 'running';
   if (http) logger.info('http listening', { url: http.url });
   logger.info('worker started', { prefix: config.redis.prefix, maxWritesPerSecond: config.worker.maxWritesPerSecond });
 
@@ -149,12 +179,15 @@ export async function startWorker(config: AppConfig, logger: Logger, opts: { htt
     queues,
     metrics,
     http,
+    workers,
     close() {
       closing ??= (async () => {
+        phase = 'stopping';
         await http?.close();
         // pause() stops taking jobs and waits for the running ones without closing the worker:
-        // once close() waits for them, close(true) only answers that same wait.
-        const finished = await within(Promise.all(workers.map((w) => w.pause())).then(() => true), config.worker.shutdownTimeoutMs);
+        // once close() waits for them, close(true) only answers that same wait. A worker already
+        // closed (or closing) has no jobs to pause: its own close is the wait, and pausing it fails.
+        const finished = await within(Promise.all(workers.map((w) => w.closing ?? w.pause())).then(() => true), config.worker.shutdownTimeoutMs);
         if (finished) return closeAll(false);
         logger.warn('running jobs did not finish in time; leaving them to another worker', { timeoutMs: config.worker.shutdownTimeoutMs });
         // Their locks are no longer extended: once they expire, another worker's stalled-job check takes the jobs over.

@@ -25,6 +25,8 @@ describe('the queue dashboard in a real browser, after a sync', () => {
     const config = loadConfig({
       ...h.env, HTTP_PORT: '0', ADMIN_USER: ADMIN.username, ADMIN_PASSWORD: ADMIN.password,
       WFM_MAX_RPS: '200', INCREMENTAL_CRON: 'off', OFFBOARD_CRON: 'off',
+      // Its own writes are what the cross-site guard must let through: the read-only default would refuse them first.
+      DASHBOARD_READ_ONLY: 'false',
     });
     worker = await startWorker(config, createLogger({ level: 'error', pretty: false }));
   });

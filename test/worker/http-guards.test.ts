@@ -63,7 +63,8 @@ describe('the HTTP guards', () => {
   let guarded: HttpServer;
   let proxied: HttpServer;
   beforeAll(async () => {
-    const env = { REDIS_URL, QUEUE_PREFIX: prefix, HTTP_PORT: '0', HTTP_HOST: '127.0.0.1' };
+    // The dashboard's writes are what the cross-site guard is tested on: the read-only default would refuse them first.
+    const env = { REDIS_URL, QUEUE_PREFIX: prefix, HTTP_PORT: '0', HTTP_HOST: '127.0.0.1', DASHBOARD_READ_ONLY: 'false' };
     const openConfig = loadConfig(validEnv(env));
     const guardedConfig = loadConfig(validEnv({ ...env, ADMIN_USER, ADMIN_PASSWORD }));
     const logger = winston.createLogger({ transports: [new winston.transports.Console({ silent: true })] });
