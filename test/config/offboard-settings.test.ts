@@ -13,13 +13,13 @@ const problems = (env: Record<string, string | undefined>): readonly string[] =>
 };
 
 describe('off-boarding settings', () => {
-  it('default to batches of 50, 10%, 50 users and no grace', () => {
-    expect(loadConfig(validEnv()).offboard).toEqual({ batchSize: 50, maxPercent: 10, maxCount: 50, graceMs: 0 });
+  it('default to batches of 50, 10%, 50 users, no grace and a window of a day', () => {
+    expect(loadConfig(validEnv()).offboard).toEqual({ batchSize: 50, maxPercent: 10, maxCount: 50, graceMs: 0, windowMs: 24 * 3_600_000 });
   });
 
   it('are read from the environment', () => {
-    const cfg = loadConfig(validEnv({ WFM_DEACTIVATE_BATCH: '20', DEACTIVATION_MAX_PERCENT: '5', DEACTIVATION_MAX_COUNT: '200', OFFBOARD_GRACE: '4h' }));
-    expect(cfg.offboard).toEqual({ batchSize: 20, maxPercent: 5, maxCount: 200, graceMs: 4 * 3_600_000 });
+    const cfg = loadConfig(validEnv({ WFM_DEACTIVATE_BATCH: '20', DEACTIVATION_MAX_PERCENT: '5', DEACTIVATION_MAX_COUNT: '200', OFFBOARD_GRACE: '4h', DEACTIVATION_WINDOW: '0' }));
+    expect(cfg.offboard).toEqual({ batchSize: 20, maxPercent: 5, maxCount: 200, graceMs: 4 * 3_600_000, windowMs: 0 });
   });
 
   it.each([
@@ -29,6 +29,7 @@ describe('off-boarding settings', () => {
     ['DEACTIVATION_MAX_COUNT', 'many', 'DEACTIVATION_MAX_COUNT: must be a whole number'],
     ['OFFBOARD_GRACE', '4', 'OFFBOARD_GRACE: must be 0 or a duration such as 30m, 4h or 2d'],
     ['OFFBOARD_GRACE', '4 hours', 'OFFBOARD_GRACE: must be 0 or a duration such as 30m, 4h or 2d'],
+    ['DEACTIVATION_WINDOW', '1 day', 'DEACTIVATION_WINDOW: must be 0 or a duration such as 30m, 4h or 2d'],
   ])('%s=%s is refused naming the setting', (name, value, problem) => {
     expect(problems(validEnv({ [name]: value }))).toContain(problem);
   });
