@@ -1,6 +1,7 @@
 import { inScopeUsers } from '../../sandbox/okta/oracle';
 import { countRequests } from '../../sandbox/wfm/server';
-import type { Harness } from './harness';
+import { Redis } from 'ioredis';
+import { REDIS_URL, startHarness, type Harness } from './harness';
 
 export const DEACTIVATE_PATH = '/user-management/v1/users/deactivate';
 
@@ -65,5 +66,28 @@ export function onDeactivateCall(h: Harness, fn: (n: number) => void): () => voi
 export function expireTokensOnDeactivateCall(h: Harness, n: number): () => void {
   return onDeactivateCall(h, (seen) => {
     if (seen === n) h.wfm.state.expireTokens();
+  });
+}
+
+/**
+ * The set-up of an off-boarding suite: a harness of `users` (seeded), a Redis connection and one
+ * sync, so every in-scope user has its WFM user; the WFM request log is cleared before each test.
+ * `started` receives them once they are up.
+ */
+export function offboardSuite(opts: Readonly<{ users: number; seed: number }>, started: (s: { h: Harness; redis: Redis }) => void): void {
+  let h: Harness | undefined;
+  let redis: Redis | undefined;
+  beforeAll(async () => {
+    h = await startHarness(opts);
+    redis = new Redis(REDIS_URL);
+    started({ h, redis });
+    expect((await h.cli(['sync', '--once'])).code).toBe(0);
+  });
+  afterAll(async () => {
+    await redis?.quit();
+    await h?.close();
+  });
+  beforeEach(() => {
+    if (h) h.wfm.requests.length = 0;
   });
 }

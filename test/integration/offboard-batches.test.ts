@@ -1,10 +1,10 @@
 // Off-boarding batch by batch, against both sandboxes and real Redis: each batch is re-checked just
 // before its deactivate call, and a run that stops mid-way reports what it did and what it did not.
-import { Redis } from 'ioredis';
+import type { Redis } from 'ioredis';
 import type { AuditEntry } from '../../store/audit';
 import type { Failure, RunReport } from '../../sync/report';
-import { REDIS_URL, startHarness, type Harness } from '../helpers/harness';
-import { activeOf, deactivateCalls, onDeactivateCall, userTaker } from '../helpers/offboard';
+import type { Harness } from '../helpers/harness';
+import { activeOf, deactivateCalls, offboardSuite, onDeactivateCall, userTaker } from '../helpers/offboard';
 
 const CALL_401 = /^WFM API POST \/user-management\/v1\/users\/deactivate answered 401: .+$/;
 const SCIM_401 = /^WFM SCIM GET \/Users\/\S+ answered 401: .+$/;
@@ -29,18 +29,7 @@ describe('off-boarding batch by batch', () => {
     if (seen >= n) h.wfm.state.expireTokens();
   });
 
-  beforeAll(async () => {
-    h = await startHarness({ users: 60, seed: 47 });
-    redis = new Redis(REDIS_URL);
-    expect((await h.cli(['sync', '--once'])).code).toBe(0);
-  });
-  afterAll(async () => {
-    await redis.quit();
-    await h.close();
-  });
-  beforeEach(() => {
-    h.wfm.requests.length = 0;
-  });
+  offboardSuite({ users: 60, seed: 47 }, (s) => ({ h, redis } = s));
 
   it('re-checks each batch just before its call: users back in scope while an earlier batch was sent are left alone', async () => {
     const leavers = take(4);

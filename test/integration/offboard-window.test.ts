@@ -1,6 +1,6 @@
-import { Redis } from 'ioredis';
-import { REDIS_URL, startHarness, type Harness } from '../helpers/harness';
-import { activeOf, deactivateCalls, userApiCalls, userTaker } from '../helpers/offboard';
+import type { Redis } from 'ioredis';
+import type { Harness } from '../helpers/harness';
+import { activeOf, deactivateCalls, offboardSuite, userApiCalls, userTaker } from '../helpers/offboard';
 
 // A stream of leavers spread over runs (a group change Okta applies gradually, a filter that loses
 // a few users an hour) passes a guard that looks at one run at a time.
@@ -17,18 +17,7 @@ describe('the off-boarding guards count earlier runs within DEACTIVATION_WINDOW'
     return ids;
   };
 
-  beforeAll(async () => {
-    h = await startHarness({ users: 60, seed: 8 });
-    redis = new Redis(REDIS_URL);
-    expect((await h.cli(['sync', '--once'])).code).toBe(0);
-  });
-  afterAll(async () => {
-    await redis.quit();
-    await h.close();
-  });
-  beforeEach(() => {
-    h.wfm.requests.length = 0;
-  });
+  offboardSuite({ users: 60, seed: 8 }, (s) => ({ h, redis } = s));
 
   it('one leaver a run: the first two go, the third run stops with its plan kept, naming the window', async () => {
     const [first] = leave(1) as [string];
