@@ -16,7 +16,7 @@ export const userNameKey = (s: string): string => s.trim().toLowerCase().normali
 
 /** Sub-attributes by name; an empty spec is a simple attribute. */
 type Spec = Readonly<{ [name: string]: Spec }>;
-type Attr = Readonly<{ name: string; sub?: Names; urns?: ReadonlyMap<string, string> }>;
+type Attr = Readonly<{ name: string; sub?: Names; urns?: ReadonlyMap<string, string>; multi?: boolean }>;
 /** Known attributes, looked up by their canonical spelling and by their lower case. */
 type Names = ReadonlyMap<string, Attr>;
 
@@ -27,6 +27,8 @@ const simple = (...names: string[]): Spec => Object.fromEntries(names.map((n) =>
 
 const MULTI_VALUED = simple('value', 'display', 'type', 'primary', '$ref');
 const MULTI_VALUED_ATTRS = ['emails', 'phoneNumbers', 'ims', 'photos', 'groups', 'entitlements', 'roles', 'x509Certificates'];
+/** Multi-valued attributes of the core User (RFC 7643 §4.1.2), addresses included. */
+const MULTI = new Set([...MULTI_VALUED_ATTRS, 'addresses']);
 
 /** RFC 7643 §4.1 User, with `timeZone` spelled as the WFM answers it (mergeOwned sends it as `timezone`). */
 const CORE_USER: Spec = {
@@ -52,10 +54,11 @@ function urnTable(urns: readonly string[]): ReadonlyMap<string, string> {
 }
 
 /** `schemas` lists URNs, compared ignoring case like the extension keys they name. */
-function namesOf(spec: Spec, urns: ReadonlyMap<string, string>): Names {
+function namesOf(spec: Spec, urns: ReadonlyMap<string, string>, top = false): Names {
   const names = new Map<string, Attr>();
   for (const [name, sub] of Object.entries(spec)) {
-    const attr: Attr = name === 'schemas' ? { name, urns } : Object.keys(sub).length > 0 ? { name, sub: namesOf(sub, urns) } : { name };
+    const complex = (): Attr => ({ name, sub: namesOf(sub, urns), ...(top && MULTI.has(name) ? { multi: true } : {}) });
+    const attr: Attr = name === 'schemas' ? { name, urns } : Object.keys(sub).length > 0 ? complex() : { name };
     names.set(name, attr);
     names.set(name.toLowerCase(), attr);
   }
@@ -73,7 +76,7 @@ function customSpec(mapping: Mapping | undefined): Spec {
 export function scimNames(mapping?: Mapping): ScimNames {
   const custom = customSpec(mapping);
   const urns = urnTable([CORE_URN, ENTERPRISE_URN, NICE_URN, ...Object.keys(custom)]);
-  return { user: namesOf({ ...CORE_USER, [ENTERPRISE_URN]: ENTERPRISE_USER, [NICE_URN]: NICE_USER, ...custom }, urns) };
+  return { user: namesOf({ ...CORE_USER, [ENTERPRISE_URN]: ENTERPRISE_USER, [NICE_URN]: NICE_USER, ...custom }, urns, true) };
 }
 
 const LIST_NAMES = namesOf(LIST_RESPONSE, urnTable([LIST_RESPONSE_URN]));
@@ -102,12 +105,25 @@ function canonicalUrn(value: unknown, urns: ReadonlyMap<string, string>): unknow
   return typeof value === 'string' ? (urns.get(value) ?? urns.get(value.toLowerCase()) ?? value) : value;
 }
 
+/**
+ * A multi-valued attribute as RFC 7643 §2.4 has it, a list of complex values, from the shapes some
+ * servers send: one object alone (`emails: {value}`), or a list of bare values (`roles: ["agent"]`,
+ * whose entries are then `{value}`). Read so, an owned entry is found where the WFM holds it, and a PUT
+ * sends the list in the standard shape rather than a bare value beside a complex one.
+ */
+function asEntries(name: string, value: unknown): unknown {
+  if (isRecord(value)) return [value];
+  if (!Array.isArray(value) || name === 'addresses') return value;
+  return mapArray(value, (v) => (typeof v === 'string' || typeof v === 'number' ? { value: String(v) } : v));
+}
+
 function canonicalValue(value: unknown, attr: Attr): unknown {
   const { sub, urns } = attr;
   if (urns !== undefined && Array.isArray(value)) return mapArray(value, (v) => canonicalUrn(v, urns));
   if (sub === undefined) return value;
-  if (Array.isArray(value)) return mapArray(value, (v) => (isRecord(v) ? canonicalObject(v, sub) : v));
-  return isRecord(value) ? canonicalObject(value, sub) : value;
+  const shaped = attr.multi ? asEntries(attr.name, value) : value;
+  if (Array.isArray(shaped)) return mapArray(shaped, (v) => (isRecord(v) ? canonicalObject(v, sub) : v));
+  return isRecord(shaped) ? canonicalObject(shaped, sub) : shaped;
 }
 
 /**

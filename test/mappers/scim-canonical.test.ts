@@ -1,4 +1,5 @@
 import fc from 'fast-check';
+import { DEFAULT_MAPPING } from '../../config/mapping';
 import { CORE_URN, ENTERPRISE_URN, NICE_URN } from '../../config/targets';
 import { mapOktaUser } from '../../mappers/okta-to-wfm';
 import { canonicalListResponse, canonicalUser, LIST_RESPONSE_URN, scimNames } from '../../mappers/scim-canonical';
@@ -102,6 +103,25 @@ describe('canonicalUser: known SCIM names in canonical case, whatever case the W
     expect(Object.getPrototypeOf(read)).toBe(Object.prototype);
     expect(Object.hasOwn(read, '__proto__')).toBe(true);
     expect(read.userName).toBe('a');
+  });
+
+  it('reads a multi-valued attribute sent as one object, or as a list of bare values, as a list of {value} entries', () => {
+    expect(canonicalUser({ Emails: { Value: 'a@example.com', Type: 'work' }, roles: ['agent', 7], phoneNumbers: [{ value: '+1 555' }, '+1 556'] }, names)).toEqual({
+      emails: [{ value: 'a@example.com', type: 'work' }],
+      roles: [{ value: 'agent' }, { value: '7' }],
+      phoneNumbers: [{ value: '+1 555' }, { value: '+1 556' }],
+    });
+    // Only the User's own multi-valued attributes: an extension's and an unknown one are left as sent.
+    expect(canonicalUser({ [ENTERPRISE_URN]: { manager: { value: 'm1' } }, skills: ['a'] }, names)).toEqual({ [ENTERPRISE_URN]: { manager: { value: 'm1' } }, skills: ['a'] });
+  });
+
+  it('a WFM that holds its roles as bare values: the role we own is found there, and a PUT sends entries only', () => {
+    const r = mapOktaUser(oktaUser({ id: '00u1', groups: [] }), { mapping: DEFAULT_MAPPING, supervisorGroups: ['WFM Supervisors'] });
+    if (!r.ok) throw new Error(r.reason);
+    const read = canonicalUser({ schemas: [CORE_URN], id: 'w1', externalId: '00u1', userName: r.user.userName, roles: ['agent'], active: true }, names) as ScimResource;
+    expect(diffOwned(r.user, read, DEFAULT_MAPPING).map((c) => c.path)).not.toContain('roles.primary');
+    const merged = mergeOwned(read, r.user, DEFAULT_MAPPING);
+    expect((merged.roles as unknown[]).every((e) => typeof e === 'object')).toBe(true);
   });
 
   it('leaves what is not an object alone', () => {
