@@ -1,8 +1,9 @@
 import { z } from 'zod';
 import { SETTING_DOCS, settingsSchema, type SettingName } from './settings';
 
-function defaultOf(schema: z.ZodType): string | undefined {
-  if (schema instanceof z.ZodDefault) {
+/** The default as a setting would spell it: a prefault is the input parsed when the setting is absent. */
+export function defaultOf(schema: z.ZodType): string | undefined {
+  if (schema instanceof z.ZodDefault || schema instanceof z.ZodPrefault) {
     const value: unknown = schema.def.defaultValue;
     return Array.isArray(value) ? value.join(',') : String(value);
   }

@@ -126,7 +126,7 @@ export const settingsSchema = z.object({
   DEACTIVATION_MAX_PERCENT: int(0, 100).default(10),
   DEACTIVATION_MAX_COUNT: int(0, 1_000_000).default(50),
   OFFBOARD_GRACE: duration.default(0),
-  DEACTIVATION_WINDOW: duration.default(24 * 60 * 60 * 1000),
+  DEACTIVATION_WINDOW: duration.prefault('24h'),
   REDIS_URL: redisUrls.default(['redis://127.0.0.1:6379']),
   REDIS_CLUSTER: z.enum(['true', 'false'], "must be 'true' or 'false'").transform((v) => v === 'true').default(false),
   QUEUE_PREFIX: z
