@@ -119,8 +119,10 @@ function composeName(p: NameParts, familyFirst: boolean): string {
 /**
  * `name.formatted` (the full name for display, RFC 7643 §4.1.1) is not owned, but sent back as read
  * it would keep the old name after a change of the parts we own (a new family name shown under
- * the old one). When a part changed, it is written again from the parts, in the order the WFM
- * used for it ("Family, Given" or given name first). A resource without it is left without it.
+ * the old one). When a part changed and the full name was the parts put together (given name
+ * first, or "Family, Given"), it is put together again from the new parts, in the same order. One
+ * written otherwise (by a WFM admin) is theirs and is sent back as read; a resource without one is
+ * left without.
  */
 function refreshFormattedName(resource: ScimResource, before: NameParts): void {
   const name = nameObject(resource);
@@ -128,6 +130,7 @@ function refreshFormattedName(resource: ScimResource, before: NameParts): void {
   const after = nameParts(resource);
   if (NAME_PARTS.every((k) => sameText(before[k], after[k]))) return;
   const familyFirst = before.familyName !== '' && sameText(name.formatted, composeName(before, true));
+  if (!familyFirst && !sameText(name.formatted, composeName(before, false))) return;
   const formatted = composeName(after, familyFirst);
   name.formatted = formatted === '' ? null : formatted;
 }

@@ -38,9 +38,9 @@ describe('mergeOwned: the full name (name.formatted) the WFM holds', () => {
     expect(formattedOf(mergeOwned(read, desired('Janet', 'Smith'), DEFAULT_MAPPING))).toBe('Smith, Janet Q');
   });
 
-  it('replaces a full name that no longer matches the parts, rather than send the old name back', () => {
+  it('sends back as read a full name a WFM admin wrote otherwise than from the parts: it is not ours', () => {
     const read = current({ givenName: 'Jane', familyName: 'Smith', formatted: 'J. Smith (night shift)' });
-    expect(formattedOf(mergeOwned(read, desired('Jane', 'Doe'), DEFAULT_MAPPING))).toBe('Jane Doe');
+    expect(formattedOf(mergeOwned(read, desired('Jane', 'Doe'), DEFAULT_MAPPING))).toBe('J. Smith (night shift)');
   });
 
   it('is sent as read when no part changed (only another attribute is written)', () => {
