@@ -81,7 +81,15 @@ type Fail = (item: SavedPlanItem, error: string, reason?: string) => Promise<voi
  * Sends one batch of confirmed users to the deactivate call and records each user's outcome.
  * Answers the error that stops the run, if the call met one (its users then fail with it).
  */
-async function deactivateBatch(deps: JobDeps, runId: string, batch: readonly Checked[], out: ExecuteOutcome, fail: Fail, log: Logger): Promise<SyncError | undefined> {
+async function deactivateBatch(
+  deps: JobDeps,
+  runId: string,
+  batch: readonly Checked[],
+  out: ExecuteOutcome,
+  fail: Fail,
+  opts: Pick<ExecuteOptions, 'log' | 'onDeactivated'>,
+): Promise<SyncError | undefined> {
+  const { log } = opts;
   const at = (): string => new Date(deps.now()).toISOString();
   let refused: Set<string>;
   let callError: unknown;
@@ -102,6 +110,7 @@ async function deactivateBatch(deps: JobDeps, runId: string, batch: readonly Che
   // Once a read fails (the WFM is not answering, each read spending its own retries), the rest of
   // the batch is not read: its users fail and the next run finds them as they are.
   let read = callError === undefined || mayHaveApplied(callError);
+  const deactivated: { item: SavedPlanItem; reason: string; note: string | undefined }[] = [];
   for (const c of batch) {
     const { item, verdict } = c;
     let note: string | undefined;
@@ -117,15 +126,27 @@ async function deactivateBatch(deps: JobDeps, runId: string, batch: readonly Che
     }
     out.deactivated += 1;
     out.done.push(item.oktaId);
-    log.warn('deactivated', { runId, oktaId: item.oktaId, wfmId: item.wfmId, reason: verdict.reason, ...(note !== undefined ? { note } : {}) });
+    deactivated.push({ item, reason: verdict.reason, note });
+  }
+  // Counted first (the guards' window), then written down: a failure below loses no count.
+  if (deactivated.length > 0) await opts.onDeactivated?.(deactivated.map((d) => d.item.oktaId));
+  for (const { item, reason, note } of deactivated) {
+    log.warn('deactivated', { runId, oktaId: item.oktaId, wfmId: item.wfmId, reason, ...(note !== undefined ? { note } : {}) });
     await deps.audit.append({
       at: at(), runId, action: 'deactivate', oktaId: item.oktaId, userName: item.userName, wfmId: item.wfmId,
-      outcome: 'applied', side: 'okta', changes: [{ path: 'active', from: 'true', to: 'false', side: 'okta' }], reason: verdict.reason,
+      outcome: 'applied', side: 'okta', changes: [{ path: 'active', from: 'true', to: 'false', side: 'okta' }], reason,
       ...(note !== undefined ? { note } : {}),
     });
   }
   return undefined;
 }
+
+export type ExecuteOptions = {
+  dryRun: boolean;
+  log: Logger;
+  /** Told of each batch's users the WFM deactivated (their Okta ids), as soon as the batch is settled. */
+  onDeactivated?: (oktaIds: readonly string[]) => Promise<void>;
+};
 
 /**
  * Deactivates the items through the user-management API in batches of WFM_DEACTIVATE_BATCH, each
@@ -140,7 +161,7 @@ export async function recheckAndDeactivate(
   deps: JobDeps,
   runId: string,
   items: readonly SavedPlanItem[],
-  opts: { dryRun: boolean; log: Logger },
+  opts: ExecuteOptions,
 ): Promise<ExecuteOutcome> {
   const out: ExecuteOutcome = { confirmed: 0, deactivated: 0, failed: [], kept: [], done: [] };
   const at = (): string => new Date(deps.now()).toISOString();
@@ -185,7 +206,7 @@ export async function recheckAndDeactivate(
     }
     out.confirmed += confirmed.length;
     if (stopped !== undefined) unchecked.push(...confirmed.map((c) => c.item));
-    else if (!opts.dryRun && confirmed.length > 0) stopped = await deactivateBatch(deps, runId, confirmed, out, fail, opts.log);
+    else if (!opts.dryRun && confirmed.length > 0) stopped = await deactivateBatch(deps, runId, confirmed, out, fail, opts);
     done += batch.length - unchecked.length;
     if (stopped !== undefined) {
       const left = [...unchecked, ...all.slice(index + 1).flat()];

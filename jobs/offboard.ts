@@ -161,16 +161,15 @@ async function offboardFromOkta(deps: JobDeps, report: RunReport, log: Logger): 
     return { planId, message };
   }
 
-  const outcome = await recheckAndDeactivate(deps, report.runId, plan.candidates, { dryRun: report.dryRun, log });
+  // Each batch's deactivations count for the guards of the runs after it, within
+  // DEACTIVATION_WINDOW, as soon as the batch is settled (an approved plan's do not).
+  const onDeactivated = windowMs > 0 ? (oktaIds: readonly string[]) => recentDeactivations.record(oktaIds, deps.now(), deps.now() - windowMs) : undefined;
+  const outcome = await recheckAndDeactivate(deps, report.runId, plan.candidates, { dryRun: report.dryRun, log, ...(onDeactivated ? { onDeactivated } : {}) });
   report.planned.deactivate = outcome.confirmed;
   report.planned.noop = plan.managedActive - outcome.confirmed;
   report.applied.deactivate = outcome.deactivated;
   report.failed = outcome.failed;
-  if (!report.dryRun) {
-    await marks.clear([...outcome.kept, ...outcome.done]);
-    // Counted by the guards of the runs after it, within DEACTIVATION_WINDOW; an approved plan's are not.
-    if (windowMs > 0) await recentDeactivations.record(outcome.done, deps.now());
-  }
+  if (!report.dryRun) await marks.clear([...outcome.kept, ...outcome.done]);
   if (outcome.stopped) throw outcome.stopped;
   return undefined;
 }

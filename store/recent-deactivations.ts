@@ -10,23 +10,22 @@ const CHUNK = 1000;
  * A user deactivated again later counts once, at its latest time.
  */
 export type RecentDeactivations = {
-  /** Deactivations at or after `since` (epoch ms); older entries are dropped. */
+  /** Deactivations at or after `since` (epoch ms). Reads only: a dry run may ask. */
   countSince(since: number): Promise<number>;
-  record(oktaIds: readonly string[], at: number): Promise<void>;
+  /** Records deactivations at `at`, and drops those older than `keepSince`. */
+  record(oktaIds: readonly string[], at: number, keepSince?: number): Promise<void>;
 };
 
 export function createRecentDeactivations(redis: Redis, prefix: string): RecentDeactivations {
   const setKey = key(prefix, 'offboard', 'recent-deactivations');
   return {
-    async countSince(since) {
-      await redis.zremrangebyscore(setKey, '-inf', `(${since}`);
-      return redis.zcard(setKey);
-    },
-    async record(oktaIds, at) {
+    countSince: (since) => redis.zcount(setKey, since, '+inf'),
+    async record(oktaIds, at, keepSince) {
       for (let i = 0; i < oktaIds.length; i += CHUNK) {
         const args = oktaIds.slice(i, i + CHUNK).flatMap((id) => [at, id]);
         await redis.zadd(setKey, ...args);
       }
+      if (keepSince !== undefined) await redis.zremrangebyscore(setKey, '-inf', `(${keepSince}`);
     },
   };
 }

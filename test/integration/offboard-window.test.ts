@@ -1,5 +1,9 @@
 import type { Redis } from 'ioredis';
+import { loadConfig } from '../../config/load-config';
+import { runOffboard } from '../../jobs/offboard';
+import { buildApp } from '../../worker/main';
 import type { Harness } from '../helpers/harness';
+import { capturingLogger, type LogEntry } from '../helpers/logger';
 import { activeOf, deactivateCalls, offboardSuite, userApiCalls, userTaker } from '../helpers/offboard';
 
 // A stream of leavers spread over runs (a group change Okta applies gradually, a filter that loses
@@ -62,5 +66,23 @@ describe('the off-boarding guards count earlier runs within DEACTIVATION_WINDOW'
     expect(deactivateCalls(h)).toBe(1);
     expect(activeOf(h, late)).toBe(false);
     expect(await redis.zrange(windowKey(), 0, -1)).toEqual([late]);
+  });
+
+  it('a batch counts as soon as the WFM settled it, even when the run then fails before its audit entry', async () => {
+    const config = loadConfig({ ...h.env, DEACTIVATION_MAX_COUNT: '50', DEACTIVATION_MAX_PERCENT: '100' });
+    const logs: LogEntry[] = [];
+    const app = buildApp(config, capturingLogger(logs));
+    try {
+      const failingAudit = { ...app.deps.audit, append: () => Promise.reject(new Error('the audit stream is unavailable')) };
+      const [leaver] = leave(1) as [string];
+      const before = await redis.zcard(windowKey());
+      const outcome = await runOffboard({ ...app.deps, audit: failingAudit }, {});
+      expect(outcome.fatal?.message).toMatch(/^the audit stream is unavailable/);
+      expect(activeOf(h, leaver)).toBe(false);
+      expect(await redis.zcard(windowKey())).toBe(before + 1);
+      expect(await redis.zscore(windowKey(), leaver)).not.toBeNull();
+    } finally {
+      await app.close();
+    }
   });
 });
