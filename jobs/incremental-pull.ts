@@ -121,8 +121,12 @@ export async function pullChanges(deps: JobDeps, changes: Changes, dryRun: boole
     else if (c.check.found && c.check.inScope) users.set(c.check.oktaId, c.check.user);
     else leavers.add(c.check.oktaId);
   }
-  await createSeenInScope(deps.redis, deps.config.redis.prefix).add([...users.keys()]);
-  const linked = await mapPool([...leavers], deps.config.wfm.concurrency, async (oktaId) => ((await mayBeActiveInWfm(deps, oktaId)) ? oktaId : undefined));
+  const seenInScope = createSeenInScope(deps.redis, deps.config.redis.prefix);
+  await seenInScope.add([...users.keys()]);
+  // Users changed anywhere in the org who were never in scope here are not off-boarding's to
+  // deactivate (it counts them unmanaged): they are neither looked up nor handed over.
+  const seen = leavers.size > 0 ? await seenInScope.seen([...leavers]) : new Set<string>();
+  const linked = await mapPool([...seen], deps.config.wfm.concurrency, async (oktaId) => ((await mayBeActiveInWfm(deps, oktaId)) ? oktaId : undefined));
   const handOver = linked.filter((id): id is string => id !== undefined);
   await handToOffboarding(deps, handOver, dryRun);
   const counts = {
