@@ -21,7 +21,16 @@ export type ScimClientConfig = Readonly<{
   gate?: Gate;
   /** The names read in any case (scimNames of the mapping, so its custom extension is known); else the core, enterprise and NICE ones. */
   names?: ScimNames;
+  /** The clock the memory of a refused filter expires by; Date.now unless given. */
+  now?: () => number;
 }>;
+
+/**
+ * How long a WFM's refusal of the externalId filter is remembered: the searches in the meantime go
+ * on without it, with no request; after it, the filter is tried again (the refusal may have come
+ * from a proxy, or the WFM may have been upgraded since).
+ */
+export const EXTERNAL_ID_REFUSAL_MEMORY_MS = 15 * 60_000;
 
 export type ScimClient = {
   /** Every user, paged by the number of resources actually returned; refused when it disagrees with totalResults. */
@@ -150,8 +159,9 @@ function listedUser(raw: unknown, names: ScimNames): WfmUser {
 
 export function createScimClient(cfg: ScimClientConfig, http?: HttpClient): ScimClient {
   const names = cfg.names ?? STANDARD_NAMES;
-  /** Set once the WFM refused the externalId filter: it is not sent again, by any port of this client. */
-  let externalIdRefused: ExternalIdFilterRefusedError | undefined;
+  /** Set when the WFM refused the externalId filter: not sent again, by any port of this client, for EXTERNAL_ID_REFUSAL_MEMORY_MS. */
+  let externalIdRefused: { refusal: ExternalIdFilterRefusedError; at: number } | undefined;
+  const now = cfg.now ?? Date.now;
   const read = (body: unknown, etag?: string): WfmUser => toWfmUser(body, etag, names);
   /**
    * The user a write's answer holds, or undefined when it holds none the sync can read: RFC 7644
@@ -225,12 +235,14 @@ export function createScimClient(cfg: ScimClientConfig, http?: HttpClient): Scim
         }),
       );
     const findByExternalId = async (externalId: string): Promise<WfmUser[]> => {
-      if (externalIdRefused) throw externalIdRefusal(externalIdRefused);
+      if (externalIdRefused && now() - externalIdRefused.at < EXTERNAL_ID_REFUSAL_MEMORY_MS) throw externalIdRefusal(externalIdRefused.refusal);
       const found = await search('externalId', `externalId eq ${filterValue(externalId)}`, (err) => {
         if (!refusesFilter(err)) return err;
-        externalIdRefused ??= externalIdRefusal(err);
-        return externalIdRefused;
+        const refusal = externalIdRefusal(err);
+        externalIdRefused = { refusal, at: now() };
+        return refusal;
       });
+      externalIdRefused = undefined;
       return found.filter((u) => u.externalId === externalId);
     };
     const findByUserName = async (userName: string): Promise<WfmUser[]> => {

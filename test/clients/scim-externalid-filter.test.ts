@@ -1,4 +1,6 @@
 import { externalIdFilterRefused } from '../../clients/errors';
+import { createScimClient, EXTERNAL_ID_REFUSAL_MEMORY_MS } from '../../clients/scim';
+import { secretFromValue } from '../../config/secret';
 import { DEFAULT_MAPPING } from '../../config/mapping';
 import { readWfmUsers } from '../../jobs/read-wfm';
 import { applyAction } from '../../sync/apply';
@@ -109,6 +111,20 @@ describe('a WFM that does not filter users by externalId', () => {
       expect(server.seen.filter((r) => r.includes('userName'))).toEqual([]);
       await expect(readWfmUsers(scim, 'list', want, 2)).resolves.toMatchObject([{ id: 'w1' }]);
     });
+  });
+
+  it('the refusal is remembered for a while, then the filter is tried again (a proxy may have refused it, the WFM may be upgraded)', async () => {
+    const { server } = await start([heldUser('w1', 'maria@example.com', '00u1')], { externalIdFilter: 'invalidFilter' });
+    let clock = 1_000_000;
+    const scim = createScimClient({ scimUrl: server.url, token: secretFromValue('t'), pageSize: 10, requestTimeoutMs: 5000, maxRetries: 0, now: () => clock });
+    expect(externalIdFilterRefused(await scim.findByExternalId('00u1').catch((err: unknown) => err))).toBe(true);
+    server.quirks.externalIdFilter = 'supported';
+    clock += EXTERNAL_ID_REFUSAL_MEMORY_MS - 1;
+    expect(externalIdFilterRefused(await scim.findByExternalId('00u1').catch((err: unknown) => err))).toBe(true);
+    expect(server.seen).toEqual([byExternalId('00u1')]);
+    clock += 1;
+    expect((await scim.findByExternalId('00u1')).map((u) => u.id)).toEqual(['w1']);
+    expect(server.seen).toEqual([byExternalId('00u1'), byExternalId('00u1')]);
   });
 
   describe('what is not a refusal of the externalId filter', () => {
