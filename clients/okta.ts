@@ -22,6 +22,8 @@ export type OktaSourceConfig = Omit<AppConfig['okta'], Defaulted> &
     onResponse?: (status: number, rate: RateHeaders) => void;
     /** Keeps the ids group names resolve to between runs; without it every pull looks each name up. */
     groupIdCache?: GroupIdCache;
+    /** The clock the service app's token is renewed by; Date.now unless given. */
+    now?: () => number;
   }>;
 
 /** `appUsers`: the users the scope listing returned (the app's users, or the OKTA_GROUPS members). */

@@ -107,14 +107,42 @@ describe('OAuth service app (OKTA_CLIENT_ID + OKTA_PRIVATE_KEY) against the sand
     expect(tokenCalls().map((r) => r.status)).toEqual([200, 200]);
   });
 
-  it('a token is renewed just before its expires_in, so no call is answered 401 for it', async () => {
-    h.okta.state.registerServiceApp({ clientId: '0oashortlived', jwk: { ...rsa.publicKey.export({ format: 'jwk' }), kid: 'rsa-1' }, scopes: SCOPES, accessTokenLifetimeSeconds: 2 });
-    const source = createOktaSource(cfg({ clientId: '0oashortlived', privateKey: jwk }));
-    await source.listAppGroupIds();
-    await new Promise((resolve) => setTimeout(resolve, 1900)); // past 90% of the token's two seconds
-    await source.listAppGroupIds();
-    expect(tokenCalls().map((r) => r.status)).toEqual([200, 200]);
-    expect(h.okta.requests.filter((r) => r.status === 401)).toEqual([]);
+  describe('a token renewed before its expires_in (the client clock moved by hand)', () => {
+    const LIFETIME_S = 600;
+    let clock = 0;
+    const shortLived = () => createOktaSource({ ...cfg({ clientId: '0oashortlived', privateKey: jwk }), now: () => clock });
+    beforeAll(() => {
+      h.okta.state.registerServiceApp({ clientId: '0oashortlived', jwk: { ...rsa.publicKey.export({ format: 'jwk' }), kid: 'rsa-1' }, scopes: SCOPES, accessTokenLifetimeSeconds: LIFETIME_S });
+    });
+    beforeEach(() => {
+      clock = Date.now();
+    });
+
+    it('is renewed once 90% of its lifetime (at most a minute before it ends) has gone, before any call is refused', async () => {
+      const source = shortLived();
+      await source.listAppGroupIds();
+      clock += (LIFETIME_S - 61) * 1000;
+      await source.listAppGroupIds();
+      expect(tokenCalls().map((r) => r.status)).toEqual([200]);
+      clock += 2000;
+      await source.listAppGroupIds();
+      expect(tokenCalls().map((r) => r.status)).toEqual([200, 200]);
+      expect(h.okta.requests.filter((r) => r.status === 401)).toEqual([]);
+    });
+
+    it('a renewal the token endpoint refuses leaves the token held in use while it lasts', async () => {
+      const source = shortLived();
+      await source.listAppGroupIds();
+      clock += (LIFETIME_S - 30) * 1000;
+      h.okta.setFaults({ tokenServerErrorNext: 1, serverErrorStatus: 503 });
+      expect((await source.listAppGroupIds()).length).toBeGreaterThan(0);
+      expect(tokenCalls().map((r) => r.status)).toEqual([200, 503]);
+      expect(h.okta.requests.filter((r) => r.path.startsWith('/api/v1/')).every((r) => r.status === 200)).toBe(true);
+      // Tried again a few seconds later, and renewed.
+      clock += 6000;
+      await source.listAppGroupIds();
+      expect(tokenCalls().map((r) => r.status)).toEqual([200, 503, 200]);
+    });
   });
 
   it('calls that find no token at once share one token request', async () => {
