@@ -83,6 +83,8 @@ export type RunChildren = {
    * already; the run does it again, for writes registered by a version that did not.
    */
   release(runId: string): Promise<void>;
+  /** Whether another run has a write for one of these users that has no outcome yet. */
+  pendingElsewhere(runId: string, oktaIds: readonly string[]): Promise<boolean>;
 };
 
 /** Runs whose stop flag a process remembers: a worker serves a few runs at a time. */
@@ -106,8 +108,11 @@ export function createRunChildren(redis: Redis, prefix: string): RunChildren {
   const outcomesKey = (runId: string) => key(prefix, 'run', runId, 'outcomes');
   const stopKey = (runId: string) => key(prefix, 'run', runId, 'stopped');
   const retriesKey = (runId: string) => key(prefix, 'run', runId, 'retries');
+  /** Runs that registered writes; one whose planned writes are gone (all have an outcome) is dropped when next read. */
+  const writingKey = key(prefix, 'runs', 'writing');
   return {
     async register(runId, actions) {
+      if (actions.length > 0) await redis.sadd(writingKey, runId);
       const pending: { action: WriteAction; fresh: boolean }[] = [];
       for (let i = 0; i < actions.length; i += 500) {
         const chunk = actions.slice(i, i + 500);
@@ -209,6 +214,27 @@ export function createRunChildren(redis: Redis, prefix: string): RunChildren {
     },
     async release(runId) {
       await redis.del(actionsKey(runId));
+    },
+    async pendingElsewhere(runId, oktaIds) {
+      if (oktaIds.length === 0) return false;
+      const others = (await redis.smembers(writingKey)).filter((r) => r !== runId);
+      if (others.length === 0) return false;
+      const multi = redis.multi();
+      for (const r of others) multi.exists(actionsKey(r)).hmget(actionsKey(r), ...oktaIds).hmget(outcomesKey(r), ...oktaIds);
+      const results = (await multi.exec()) ?? [];
+      const finished: string[] = [];
+      let pending = false;
+      others.forEach((r, k) => {
+        if (results[3 * k]?.[1] !== 1) {
+          finished.push(r);
+          return;
+        }
+        const planned = (results[3 * k + 1]?.[1] ?? []) as (string | null)[];
+        const done = (results[3 * k + 2]?.[1] ?? []) as (string | null)[];
+        if (planned.some((a, n) => a !== null && (done[n] === null || done[n] === undefined))) pending = true;
+      });
+      if (finished.length > 0) await redis.srem(writingKey, ...finished);
+      return pending;
     },
   };
 }

@@ -127,33 +127,52 @@ describe('the queue writer', () => {
     });
   });
 
-  it('the writes of a small run (a one-user resync) are taken before those a large run left waiting', async () => {
-    await withWrites(async (writes) => {
-      const children = createRunChildren(app.deps.redis, app.deps.config.redis.prefix);
-      const writer = createQueueWriter({ writes, attempts: 1, pollMs: 50, frontOfQueueMax: 2 });
-      const large = writer.apply(app.deps, 'full-sync-test-backlog', [create('00uL1'), create('00uL2'), create('00uL3')]);
-      await jobOf(writes, 'full-sync-test-backlog', '00uL3');
-      const small = writer.apply(app.deps, 'resync-user-test-one', [create('00uS1')]);
-      await jobOf(writes, 'resync-user-test-one', '00uS1');
-      // One worker, one job at a time, recording each outcome as the product's write job does.
-      const taken: string[] = [];
-      const workerConnection = bullConnection(h.env.REDIS_URL ?? '');
-      const worker = new Worker<{ runId: string; oktaId: string }>(
-        'wfm-writes',
-        async (job) => {
-          taken.push(job.data.oktaId);
-          await children.complete(job.data.runId, { oktaId: job.data.oktaId, userName: `${job.data.oktaId}@example.com`, action: 'create', appliedAs: 'create' });
-        },
-        { connection: workerConnection, prefix: h.prefix, concurrency: 1 },
-      );
-      try {
-        expect((await small).applied.create).toBe(1);
-        expect((await large).applied.create).toBe(3);
-        expect(taken).toEqual(['00uS1', '00uL1', '00uL2', '00uL3']);
-      } finally {
-        await worker.close();
-        await workerConnection.quit();
-      }
+  describe('the order writes are taken in', () => {
+    /**
+     * Runs a large run (over frontOfQueueMax: 2) and then a small one with no worker serving the
+     * queue, then one worker, one job at a time, recording each outcome as the product's write job
+     * does; answers the (runId, oktaId) pairs in the order taken. `failFirst` fails the first try of
+     * that pair, for the queue to retry at once.
+     */
+    async function taken(large: string[], small: string[], failFirst?: string): Promise<string[]> {
+      const order: string[] = [];
+      await withWrites(async (writes) => {
+        const children = createRunChildren(app.deps.redis, app.deps.config.redis.prefix);
+        const writer = createQueueWriter({ writes, attempts: 2, pollMs: 50, frontOfQueueMax: 2 });
+        const tag = Math.random().toString(36).slice(2, 8);
+        const [bigRun, smallRun] = [`full-sync-test-backlog-${tag}`, `resync-user-test-${tag}`];
+        const bulk = writer.apply(app.deps, bigRun, large.map((id) => create(id)));
+        await jobOf(writes, bigRun, large[large.length - 1] ?? '');
+        const one = writer.apply(app.deps, smallRun, small.map((id) => create(id)));
+        await jobOf(writes, smallRun, small[small.length - 1] ?? '');
+        const workerConnection = bullConnection(h.env.REDIS_URL ?? '');
+        const worker = new Worker<{ runId: string; oktaId: string }>(
+          'wfm-writes',
+          async (job) => {
+            const who = `${job.data.runId === bigRun ? 'large' : 'small'}:${job.data.oktaId}`;
+            order.push(who);
+            if (who === failFirst && job.attemptsMade === 0) throw new Error('429, once');
+            await children.complete(job.data.runId, { oktaId: job.data.oktaId, userName: `${job.data.oktaId}@example.com`, action: 'create', appliedAs: 'create' });
+          },
+          { connection: workerConnection, prefix: h.prefix, concurrency: 1, settings: { backoffStrategy: () => 0 } },
+        );
+        try {
+          expect((await one).applied.create).toBe(small.length);
+          expect((await bulk).applied.create).toBe(large.length);
+        } finally {
+          await worker.close();
+          await workerConnection.quit();
+        }
+      });
+      return order;
+    }
+
+    it('a small run (a one-user resync) goes before the writes a large run left waiting', async () => {
+      expect(await taken(['00uL1', '00uL2', '00uL3'], ['00uS1'])).toEqual(['small:00uS1', 'large:00uL1', 'large:00uL2', 'large:00uL3']);
+    });
+
+    it('not when the large run still has a write for its user: the older plan write goes first, so it cannot undo the newer one', async () => {
+      expect(await taken(['00uL7', '00uX1', '00uL8'], ['00uX1'])).toEqual(['large:00uL7', 'large:00uX1', 'large:00uL8', 'small:00uX1']);
     });
   });
 });
