@@ -3,7 +3,9 @@ import { join } from 'node:path';
 import { inScopeUsers } from '../../sandbox/okta/oracle';
 import { countRequests } from '../../sandbox/wfm/server';
 import type { ExportRow } from '../../worker/commands/export';
-import { startHarness, type Harness } from '../helpers/harness';
+import { Redis } from 'ioredis';
+import { createRunHistory, KEPT_ENTRIES } from '../../store/run-history';
+import { REDIS_URL, startHarness, type Harness } from '../helpers/harness';
 
 /** The README with its line breaks undone: its "Troubleshooting" quotes what the tool prints. */
 const README = readFileSync(join(__dirname, '..', '..', 'README.md'), 'utf8').replace(/\s+/g, ' ');
@@ -79,5 +81,21 @@ describe('export, and the one line a person sees when something fails', () => {
     const stopped = out.join('\n').split('\n').find((l) => l.includes('stopped:')) ?? '';
     expect(stopped).toMatch(/^ {2}stopped: Okta .* answered 401 E0000011: Invalid token provided; check OKTA_API_TOKEN \(or the service app/);
     expect(README).toContain(`\`${stopped.replace(/^ {2}stopped: /, '')}\``);
+  });
+
+  it('export says so when the last full sync had more conflicts than its stored report keeps', async () => {
+    const redis = new Redis(REDIS_URL);
+    try {
+      const history = createRunHistory(redis, h.prefix);
+      const [last] = await history.list(1);
+      if (!last) throw new Error('no run recorded');
+      const conflicts = Array.from({ length: KEPT_ENTRIES + 5 }, (_, i) => ({ oktaId: `00c${i}`, userName: `c${i}@example.com`, candidates: ['w1'], reason: 'several' }));
+      await history.save({ ...last, runId: 'full-sync-many-conflicts', kind: 'full-sync', conflicts });
+      const { code, err } = await h.cli(['export', '--json']);
+      expect(code).toBe(0);
+      expect(err.join('\n')).toContain(`the last full sync found ${KEPT_ENTRIES + 5} conflicts and its stored report keeps the first ${KEPT_ENTRIES}`);
+    } finally {
+      await redis.quit();
+    }
   });
 });

@@ -60,6 +60,11 @@ export const exportCommand: CommandModule = {
           // Conflicts are found by planning against Okta: the last full run's are the ones known.
           const lastFull = (await app.deps.history.list()).find((r) => r.kind === 'full-sync');
           const states = linkStates(users, lastFull?.conflicts ?? []);
+          if (lastFull?.conflictsTotal !== undefined) {
+            ctx.io.stderr(
+              `okta-wfm-sync export: the last full sync found ${lastFull.conflictsTotal} conflicts and its stored report keeps the first ${lastFull.conflicts.length}: the others show as managed or unmanaged here (\`okta-wfm-sync plan\` lists them all).`,
+            );
+          }
           const rows = users.map((u) => rowOf(u, states.get(u.id) ?? 'unmanaged')).sort((a, b) => a.userName.localeCompare(b.userName));
           if (opts.json) ctx.io.stdout(JSON.stringify(rows));
           else if (opts.csv) for (const r of [[...EXPORT_COLUMNS], ...rows.map((row) => EXPORT_COLUMNS.map((c) => row[c]))]) ctx.io.stdout(csvLine(r));
