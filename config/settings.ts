@@ -215,7 +215,7 @@ export const SETTING_DOCS: Record<SettingName, SettingDoc> = {
   DEACTIVATION_MAX_COUNT: { doc: 'Off-boarding stops (exit 3, plan kept for `approve`) when it would deactivate more than this many users.' },
   OFFBOARD_GRACE: { doc: 'How long a user must stay out of scope in Okta before off-boarding deactivates it: 0, or e.g. `30m`, `4h`, `2d`.' },
   DEACTIVATION_WINDOW: {
-    doc: 'The guards also count what off-boarding deactivated on its own (not by `approve`) within this window: a run stops when those and its own deactivations together exceed DEACTIVATION_MAX_COUNT or DEACTIVATION_MAX_PERCENT, so a stream of leavers spread over many runs is held too. `0` counts each run alone.',
+    doc: 'The guards also count what off-boarding deactivated on its own (not by `approve`) within this window: a run stops when those and its own deactivations together exceed DEACTIVATION_MAX_COUNT or DEACTIVATION_MAX_PERCENT, so a stream of leavers spread over many runs is held too. Approving a plan starts it again. `0` counts each run alone.',
   },
   REDIS_URL: {
     doc: 'Redis for queues, run reports and sync state. With REDIS_CLUSTER, one or more nodes of the cluster, comma-separated (all redis:// or all rediss://, with one user and password): any of them that answers is asked for the others, so start-up needs only one of them up.',

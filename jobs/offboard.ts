@@ -198,7 +198,11 @@ async function applySavedPlan(deps: JobDeps, report: RunReport, planId: string, 
   if (!report.dryRun) {
     // A run that stopped keeps its plan: approved again once the cause is fixed, it re-checks
     // everyone, and those deactivated already read inactive and are left alone.
-    if (!outcome.stopped) await plans.remove(planId);
+    if (!outcome.stopped) {
+      await plans.remove(planId);
+      // Approving a plan is a review of what off-boarding did lately too: the guards' window starts again.
+      await createRecentDeactivations(deps.redis, deps.config.redis.prefix).clear();
+    }
     await createOutOfScopeMarks(deps.redis, deps.config.redis.prefix).clear([...outcome.kept, ...outcome.done]);
   }
   if (outcome.stopped) throw outcome.stopped;

@@ -14,6 +14,8 @@ export type RecentDeactivations = {
   countSince(since: number): Promise<number>;
   /** Records deactivations at `at`, and drops those older than `keepSince`. */
   record(oktaIds: readonly string[], at: number, keepSince?: number): Promise<void>;
+  /** Forgets them all: an admin approved a plan after reviewing them. */
+  clear(): Promise<void>;
 };
 
 export function createRecentDeactivations(redis: Redis, prefix: string): RecentDeactivations {
@@ -26,6 +28,9 @@ export function createRecentDeactivations(redis: Redis, prefix: string): RecentD
         await redis.zadd(setKey, ...args);
       }
       if (keepSince !== undefined) await redis.zremrangebyscore(setKey, '-inf', `(${keepSince}`);
+    },
+    async clear() {
+      await redis.del(setKey);
     },
   };
 }

@@ -40,11 +40,17 @@ describe('the off-boarding guards count earlier runs within DEACTIVATION_WINDOW'
     expect(report?.planId).toMatch(/^plan-/);
     expect(err.join('\n')).toContain('1 deactivation now and 2 by off-boarding in the last 1d (DEACTIVATION_WINDOW) make 3, more than DEACTIVATION_MAX_COUNT=2');
 
-    // Approved, it goes; an approved deactivation was reviewed, so it is not counted.
+    // Approved, it goes: a review of the plan and of what went before it, so the window starts again.
     const approved = await h.cli(['approve', report?.planId ?? '', '--json']);
     expect(approved.code).toBe(0);
     expect(activeOf(h, third)).toBe(false);
-    expect(await redis.zcard(windowKey())).toBe(2);
+    expect(await redis.zcard(windowKey())).toBe(0);
+    const [fourth] = leave(1) as [string];
+    expect((await offboard()).report).toMatchObject({ applied: { deactivate: 1 } });
+    expect(activeOf(h, fourth)).toBe(false);
+    expect(await redis.zrange(windowKey(), 0, -1)).toEqual([fourth]);
+    await redis.del(windowKey());
+    for (const id of [first, second]) await redis.zadd(windowKey(), Date.now(), id);
   });
 
   it('deactivations older than the window no longer count; DEACTIVATION_WINDOW=0 judges each run alone', async () => {
