@@ -112,7 +112,7 @@ export function createRunChildren(redis: Redis, prefix: string): RunChildren {
   const writingKey = key(prefix, 'runs', 'writing');
   return {
     async register(runId, actions) {
-      if (actions.length > 0) await redis.sadd(writingKey, runId);
+      if (actions.length > 0) await redis.multi().sadd(writingKey, runId).expire(writingKey, KEEP_SECONDS).exec();
       const pending: { action: WriteAction; fresh: boolean }[] = [];
       for (let i = 0; i < actions.length; i += 500) {
         const chunk = actions.slice(i, i + 500);
