@@ -1,11 +1,9 @@
 import { generateKeyPairSync } from 'node:crypto';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { createOktaSource, type OktaSourceConfig } from '../../clients/okta';
 import { IN_SCOPE_STATUSES } from '../../config/load-config';
 import { secretFromValue } from '../../config/secret';
 import { inScopeUsers } from '../../sandbox/okta/oracle';
+import { withServiceAppEnv } from '../helpers/okta-config';
 import { startHarness, type Harness } from '../helpers/harness';
 import { frontConfig, startOktaFront, type OktaFront } from '../helpers/okta-front';
 
@@ -71,16 +69,11 @@ describe('OAuth service app that requires DPoP (RFC 9449), as Okta makes new API
   });
 
   it('end to end: sync --once with the service app from the environment', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'okta-dpop-'));
-    try {
-      writeFileSync(join(dir, 'key.pem'), rsa.privateKey.export({ format: 'pem', type: 'pkcs8' }).toString());
-      const env = { OKTA_API_TOKEN: '', OKTA_CLIENT_ID: '0oadpopservice', OKTA_PRIVATE_KEY_FILE: join(dir, 'key.pem'), OKTA_KEY_ID: 'dpop-1' };
+    await withServiceAppEnv({ clientId: '0oadpopservice', keyId: 'dpop-1', pem: rsa.privateKey.export({ format: 'pem', type: 'pkcs8' }).toString() }, async (env) => {
       const { code, report } = await h.cli(['sync', '--once', '--json'], env);
       expect(code).toBe(0);
       expect(report?.applied.create).toBe(inScopeUsers(h.okta.state, h.okta.appId).length);
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
-    }
+    });
   });
 });
 

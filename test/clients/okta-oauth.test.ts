@@ -6,6 +6,7 @@ import { createOktaSource, type OktaSourceConfig } from '../../clients/okta';
 import { IN_SCOPE_STATUSES } from '../../config/load-config';
 import { secretFromFile, secretFromValue, type Secret } from '../../config/secret';
 import { inScopeUsers } from '../../sandbox/okta/oracle';
+import { withServiceAppEnv } from '../helpers/okta-config';
 import { startHarness, type Harness } from '../helpers/harness';
 
 const SCOPES = ['okta.users.read', 'okta.groups.read', 'okta.apps.read', 'okta.logs.read'];
@@ -213,18 +214,13 @@ describe('OAuth service app (OKTA_CLIENT_ID + OKTA_PRIVATE_KEY) against the sand
   });
 
   it('end to end: sync --once with the service app from the environment, the key in a file', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'okta-oauth-'));
-    try {
-      writeFileSync(join(dir, 'key.pem'), rsa.privateKey.export({ format: 'pem', type: 'pkcs1' }).toString());
-      const env = { OKTA_API_TOKEN: '', OKTA_CLIENT_ID: '0oarsaservice', OKTA_PRIVATE_KEY_FILE: join(dir, 'key.pem'), OKTA_KEY_ID: 'rsa-1' };
+    await withServiceAppEnv({ clientId: '0oarsaservice', keyId: 'rsa-1', pem: rsa.privateKey.export({ format: 'pem', type: 'pkcs1' }).toString() }, async (env) => {
       const { code, report } = await h.cli(['sync', '--once', '--json'], env);
       expect(code).toBe(0);
       expect(report?.applied.create).toBe(inScopeUsers(h.okta.state, h.okta.appId).length);
       const refused = await h.cli(['sync', '--once', '--json'], { ...env, OKTA_KEY_ID: 'rsa-2' });
       expect(refused.code).toBe(1);
       expect(refused.report?.error).toMatch(/^Okta refused the service app's token \(invalid_client: The client_assertion key id rsa-2 is not registered/);
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
-    }
+    });
   });
 });

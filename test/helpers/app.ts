@@ -5,7 +5,7 @@ import { loadConfig } from '../../config/load-config';
 import type { JobDeps } from '../../jobs/deps';
 import { createGroupIdCache } from '../../store/group-ids';
 import { buildApp } from '../../worker/main';
-import { REDIS_URL, type Harness } from './harness';
+import { REDIS_URL, startHarness, type Harness } from './harness';
 
 export type TestApp = {
   deps: JobDeps;
@@ -56,4 +56,22 @@ export async function rawCursor(h: Harness): Promise<string | null> {
   } finally {
     await redis.quit();
   }
+}
+
+/**
+ * The set-up of a suite that runs jobs in-process: a harness of `users` and the app on it, both
+ * closed after the suite. `started` receives them once they are up.
+ */
+export function appSuite(opts: Parameters<typeof startHarness>[0], started: (s: { h: Harness; app: TestApp }) => void): void {
+  let h: Harness | undefined;
+  let app: TestApp | undefined;
+  beforeAll(async () => {
+    h = await startHarness(opts);
+    app = startTestApp(h);
+    started({ h, app });
+  });
+  afterAll(async () => {
+    await app?.close();
+    await h?.close();
+  });
 }

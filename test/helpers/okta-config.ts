@@ -1,3 +1,6 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { OktaSourceConfig } from '../../clients/okta';
 import { IN_SCOPE_STATUSES } from '../../config/load-config';
 import { secretFromValue } from '../../config/secret';
@@ -15,4 +18,18 @@ export function sandboxOktaConfig(okta: OktaSandbox, overrides: Partial<OktaSour
     requestTimeoutMs: 10000,
     ...overrides,
   } as OktaSourceConfig;
+}
+
+/**
+ * Runs `work` with the environment of an OAuth service app whose private key (PEM) is in a file,
+ * as an admin sets it up; the file is removed after.
+ */
+export async function withServiceAppEnv(app: Readonly<{ clientId: string; keyId: string; pem: string }>, work: (env: Record<string, string>) => Promise<void>): Promise<void> {
+  const dir = mkdtempSync(join(tmpdir(), 'okta-service-app-'));
+  try {
+    writeFileSync(join(dir, 'key.pem'), app.pem);
+    await work({ OKTA_API_TOKEN: '', OKTA_CLIENT_ID: app.clientId, OKTA_PRIVATE_KEY_FILE: join(dir, 'key.pem'), OKTA_KEY_ID: app.keyId });
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 }

@@ -1,22 +1,13 @@
 import { JOBS } from '../../jobs';
-import { startTestApp, type TestApp } from '../helpers/app';
-import { startHarness, type Harness } from '../helpers/harness';
+import { appSuite, type TestApp } from '../helpers/app';
 
 /**
  * A run job the queue gives up (taken over more often than its stall limit allows) fails without
  * its handler having kept a report: the run history must still say what became of it.
  */
 describe('a run job given up by the queue', () => {
-  let h: Harness;
   let app: TestApp;
-  beforeAll(async () => {
-    h = await startHarness({ users: 3 });
-    app = startTestApp(h);
-  });
-  afterAll(async () => {
-    await app.close();
-    await h.close();
-  });
+  appSuite({ users: 3 }, (s) => ({ app } = s));
   const ctx = () => ({ deps: app.deps, attempt: { number: 1, of: 1 }, trigger: () => Promise.reject(new Error('not expected')) });
 
   it.each(['full-sync', 'incremental-sync', 'resync-user', 'offboard'] as const)('%s: its report names the reason, once; a run that kept its own report is left as it is', async (kind) => {

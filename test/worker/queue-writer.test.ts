@@ -4,21 +4,14 @@ import { createQueueWriter, writeJobId } from '../../jobs/queue-writer';
 import { createRunChildren } from '../../store/run-children';
 import { key } from '../../store/redis';
 import { bullConnection } from '../../worker/queues';
-import { startHarness, type Harness } from '../helpers/harness';
-import { startTestApp, type TestApp } from '../helpers/app';
+import type { Harness } from '../helpers/harness';
+import { appSuite, type TestApp } from '../helpers/app';
 import { createAction as create } from '../helpers/write-action';
 
 describe('the queue writer', () => {
   let h: Harness;
   let app: TestApp;
-  beforeAll(async () => {
-    h = await startHarness({ users: 5 });
-    app = startTestApp(h);
-  });
-  afterAll(async () => {
-    await app.close();
-    await h.close();
-  });
+  appSuite({ users: 5 }, (s) => ({ h, app } = s));
 
   /** Runs `work` with the writes queue under the test's prefix, closed after. */
   async function withWrites(work: (writes: Queue) => Promise<void>): Promise<void> {

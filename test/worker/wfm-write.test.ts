@@ -2,21 +2,14 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { Redis } from 'ioredis';
 import { parseWfmWritePayload, runWfmWrite, STOP_FLAG_FRESH_MS, type WfmWritePayload } from '../../jobs/wfm-write';
 import { createRunChildren } from '../../store/run-children';
-import { startHarness, type Harness } from '../helpers/harness';
-import { startTestApp, type TestApp } from '../helpers/app';
+import type { Harness } from '../helpers/harness';
+import { appSuite, type TestApp } from '../helpers/app';
 import { createAction as create } from '../helpers/write-action';
 
 describe('a write job', () => {
   let h: Harness;
   let app: TestApp;
-  beforeAll(async () => {
-    h = await startHarness({ users: 3 });
-    app = startTestApp(h);
-  });
-  afterAll(async () => {
-    await app.close();
-    await h.close();
-  });
+  appSuite({ users: 3 }, (s) => ({ h, app } = s));
 
   const posts = (): number => h.wfm.requests.filter((r) => r.api === 'scim' && r.method === 'POST').length;
 
