@@ -1,9 +1,8 @@
 import { generateKeyPairSync } from 'node:crypto';
 import { createOktaSource, type OktaSourceConfig } from '../../clients/okta';
-import { IN_SCOPE_STATUSES } from '../../config/load-config';
 import { secretFromValue } from '../../config/secret';
 import { inScopeUsers } from '../../sandbox/okta/oracle';
-import { withServiceAppEnv } from '../helpers/okta-config';
+import { serviceAppConfig, withServiceAppEnv } from '../helpers/okta-config';
 import { startHarness, type Harness } from '../helpers/harness';
 import { frontConfig, startOktaFront, type OktaFront } from '../helpers/okta-front';
 
@@ -15,17 +14,8 @@ describe('OAuth service app that requires DPoP (RFC 9449), as Okta makes new API
   const jwk = JSON.stringify({ ...rsa.privateKey.export({ format: 'jwk' }), kid: 'dpop-1' });
   const tokenCalls = () => h.okta.requests.filter((r) => r.path === '/oauth2/v1/token').map((r) => r.status);
   const apiCalls = () => h.okta.requests.filter((r) => r.path.startsWith('/api/v1/')).map((r) => r.status);
-  const cfg = (over: Partial<OktaSourceConfig> = {}): OktaSourceConfig => ({
-    orgUrl: h.okta.url,
-    oauth: { clientId: '0oadpopservice', scopes: SCOPES, privateKey: secretFromValue(jwk) },
-    appId: h.okta.appId,
-    supervisorGroups: ['WFM Supervisors'],
-    inScopeStatuses: [...IN_SCOPE_STATUSES],
-    pageSize: 500,
-    requestTimeoutMs: 10000,
-    retry: { baseDelayMs: 5, maxDelayMs: 20 },
-    ...over,
-  });
+  const cfg = (over: Partial<OktaSourceConfig> = {}): OktaSourceConfig =>
+    serviceAppConfig(h.okta, { clientId: '0oadpopservice', scopes: SCOPES, privateKey: secretFromValue(jwk) }, over);
 
   beforeAll(async () => {
     h = await startHarness({ users: 30, seed: 9 });

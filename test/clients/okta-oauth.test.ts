@@ -3,10 +3,9 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createOktaSource, type OktaSourceConfig } from '../../clients/okta';
-import { IN_SCOPE_STATUSES } from '../../config/load-config';
 import { secretFromFile, secretFromValue, type Secret } from '../../config/secret';
 import { inScopeUsers } from '../../sandbox/okta/oracle';
-import { withServiceAppEnv } from '../helpers/okta-config';
+import { serviceAppConfig, withServiceAppEnv } from '../helpers/okta-config';
 import { startHarness, type Harness } from '../helpers/harness';
 
 const SCOPES = ['okta.users.read', 'okta.groups.read', 'okta.apps.read', 'okta.logs.read'];
@@ -19,16 +18,8 @@ describe('OAuth service app (OKTA_CLIENT_ID + OKTA_PRIVATE_KEY) against the sand
   const other = generateKeyPairSync('rsa', { modulusLength: 2048 });
   const jwk = JSON.stringify({ ...rsa.privateKey.export({ format: 'jwk' }), kid: 'rsa-1' });
   const tokenCalls = () => h.okta.requests.filter((r) => r.path === '/oauth2/v1/token');
-  const cfg = (oauth: OAuthInput): OktaSourceConfig => ({
-    orgUrl: h.okta.url,
-    oauth: { clientId: '0oarsaservice', scopes: SCOPES, ...oauth, privateKey: typeof oauth.privateKey === 'string' ? secretFromValue(oauth.privateKey) : oauth.privateKey },
-    appId: h.okta.appId,
-    supervisorGroups: ['WFM Supervisors'],
-    inScopeStatuses: [...IN_SCOPE_STATUSES],
-    pageSize: 500,
-    requestTimeoutMs: 10000,
-    retry: { baseDelayMs: 5, maxDelayMs: 20 },
-  });
+  const cfg = (oauth: OAuthInput): OktaSourceConfig =>
+    serviceAppConfig(h.okta, { clientId: '0oarsaservice', scopes: SCOPES, ...oauth, privateKey: typeof oauth.privateKey === 'string' ? secretFromValue(oauth.privateKey) : oauth.privateKey });
 
   beforeAll(async () => {
     h = await startHarness({ users: 30, seed: 4 });

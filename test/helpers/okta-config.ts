@@ -33,3 +33,9 @@ export async function withServiceAppEnv(app: Readonly<{ clientId: string; keyId:
     rmSync(dir, { recursive: true, force: true });
   }
 }
+
+/** The Okta source settings of an OAuth service app on a sandbox Okta (no API token), with fast retries. */
+export function serviceAppConfig(okta: OktaSandbox, oauth: NonNullable<OktaSourceConfig['oauth']>, overrides: Partial<OktaSourceConfig> = {}): OktaSourceConfig {
+  const { apiToken: _token, ...rest } = sandboxOktaConfig(okta);
+  return { ...rest, oauth, retry: { baseDelayMs: 5, maxDelayMs: 20 }, ...overrides } as OktaSourceConfig;
+}
