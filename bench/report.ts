@@ -82,7 +82,10 @@ export function throughputTable(rows: readonly ThroughputRow[]): string {
   );
 }
 
-/** One row per pair measured, then the median ratio with the verdict. */
+/**
+ * One row per pair measured, then the median ratio with the verdict. Ratios to three places: at two,
+ * a median of 0.495 would read 0.50 beside a missed target.
+ */
 export function overheadTable(o: OverheadResult): string {
   const rows = o.pairs.map((p, i) => [
     thousands(o.users),
@@ -90,12 +93,12 @@ export function overheadTable(o: OverheadResult): string {
     String(i + 1),
     fixed(p.worker.perSecond, 0),
     fixed(p.loop.perSecond, 0),
-    fixed(p.ratio),
+    fixed(p.ratio, 3),
     seconds(p.worker.cpuMs),
     seconds(p.loop.cpuMs),
     p.failure ?? '',
   ]);
-  rows.push(['', '', 'median', '', '', fixed(o.ratio), '', '', verdictCell(o.verdict)]);
+  rows.push(['', '', 'median', '', '', fixed(o.ratio, 3), '', '', verdictCell(o.verdict)]);
   return markdownTable(['Users', 'Concurrency', 'Pair', 'Worker writes/s', 'Plain loop writes/s', 'Worker / loop', 'Worker CPU s', 'Loop CPU s', 'Target'], rows, [0, 1, 2, 3, 4, 5, 6, 7]);
 }
 

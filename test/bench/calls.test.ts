@@ -10,6 +10,7 @@ import {
   writeRate,
 } from '../../bench/calls';
 import { parseBenchArgs } from '../../bench/args';
+import { overheadTable } from '../../bench/report';
 import { spread } from '../../bench/scenarios-core';
 import { overheadVerdict, type OverheadPair } from '../../bench/scenarios-workers';
 import { callCell, markdownTable, verdictCell } from '../../bench/table';
@@ -109,6 +110,14 @@ describe('bench: the overhead pairs', () => {
     expect(verdict).toEqual({ target: 'median worker / loop >= 0.5', met: true });
     expect(overheadVerdict([pair(900, 2000), pair(1500, 2000), pair(950, 2000)]).verdict.met).toBe(false);
     expect(overheadVerdict([pair(900, 2000), pair(1100, 2000)]).ratio).toBeCloseTo(0.5);
+  });
+
+  it('shows the ratios to three places, so a median just under the target does not read as on it', () => {
+    const pairs = [pair(1114, 2245), pair(1022, 2065), pair(1030, 2080)];
+    const table = overheadTable({ users: 10_000, concurrency: 4, pairs, ...overheadVerdict(pairs) });
+    const median = table.split('\n').find((line) => line.includes('median')) ?? '';
+    expect(median).toContain('0.495');
+    expect(median).toContain('MISSED');
   });
 
   it('fails the verdict when a pair had failed writes, whatever the rates', () => {
