@@ -105,16 +105,21 @@ function canonicalUrn(value: unknown, urns: ReadonlyMap<string, string>): unknow
   return typeof value === 'string' ? (urns.get(value) ?? urns.get(value.toLowerCase()) ?? value) : value;
 }
 
+const isBare = (v: unknown): v is string | number => typeof v === 'string' || typeof v === 'number';
+
 /**
  * A multi-valued attribute as RFC 7643 §2.4 has it, a list of complex values, from the shapes some
- * servers send: one object alone (`emails: {value}`), or a list of bare values (`roles: ["agent"]`,
- * whose entries are then `{value}`). Read so, an owned entry is found where the WFM holds it, and a PUT
- * sends the list in the standard shape rather than a bare value beside a complex one.
+ * servers send: one object alone (`emails: {value}`), a list of bare values (`roles: ["agent"]`,
+ * whose entries are then `{value}`), or one bare value alone (`emails: "a@example.com"`). Read so,
+ * an owned entry is found where the WFM holds it, and a PUT sends the list in the standard shape
+ * rather than a bare value beside a complex one. (An address has no `value`: left as sent.)
  */
 function asEntries(name: string, value: unknown): unknown {
   if (isRecord(value)) return [value];
-  if (!Array.isArray(value) || name === 'addresses') return value;
-  return mapArray(value, (v) => (typeof v === 'string' || typeof v === 'number' ? { value: String(v) } : v));
+  if (name === 'addresses') return value;
+  if (isBare(value)) return [{ value: String(value) }];
+  if (!Array.isArray(value)) return value;
+  return mapArray(value, (v) => (isBare(v) ? { value: String(v) } : v));
 }
 
 function canonicalValue(value: unknown, attr: Attr): unknown {

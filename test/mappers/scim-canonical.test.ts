@@ -126,7 +126,14 @@ describe('canonicalUser: known SCIM names in canonical case, whatever case the W
 
   it('leaves what is not an object alone', () => {
     expect(canonicalUser('text', names)).toBe('text');
-    expect(canonicalUser({ Name: 'not an object', Emails: 'x' }, names)).toEqual({ name: 'not an object', emails: 'x' });
+    expect(canonicalUser({ Name: 'not an object', Addresses: 'x', active: true }, names)).toEqual({ name: 'not an object', addresses: 'x', active: true });
+  });
+
+  it('reads one bare value sent for a multi-valued attribute as a list of one {value} entry', () => {
+    expect(canonicalUser({ Emails: 'a@example.com', phoneNumbers: 5550100 }, names)).toEqual({
+      emails: [{ value: 'a@example.com' }],
+      phoneNumbers: [{ value: '5550100' }],
+    });
   });
 });
 
