@@ -1,6 +1,7 @@
 import type { Logger } from 'winston';
 import { describeError, isSyncError, type SyncError } from '../clients/errors';
 import type { SavedPlanItem } from '../store/offboard-plans';
+import type { TakeBack } from '../store/recent-deactivations';
 import { batches, judgeRecheck, type RecheckVerdict } from '../sync/offboard-plan';
 import { mapPool } from '../sync/pool';
 import type { Failure } from '../sync/report';
@@ -87,10 +88,18 @@ async function deactivateBatch(
   batch: readonly Checked[],
   out: ExecuteOutcome,
   fail: Fail,
-  opts: Pick<ExecuteOptions, 'log' | 'onDeactivated'>,
+  opts: Pick<ExecuteOptions, 'log' | 'countAhead'>,
 ): Promise<SyncError | undefined> {
   const { log } = opts;
   const at = (): string => new Date(deps.now()).toISOString();
+  // Counted before the call (the guards' window): a crash or a Redis outage after it cannot leave
+  // a deactivation uncounted. Those the WFM then did not deactivate are taken back below.
+  const takeBack = await opts.countAhead?.(batch.map((c) => c.item.oktaId));
+  const notDone: string[] = [];
+  const failBatchUser: Fail = async (item, error, reason) => {
+    notDone.push(item.oktaId);
+    await fail(item, error, reason);
+  };
   let refused: Set<string>;
   let callError: unknown;
   try {
@@ -101,7 +110,8 @@ async function deactivateBatch(
     if (strangers.length > 0) log.warn('the WFM listed ids the deactivate call did not send as not deleted; ignored', { runId, count: strangers.length, wfmIds: strangers.slice(0, 20) });
   } catch (err) {
     if (stopsRun(err)) {
-      for (const c of batch) await fail(c.item, `deactivate call failed: ${describeError(err)}`, c.verdict.reason);
+      for (const c of batch) await failBatchUser(c.item, `deactivate call failed: ${describeError(err)}`, c.verdict.reason);
+      await takeBackSafely(takeBack, notDone, log, runId);
       return err;
     }
     callError = err;
@@ -119,7 +129,7 @@ async function deactivateBatch(
       if (inactive === undefined) read = false;
       if (inactive !== true) {
         const error = callError === undefined ? 'the WFM did not deactivate this user (listed in notDeletedUserIds)' : `deactivate call failed: ${describeError(callError)}`;
-        await fail(item, error, verdict.reason);
+        await failBatchUser(item, error, verdict.reason);
         continue;
       }
       note = callError === undefined ? 'listed in notDeletedUserIds, but the WFM reads it inactive' : 'the deactivate call failed, but the WFM reads it inactive';
@@ -128,8 +138,6 @@ async function deactivateBatch(
     out.done.push(item.oktaId);
     deactivated.push({ item, reason: verdict.reason, note });
   }
-  // Counted first (the guards' window), then written down: a failure below loses no count.
-  if (deactivated.length > 0) await opts.onDeactivated?.(deactivated.map((d) => d.item.oktaId));
   for (const { item, reason, note } of deactivated) {
     log.warn('deactivated', { runId, oktaId: item.oktaId, wfmId: item.wfmId, reason, ...(note !== undefined ? { note } : {}) });
     await deps.audit.append({
@@ -138,14 +146,28 @@ async function deactivateBatch(
       ...(note !== undefined ? { note } : {}),
     });
   }
+  await takeBackSafely(takeBack, notDone, log, runId);
   return undefined;
+}
+
+/** A count that cannot be taken back stays: the window then errs on the side of stopping early. */
+async function takeBackSafely(takeBack: TakeBack | undefined, oktaIds: readonly string[], log: Logger, runId: string): Promise<void> {
+  if (takeBack === undefined || oktaIds.length === 0) return;
+  try {
+    await takeBack(oktaIds);
+  } catch (err) {
+    log.warn('the users the WFM did not deactivate still count in DEACTIVATION_WINDOW', { runId, users: oktaIds.length, error: describeError(err) });
+  }
 }
 
 export type ExecuteOptions = {
   dryRun: boolean;
   log: Logger;
-  /** Told of each batch's users the WFM deactivated (their Okta ids), as soon as the batch is settled. */
-  onDeactivated?: (oktaIds: readonly string[]) => Promise<void>;
+  /**
+   * Counts a batch's users (their Okta ids) as deactivated just before its call; answers how to take
+   * back those the WFM then did not deactivate.
+   */
+  countAhead?: (oktaIds: readonly string[]) => Promise<TakeBack>;
 };
 
 /**

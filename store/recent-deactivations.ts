@@ -4,6 +4,9 @@ import { key } from './redis';
 /** Ids a command carries at most. */
 const CHUNK = 1000;
 
+/** Takes back the count of the users the WFM did not deactivate after all. */
+export type TakeBack = (oktaIds: readonly string[]) => Promise<void>;
+
 /**
  * When off-boarding deactivated each user on its own (not by an approved plan), for the guards'
  * window (DEACTIVATION_WINDOW): a sorted set of Okta ids scored by the time of the deactivation.
@@ -12,8 +15,13 @@ const CHUNK = 1000;
 export type RecentDeactivations = {
   /** Deactivations at or after `since` (epoch ms). Reads only: a dry run may ask. */
   countSince(since: number): Promise<number>;
-  /** Records deactivations at `at`, and drops those older than `keepSince`. */
-  record(oktaIds: readonly string[], at: number, keepSince?: number): Promise<void>;
+  /**
+   * Counts these users as deactivated at `at`, before the call that deactivates them (so a crash or
+   * a Redis outage after the call cannot leave a deactivation uncounted), and drops the records
+   * older than `keepSince`. Answers how to take back the count of those the WFM then did not
+   * deactivate: each goes back to its earlier time, or out of the set when it had none.
+   */
+  reserve(oktaIds: readonly string[], at: number, keepSince?: number): Promise<TakeBack>;
   /** Forgets them all: an admin approved a plan after reviewing them. */
   clear(): Promise<void>;
 };
@@ -22,12 +30,24 @@ export function createRecentDeactivations(redis: Redis, prefix: string): RecentD
   const setKey = key(prefix, 'offboard', 'recent-deactivations');
   return {
     countSince: (since) => redis.zcount(setKey, since, '+inf'),
-    async record(oktaIds, at, keepSince) {
+    async reserve(oktaIds, at, keepSince) {
+      const earlier = new Map<string, number>();
       for (let i = 0; i < oktaIds.length; i += CHUNK) {
-        const args = oktaIds.slice(i, i + CHUNK).flatMap((id) => [at, id]);
-        await redis.zadd(setKey, ...args);
+        const chunk = oktaIds.slice(i, i + CHUNK);
+        const scores = await redis.zmscore(setKey, ...chunk);
+        chunk.forEach((id, j) => {
+          const score = scores[j];
+          if (score !== null && score !== undefined && (keepSince === undefined || Number(score) >= keepSince)) earlier.set(id, Number(score));
+        });
+        await redis.zadd(setKey, ...chunk.flatMap((id) => [at, id]));
       }
       if (keepSince !== undefined) await redis.zremrangebyscore(setKey, '-inf', `(${keepSince}`);
+      return async (notDeactivated) => {
+        const back = notDeactivated.filter((id) => earlier.has(id));
+        const out = notDeactivated.filter((id) => !earlier.has(id));
+        for (let i = 0; i < back.length; i += CHUNK) await redis.zadd(setKey, ...back.slice(i, i + CHUNK).flatMap((id) => [earlier.get(id) ?? at, id]));
+        for (let i = 0; i < out.length; i += CHUNK) await redis.zrem(setKey, ...out.slice(i, i + CHUNK));
+      };
     },
     async clear() {
       await redis.del(setKey);

@@ -4,7 +4,7 @@ import { runOffboard } from '../../jobs/offboard';
 import { buildApp } from '../../worker/main';
 import type { Harness } from '../helpers/harness';
 import { capturingLogger, type LogEntry } from '../helpers/logger';
-import { activeOf, deactivateCalls, offboardSuite, userApiCalls, userTaker } from '../helpers/offboard';
+import { activeOf, deactivateCalls, offboardSuite, onDeactivateCall, userApiCalls, userTaker, wfmIdOf } from '../helpers/offboard';
 
 // A stream of leavers spread over runs (a group change Okta applies gradually, a filter that loses
 // a few users an hour) passes a guard that looks at one run at a time.
@@ -74,7 +74,7 @@ describe('the off-boarding guards count earlier runs within DEACTIVATION_WINDOW'
     expect(await redis.zrange(windowKey(), 0, -1)).toEqual([late]);
   });
 
-  it('a batch counts as soon as the WFM settled it, even when the run then fails before its audit entry', async () => {
+  it('a batch counts even when the run then fails before its audit entry', async () => {
     const config = loadConfig({ ...h.env, DEACTIVATION_MAX_COUNT: '50', DEACTIVATION_MAX_PERCENT: '100' });
     const logs: LogEntry[] = [];
     const app = buildApp(config, capturingLogger(logs));
@@ -90,5 +90,66 @@ describe('the off-boarding guards count earlier runs within DEACTIVATION_WINDOW'
     } finally {
       await app.close();
     }
+  });
+  /** Runs off-boarding in this process, with room for several leavers a run. */
+  async function offboardInProcess(change: (deps: ReturnType<typeof buildApp>['deps']) => ReturnType<typeof buildApp>['deps'] = (d) => d) {
+    const config = loadConfig({ ...h.env, DEACTIVATION_MAX_COUNT: '50', DEACTIVATION_MAX_PERCENT: '100' });
+    const app = buildApp(config, capturingLogger([]));
+    try {
+      return await runOffboard(change(app.deps), {});
+    } finally {
+      await app.close();
+    }
+  }
+
+  it('a batch counts before its deactivate call reaches the WFM', async () => {
+    const leavers = leave(2);
+    let atCall: Promise<(string | null)[]> | undefined;
+    const unhook = onDeactivateCall(h, () => {
+      // Issued as the call arrives, so Redis answers with what was recorded before it.
+      atCall ??= Promise.all(leavers.map((id) => redis.zscore(windowKey(), id)));
+    });
+    try {
+      const outcome = await offboardInProcess();
+      expect(outcome.fatal).toBeUndefined();
+    } finally {
+      unhook();
+    }
+    expect(atCall).toBeDefined();
+    expect((await atCall)?.every((score) => score !== null)).toBe(true);
+    expect(leavers.map((id) => activeOf(h, id))).toEqual([false, false]);
+  });
+
+  it('when the count cannot be recorded, nobody is deactivated: the WFM is not called', async () => {
+    const [leaver] = leave(1) as [string];
+    h.wfm.requests.length = 0;
+    const outcome = await offboardInProcess((deps) => {
+      const zadd = deps.redis.zadd.bind(deps.redis) as (...args: unknown[]) => Promise<unknown>;
+      const refusing = (...args: unknown[]): Promise<unknown> => (args[0] === windowKey() ? Promise.reject(new Error('Redis refused the write')) : zadd(...args));
+      return { ...deps, redis: new Proxy(deps.redis, { get: (target, name) => (name === 'zadd' ? refusing : (Reflect.get(target, name) as unknown)) }) };
+    });
+    expect(outcome.fatal?.message).toMatch(/Redis refused the write/);
+    expect(deactivateCalls(h)).toBe(0);
+    expect(activeOf(h, leaver)).toBe(true);
+    expect(await redis.zscore(windowKey(), leaver)).toBeNull();
+    await offboardInProcess(); // the leaver goes on the next run
+    expect(activeOf(h, leaver)).toBe(false);
+  });
+
+  it('the users the WFM did not deactivate are taken back: each to its earlier time, or out of the window', async () => {
+    const [countedBefore, neverCounted, deactivated] = leave(3) as [string, string, string];
+    const earlier = Date.now() - 3_600_000;
+    await redis.zadd(windowKey(), earlier, countedBefore);
+    h.wfm.faults.failDeactivateIds = [wfmIdOf(h, countedBefore), wfmIdOf(h, neverCounted)];
+    try {
+      const outcome = await offboardInProcess();
+      expect(outcome.fatal).toBeUndefined();
+    } finally {
+      h.wfm.faults.failDeactivateIds = [];
+    }
+    expect([activeOf(h, countedBefore), activeOf(h, neverCounted), activeOf(h, deactivated)]).toEqual([true, true, false]);
+    expect(await redis.zscore(windowKey(), countedBefore)).toBe(String(earlier));
+    expect(await redis.zscore(windowKey(), neverCounted)).toBeNull();
+    expect(await redis.zscore(windowKey(), deactivated)).not.toBeNull();
   });
 });
