@@ -1,0 +1,141 @@
+import type { Logger } from 'winston';
+import { describeError, isSyncError, type SyncError } from '../clients/errors';
+import type { SavedPlanItem } from '../store/offboard-plans';
+import type { TakeBack } from '../store/recent-deactivations';
+import type { RecheckVerdict } from '../sync/offboard-plan';
+import type { Failure } from '../sync/report';
+import type { JobDeps } from './deps';
+
+// One batch of off-boarding's deactivations: the call to the user-management API, each user's
+// outcome, and the guards' window kept in step with it.
+
+export type ExecuteOutcome = {
+  /** Confirmed by their batch's re-check: to deactivate, or would be in a dry run (a stop leaves the later batches unchecked). */
+  confirmed: number;
+  deactivated: number;
+  failed: Failure[];
+  /** Okta ids the re-check found back in scope (or already inactive): left alone. */
+  kept: string[];
+  /** Okta ids deactivated now. */
+  done: string[];
+  /** The failure that stopped the run (credentials, configuration); the users after it were not attempted. */
+  stopped?: SyncError;
+};
+
+export type ExecuteOptions = {
+  dryRun: boolean;
+  log: Logger;
+  /**
+   * Counts a batch's users (their Okta ids) as deactivated just before its call; answers how to take
+   * back those the WFM then did not deactivate.
+   */
+  countAhead?: (oktaIds: readonly string[]) => Promise<TakeBack>;
+};
+
+export type Checked = { item: SavedPlanItem; verdict: RecheckVerdict };
+
+/** Stops the whole run on errors no other user would escape (credentials, configuration). */
+export const stopsRun = (err: unknown): err is SyncError => isSyncError(err) && (err.kind === 'auth' || err.kind === 'config');
+
+/**
+ * Whether the WFM reads the user inactive now (after a deactivation its SCIM resource reads
+ * `active: false`). Asked when the answer to a deactivate call does not settle it: an id listed in
+ * notDeletedUserIds may have been deactivated by an earlier try whose answer was lost (a WFM may
+ * list a user it finds inactive already), and a call that failed on the way back may have been
+ * applied. A read that fails settles nothing (undefined).
+ */
+async function readsInactive(deps: JobDeps, wfmId: string): Promise<boolean | undefined> {
+  try {
+    return !(await deps.scim.get(wfmId)).active;
+  } catch {
+    return undefined;
+  }
+}
+
+/** A failed call the WFM may have applied all the same: no answer in time, or a success answer we cannot read. */
+const mayHaveApplied = (err: unknown): boolean =>
+  isSyncError(err) && (err.kind === 'transient' || (err.status !== undefined && err.status >= 200 && err.status < 300));
+
+export type Fail = (item: SavedPlanItem, error: string, reason?: string) => Promise<void>;
+
+/**
+ * Sends one batch of confirmed users to the deactivate call and records each user's outcome.
+ * Answers the error that stops the run, if the call met one (its users then fail with it).
+ */
+export async function deactivateBatch(
+  deps: JobDeps,
+  runId: string,
+  batch: readonly Checked[],
+  out: ExecuteOutcome,
+  fail: Fail,
+  opts: Pick<ExecuteOptions, 'log' | 'countAhead'>,
+): Promise<SyncError | undefined> {
+  const { log } = opts;
+  const at = (): string => new Date(deps.now()).toISOString();
+  // Counted before the call (the guards' window): a crash or a Redis outage after it cannot leave
+  // a deactivation uncounted. Those the WFM then did not deactivate are taken back below.
+  const takeBack = await opts.countAhead?.(batch.map((c) => c.item.oktaId));
+  const notDone: string[] = [];
+  const failBatchUser: Fail = async (item, error, reason) => {
+    notDone.push(item.oktaId);
+    await fail(item, error, reason);
+  };
+  let refused: Set<string>;
+  let callError: unknown;
+  try {
+    const sent = batch.map((c) => c.item.wfmId);
+    refused = new Set((await deps.wfmApi.deactivate(sent)).notDeactivated);
+    const strangers = [...refused].filter((id) => !sent.includes(id));
+    // Ids the call did not name say nothing of the users it did; they are shown, not acted on.
+    if (strangers.length > 0) log.warn('the WFM listed ids the deactivate call did not send as not deleted; ignored', { runId, count: strangers.length, wfmIds: strangers.slice(0, 20) });
+  } catch (err) {
+    if (stopsRun(err)) {
+      for (const c of batch) await failBatchUser(c.item, `deactivate call failed: ${describeError(err)}`, c.verdict.reason);
+      await takeBackSafely(takeBack, notDone, log, runId);
+      return err;
+    }
+    callError = err;
+    refused = new Set(batch.map((c) => c.item.wfmId));
+  }
+  // Once a read fails (the WFM is not answering, each read spending its own retries), the rest of
+  // the batch is not read: its users fail and the next run finds them as they are.
+  let read = callError === undefined || mayHaveApplied(callError);
+  const deactivated: { item: SavedPlanItem; reason: string; note: string | undefined }[] = [];
+  for (const c of batch) {
+    const { item, verdict } = c;
+    let note: string | undefined;
+    if (refused.has(item.wfmId)) {
+      const inactive = read ? await readsInactive(deps, item.wfmId) : undefined;
+      if (inactive === undefined) read = false;
+      if (inactive !== true) {
+        const error = callError === undefined ? 'the WFM did not deactivate this user (listed in notDeletedUserIds)' : `deactivate call failed: ${describeError(callError)}`;
+        await failBatchUser(item, error, verdict.reason);
+        continue;
+      }
+      note = callError === undefined ? 'listed in notDeletedUserIds, but the WFM reads it inactive' : 'the deactivate call failed, but the WFM reads it inactive';
+    }
+    out.deactivated += 1;
+    out.done.push(item.oktaId);
+    deactivated.push({ item, reason: verdict.reason, note });
+  }
+  for (const { item, reason, note } of deactivated) {
+    log.warn('deactivated', { runId, oktaId: item.oktaId, wfmId: item.wfmId, reason, ...(note !== undefined ? { note } : {}) });
+    await deps.audit.append({
+      at: at(), runId, action: 'deactivate', oktaId: item.oktaId, userName: item.userName, wfmId: item.wfmId,
+      outcome: 'applied', side: 'okta', changes: [{ path: 'active', from: 'true', to: 'false', side: 'okta' }], reason,
+      ...(note !== undefined ? { note } : {}),
+    });
+  }
+  await takeBackSafely(takeBack, notDone, log, runId);
+  return undefined;
+}
+
+/** A count that cannot be taken back stays: the window then errs on the side of stopping early. */
+async function takeBackSafely(takeBack: TakeBack | undefined, oktaIds: readonly string[], log: Logger, runId: string): Promise<void> {
+  if (takeBack === undefined || oktaIds.length === 0) return;
+  try {
+    await takeBack(oktaIds);
+  } catch (err) {
+    log.warn('the users the WFM did not deactivate still count in DEACTIVATION_WINDOW', { runId, users: oktaIds.length, error: describeError(err) });
+  }
+}
