@@ -9,7 +9,18 @@ import { resyncUserPayload, runResyncUser } from './resync-user';
 import { finishRun, startRun, type RunOutcome } from './run-report';
 import { parseWfmWritePayload, recordLostWrite, runWfmWrite, type Attempt } from './wfm-write';
 
-export type TriggerRequest = { kind: RunJobKind; dryRun?: boolean; user?: string; reason: string };
+export type TriggerRequest = {
+  kind: RunJobKind;
+  dryRun?: boolean;
+  user?: string;
+  reason: string;
+  /**
+   * While a run of this kind is already running, one more follows it (instead of the request
+   * coalescing into a run that may have read Okta before the change that asked for it). Several
+   * such requests during one run make one more run, not several.
+   */
+  followRunning?: boolean;
+};
 export type TriggerResult = { runId: string; coalesced: boolean };
 
 /** What a handler gets besides its payload. */

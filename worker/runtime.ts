@@ -105,8 +105,9 @@ export async function startWorker(config: AppConfig, logger: Logger, opts: { htt
       waitForRedis: true,
       metrics,
       writer: createQueueWriter({ writes: queues.writes, attempts: config.worker.writeAttempts }),
+      // An off-boarding run in progress may have read Okta before these users left: one more follows it.
       requestOffboard: async (reason, oktaIds) => {
-        const r = await trigger({ kind: 'offboard', reason });
+        const r = await trigger({ kind: 'offboard', reason, followRunning: true });
         logger.info('off-boarding requested', { reason, users: oktaIds.length, runId: r.runId, coalesced: r.coalesced });
       },
     });

@@ -3,8 +3,10 @@ import { RUN_QUEUES } from '../jobs/queue-names';
 import type { Queues } from './queues';
 
 /**
- * The one way a run is asked for (schedule, CLI, HTTP). Runs of one kind are deduplicated in
- * BullMQ: a trigger while such a run waits or runs coalesces into it and answers its id.
+ * The one way a run is asked for (schedule, CLI, HTTP, an incremental run's hand-over to
+ * off-boarding). Runs of one kind are deduplicated in BullMQ: a trigger while such a run waits or
+ * runs coalesces into it and answers its id; with `followRunning`, one that arrives while the run
+ * is running is kept and queued when it ends (BullMQ's keepLastIfActive: still never two at once).
  */
 export function dedupId(req: Pick<TriggerRequest, 'kind' | 'dryRun' | 'user'>): string {
   const parts: string[] = [req.kind];
@@ -23,7 +25,7 @@ export async function triggerRun(queues: Queues, newRunId: (kind: string) => str
   };
   const job = await queue.add(req.kind, data, {
     jobId: runId,
-    deduplication: { id: dedupId(req) },
+    deduplication: { id: dedupId(req), ...(req.followRunning ? { keepLastIfActive: true } : {}) },
     attempts: 1,
     removeOnComplete: { count: 1000 },
     removeOnFail: { count: 1000 },

@@ -1,0 +1,49 @@
+import type { Redis } from 'ioredis';
+import { loadConfig } from '../../config/load-config';
+import { createLogger } from '../../worker/logger';
+import { startWorker } from '../../worker/runtime';
+import type { Harness } from '../helpers/harness';
+import { activeOf, offboardSuite, onDeactivateCall, userTaker } from '../helpers/offboard';
+import { waitFor } from '../helpers/wait';
+
+// An incremental run hands a leaver to off-boarding while an off-boarding run is already past its
+// Okta pull: coalesced into that run, the leaver would wait for the next OFFBOARD_CRON.
+describe('a hand-over that arrives while off-boarding runs', () => {
+  let h: Harness;
+  const take = userTaker(() => h);
+  offboardSuite({ users: 40, seed: 33 }, (s) => ({ h } = s as { h: Harness; redis: Redis }));
+
+  it('is not lost in that run: one more run follows it and deactivates the leaver', async () => {
+    const config = loadConfig({
+      ...h.env,
+      SYNC_CRON: 'off',
+      INCREMENTAL_CRON: 'off',
+      OFFBOARD_CRON: 'off',
+      DEACTIVATION_MAX_COUNT: '50',
+      DEACTIVATION_MAX_PERCENT: '100',
+      DEACTIVATION_WINDOW: '0',
+    });
+    const w = await startWorker(config, createLogger({ level: 'error', pretty: false }), { http: false });
+    const [first, second] = take(2) as [string, string];
+    let handOver: ReturnType<typeof w.app.deps.requestOffboard> | undefined;
+    // The first run's deactivate call comes after its Okta pull: the second user leaves then.
+    const unhook = onDeactivateCall(h, (n) => {
+      if (n !== 1) return;
+      h.okta.state.setStatus(second, 'SUSPENDED');
+      handOver = w.app.deps.requestOffboard('left scope in Okta (incremental sync)', [second]);
+    });
+    try {
+      h.okta.state.setStatus(first, 'SUSPENDED');
+      await w.app.deps.requestOffboard('left scope in Okta (incremental sync)', [first]);
+      await waitFor(() => (activeOf(h, first) === false ? true : undefined), 20000, 'the first leaver deactivated');
+      await waitFor(() => (handOver ? true : undefined), 5000, 'the hand-over during the run');
+      await handOver;
+      await waitFor(() => (activeOf(h, second) === false ? true : undefined), 20000, 'the second leaver deactivated by the run that follows');
+      const offboards = (await w.app.deps.history.list()).filter((r) => r.kind === 'offboard' && !r.dryRun);
+      expect(offboards).toHaveLength(2);
+    } finally {
+      unhook();
+      await w.close();
+    }
+  });
+});
