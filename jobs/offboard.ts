@@ -162,7 +162,7 @@ async function offboardFromOkta(deps: JobDeps, report: RunReport, log: Logger): 
   }
 
   // Each batch's deactivations count for the guards of the runs after it, within
-  // DEACTIVATION_WINDOW, as soon as the batch is settled (an approved plan's do not).
+  // DEACTIVATION_WINDOW, from just before its call (an approved plan's do not).
   const countAhead = windowMs > 0 ? (oktaIds: readonly string[]) => recentDeactivations.reserve(oktaIds, deps.now(), deps.now() - windowMs) : undefined;
   const outcome = await recheckAndDeactivate(deps, report.runId, plan.candidates, { dryRun: report.dryRun, log, ...(countAhead ? { countAhead } : {}) });
   report.planned.deactivate = outcome.confirmed;
