@@ -188,7 +188,9 @@ async function applySavedPlan(deps: JobDeps, report: RunReport, planId: string, 
   // The re-check judges each user against OKTA_APP_ID or OKTA_GROUPS: a scope that no longer
   // resolves (another or a mistyped setting, a deleted group) would make everyone "no longer
   // assigned". It stops the run here, naming the setting, before anyone is re-checked.
-  await deps.okta.probeScope();
+  const scope = await deps.okta.probeScope();
+  const unknown = scope.scope === 'groups' ? scope.groups.flatMap((g) => ('problem' in g ? [g.problem] : [])) : [];
+  if (unknown.length > 0) throw new SyncError(`${unknown.join('; ')}. Nobody was re-checked or deactivated`, { kind: 'config', service: 'okta' });
   log.warn('applying an approved plan', { planId, users: saved.items.length, createdAt: saved.createdAt });
   const outcome = await recheckAndDeactivate(deps, report.runId, saved.items, { dryRun: report.dryRun, log });
   report.planned.deactivate = outcome.confirmed;

@@ -70,6 +70,12 @@ describe('the off-boarding guards, against both sandboxes and real Redis', () =>
     expect(elsewhere.code).toBe(2);
     expect(elsewhere.report?.error).toMatch(/OKTA_APP_ID/);
     expect(userApiCalls(h)).toBe(0);
+    // A group scope of which one entry no longer resolves (a mistyped or deleted group) too.
+    const [group] = h.okta.state.groups();
+    const unknownGroup = await h.cli(['approve', planId, '--json'], { OKTA_GROUPS: `${group?.name ?? ''},No Such Group` });
+    expect(unknownGroup.code).toBe(2);
+    expect(unknownGroup.report?.error).toMatch(/OKTA_GROUPS.*No Such Group.*Nobody was re-checked or deactivated/);
+    expect(userApiCalls(h)).toBe(0);
 
     const review = await h.cli(['approve', planId, '--dry-run', '--json']);
     expect(review.code).toBe(0);
