@@ -122,7 +122,7 @@ export async function pullChanges(deps: JobDeps, changes: Changes, dryRun: boole
     else leavers.add(c.check.oktaId);
   }
   const seenInScope = createSeenInScope(deps.redis, deps.config.redis.prefix);
-  await seenInScope.add([...users.keys()]);
+  if (!dryRun) await seenInScope.add([...users.keys()]);
   // Users changed anywhere in the org who were never in scope here are not off-boarding's to
   // deactivate (it counts them unmanaged): they are neither looked up nor handed over.
   const seen = leavers.size > 0 ? await seenInScope.seen([...leavers]) : new Set<string>();

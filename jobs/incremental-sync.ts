@@ -82,7 +82,7 @@ export async function runIncrementalSync(deps: JobDeps, input: Partial<Increment
         return pullChanges(deps, changes, payload.dryRun);
       }
       if (!unknown) log.info('many users changed: reading every in-scope user, as a full sync does', { changed: changes.touched.length });
-      const pull = await pullWholeScope(deps, INCREMENTAL_SYNC);
+      const pull = await pullWholeScope(deps, INCREMENTAL_SYNC, payload.dryRun);
       reconcile = { touched: new Set(changes.touched), inScope: new Set(pull.users.map((u) => u.id)) };
       return { ...pull, counts: { ...pull.counts, touched: changes.touched.length, readEverything: 1 } };
     },

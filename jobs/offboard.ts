@@ -93,7 +93,8 @@ async function offboardFromOkta(deps: JobDeps, report: RunReport, log: Logger): 
   const pullStats = createPullStats(deps.redis, redis.prefix);
   const now = deps.now();
   const seenInScope = createSeenInScope(deps.redis, redis.prefix);
-  await seenInScope.add([...inScopeIds]);
+  // A dry run records nothing (the candidates, all out of scope, are judged the same either way).
+  if (!report.dryRun) await seenInScope.add([...inScopeIds]);
   const planned = planOffboard({ wfmUsers, inScopeIds, outSince: await marks.all(), now, graceMs: offboard.graceMs });
   // A candidate this deployment never saw in scope was linked by something else (another app's
   // sync, an earlier integration): reported, never deactivated, and not counted by the guards.
@@ -117,7 +118,7 @@ async function offboardFromOkta(deps: JobDeps, report: RunReport, log: Logger): 
     await marks.clear(plan.clear);
   }
   if (dropped) log.warn('okta in-scope count fell', { before: before?.inScope, now: pull.counts.inScope });
-  else await pullStats.record({ inScope: pull.counts.inScope, appUsers: pull.counts.appUsers, at: new Date(now).toISOString(), source: OFFBOARD });
+  else if (!report.dryRun) await pullStats.record({ inScope: pull.counts.inScope, appUsers: pull.counts.appUsers, at: new Date(now).toISOString(), source: OFFBOARD });
 
   report.unmanaged = plan.unmanaged;
   report.inGrace = plan.waiting.length;
@@ -152,6 +153,7 @@ async function offboardFromOkta(deps: JobDeps, report: RunReport, log: Logger): 
         expiresAt,
         reason: trips.map((t) => t.detail).join('; '),
         items,
+        pull: { inScope: pull.counts.inScope, appUsers: pull.counts.appUsers },
       });
       report.planId = planId;
     }
@@ -204,6 +206,10 @@ async function applySavedPlan(deps: JobDeps, report: RunReport, planId: string, 
       await plans.remove(planId);
       // Approving a plan is a review of what off-boarding did lately too: the guards' window starts again.
       await createRecentDeactivations(deps.redis, deps.config.redis.prefix).clear();
+      // And of its pull: an in-scope count that fell is real, and the baseline from now on.
+      const stats = createPullStats(deps.redis, deps.config.redis.prefix);
+      const last = await stats.last();
+      if (saved.pull && (!last || saved.pull.inScope < last.inScope)) await stats.record({ ...saved.pull, at: new Date(deps.now()).toISOString(), source: 'approve' });
     }
     await createOutOfScopeMarks(deps.redis, deps.config.redis.prefix).clear([...outcome.kept, ...outcome.done]);
   }

@@ -18,6 +18,8 @@ export type SavedPlan = Readonly<{
   /** What tripped, as the run reported it. */
   reason: string;
   items: readonly SavedPlanItem[];
+  /** The counts of the Okta pull the plan came from: approved, its in-scope count is a baseline (it was real). */
+  pull?: Readonly<{ inScope: number; appUsers: number }>;
 }>;
 
 export type OffboardPlans = {

@@ -13,6 +13,8 @@ describe('the off-boarding guards, against both sandboxes and real Redis', () =>
   let redis: Redis;
   let leavers: string[] = [];
   let planId = '';
+  const statsKey = (): string => `${h.prefix}:okta:pull-stats`;
+  const baseline = async (): Promise<unknown> => JSON.parse((await redis.get(statsKey())) ?? 'null') as unknown;
   const offboard = (args: string[] = [], extraEnv: Record<string, string> = {}) => h.cli(['offboard', '--once', '--json', ...args], extraEnv);
   const sync = async (): Promise<void> => {
     expect((await h.cli(['sync', '--once'])).code).toBe(0);
@@ -57,6 +59,14 @@ describe('the off-boarding guards, against both sandboxes and real Redis', () =>
     expect(ttl).toBeGreaterThan(24 * 3600 - 60);
     expect(ttl).toBeLessThanOrEqual(24 * 3600);
     expect(leavers.every((id) => activeOf(h, id) === true)).toBe(true);
+
+    // Neither a sync nor a dry run makes the fallen count the baseline: off-boarding keeps judging it.
+    const good = await baseline();
+    await sync();
+    expect(await baseline()).toEqual(good);
+    expect((await h.cli(['plan'])).code).toBe(0);
+    expect(await baseline()).toEqual(good);
+    expect((await offboard(['--dry-run'])).code).toBe(3);
   });
 
   it('approve applies exactly that plan, re-checking each user first, once', async () => {
@@ -89,6 +99,8 @@ describe('the off-boarding guards, against both sandboxes and real Redis', () =>
     expect(activeOf(h, cameBack)).toBe(true);
     expect(rest.every((id) => activeOf(h, id) === false)).toBe(true);
     expect(h.wfm.state.all().filter((u) => u.active === true)).toHaveLength(activeBefore - rest.length);
+    // Approved, the plan's pull is the baseline: the fall was real.
+    expect(await baseline()).toMatchObject({ inScope: inScopeUsers(h.okta.state, h.okta.appId).length - 1, source: 'approve' });
 
     h.wfm.requests.length = 0;
     const again = await h.cli(['approve', planId]);
@@ -99,7 +111,7 @@ describe('the off-boarding guards, against both sandboxes and real Redis', () =>
   });
 
   it('more than DEACTIVATION_MAX_COUNT: exit 3 and zero calls', async () => {
-    await sync(); // the smaller org is the baseline now
+    await sync(); // the approved plan made the smaller org the baseline
     for (const id of activeInScope(h).slice(0, 2)) h.okta.state.setStatus(id, 'SUSPENDED');
     const { code, err } = await offboard([], { DEACTIVATION_MAX_COUNT: '1' });
     expect(code).toBe(3);
@@ -109,15 +121,16 @@ describe('the off-boarding guards, against both sandboxes and real Redis', () =>
   });
 
   it('an in-scope count that fell by more than the percentage since the last good pull never deactivates', async () => {
-    const statsKey = `${h.prefix}:okta:pull-stats`;
+    const good = await baseline();
     const now = inScopeUsers(h.okta.state, h.okta.appId).length;
-    await redis.set(statsKey, JSON.stringify({ inScope: now * 2, appUsers: now * 2, at: new Date().toISOString(), source: 'full-sync' }));
+    await redis.set(statsKey(), JSON.stringify({ inScope: now * 2, appUsers: now * 2, at: new Date().toISOString(), source: 'full-sync' }));
     const { code, err } = await offboard([], { DEACTIVATION_MAX_COUNT: '50', DEACTIVATION_MAX_PERCENT: '20' });
     expect(code).toBe(3);
     expect(err.join('\n')).toContain(`the Okta in-scope count fell from ${now * 2} to ${now}`);
     expect(userApiCalls(h)).toBe(0);
     // The implausible pull did not become the baseline.
-    expect(JSON.parse((await redis.get(statsKey)) ?? '{}')).toMatchObject({ inScope: now * 2 });
+    expect(await baseline()).toMatchObject({ inScope: now * 2 });
+    await redis.set(statsKey(), JSON.stringify(good));
   });
 
   it('an Okta pull that did not finish leads to zero deactivations and a clear error', async () => {
