@@ -1,9 +1,10 @@
 import type { Logger } from 'winston';
-import { describeError, isSyncError, type SyncError } from '../clients/errors';
+import { SyncError, describeError, isSyncError } from '../clients/errors';
 import type { SavedPlanItem } from '../store/offboard-plans';
 import type { TakeBack } from '../store/recent-deactivations';
 import type { RecheckVerdict } from '../sync/offboard-plan';
 import type { Failure } from '../sync/report';
+import { notAttempted } from './apply-plan';
 import type { JobDeps } from './deps';
 
 // One batch of off-boarding's deactivations: the call to the user-management API, each user's
@@ -73,11 +74,19 @@ export async function deactivateBatch(
   const { log } = opts;
   const at = (): string => new Date(deps.now()).toISOString();
   // Counted before the call (the guards' window): a crash or a Redis outage after it cannot leave
-  // a deactivation uncounted. Those the WFM then did not deactivate are taken back below.
-  const takeBack = await opts.countAhead?.(batch.map((c) => c.item.oktaId));
+  // a deactivation uncounted. Those the WFM surely did not deactivate are taken back below; those
+  // it may have deactivated stay counted. A count that cannot be recorded stops the run here.
+  let takeBack: TakeBack | undefined;
+  try {
+    takeBack = await opts.countAhead?.(batch.map((c) => c.item.oktaId));
+  } catch (err) {
+    const stop = new SyncError(`the guards' window (DEACTIVATION_WINDOW) could not be recorded, so nobody more was deactivated: ${describeError(err)}`, { kind: 'transient', service: 'redis' });
+    for (const c of batch) out.failed.push({ oktaId: c.item.oktaId, userName: c.item.userName, action: 'deactivate', error: notAttempted(stop.message) });
+    return stop;
+  }
   const notDone: string[] = [];
-  const failBatchUser: Fail = async (item, error, reason) => {
-    notDone.push(item.oktaId);
+  const failBatchUser = async (item: SavedPlanItem, error: string, reason: string | undefined, surelyNotDone: boolean): Promise<void> => {
+    if (surelyNotDone) notDone.push(item.oktaId);
     await fail(item, error, reason);
   };
   let refused: Set<string>;
@@ -90,7 +99,8 @@ export async function deactivateBatch(
     if (strangers.length > 0) log.warn('the WFM listed ids the deactivate call did not send as not deleted; ignored', { runId, count: strangers.length, wfmIds: strangers.slice(0, 20) });
   } catch (err) {
     if (stopsRun(err)) {
-      for (const c of batch) await failBatchUser(c.item, `deactivate call failed: ${describeError(err)}`, c.verdict.reason);
+      // Refused credentials or configuration: the WFM did not act on the call.
+      for (const c of batch) await failBatchUser(c.item, `deactivate call failed: ${describeError(err)}`, c.verdict.reason, true);
       await takeBackSafely(takeBack, notDone, log, runId);
       return err;
     }
@@ -109,7 +119,9 @@ export async function deactivateBatch(
       if (inactive === undefined) read = false;
       if (inactive !== true) {
         const error = callError === undefined ? 'the WFM did not deactivate this user (listed in notDeletedUserIds)' : `deactivate call failed: ${describeError(callError)}`;
-        await failBatchUser(item, error, verdict.reason);
+        // Surely not deactivated: the WFM reads it active, listed it as not deleted, or refused the call.
+        const surelyNotDone = inactive === false || callError === undefined || !mayHaveApplied(callError);
+        await failBatchUser(item, error, verdict.reason, surelyNotDone);
         continue;
       }
       note = callError === undefined ? 'listed in notDeletedUserIds, but the WFM reads it inactive' : 'the deactivate call failed, but the WFM reads it inactive';

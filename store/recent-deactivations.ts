@@ -4,6 +4,16 @@ import { key } from './redis';
 /** Ids a command carries at most. */
 const CHUNK = 1000;
 
+/** Per id and earlier time ('' for none): back to the earlier time, or out, while the id still holds ARGV[1]. */
+const TAKE_BACK = `
+for i = 2, #ARGV, 2 do
+  local score = redis.call('ZSCORE', KEYS[1], ARGV[i])
+  if score and tonumber(score) == tonumber(ARGV[1]) then
+    if ARGV[i + 1] == '' then redis.call('ZREM', KEYS[1], ARGV[i]) else redis.call('ZADD', KEYS[1], ARGV[i + 1], ARGV[i]) end
+  end
+end
+return 0`;
+
 /** Takes back the count of the users the WFM did not deactivate after all. */
 export type TakeBack = (oktaIds: readonly string[]) => Promise<void>;
 
@@ -42,11 +52,13 @@ export function createRecentDeactivations(redis: Redis, prefix: string): RecentD
         await redis.zadd(setKey, ...chunk.flatMap((id) => [at, id]));
       }
       if (keepSince !== undefined) await redis.zremrangebyscore(setKey, '-inf', `(${keepSince}`);
+      // Each only while it still holds this reservation's time: a later reservation (another run)
+      // or a clear (an approved plan) since is never undone.
       return async (notDeactivated) => {
-        const back = notDeactivated.filter((id) => earlier.has(id));
-        const out = notDeactivated.filter((id) => !earlier.has(id));
-        for (let i = 0; i < back.length; i += CHUNK) await redis.zadd(setKey, ...back.slice(i, i + CHUNK).flatMap((id) => [earlier.get(id) ?? at, id]));
-        for (let i = 0; i < out.length; i += CHUNK) await redis.zrem(setKey, ...out.slice(i, i + CHUNK));
+        for (let i = 0; i < notDeactivated.length; i += CHUNK) {
+          const chunk = notDeactivated.slice(i, i + CHUNK);
+          await redis.eval(TAKE_BACK, 1, setKey, String(at), ...chunk.flatMap((id) => [id, String(earlier.get(id) ?? '')]));
+        }
       };
     },
     async clear() {

@@ -4,7 +4,8 @@ import { runOffboard } from '../../jobs/offboard';
 import { buildApp } from '../../worker/main';
 import type { Harness } from '../helpers/harness';
 import { capturingLogger, type LogEntry } from '../helpers/logger';
-import { activeOf, deactivateCalls, offboardSuite, onDeactivateCall, userApiCalls, userTaker, wfmIdOf } from '../helpers/offboard';
+import { createRecentDeactivations } from '../../store/recent-deactivations';
+import { DEACTIVATE_PATH, activeOf, deactivateCalls, offboardSuite, onDeactivateCall, userApiCalls, userTaker, wfmIdOf } from '../helpers/offboard';
 
 // A stream of leavers spread over runs (a group change Okta applies gradually, a filter that loses
 // a few users an hour) passes a guard that looks at one run at a time.
@@ -92,8 +93,8 @@ describe('the off-boarding guards count earlier runs within DEACTIVATION_WINDOW'
     }
   });
   /** Runs off-boarding in this process, with room for several leavers a run. */
-  async function offboardInProcess(change: (deps: ReturnType<typeof buildApp>['deps']) => ReturnType<typeof buildApp>['deps'] = (d) => d) {
-    const config = loadConfig({ ...h.env, DEACTIVATION_MAX_COUNT: '50', DEACTIVATION_MAX_PERCENT: '100' });
+  async function offboardInProcess(change: (deps: ReturnType<typeof buildApp>['deps']) => ReturnType<typeof buildApp>['deps'] = (d) => d, env: Record<string, string> = {}) {
+    const config = loadConfig({ ...h.env, DEACTIVATION_MAX_COUNT: '50', DEACTIVATION_MAX_PERCENT: '100', ...env });
     const app = buildApp(config, capturingLogger([]));
     try {
       return await runOffboard(change(app.deps), {});
@@ -128,7 +129,8 @@ describe('the off-boarding guards count earlier runs within DEACTIVATION_WINDOW'
       const refusing = (...args: unknown[]): Promise<unknown> => (args[0] === windowKey() ? Promise.reject(new Error('Redis refused the write')) : zadd(...args));
       return { ...deps, redis: new Proxy(deps.redis, { get: (target, name) => (name === 'zadd' ? refusing : (Reflect.get(target, name) as unknown)) }) };
     });
-    expect(outcome.fatal?.message).toMatch(/Redis refused the write/);
+    expect(outcome.fatal?.message).toMatch(/DEACTIVATION_WINDOW.*could not be recorded.*Redis refused the write/);
+    expect(outcome.report.failed).toEqual([expect.objectContaining({ oktaId: leaver, error: expect.stringMatching(/^not attempted/) as unknown })]);
     expect(deactivateCalls(h)).toBe(0);
     expect(activeOf(h, leaver)).toBe(true);
     expect(await redis.zscore(windowKey(), leaver)).toBeNull();
@@ -151,5 +153,31 @@ describe('the off-boarding guards count earlier runs within DEACTIVATION_WINDOW'
     expect(await redis.zscore(windowKey(), countedBefore)).toBe(String(earlier));
     expect(await redis.zscore(windowKey(), neverCounted)).toBeNull();
     expect(await redis.zscore(windowKey(), deactivated)).not.toBeNull();
+  });
+  it('users the WFM may have deactivated stay counted: a call whose answer was lost, and reads that fail', async () => {
+    const [leaver] = leave(1) as [string];
+    h.wfm.faults.next = [{ kind: 'lost-response', api: 'user-management', pathPrefix: DEACTIVATE_PATH }];
+    // The reads after the call fail (the re-check before it went through).
+    const unhook = onDeactivateCall(h, () => h.wfm.faults.next.push({ kind: '500', methods: ['GET'], api: 'scim', pathPrefix: '/scim/v2/Users/', count: 5 }));
+    try {
+      const outcome = await offboardInProcess((d) => d, { WFM_MAX_RETRIES: '0' });
+      expect(outcome.report.failed.map((f) => f.oktaId)).toContain(leaver);
+    } finally {
+      unhook();
+      h.wfm.faults.next = [];
+    }
+    expect(activeOf(h, leaver)).toBe(false);
+    expect(await redis.zscore(windowKey(), leaver)).not.toBeNull();
+  });
+
+  it('a take-back leaves a user alone once another run counted it since, or an approval cleared the window', async () => {
+    const store = createRecentDeactivations(redis, h.prefix);
+    const [mine, theirs, cleared] = ['00u-take-back-1', '00u-take-back-2', '00u-take-back-3'];
+    const takeBack = await store.reserve([mine, theirs, cleared], 1_000);
+    await redis.zadd(windowKey(), 2_000, theirs);
+    await redis.zrem(windowKey(), cleared);
+    await takeBack([mine, theirs, cleared]);
+    expect(await redis.zmscore(windowKey(), mine, theirs, cleared)).toEqual([null, '2000', null]);
+    await redis.zrem(windowKey(), theirs);
   });
 });
