@@ -21,7 +21,8 @@ export type TriggerRequest = {
    */
   followRunning?: boolean;
 };
-export type TriggerResult = { runId: string; coalesced: boolean };
+/** `queuedAfter`: coalesced with `followRunning` into a run in progress, so one more run follows it. */
+export type TriggerResult = { runId: string; coalesced: boolean; queuedAfter?: true };
 
 /** What a handler gets besides its payload. */
 export type JobContext = {

@@ -108,7 +108,8 @@ export async function startWorker(config: AppConfig, logger: Logger, opts: { htt
       // An off-boarding run in progress may have read Okta before these users left: one more follows it.
       requestOffboard: async (reason, oktaIds) => {
         const r = await trigger({ kind: 'offboard', reason, followRunning: true });
-        logger.info('off-boarding requested', { reason, users: oktaIds.length, runId: r.runId, coalesced: r.coalesced });
+        if (r.queuedAfter) logger.info('off-boarding requested: one more run follows the run in progress', { reason, users: oktaIds.length, runningRunId: r.runId });
+        else logger.info('off-boarding requested', { reason, users: oktaIds.length, runId: r.runId, coalesced: r.coalesced });
       },
     });
   } catch (err) {

@@ -31,5 +31,7 @@ export async function triggerRun(queues: Queues, newRunId: (kind: string) => str
     removeOnFail: { count: 1000 },
   });
   const id = job.id ?? runId;
+  // Kept to follow the run in progress (BullMQ answers that run's id): said so, for the log.
+  if (req.followRunning && id !== runId && (await queue.getJobState(id)) === 'active') return { runId: id, coalesced: true, queuedAfter: true };
   return { runId: id, coalesced: id !== runId };
 }

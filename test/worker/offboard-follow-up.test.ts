@@ -1,8 +1,8 @@
 import type { Redis } from 'ioredis';
 import { loadConfig } from '../../config/load-config';
-import { createLogger } from '../../worker/logger';
 import { startWorker } from '../../worker/runtime';
 import type { Harness } from '../helpers/harness';
+import { capturingLogger, type LogEntry } from '../helpers/logger';
 import { activeOf, offboardSuite, onDeactivateCall, userTaker } from '../helpers/offboard';
 import { waitFor } from '../helpers/wait';
 
@@ -23,7 +23,8 @@ describe('a hand-over that arrives while off-boarding runs', () => {
       DEACTIVATION_MAX_PERCENT: '100',
       DEACTIVATION_WINDOW: '0',
     });
-    const w = await startWorker(config, createLogger({ level: 'error', pretty: false }), { http: false });
+    const logs: LogEntry[] = [];
+    const w = await startWorker(config, capturingLogger(logs), { http: false });
     const [first, second] = take(2) as [string, string];
     let handOver: ReturnType<typeof w.app.deps.requestOffboard> | undefined;
     // The first run's deactivate call comes after its Okta pull: the second user leaves then.
@@ -39,8 +40,14 @@ describe('a hand-over that arrives while off-boarding runs', () => {
       await waitFor(() => (handOver ? true : undefined), 5000, 'the hand-over during the run');
       await handOver;
       await waitFor(() => (activeOf(h, second) === false ? true : undefined), 20000, 'the second leaver deactivated by the run that follows');
-      const offboards = (await w.app.deps.history.list()).filter((r) => r.kind === 'offboard' && !r.dryRun);
-      expect(offboards).toHaveLength(2);
+      // Two runs: the first, and the one that followed it (its report is kept when it ends).
+      const offboards = await waitFor(async () => {
+        const runs = (await w.app.deps.history.list()).filter((r) => r.kind === 'offboard' && !r.dryRun);
+        return runs.length === 2 ? runs : undefined;
+      }, 20000, 'two off-boarding reports');
+      expect(offboards.map((r) => r.applied.deactivate)).toEqual([1, 1]);
+      const followed = logs.find((e) => e.message === 'off-boarding requested: one more run follows the run in progress');
+      expect(followed).toMatchObject({ users: 1, runningRunId: offboards[1]?.runId });
     } finally {
       unhook();
       await w.close();
