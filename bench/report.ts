@@ -1,7 +1,7 @@
 import type { ScenarioRow } from './context';
 import type { ReadModeRow } from './scenarios-read-modes';
 import type { OverheadResult, ThroughputRow } from './scenarios-workers';
-import { callCells, fixed, markdownTable, megabytes, seconds, thousands, verdictCell, type Verdict } from './table';
+import { callCells, fixed, fixedToward, markdownTable, megabytes, seconds, thousands, verdictCell, type Verdict } from './table';
 import { CALL_KINDS } from './calls';
 
 export type BenchResults = {
@@ -58,7 +58,7 @@ export function scalingChecks(rows: readonly ScenarioRow[]): ScalingCheck[] {
 export function scalingTable(checks: readonly ScalingCheck[]): string {
   return markdownTable(
     ['Scenario', 'Metric', 'At 10,000', 'At 100,000', '100k / 10k', 'Target'],
-    checks.map((c) => [c.scenario, c.metric, fixed(c.at10k, 3), fixed(c.at100k, 3), Number.isNaN(c.ratio) ? '-' : fixed(c.ratio), verdictCell(c.verdict)]),
+    checks.map((c) => [c.scenario, c.metric, fixed(c.at10k, 3), fixed(c.at100k, 3), Number.isNaN(c.ratio) ? '-' : fixedToward(c.ratio, 2, 'at-most'), verdictCell(c.verdict)]),
     [2, 3, 4],
   );
 }
@@ -83,8 +83,8 @@ export function throughputTable(rows: readonly ThroughputRow[]): string {
 }
 
 /**
- * One row per pair measured, then the median ratio with the verdict. Ratios to three places: at two,
- * a median of 0.495 would read 0.50 beside a missed target.
+ * One row per pair measured, then the median ratio with the verdict. Ratios to three places, rounded
+ * down: a median of 0.495 reads 0.495 (not 0.50), and 0.4996 reads 0.499, beside a missed target.
  */
 export function overheadTable(o: OverheadResult): string {
   const rows = o.pairs.map((p, i) => [
@@ -93,12 +93,12 @@ export function overheadTable(o: OverheadResult): string {
     String(i + 1),
     fixed(p.worker.perSecond, 0),
     fixed(p.loop.perSecond, 0),
-    fixed(p.ratio, 3),
+    fixedToward(p.ratio, 3, 'at-least'),
     seconds(p.worker.cpuMs),
     seconds(p.loop.cpuMs),
     p.failure ?? '',
   ]);
-  rows.push(['', '', 'median', '', '', fixed(o.ratio, 3), '', '', verdictCell(o.verdict)]);
+  rows.push(['', '', 'median', '', '', fixedToward(o.ratio, 3, 'at-least'), '', '', verdictCell(o.verdict)]);
   return markdownTable(['Users', 'Concurrency', 'Pair', 'Worker writes/s', 'Plain loop writes/s', 'Worker / loop', 'Worker CPU s', 'Loop CPU s', 'Target'], rows, [0, 1, 2, 3, 4, 5, 6, 7]);
 }
 

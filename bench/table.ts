@@ -12,6 +12,16 @@ export function markdownTable(header: readonly string[], rows: readonly (readonl
 export const seconds = (ms: number): string => (ms / 1000).toFixed(ms < 10_000 ? 2 : 1);
 export const megabytes = (kb: number): string => (kb / 1024).toFixed(0);
 export const fixed = (n: number, digits = 2): string => (Number.isFinite(n) ? n.toFixed(digits) : 'inf');
+/**
+ * A ratio judged against a target, rounded away from the target's side: down for "at least", up
+ * for "at most", so a figure shown never reads as on the target when it missed it (0.4996 is 0.499).
+ */
+export const fixedToward = (n: number, digits: number, target: 'at-least' | 'at-most'): string => {
+  if (!Number.isFinite(n)) return fixed(n, digits);
+  const scale = 10 ** digits;
+  const scaled = Math.round(n * scale * 1e6) / 1e6; // 0.1 + 0.2 style float noise is not a digit
+  return ((target === 'at-least' ? Math.floor(scaled) : Math.ceil(scaled)) / scale).toFixed(digits);
+};
 export const thousands = (n: number): string => n.toLocaleString('en-US');
 
 /** "actual / minimum" for one kind of call, or the actual alone when there is no minimum. */

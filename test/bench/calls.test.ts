@@ -13,7 +13,7 @@ import { parseBenchArgs } from '../../bench/args';
 import { overheadTable } from '../../bench/report';
 import { spread } from '../../bench/scenarios-core';
 import { overheadVerdict, type OverheadPair } from '../../bench/scenarios-workers';
-import { callCell, markdownTable, verdictCell } from '../../bench/table';
+import { callCell, fixedToward, markdownTable, verdictCell } from '../../bench/table';
 
 describe('bench: the minimum calls of a scenario', () => {
   const tenant = { appUsers: 89_240, roleGroupMembers: [7_987], wfmUsers: 86_478, scimPageSize: 100 };
@@ -118,6 +118,15 @@ describe('bench: the overhead pairs', () => {
     const median = table.split('\n').find((line) => line.includes('median')) ?? '';
     expect(median).toContain('0.495');
     expect(median).toContain('MISSED');
+  });
+
+  it('rounds a ratio away from its target, so a miss never reads as on the target', () => {
+    expect(fixedToward(0.4996, 3, 'at-least')).toBe('0.499');
+    expect(fixedToward(0.5, 3, 'at-least')).toBe('0.500');
+    expect(fixedToward(0.5004, 3, 'at-least')).toBe('0.500');
+    expect(fixedToward(1.204, 2, 'at-most')).toBe('1.21');
+    expect(fixedToward(1.2, 2, 'at-most')).toBe('1.20');
+    expect(fixedToward(0.59, 2, 'at-most')).toBe('0.59');
   });
 
   it('fails the verdict when a pair had failed writes, whatever the rates', () => {
