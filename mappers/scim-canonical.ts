@@ -105,7 +105,8 @@ function canonicalUrn(value: unknown, urns: ReadonlyMap<string, string>): unknow
   return typeof value === 'string' ? (urns.get(value) ?? urns.get(value.toLowerCase()) ?? value) : value;
 }
 
-const isBare = (v: unknown): v is string | number => typeof v === 'string' || typeof v === 'number';
+/** A bare value that says something: an empty string (some servers' "none") is left as sent. */
+const isBare = (v: unknown): v is string | number => (typeof v === 'string' && v.trim() !== '') || (typeof v === 'number' && Number.isFinite(v));
 
 /**
  * A multi-valued attribute as RFC 7643 §2.4 has it, a list of complex values, from the shapes some

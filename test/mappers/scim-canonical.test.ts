@@ -134,6 +134,8 @@ describe('canonicalUser: known SCIM names in canonical case, whatever case the W
       emails: [{ value: 'a@example.com' }],
       phoneNumbers: [{ value: '5550100' }],
     });
+    // An empty one (a server's "none") is not a value: left as sent, not sent back as an empty entry.
+    expect(canonicalUser({ phoneNumbers: '', ims: ' ' }, names)).toEqual({ phoneNumbers: '', ims: ' ' });
   });
 });
 
