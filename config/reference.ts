@@ -17,7 +17,7 @@ export function configReference(): string {
     const doc = SETTING_DOCS[name];
     const def = defaultOf(schema);
     const required = def === undefined && !(schema instanceof z.ZodOptional);
-    const when = def !== undefined ? `\`${def}\`` : required ? 'required' : doc.requiredUnless ? `required unless \`${doc.requiredUnless}\`` : 'optional';
+    const when = def === '' ? 'empty' : def !== undefined ? `\`${def}\`` : required ? 'required' : doc.requiredUnless ? `required unless \`${doc.requiredUnless}\`` : 'optional';
     const file = doc.secret ? ` Also \`${name}_FILE\`.` : '';
     return `| \`${name}\` | ${when} | ${doc.doc}${file} |`;
   });
