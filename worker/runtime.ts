@@ -75,10 +75,20 @@ export const isFirstStart = (job: Job): boolean =>
 export const writeJobsPerProcess = (wfmConcurrency: number): number => wfmConcurrency * 2;
 
 const CONCURRENCY: Record<QueueKey, (c: AppConfig) => number> = {
-  sync: () => 4,
+  // One sync run at a time in the whole cluster (SYNC_RUNS_AT_ONCE, set on the queue at start-up).
+  sync: () => SYNC_RUNS_AT_ONCE,
   writes: (c) => writeJobsPerProcess(c.wfm.concurrency),
   offboarding: () => 2,
 };
+
+/**
+ * Full, incremental and single-user runs take turns, cluster-wide: a run that read Okta before
+ * another one wrote a user would otherwise write that user's older values back over the newer
+ * ones (and an incremental run, its cursor past the change, would not read it again). BullMQ's
+ * global concurrency, kept in Redis, holds every worker process to it; the schedules' ticks on
+ * the same queue wait their turn too, which only delays a trigger that would coalesce anyway.
+ */
+const SYNC_RUNS_AT_ONCE = 1;
 
 /**
  * How long closing the workers, queues and Redis may take once SHUTDOWN_TIMEOUT_MS is over: the
@@ -163,6 +173,7 @@ export async function startWorker(config: AppConfig, logger: Logger, opts: { htt
   let phase: ProcessPhase = 'starting';
   let http: HttpServer | undefined;
   try {
+    await queues.sync.setGlobalConcurrency(SYNC_RUNS_AT_ONCE);
     for (const change of await applySchedules(queues, config)) logger.info('schedule', { ...change, tz: config.worker.timeZone });
     http = opts.http === false ? undefined : await startHttp({ deps: app.deps, queues, metrics, trigger, workerStates: () => workerStates(workers, phase) });
   } catch (err) {
