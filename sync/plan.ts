@@ -66,6 +66,16 @@ export function plan(desired: readonly DesiredUser[], current: readonly WfmUser[
           reason: `the WFM user with this userName is linked to another Okta user (${candidate.externalId})`,
         };
       }
+      // An inactive account nobody linked may be a former employee's whose login was given again:
+      // reviving it would hand the new hire that person's WFM account. Left to an admin.
+      if (!candidate.active) {
+        return {
+          type: 'conflict',
+          ...base,
+          candidates: [candidate.id],
+          reason: 'an inactive WFM user linked to no Okta user holds this userName: link it (set its externalId) or free the userName',
+        };
+      }
       target = candidate;
       link = true;
     }

@@ -78,6 +78,13 @@ describe('plan', () => {
     expect(action).toMatchObject({ type: 'reactivate', wfmId: 'w1' });
   });
 
+  it('never revives an inactive WFM user linked to no Okta user that holds the login: a conflict for an admin', () => {
+    const former = wfm('w1', { userName: 'Maria@Example.com', active: false });
+    const [action] = plan([maria], [former], { mapping });
+    expect(action).toMatchObject({ type: 'conflict', candidates: ['w1'] });
+    expect(action?.type === 'conflict' && action.reason).toMatch(/inactive WFM user linked to no Okta user/);
+  });
+
   it('leaves WFM users nobody desires alone', () => {
     expect(plan([], [wfm('w1', { userName: 'someone@example.com' })], { mapping })).toEqual([]);
   });
