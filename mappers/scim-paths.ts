@@ -48,7 +48,11 @@ const isType = (e: Record<string, unknown>, select: string): boolean => typeof e
 function entryIndex(entries: unknown[], select: string, value?: string): number {
   if (select === 'primary') {
     const primary = entries.findIndex((e) => isRecord(e) && isPrimary(e));
-    return primary >= 0 ? primary : entries.length > 0 ? 0 : -1;
+    if (primary >= 0) return primary;
+    // None flagged primary (a server that keeps values only): the entry holding our value, or a
+    // lone entry; among several others none is ours to overwrite (an admin's role), so none.
+    const holding = value === undefined ? -1 : entries.findIndex((e) => isRecord(e) && sameValue(e.value, value));
+    return holding >= 0 ? holding : entries.length === 1 ? 0 : -1;
   }
   const typed = entries.findIndex((e) => isRecord(e) && isType(e, select));
   if (typed >= 0) return typed;

@@ -124,6 +124,19 @@ describe('canonicalUser: known SCIM names in canonical case, whatever case the W
     expect((merged.roles as unknown[]).every((e) => typeof e === 'object')).toBe(true);
   });
 
+  it('a WFM that holds several roles as bare values: none is overwritten by the role we own', () => {
+    const r = mapOktaUser(oktaUser({ id: '00u1', groups: [] }), { mapping: DEFAULT_MAPPING, supervisorGroups: ['WFM Supervisors'] });
+    if (!r.ok) throw new Error(r.reason);
+    const base = { schemas: [CORE_URN], id: 'w1', externalId: '00u1', userName: r.user.userName, active: true };
+    // Ours among them: found, no change.
+    const holding = canonicalUser({ ...base, roles: ['scheduler', 'agent'] }, names) as ScimResource;
+    expect(diffOwned(r.user, holding, DEFAULT_MAPPING).map((c) => c.path)).not.toContain('roles.primary');
+    // Ours not among them: ours goes first, as the primary role; the admin's stay as they were.
+    const other = canonicalUser({ ...base, roles: ['scheduler', 'trainer'] }, names) as ScimResource;
+    expect(diffOwned(r.user, other, DEFAULT_MAPPING).map((c) => c.path)).toContain('roles.primary');
+    expect(mergeOwned(other, r.user, DEFAULT_MAPPING).roles).toEqual([{ value: 'agent', primary: true }, { value: 'scheduler' }, { value: 'trainer' }]);
+  });
+
   it('leaves what is not an object alone', () => {
     expect(canonicalUser('text', names)).toBe('text');
     expect(canonicalUser({ Name: 'not an object', Addresses: 'x', active: true }, names)).toEqual({ name: 'not an object', addresses: 'x', active: true });
