@@ -20,8 +20,11 @@ export type WfmApiConfig = Readonly<{
 
 /** The WFM's user-management API: the only way to deactivate or revive a user. */
 export type WfmApi = {
-  /** Deactivates one batch; answers the ids the WFM could not deactivate. */
-  deactivate(ids: readonly string[]): Promise<{ notDeactivated: string[] }>;
+  /**
+   * Deactivates one batch; answers the ids the WFM listed as not deactivated, and whether it listed
+   * them at all (`notDeletedUserIds` a list: empty says every id was deactivated).
+   */
+  deactivate(ids: readonly string[]): Promise<{ notDeactivated: string[]; listed: boolean }>;
   revive(id: string): Promise<void>;
   /** Preflight: a new access token for the access key, whatever token is held; nothing else is called. */
   probe(): Promise<void>;
@@ -39,7 +42,7 @@ const listedId = z.union([
   z.object({ userId: z.union([z.string(), z.number()]) }).loose().transform((o) => String(o.userId)),
   z.object({ id: z.union([z.string(), z.number()]) }).loose().transform((o) => String(o.id)),
 ]);
-/** No body, no field and `null` all say that every id was deactivated. */
+/** No body, no field and `null` say nothing of which ids were deactivated (`listed: false`). */
 const deactivateSchema = z.object({ notDeletedUserIds: z.array(listedId).nullish() }).loose();
 
 /** Used when the token answer gives no usable lifetime; a token that dies earlier is renewed on its 401. */
@@ -184,7 +187,8 @@ export function createWfmApi(cfg: WfmApiConfig): WfmApi {
         // The status tells the caller the WFM accepted the call: the users may be deactivated.
         throw new SyncError(`WFM API deactivate answered ${res.status} with a body that is not understood`, { kind: 'invalid', service: 'wfm-api', status: res.status });
       }
-      return { notDeactivated: parsed.data.notDeletedUserIds ?? [] };
+      const listed = parsed.data.notDeletedUserIds;
+      return { notDeactivated: listed ?? [], listed: Array.isArray(listed) };
     },
     revive: (id) => revive(id),
     async probe() {

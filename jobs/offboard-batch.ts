@@ -89,12 +89,20 @@ export async function deactivateBatch(
     if (surelyNotDone) notDone.push(item.oktaId);
     await fail(item, error, reason);
   };
-  let refused: Set<string>;
+  // Ids compared as a WFM may echo them (an id may be the userName, in another case).
+  const idKey = (id: string): string => id.trim().toLowerCase();
+  // Which users the answer leaves to settle by reading them back, and why.
+  let unsettled: Set<string>;
+  let why: 'listed' | 'unlisted' | 'call-failed';
   let callError: unknown;
   try {
     const sent = batch.map((c) => c.item.wfmId);
-    refused = new Set((await deps.wfmApi.deactivate(sent)).notDeactivated);
-    const strangers = [...refused].filter((id) => !sent.includes(id));
+    const answer = await deps.wfmApi.deactivate(sent);
+    const sentKeys = new Set(sent.map(idKey));
+    // An answer without the list says nothing of who was not deactivated: every user is read back.
+    why = answer.listed ? 'listed' : 'unlisted';
+    unsettled = new Set(answer.listed ? answer.notDeactivated.map(idKey) : sentKeys);
+    const strangers = answer.notDeactivated.filter((id) => !sentKeys.has(idKey(id)));
     // Ids the call did not name say nothing of the users it did; they are shown, not acted on.
     if (strangers.length > 0) log.warn('the WFM listed ids the deactivate call did not send as not deleted; ignored', { runId, count: strangers.length, wfmIds: strangers.slice(0, 20) });
   } catch (err) {
@@ -105,7 +113,8 @@ export async function deactivateBatch(
       return err;
     }
     callError = err;
-    refused = new Set(batch.map((c) => c.item.wfmId));
+    why = 'call-failed';
+    unsettled = new Set(batch.map((c) => idKey(c.item.wfmId)));
   }
   // Once a read fails (the WFM is not answering, each read spending its own retries), the rest of
   // the batch is not read: its users fail and the next run finds them as they are.
@@ -114,17 +123,25 @@ export async function deactivateBatch(
   for (const c of batch) {
     const { item, verdict } = c;
     let note: string | undefined;
-    if (refused.has(item.wfmId)) {
+    if (unsettled.has(idKey(item.wfmId))) {
       const inactive = read ? await readsInactive(deps, item.wfmId) : undefined;
       if (inactive === undefined) read = false;
       if (inactive !== true) {
-        const error = callError === undefined ? 'the WFM did not deactivate this user (listed in notDeletedUserIds)' : `deactivate call failed: ${describeError(callError)}`;
+        const error = {
+          listed: 'the WFM did not deactivate this user (listed in notDeletedUserIds)',
+          unlisted: "the WFM's answer did not list the users it could not deactivate (no notDeletedUserIds), and it does not read this user inactive",
+          'call-failed': `deactivate call failed: ${describeError(callError)}`,
+        }[why];
         // Surely not deactivated: the WFM reads it active, listed it as not deleted, or refused the call.
-        const surelyNotDone = inactive === false || callError === undefined || !mayHaveApplied(callError);
+        const surelyNotDone = inactive === false || why === 'listed' || (why === 'call-failed' && !mayHaveApplied(callError));
         await failBatchUser(item, error, verdict.reason, surelyNotDone);
         continue;
       }
-      note = callError === undefined ? 'listed in notDeletedUserIds, but the WFM reads it inactive' : 'the deactivate call failed, but the WFM reads it inactive';
+      note = {
+        listed: 'listed in notDeletedUserIds, but the WFM reads it inactive',
+        unlisted: "the WFM's answer listed no ids (no notDeletedUserIds); it reads the user inactive",
+        'call-failed': 'the deactivate call failed, but the WFM reads it inactive',
+      }[why];
     }
     out.deactivated += 1;
     out.done.push(item.oktaId);

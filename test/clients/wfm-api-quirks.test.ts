@@ -41,7 +41,7 @@ describe('the WFM user-management API client against other makes of WFM', () => 
 
     it('a JSON answer sent as text/plain is read', async () => {
       tokenAnswer(JSON.stringify({ access_token: 'tok', expires_in: 3600 }), { 'Content-Type': 'text/plain' });
-      await expect(api().deactivate(['a'])).resolves.toEqual({ notDeactivated: [] });
+      await expect(api().deactivate(['a'])).resolves.toEqual({ notDeactivated: [], listed: true });
     });
 
     it('a short lifetime is renewed at half of it, not before every call', async () => {
@@ -126,20 +126,20 @@ describe('the WFM user-management API client against other makes of WFM', () => 
     const answer = (a: Answer): void => {
       server.routes.deactivate = () => a;
     };
-    it.each<[string, Answer, string[]]>([
-      ['an empty list', { status: 200, body: { notDeletedUserIds: [] } }, []],
-      ['null', { status: 200, body: { notDeletedUserIds: null } }, []],
-      ['no such field', { status: 200, body: { result: 'ok' } }, []],
-      ['an empty JSON object', { status: 200, body: {} }, []],
-      ['a 204 with no body', { status: 204 }, []],
-      ['a 200 with no body', { status: 200 }, []],
-      ['ids as numbers', { status: 200, body: { notDeletedUserIds: [42, '7'] } }, ['42', '7']],
-      ['ids as objects', { status: 200, body: { notDeletedUserIds: [{ userId: 42, reason: 'locked' }, { id: 'x' }] } }, ['42', 'x']],
-      ['JSON sent as text/plain', { status: 200, body: '{"notDeletedUserIds":["7"]}', headers: { 'Content-Type': 'text/plain' } }, ['7']],
-      ['ids it was not sent, and one twice (the caller matches its own)', { status: 200, body: { notDeletedUserIds: ['7', '7', 'other'] } }, ['7', '7', 'other']],
-    ])('reads %s', async (_name, a, refused) => {
+    it.each<[string, Answer, string[], boolean]>([
+      ['an empty list', { status: 200, body: { notDeletedUserIds: [] } }, [], true],
+      ['null', { status: 200, body: { notDeletedUserIds: null } }, [], false],
+      ['no such field', { status: 200, body: { result: 'ok' } }, [], false],
+      ['an empty JSON object', { status: 200, body: {} }, [], false],
+      ['a 204 with no body', { status: 204 }, [], false],
+      ['a 200 with no body', { status: 200 }, [], false],
+      ['ids as numbers', { status: 200, body: { notDeletedUserIds: [42, '7'] } }, ['42', '7'], true],
+      ['ids as objects', { status: 200, body: { notDeletedUserIds: [{ userId: 42, reason: 'locked' }, { id: 'x' }] } }, ['42', 'x'], true],
+      ['JSON sent as text/plain', { status: 200, body: '{"notDeletedUserIds":["7"]}', headers: { 'Content-Type': 'text/plain' } }, ['7'], true],
+      ['ids it was not sent, and one twice (the caller matches its own)', { status: 200, body: { notDeletedUserIds: ['7', '7', 'other'] } }, ['7', '7', 'other'], true],
+    ])('reads %s', async (_name, a, refused, listed) => {
       answer(a);
-      await expect(api().deactivate(['7', '42', 'x'])).resolves.toEqual({ notDeactivated: refused });
+      await expect(api().deactivate(['7', '42', 'x'])).resolves.toEqual({ notDeactivated: refused, listed });
     });
 
     it.each<[string, Answer]>([
@@ -167,13 +167,13 @@ describe('the WFM user-management API client against other makes of WFM', () => 
 
     it.each([429, 503])('a %i with Retry-After is retried', async (status) => {
       server.routes.deactivate = (_ids, _auth, n) => (n === 1 ? { status, headers: { 'Retry-After': '0' } } : { status: 200, body: { notDeletedUserIds: [] } });
-      await expect(api().deactivate(['7'])).resolves.toEqual({ notDeactivated: [] });
+      await expect(api().deactivate(['7'])).resolves.toEqual({ notDeactivated: [], listed: true });
       expect(server.count(DEACTIVATE_PATH)).toBe(2);
     });
 
     it('a call that timed out is sent again (deactivating twice is harmless)', async () => {
       server.routes.deactivate = (_ids, _auth, n) => (n === 1 ? { status: 200, hang: true } : { status: 200, body: { notDeletedUserIds: [] } });
-      await expect(api({ requestTimeoutMs: 300 }).deactivate(['7'])).resolves.toEqual({ notDeactivated: [] });
+      await expect(api({ requestTimeoutMs: 300 }).deactivate(['7'])).resolves.toEqual({ notDeactivated: [], listed: true });
       expect(server.count(DEACTIVATE_PATH)).toBe(2);
     });
   });

@@ -50,7 +50,7 @@ describe('the WFM user-management API client against the sandbox WFM', () => {
     const client = api();
     await client.deactivate([ids[0] ?? '']);
     wfm.state.expireTokens();
-    await expect(client.deactivate([ids[1] ?? ''])).resolves.toEqual({ notDeactivated: [] });
+    await expect(client.deactivate([ids[1] ?? ''])).resolves.toEqual({ notDeactivated: [], listed: true });
     expect(tokens()).toBe(2);
     expect(calls(401)).toBe(1);
     expect(calls(200)).toBe(2);

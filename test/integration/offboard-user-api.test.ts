@@ -84,6 +84,45 @@ describe('off-boarding and re-hire with another make of user-management API', ()
     expect((await offboard()).report).toMatchObject({ applied: { deactivate: 1 }, failed: [] });
   });
 
+  it('an answer that lists nothing (no notDeletedUserIds): each user is read back, done only when the WFM reads it inactive', async () => {
+    const [applied, notApplied] = take(2) as [string, string];
+    h.okta.state.setStatus(applied, 'SUSPENDED');
+    h.okta.state.setStatus(notApplied, 'SUSPENDED');
+    api.routes.deactivate = (): Answer => {
+      deactivateInWfm([wfmIdOf(h, applied)]);
+      return { status: 200, body: { result: 'accepted' } };
+    };
+    const { code, report } = await offboard();
+    expect(code).toBe(1);
+    expect(report?.applied.deactivate).toBe(1);
+    expect(report?.failed).toEqual([expect.objectContaining({ oktaId: notApplied, error: expect.stringContaining('did not list the users it could not deactivate') })]);
+    expect((await audit(report?.runId)).find((e) => e.oktaId === applied)?.note).toMatch(/listed no ids.*reads the user inactive/);
+    api.routes.deactivate = (ids): Answer => {
+      deactivateInWfm(ids);
+      return { status: 200, body: { notDeletedUserIds: [] } };
+    };
+    expect((await offboard()).report).toMatchObject({ applied: { deactivate: 1 }, failed: [] });
+  });
+
+  it('an id listed as not deleted in another case is that user: read back, and failed while the WFM reads it active', async () => {
+    const [refused, ok] = take(2) as [string, string];
+    h.okta.state.setStatus(refused, 'SUSPENDED');
+    h.okta.state.setStatus(ok, 'SUSPENDED');
+    api.routes.deactivate = (ids): Answer => {
+      deactivateInWfm(ids.filter((id) => id !== wfmIdOf(h, refused)));
+      return { status: 200, body: { notDeletedUserIds: [wfmIdOf(h, refused).toUpperCase()] } };
+    };
+    const { report } = await offboard();
+    expect(report?.applied.deactivate).toBe(1);
+    expect(report?.failed).toEqual([expect.objectContaining({ oktaId: refused, error: 'the WFM did not deactivate this user (listed in notDeletedUserIds)' })]);
+    expect([activeOf(h, refused), activeOf(h, ok)]).toEqual([true, false]);
+    api.routes.deactivate = (ids): Answer => {
+      deactivateInWfm(ids);
+      return { status: 204 };
+    };
+    expect((await offboard()).report).toMatchObject({ applied: { deactivate: 1 }, failed: [] });
+  });
+
   it('a deactivate never answered: a user the WFM reads inactive is done, the other fails with the timeout', async () => {
     const [applied, notApplied] = take(2) as [string, string];
     h.okta.state.setStatus(applied, 'SUSPENDED');
