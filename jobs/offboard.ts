@@ -154,6 +154,7 @@ async function offboardFromOkta(deps: JobDeps, report: RunReport, log: Logger): 
         reason: trips.map((t) => t.detail).join('; '),
         items,
         pull: { inScope: pull.counts.inScope, appUsers: pull.counts.appUsers },
+        source: planSource(deps),
       });
       report.planId = planId;
     }
@@ -176,6 +177,13 @@ async function offboardFromOkta(deps: JobDeps, report: RunReport, log: Logger): 
   return undefined;
 }
 
+/** The Okta org and scope a plan is made under, as the settings name them. */
+function planSource(deps: JobDeps): { org: string; scope: string } {
+  const { orgUrl, appId, scopeGroups } = deps.config.okta;
+  const scope = scopeGroups.length > 0 ? `OKTA_GROUPS=${[...scopeGroups].sort().join(',')}` : `OKTA_APP_ID=${appId ?? ''}`;
+  return { org: orgUrl.replace(/\/+$/, '').toLowerCase(), scope };
+}
+
 /** `approve <planId>`: exactly the saved plan, each user re-checked first; the plan is used once (kept when the run stops). */
 async function applySavedPlan(deps: JobDeps, report: RunReport, planId: string, log: Logger): Promise<void> {
   const plans = createOffboardPlans(deps.redis, deps.config.redis.prefix);
@@ -187,6 +195,14 @@ async function applySavedPlan(deps: JobDeps, report: RunReport, planId: string, 
     );
   }
   report.planId = planId;
+  // Under another org or scope, each user of the plan would read as gone or unassigned there.
+  const here = planSource(deps);
+  if (saved.source && (saved.source.org !== here.org || saved.source.scope !== here.scope)) {
+    throw new SyncError(
+      `plan ${planId} was made for Okta ${saved.source.org} (${saved.source.scope}), and these settings name ${here.org} (${here.scope}): check OKTA_ORG_URL, OKTA_APP_ID and OKTA_GROUPS. Nobody was re-checked or deactivated`,
+      { kind: 'config', service: 'local' },
+    );
+  }
   // The re-check judges each user against OKTA_APP_ID or OKTA_GROUPS: a scope that no longer
   // resolves (another or a mistyped setting, a deleted group) would make everyone "no longer
   // assigned". It stops the run here, naming the setting, before anyone is re-checked.

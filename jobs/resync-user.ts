@@ -29,7 +29,7 @@ export async function runResyncUser(deps: JobDeps, input: Partial<ResyncUserPayl
         if (!payload.dryRun) await deps.requestOffboard('resync of a user out of scope', [check.oktaId]);
         return { users: [], rejected: [], counts: { inScope: 0, outOfScope: 1 } };
       }
-      await createSeenInScope(deps.redis, deps.config.redis.prefix).add([check.oktaId]);
+      if (!payload.dryRun) await createSeenInScope(deps.redis, deps.config.redis.prefix).add([check.oktaId]);
       return { users: [check.user], rejected: [], counts: { inScope: 1, outOfScope: 0 } };
     },
     readWfm: (desired) => readWfmUsers(deps.scim, 'lookup', desired, 1, { listWhenRefused: deps.config.wfm.readMode === 'list' }),

@@ -18,6 +18,11 @@ export type SavedPlan = Readonly<{
   /** What tripped, as the run reported it. */
   reason: string;
   items: readonly SavedPlanItem[];
+  /**
+   * The Okta org and scope the plan's users were judged against (OKTA_ORG_URL; OKTA_APP_ID or
+   * OKTA_GROUPS): `approve` under another refuses it, since the re-check there would find none of them.
+   */
+  source?: Readonly<{ org: string; scope: string }>;
   /** The counts of the Okta pull the plan came from: approved, its in-scope count is a baseline (it was real). */
   pull?: Readonly<{ inScope: number; appUsers: number }>;
 }>;

@@ -75,17 +75,29 @@ describe('the off-boarding guards, against both sandboxes and real Redis', () =>
     h.okta.state.assignUserToApp(h.okta.appId, cameBack);
     const activeBefore = h.wfm.state.all().filter((u) => u.active === true).length;
 
-    // With a scope that no longer resolves, the re-check would find nobody assigned: refused first.
+    // Under another org or scope the re-check would find nobody assigned: refused before it.
     const elsewhere = await h.cli(['approve', planId, '--json'], { OKTA_APP_ID: '0oaNoSuchApp00000000' });
     expect(elsewhere.code).toBe(2);
-    expect(elsewhere.report?.error).toMatch(/OKTA_APP_ID/);
+    expect(elsewhere.report?.error).toMatch(/was made for Okta .* \(OKTA_APP_ID=0oa.*these settings name .*\(OKTA_APP_ID=0oaNoSuchApp00000000\).*Nobody was re-checked or deactivated/);
+    const otherOrg = await h.cli(['approve', planId, '--json'], { OKTA_ORG_URL: 'http://127.0.0.1:9' });
+    expect(otherOrg.code).toBe(2);
+    expect(otherOrg.report?.error).toMatch(/these settings name http:\/\/127\.0\.0\.1:9 .*check OKTA_ORG_URL/);
     expect(userApiCalls(h)).toBe(0);
-    // A group scope of which one entry no longer resolves (a mistyped or deleted group) too.
+    // A plan that does not say (saved by an earlier version): the scope must still resolve in Okta,
+    // every entry of it (a mistyped or deleted group too).
+    const planKey = `${h.prefix}:offboard:plan:${planId}`;
+    const saved = (await redis.get(planKey)) ?? '';
+    const { source: _source, ...legacy } = JSON.parse(saved) as Record<string, unknown>;
+    await redis.set(planKey, JSON.stringify(legacy), 'KEEPTTL');
     const [group] = h.okta.state.groups();
     const unknownGroup = await h.cli(['approve', planId, '--json'], { OKTA_GROUPS: `${group?.name ?? ''},No Such Group` });
     expect(unknownGroup.code).toBe(2);
-    expect(unknownGroup.report?.error).toMatch(/OKTA_GROUPS.*No Such Group.*Nobody was re-checked or deactivated/);
+    expect(unknownGroup.report?.error).toMatch(/^OKTA_GROUPS: .*No Such Group.*Nobody was re-checked or deactivated/);
+    const unknownApp = await h.cli(['approve', planId, '--json'], { OKTA_APP_ID: '0oaNoSuchApp00000000' });
+    expect(unknownApp.code).toBe(2);
+    expect(unknownApp.report?.error).toMatch(/OKTA_APP_ID/);
     expect(userApiCalls(h)).toBe(0);
+    await redis.set(planKey, saved, 'KEEPTTL');
 
     const review = await h.cli(['approve', planId, '--dry-run', '--json']);
     expect(review.code).toBe(0);
