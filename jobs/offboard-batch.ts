@@ -112,6 +112,13 @@ export async function deactivateBatch(
       await takeBackSafely(takeBack, notDone, log, runId);
       return err;
     }
+    if (batch.length > 1 && refusedRequest(err)) {
+      // One user the WFM will not take (locked, unknown) would fail the whole batch on every run:
+      // the halves are sent on their own until the refusal is down to its users.
+      await takeBackSafely(takeBack, batch.map((c) => c.item.oktaId), log, runId);
+      log.info('the WFM refused a batch: its halves are sent on their own', { runId, users: batch.length, error: describeError(err) });
+      return splitBatch(deps, runId, batch, out, fail, opts);
+    }
     callError = err;
     why = 'call-failed';
     unsettled = new Set(batch.map((c) => idKey(c.item.wfmId)));
@@ -157,6 +164,20 @@ export async function deactivateBatch(
   }
   await takeBackSafely(takeBack, notDone, log, runId);
   return undefined;
+}
+
+/** A 4xx answer to the call itself (not a limit or a timeout): the WFM did not act on it. */
+const refusedRequest = (err: unknown): boolean =>
+  isSyncError(err) && err.status !== undefined && err.status >= 400 && err.status < 500 && err.status !== 408 && err.status !== 429;
+
+/** The two halves of a refused batch, one after the other; a stop in the first leaves the second not attempted. */
+async function splitBatch(deps: JobDeps, runId: string, batch: readonly Checked[], out: ExecuteOutcome, fail: Fail, opts: Pick<ExecuteOptions, 'log' | 'countAhead'>): Promise<SyncError | undefined> {
+  const half = Math.ceil(batch.length / 2);
+  const [first, second] = [batch.slice(0, half), batch.slice(half)];
+  const stop = await deactivateBatch(deps, runId, first, out, fail, opts);
+  if (stop === undefined) return deactivateBatch(deps, runId, second, out, fail, opts);
+  for (const c of second) out.failed.push({ oktaId: c.item.oktaId, userName: c.item.userName, action: 'deactivate', error: notAttempted(describeError(stop)) });
+  return stop;
 }
 
 /** A count that cannot be taken back stays: the window then errs on the side of stopping early. */
