@@ -68,7 +68,7 @@ function listExtensions(resource: ScimResource): void {
 /**
  * The resource an update PUTs: the WFM resource as read, with only the attributes we own
  * replaced. Everything else (set by WFM admins) is sent back unchanged, since PUT replaces the
- * whole resource. Read-only `meta` is dropped and `timeZone` (how the WFM spells it in responses)
+ * whole resource. Read-only `meta` and `groups` are dropped and `timeZone` (how the WFM spells it in responses)
  * is sent as `timezone` (how it must be spelled in requests). `current` is spelled as the SCIM
  * client reads it (canonical case), so each owned attribute is written over the one read, not beside it.
  * An owned attribute Okta no longer has is sent as null or [] rather than left out: a WFM may keep
@@ -76,7 +76,10 @@ function listExtensions(resource: ScimResource): void {
  */
 export function mergeOwned(current: Readonly<ScimResource>, desired: DesiredUser, mapping: Mapping): ScimResource {
   const resource = structuredClone(current) as ScimResource;
+  // Read-only (RFC 7643 §4.1.2, §3.1): a strict server refuses them in a PUT (400 mutability), and
+  // `groups` as read may be older than a membership change made since.
   delete resource.meta;
+  delete resource.groups;
   if (resource.timeZone !== undefined && resource.timezone === undefined) resource.timezone = resource.timeZone;
   delete resource.timeZone;
   addSchema(resource, CORE_URN);

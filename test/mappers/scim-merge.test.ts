@@ -25,6 +25,7 @@ describe('mergeOwned (the body of a PUT)', () => {
     roles: [{ value: 'agent', primary: true }],
     [NICE_URN]: { team: { value: 't1', display: 'Team 1' } },
     meta: { resourceType: 'User', version: 'W/"3"' },
+    groups: [{ value: 'g1', display: 'Floor A', type: 'direct' }],
   };
   const merged = mergeOwned(current, r.user, DEFAULT_MAPPING);
 
@@ -44,7 +45,7 @@ describe('mergeOwned (the body of a PUT)', () => {
     expect(merged.schemas).toEqual(expect.arrayContaining([ENTERPRISE_URN, NICE_URN]));
   });
 
-  it('keeps what others set, sends timezone in the request spelling and drops meta', () => {
+  it('keeps what others set, sends timezone in the request spelling and drops the read-only meta and groups', () => {
     expect(merged).toMatchObject({
       id: 'w1',
       name: { middleName: 'Ann' },
@@ -54,6 +55,7 @@ describe('mergeOwned (the body of a PUT)', () => {
     });
     expect(merged.timeZone).toBeUndefined();
     expect(merged.meta).toBeUndefined();
+    expect(merged.groups).toBeUndefined();
   });
 
   it('does not change the resource it was given', () => {
