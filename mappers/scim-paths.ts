@@ -183,7 +183,9 @@ function writeMulti(resource: ScimResource, attr: string, select: string, value:
   } else {
     const replaced = i >= 0 ? entries[i] : undefined;
     if (i >= 0) i = dropRepeats(entries, i, select, value, isRecord(replaced) ? replaced.value : undefined);
-    const primary = select === 'primary' || attr === 'emails';
+    // The work email is the primary one unless an admin made another one primary: their choice stays.
+    const otherPrimary = entries.some((e, j) => j !== i && isRecord(e) && isPrimary(e));
+    const primary = select === 'primary' || (attr === 'emails' && !otherPrimary);
     const entry: Record<string, unknown> = { value };
     if (select !== 'primary') entry.type = select;
     if (primary) {

@@ -58,6 +58,14 @@ describe('mergeOwned (the body of a PUT)', () => {
     expect(merged.groups).toBeUndefined();
   });
 
+  it('writes the work email without taking the primary flag from another email an admin made primary', () => {
+    const chosen = { ...current, emails: [{ value: 'old@example.com', type: 'work' }, { value: 'home@example.com', type: 'home', primary: true }] };
+    expect(mergeOwned(chosen, r.user, DEFAULT_MAPPING).emails).toEqual([
+      { value: 'maria.lopez@example.com', type: 'work' },
+      { value: 'home@example.com', type: 'home', primary: true },
+    ]);
+  });
+
   it('does not change the resource it was given', () => {
     expect(current.name.givenName).toBe('Mary');
   });

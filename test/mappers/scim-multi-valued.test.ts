@@ -51,12 +51,12 @@ describe('multi-valued attributes as servers of other makes hold them', () => {
     ]);
   });
 
-  it('reads a primary flag sent as the string "true": one primary after a write, and the primary role found', () => {
+  it('reads a primary flag sent as the string "true": one primary after a write (the admin\'s), and the primary role found', () => {
     const moved = { ...desired, attrs: { ...desired.attrs, 'emails.work': 'new@example.com' } };
     const merged = mergeOwned(current([{ value: 'home@example.com', type: 'home', primary: 'true' }, { value: 'old@example.com', type: 'work' }]), moved, mapping);
     expect(merged.emails).toEqual([
-      { value: 'home@example.com', type: 'home', primary: false },
-      { value: 'new@example.com', type: 'work', primary: true },
+      { value: 'home@example.com', type: 'home', primary: 'true' },
+      { value: 'new@example.com', type: 'work' },
     ]);
     expect(diffOwned(desired, current([{ value: WORK, type: 'work', primary: true }], [{ value: 'agent' }, { value: 'supervisor', primary: 'True' }]), mapping)).toEqual([]);
   });
