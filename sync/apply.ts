@@ -151,6 +151,14 @@ async function applyUpdate(action: UpdateAction, ports: ApplyPorts): Promise<App
   if (action.type === 'reactivate') {
     await ports.wfmApi.revive(action.wfmId);
     current = await ports.scim.get(action.wfmId);
+    // Brought back by the revive call only, never by a PUT's `active: true`: a WFM that still reads
+    // the user inactive (it revives later, or meant something else) is asked again on the retry.
+    if (!current.active) {
+      throw new SyncError(`WFM user ${action.wfmId} still reads inactive after its revive call was answered as done: not written; it is revived again on the retry`, {
+        kind: 'transient',
+        service: 'wfm-api',
+      });
+    }
   } else if (ports.readAgain?.(current)) {
     current = await readCurrent(ports, action.wfmId);
   }

@@ -220,4 +220,23 @@ describe('off-boarding and re-hire with another make of user-management API', ()
     expect(report?.failed).toEqual([expect.objectContaining({ oktaId: gone, action: 'reactivate', error: expect.stringContaining(`answered 404: User ${goneId} not found`) })]);
     expect([activeOf(h, gone), activeOf(h, back)]).toEqual([false, true]);
   });
+
+  it('a revive answered as done while the WFM still reads the user inactive: that user fails, and no PUT brings it back', async () => {
+    const [stuck] = take(1) as [string];
+    const stuckId = wfmIdOf(h, stuck);
+    h.wfm.state.setActive(stuckId, false);
+    api.routes.revive = (): Answer => ({ status: 204 });
+    h.wfm.requests.length = 0;
+    const { code, report } = await sync();
+    expect(code).toBe(1);
+    expect(report?.failed).toEqual(expect.arrayContaining([expect.objectContaining({ oktaId: stuck, action: 'reactivate', error: expect.stringContaining('still reads inactive after its revive call') })]));
+    expect(activeOf(h, stuck)).toBe(false);
+    expect(h.wfm.requests.filter((r) => r.method === 'PUT' && r.path.endsWith(stuckId))).toEqual([]);
+    api.routes.revive = (id): Answer => {
+      h.wfm.state.setActive(id, true);
+      return { status: 204 };
+    };
+    expect((await sync()).report).toMatchObject({ failed: [] });
+    expect(activeOf(h, stuck)).toBe(true);
+  });
 });
