@@ -1,6 +1,7 @@
 import type { Logger } from 'winston';
 import { createOwnedValues, type OwnedValuesStore } from '../store/owned-values';
 import { classifyPlan, needsLastWritten, ownedValuesOf, type DriftSummary } from '../sync/drift';
+import { holdCreatesWrittenBefore } from '../sync/plan';
 import type { Action, DesiredUser, OktaUser, Rejected } from '../sync/types';
 import type { JobDeps } from './deps';
 
@@ -14,6 +15,14 @@ export async function classifyDrift(deps: JobDeps, actions: readonly Action[]): 
   const ids = needsLastWritten(actions);
   const last = ids.length > 0 ? await store(deps).read(ids) : new Map();
   return classifyPlan(actions, last);
+}
+
+/** Creates of users this sync has written before (it keeps their owned values) become conflicts: see holdCreatesWrittenBefore. */
+export async function holdCreatesOfKnownUsers(deps: JobDeps, actions: readonly Action[]): Promise<Action[]> {
+  const creates = actions.filter((a) => a.type === 'create').map((a) => a.oktaId);
+  if (creates.length === 0) return [...actions];
+  const known = await store(deps).read(creates);
+  return holdCreatesWrittenBefore(actions, new Set(known.keys()));
 }
 
 /** A noop compared every owned value with the WFM and found them equal: that is what the WFM holds now. */

@@ -95,6 +95,9 @@ export async function runIncrementalSync(deps: JobDeps, input: Partial<Increment
     get wholeScope() {
       return reconcile !== undefined;
     },
+    get byLookup() {
+      return reconcile === undefined || deps.config.wfm.readMode === 'lookup';
+    },
   });
   if (outcome.fatal || payload.dryRun || read === undefined) return outcome;
   const next = advanceCursor(cursor, read, failedWrites(outcome.report), deps.now());

@@ -4,7 +4,7 @@ import { plan } from '../sync/plan';
 import { conflictsOf, countPlanned, type Failure, type RunKind } from '../sync/report';
 import type { Action, DesiredUser, OktaUser, Rejected, WfmUser } from '../sync/types';
 import type { JobDeps } from './deps';
-import { classifyDrift, confirmNoops, pruneDrift } from './drift';
+import { classifyDrift, confirmNoops, holdCreatesOfKnownUsers, pruneDrift } from './drift';
 import { withNextStep } from './next-step';
 import { finishRun, startRun, type RunOutcome } from './run-report';
 
@@ -14,6 +14,8 @@ export type SyncSource = {
   readWfm(desired: readonly DesiredUser[]): Promise<WfmUser[]>;
   /** The pull answers the whole in-scope set, so the drift records of users outside it can go. */
   wholeScope?: boolean;
+  /** The WFM was read by per-user searches, not a listing: a user not found may still be there. */
+  byLookup?: boolean;
 };
 
 export type PipelineOptions = {
@@ -60,7 +62,8 @@ export async function runSyncPipeline(deps: JobDeps, kind: RunKind, opts: Pipeli
     const current = await source.readWfm(desired);
     log.info('wfm read', { users: current.length });
     deps.onProgress?.({ phase: 'wfm', done: current.length, finished: true });
-    const { actions, drift } = await classifyDrift(deps, plan(desired, current, { mapping: deps.config.mapping }));
+    const planned = plan(desired, current, { mapping: deps.config.mapping });
+    const { actions, drift } = await classifyDrift(deps, source.byLookup ? await holdCreatesOfKnownUsers(deps, planned) : planned);
     report.planned = countPlanned(actions);
     report.conflicts = conflictsOf(actions);
     report.drift = drift;

@@ -96,3 +96,24 @@ export function plan(desired: readonly DesiredUser[], current: readonly WfmUser[
     };
   });
 }
+
+/**
+ * Read by lookups (no listing), a user this sync wrote before that neither the externalId nor the
+ * userName search finds is most likely one whose login changed in Okta on a WFM whose externalId
+ * search finds nothing (rather than refusing the filter): a create would give that person a second
+ * WFM user. A conflict instead, for the next listing (a full sync with WFM_READ_MODE=list) to link.
+ */
+export function holdCreatesWrittenBefore(actions: readonly Action[], writtenBefore: ReadonlySet<string>): Action[] {
+  return actions.map((a): Action =>
+    a.type === 'create' && writtenBefore.has(a.oktaId)
+      ? {
+          type: 'conflict',
+          oktaId: a.oktaId,
+          userName: a.userName,
+          candidates: [],
+          reason:
+            'this sync wrote this user before, but the WFM finds it neither by externalId nor by userName: not created again (its login may have changed, on a WFM that does not search externalId); a full sync with WFM_READ_MODE=list links it',
+        }
+      : a,
+  );
+}

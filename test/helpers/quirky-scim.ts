@@ -44,7 +44,8 @@ export type Quirks = {
    * for Okta's own provisioning (which filter by userName alone) refuse it: 400 invalidFilter
    * (RFC 7644 §3.4.2.2), 400 with no scimType, or 501.
    */
-  externalIdFilter: 'supported' | 'invalidFilter' | 'bare400' | '501';
+  /** `empty`: a search by externalId answers an empty list, as a server that does not index it may. */
+  externalIdFilter: 'supported' | 'invalidFilter' | 'bare400' | '501' | 'empty';
   /** Raw answers for the next requests, whatever they are (a proxy in front of the server). */
   next: { status: number; contentType?: string; body: string }[];
 };
@@ -65,7 +66,7 @@ const error = (res: ServerResponse, status: number, detail: string, scimType?: s
 const EQ_FILTER = /^(userName|externalId) eq ("(?:[^"\\]|\\.)*")$/i;
 
 /** A search by externalId refused as a server that does not filter by it answers. */
-const refuseExternalIdFilter = (res: ServerResponse, how: Exclude<Quirks['externalIdFilter'], 'supported'>): void => {
+const refuseExternalIdFilter = (res: ServerResponse, how: Exclude<Quirks['externalIdFilter'], 'supported' | 'empty'>): void => {
   if (how === '501') return error(res, 501, 'Filtering on externalId is not implemented');
   return error(res, 400, 'Unsupported filter attribute: externalId', how === 'invalidFilter' ? 'invalidFilter' : undefined);
 };
@@ -123,8 +124,9 @@ export async function startQuirkyScim(seed: ScimResource[], quirks: Partial<Quir
     const m = filter === null ? null : EQ_FILTER.exec(filter);
     if (filter !== null && !m) return error(res, 400, `cannot parse ${filter}`, 'invalidFilter');
     const attr = m?.[1]?.toLowerCase() === 'username' ? 'userName' : 'externalId';
-    if (m && attr === 'externalId' && q.externalIdFilter !== 'supported') return refuseExternalIdFilter(res, q.externalIdFilter);
-    const all = [...users.values()].filter((r) => !m || matches(r, attr, JSON.parse(m[2] ?? '""') as string));
+    if (m && attr === 'externalId' && q.externalIdFilter !== 'supported' && q.externalIdFilter !== 'empty') return refuseExternalIdFilter(res, q.externalIdFilter);
+    const unindexed = m !== null && attr === 'externalId' && q.externalIdFilter === 'empty';
+    const all = unindexed ? [] : [...users.values()].filter((r) => !m || matches(r, attr, JSON.parse(m[2] ?? '""') as string));
     const start = Math.max(1, Number(url.searchParams.get('startIndex') ?? 1));
     if (start > all.length && q.pastEnd !== 'empty') return error(res, q.pastEnd, `startIndex ${start} is past the last user`, 'invalidValue');
     const page = all.slice(start - 1, start - 1 + Math.min(q.maxPageSize, Number(url.searchParams.get('count') ?? q.maxPageSize)));

@@ -1,7 +1,7 @@
 import { DEFAULT_MAPPING } from '../../config/mapping';
 import { mapOktaUser } from '../../mappers/okta-to-wfm';
 import { buildResource } from '../../mappers/scim-merge';
-import { plan } from '../../sync/plan';
+import { holdCreatesWrittenBefore, plan } from '../../sync/plan';
 import type { DesiredUser, ScimResource, WfmUser } from '../../sync/types';
 import { oktaUser } from '../helpers/okta-user';
 
@@ -83,6 +83,15 @@ describe('plan', () => {
     const [action] = plan([maria], [former], { mapping });
     expect(action).toMatchObject({ type: 'conflict', candidates: ['w1'] });
     expect(action?.type === 'conflict' && action.reason).toMatch(/inactive WFM user linked to no Okta user/);
+  });
+
+  it('holds a create for a user this sync wrote before (read by lookups, it may be there under an old login)', () => {
+    const other = desired('00u2', 'sam@example.com');
+    const held = holdCreatesWrittenBefore(plan([maria, other], [], { mapping }), new Set(['00u1']));
+    expect(held.map((a) => [a.oktaId, a.type])).toEqual([
+      ['00u1', 'conflict'],
+      ['00u2', 'create'],
+    ]);
   });
 
   it('leaves WFM users nobody desires alone', () => {
