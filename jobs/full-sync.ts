@@ -44,6 +44,5 @@ export async function runFullSync(deps: JobDeps, input: Partial<FullSyncPayload>
     pull: () => pullWholeScope(deps, FULL_SYNC, payload.dryRun),
     readWfm: (desired) => readWfmUsers(deps.scim, deps.config.wfm.readMode, desired, deps.config.wfm.concurrency),
     wholeScope: true,
-    byLookup: deps.config.wfm.readMode === 'lookup',
   });
 }

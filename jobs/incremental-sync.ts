@@ -95,8 +95,8 @@ export async function runIncrementalSync(deps: JobDeps, input: Partial<Increment
     get wholeScope() {
       return reconcile !== undefined;
     },
-    get byLookup() {
-      return reconcile === undefined || deps.config.wfm.readMode === 'lookup';
+    get holdsKnownCreates() {
+      return reconcile === undefined;
     },
   });
   if (outcome.fatal || payload.dryRun || read === undefined) return outcome;

@@ -33,6 +33,6 @@ export async function runResyncUser(deps: JobDeps, input: Partial<ResyncUserPayl
       return { users: [check.user], rejected: [], counts: { inScope: 1, outOfScope: 0 } };
     },
     readWfm: (desired) => readWfmUsers(deps.scim, 'lookup', desired, 1, { listWhenRefused: deps.config.wfm.readMode === 'list' }),
-    byLookup: true,
+    holdsKnownCreates: true,
   });
 }

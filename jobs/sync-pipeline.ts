@@ -14,8 +14,12 @@ export type SyncSource = {
   readWfm(desired: readonly DesiredUser[]): Promise<WfmUser[]>;
   /** The pull answers the whole in-scope set, so the drift records of users outside it can go. */
   wholeScope?: boolean;
-  /** The WFM was read by per-user searches, not a listing: a user not found may still be there. */
-  byLookup?: boolean;
+  /**
+   * A run of a few users read by per-user searches (incremental, one-user resync), whose user not
+   * found may still be in the WFM: a create for a user this sync wrote before waits for the next
+   * full sync (see holdCreatesWrittenBefore). A full sync creates, whatever its read mode.
+   */
+  holdsKnownCreates?: boolean;
 };
 
 export type PipelineOptions = {
@@ -63,7 +67,7 @@ export async function runSyncPipeline(deps: JobDeps, kind: RunKind, opts: Pipeli
     log.info('wfm read', { users: current.length });
     deps.onProgress?.({ phase: 'wfm', done: current.length, finished: true });
     const planned = plan(desired, current, { mapping: deps.config.mapping });
-    const { actions, drift } = await classifyDrift(deps, source.byLookup ? await holdCreatesOfKnownUsers(deps, planned) : planned);
+    const { actions, drift } = await classifyDrift(deps, source.holdsKnownCreates ? await holdCreatesOfKnownUsers(deps, planned) : planned);
     report.planned = countPlanned(actions);
     report.conflicts = conflictsOf(actions);
     report.drift = drift;

@@ -98,10 +98,10 @@ export function plan(desired: readonly DesiredUser[], current: readonly WfmUser[
 }
 
 /**
- * Read by lookups (no listing), a user this sync wrote before that neither the externalId nor the
- * userName search finds is most likely one whose login changed in Okta on a WFM whose externalId
- * search finds nothing (rather than refusing the filter): a create would give that person a second
- * WFM user. A conflict instead, for the next listing (a full sync with WFM_READ_MODE=list) to link.
+ * In a run that looks its few users up one by one, a user this sync wrote before that neither the
+ * externalId nor the userName search finds is most likely one whose login changed in Okta, on a
+ * WFM whose externalId search finds nothing (rather than refusing the filter): a create would give
+ * that person a second WFM user. A conflict instead, left to the next full sync.
  */
 export function holdCreatesWrittenBefore(actions: readonly Action[], writtenBefore: ReadonlySet<string>): Action[] {
   return actions.map((a): Action =>
@@ -112,7 +112,7 @@ export function holdCreatesWrittenBefore(actions: readonly Action[], writtenBefo
           userName: a.userName,
           candidates: [],
           reason:
-            'this sync wrote this user before, but the WFM finds it neither by externalId nor by userName: not created again (its login may have changed, on a WFM that does not search externalId); a full sync with WFM_READ_MODE=list links it',
+            'this sync wrote this user before, but the WFM finds it neither by externalId nor by userName: not created by this run (its login may have changed, on a WFM that does not search externalId); left to the next full sync',
         }
       : a,
   );
