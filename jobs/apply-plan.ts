@@ -100,7 +100,7 @@ export function describeFailed(deps: JobDeps, runId: string, action: WriteAction
   const changes = plannedChanges(action);
   const side = sideOfWrite(action, changes);
   const audit: AuditEntry = { at: new Date(deps.now()).toISOString(), runId, action: action.type, oktaId: action.oktaId, userName: action.userName, wfmId, outcome: 'failed', side, changes, error };
-  return { failure: { oktaId: action.oktaId, userName: action.userName, action: action.type, error }, audit };
+  return { failure: { oktaId: action.oktaId, userName: action.userName, action: action.type, error, ...(isSyncError(err) ? { kind: err.kind } : {}) }, audit };
 }
 
 /** Logs and audits a write that failed for good; answers the report's failure entry. */

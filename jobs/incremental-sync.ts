@@ -18,9 +18,13 @@ export const INCREMENTAL_SYNC = 'incremental-sync' as const;
 export const incrementalSyncPayload = z.object({ dryRun: z.boolean().default(false), runId: z.string().optional() }).strict();
 export type IncrementalSyncPayload = z.infer<typeof incrementalSyncPayload>;
 
-/** Users whose write failed are read again by the next run, even with no new change in Okta. */
-function failedWrites(report: RunReport): string[] {
-  return report.failed.filter((f) => f.action === 'create' || f.action === 'update' || f.action === 'reactivate').map((f) => f.oktaId);
+/**
+ * Users whose write failed are read again by the next run, even with no new change in Okta; but
+ * not those whose data the WFM refused (400): the same data would be refused every run, and a
+ * change of it in Okta touches the user anyway.
+ */
+export function failedWrites(report: RunReport): string[] {
+  return report.failed.filter((f) => (f.action === 'create' || f.action === 'update' || f.action === 'reactivate') && f.kind !== 'invalid').map((f) => f.oktaId);
 }
 
 /** The basis of the estimate of a full read: the last complete pull's counts, and the page sizes. */

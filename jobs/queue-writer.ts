@@ -102,7 +102,7 @@ async function outcomesOf(deps: JobDeps, opts: QueueWriterOptions, children: Run
   for (const o of await children.outcomes(runId)) {
     retries += o.retries ?? 0;
     if (o.appliedAs) applied[o.appliedAs] += 1;
-    else failed.push({ oktaId: o.oktaId, userName: o.userName, action: o.action, error: o.error ?? 'failed' });
+    else failed.push({ oktaId: o.oktaId, userName: o.userName, action: o.action, error: o.error ?? 'failed', ...(o.kind ? { kind: o.kind } : {}) });
   }
   const stopped = await children.stopped(runId);
   // The writes stopped on an auth failure (in whichever worker): the run stops with that reason.

@@ -50,7 +50,7 @@ async function loadWrite(deps: JobDeps, children: RunChildren, payload: WfmWrite
   return children.load(payload.runId, payload.oktaId);
 }
 
-const outcomeOf = (action: WriteAction, rest: Pick<ChildOutcome, 'appliedAs' | 'error' | 'retries'>): ChildOutcome => ({
+const outcomeOf = (action: WriteAction, rest: Pick<ChildOutcome, 'appliedAs' | 'error' | 'kind' | 'retries'>): ChildOutcome => ({
   oktaId: action.oktaId,
   userName: action.userName,
   action: action.type,
@@ -88,7 +88,7 @@ export async function runWfmWrite(deps: JobDeps, payload: WfmWritePayload, attem
     }
     const { failure, audit } = describeFailed(deps, payload.runId, action, err);
     if (stopsTheRun(err)) await children.stop(payload.runId, { service: err.service, reason: failure.error });
-    await children.complete(payload.runId, outcomeOf(action, { error: failure.error, ...(retries > 0 ? { retries } : {}) }), { audit });
+    await children.complete(payload.runId, outcomeOf(action, { error: failure.error, ...(failure.kind ? { kind: failure.kind } : {}), ...(retries > 0 ? { retries } : {}) }), { audit });
     throw new UnrecoverableError(failure.error);
   }
 }

@@ -15,6 +15,8 @@ export type ChildOutcome = {
   action: WriteAction['type'];
   appliedAs?: 'create' | 'update' | 'reactivate';
   error?: string;
+  /** The error kind of a failure (clients/errors), when it came from one. */
+  kind?: string;
   /** Requests the final attempt sent again (earlier attempts' are in the run's retry counter). */
   retries?: number;
 };

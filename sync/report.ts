@@ -4,7 +4,8 @@ import type { Action, ActionType } from './types';
 export type RunKind = 'full-sync' | 'incremental-sync' | 'resync-user' | 'offboard';
 export type Counts = Record<Exclude<ActionType, never>, number>;
 export type AppliedCounts = { create: number; update: number; reactivate: number; deactivate: number };
-export type Failure = { oktaId: string; userName: string; action: string; error: string };
+/** `kind`: of a write's failure, the error kind (clients/errors), when it came from one. */
+export type Failure = { oktaId: string; userName: string; action: string; error: string; kind?: string };
 export type ConflictEntry = { oktaId: string; userName: string; candidates: readonly string[]; reason: string };
 
 export type RunReport = {

@@ -50,6 +50,17 @@ describe('a write job', () => {
     expect(app.deps.plannedWrites?.take(runId, action.oktaId)).toBeUndefined(); // taken once
   });
 
+  it('a write the WFM refuses records its failure with the error kind (a refused one is not read again by the next incremental run)', async () => {
+    const runId = 'full-sync-test-refused';
+    const children = createRunChildren(app.deps.redis, app.deps.config.redis.prefix);
+    const valid = create('00uRefused');
+    const { 'emails.work': _email, ...attrs } = valid.desired.attrs;
+    const action = { ...valid, desired: { ...valid.desired, attrs } };
+    await children.register(runId, [action]);
+    await expect(runWfmWrite(app.deps, { runId, oktaId: action.oktaId }, { number: 1, of: 3 })).rejects.toThrow(/answered 400/);
+    expect(await children.outcomes(runId)).toEqual([expect.objectContaining({ oktaId: '00uRefused', action: 'create', kind: 'invalid', error: expect.stringMatching(/answered 400/) as unknown })]);
+  });
+
   it('on its first start in another process reads the write from Redis, then records its outcome', async () => {
     const runId = 'full-sync-test-other-process';
     const children = createRunChildren(app.deps.redis, app.deps.config.redis.prefix);
