@@ -36,7 +36,7 @@ describe('a queued write that keeps failing', () => {
     expect(refusedPuts).toBe(3 * 2);
     expect(countRequests(h.wfm.requests, { method: 'PUT', api: 'scim', status: 200 })).toBe(1);
     expect(report.applied.update).toBe(1);
-    expect(report.failed).toEqual([{ oktaId: refused.id, userName: refused.login, action: 'update', error: expect.stringMatching(/PUT \/Users\/.+ answered 503/) as unknown }]);
+    expect(report.failed).toEqual([{ oktaId: refused.id, userName: refused.login, action: 'update', kind: 'transient', error: expect.stringMatching(/PUT \/Users\/.+ answered 503/) as unknown }]);
     expect(report.retries).toBe(refusedPuts - 1);
   });
 });
