@@ -1,4 +1,4 @@
-import { describeError, externalIdFilterRefused, isSyncError } from '../clients/errors';
+import { SyncError, describeError, externalIdFilterRefused, isSyncError } from '../clients/errors';
 import type { OktaUserCheck } from '../clients/okta';
 import { assertOrgOrigin } from '../clients/okta-executor';
 import {
@@ -77,7 +77,17 @@ export async function readChanges(deps: JobDeps, cursor: IncrementalCursor): Pro
   const renamedOrDeleted = changedGroupIds(log.events);
   if (renamedOrDeleted.length > 0) {
     const names = await okta.groupsChanged(renamedOrDeleted);
-    if (names.length > 0) deps.logger.info('groups renamed or deleted in Okta: the next full sync looks these names up again', { groups: names });
+    if (names.length > 0) {
+      // A group the settings name that Okta no longer has by that name would judge its members
+      // without it (a supervisor made an agent): the run stops, as a full sync does, naming it.
+      const scope = appScope ? undefined : await okta.probeScope();
+      const found = [...(await okta.probeGroups()), ...(scope?.scope === 'groups' ? scope.groups : [])];
+      const problems = found.flatMap((g) => ('problem' in g ? [g.problem] : []));
+      if (problems.length > 0) {
+        throw new SyncError(`${problems.join('; ')} (renamed or deleted in Okta): nothing was written; name the group as Okta has it now, or by its id`, { kind: 'config', service: 'okta' });
+      }
+      deps.logger.info('groups renamed or deleted in Okta: their names were looked up again', { groups: names });
+    }
   }
   if (log.unreadable > 0) {
     deps.logger.warn('System Log events the incremental sync could not read: their users are caught by the next full sync', { events: log.unreadable });

@@ -9,9 +9,9 @@ const NAME = 'WFM Supervisors';
 
 /**
  * A role group named by name whose group is renamed or deleted in Okta: the incremental sync sees
- * the System Log event and drops the ids kept for the name, so the next full sync looks it up
- * again (and says so when no group has that name any more) instead of using the old group's ids
- * for up to a week.
+ * the System Log event, drops the ids kept for the name and looks it up again. When no group has
+ * that name any more it stops, as the full sync does, naming the setting: judged without the
+ * group, its touched members would lose their role (a supervisor made an agent).
  */
 describe('a role group renamed or deleted in Okta', () => {
   let h: Harness;
@@ -29,13 +29,20 @@ describe('a role group renamed or deleted in Okta', () => {
     await h.close();
   });
 
-  it('renamed: the name is forgotten by the next incremental run, and the next full sync says no group has it', async () => {
+  it('renamed: the next incremental run stops before any write, naming the setting, and so does the next full sync', async () => {
     const group = h.okta.state.groupByName(NAME);
     if (!group) throw new Error('no role group');
     expect(await cached()).toEqual([group.id]);
+    const [supervisor] = inScopeUsers(h.okta.state, h.okta.appId, { supervisorGroup: NAME }).filter((u) => u.supervisor);
+    if (!supervisor) throw new Error('no supervisor');
     h.okta.state.renameGroup(group.id, 'WFM Supervisors (retired)');
+    h.okta.state.updateProfile(supervisor.id, { title: 'Team lead' }); // touched by this run
+    const puts = h.wfm.requests.filter((r) => r.method === 'PUT').length;
     const incremental = await runIncrementalSync(app.deps);
-    expect(incremental.fatal).toBeUndefined();
+    expect(incremental.fatal).toMatchObject({ kind: 'config' });
+    expect(incremental.report.error).toContain(`SUPERVISOR_GROUPS: Okta has no group named "${NAME}"`);
+    expect(h.wfm.requests.filter((r) => r.method === 'PUT').length).toBe(puts);
+    expect(wfmRoles(supervisor.id)).toEqual([{ value: 'supervisor', primary: true }]);
     expect(await cached()).toBeUndefined();
     const full = await runFullSync(app.deps);
     expect(full.fatal).toMatchObject({ kind: 'config' });
@@ -54,7 +61,7 @@ describe('a role group renamed or deleted in Okta', () => {
     expect(wfmRoles(agent.id)).toEqual([{ value: 'supervisor', primary: true }]);
 
     h.okta.state.deleteGroup(fresh.id);
-    expect((await runIncrementalSync(app.deps)).fatal).toBeUndefined();
+    expect((await runIncrementalSync(app.deps)).fatal).toMatchObject({ kind: 'config' });
     expect(await cached()).toBeUndefined();
   });
 });
