@@ -4,16 +4,16 @@ import { SyncError, describeError, isSyncError } from '../clients/errors';
 import { formatDuration } from '../config/duration';
 import { PLAN_ID, PLAN_TTL_SECONDS, createOffboardPlans } from '../store/offboard-plans';
 import { createOutOfScopeMarks } from '../store/out-of-scope';
-import { createPullStats } from '../store/pull-stats';
 import { createRecentDeactivations } from '../store/recent-deactivations';
 import { createSeenInScope } from '../store/seen-in-scope';
-import { checkBlastRadius, guardMessage, pullDrop } from '../sync/guard';
+import { checkBlastRadius, guardMessage } from '../sync/guard';
 import { planOffboard } from '../sync/offboard-plan';
 import type { RunReport } from '../sync/report';
 import type { JobDeps } from './deps';
 import { applySavedPlan, planSource } from './offboard-approve';
 import { recheckAndDeactivate } from './offboard-execute';
 import { withNextStep } from './next-step';
+import { recordCompletePull } from './pull-records';
 import { finishRun, startRun, type RunOutcome } from './run-report';
 
 export const OFFBOARD = 'offboard' as const;
@@ -91,11 +91,10 @@ async function offboardFromOkta(deps: JobDeps, report: RunReport, log: Logger): 
   // A user the pull could not map is still assigned and in scope: it is not known to be out.
   const inScopeIds = new Set([...pull.users.map((u) => u.id), ...pull.rejected.map((r) => r.oktaId)]);
   const marks = createOutOfScopeMarks(deps.redis, redis.prefix);
-  const pullStats = createPullStats(deps.redis, redis.prefix);
   const now = deps.now();
+  // The candidates, all out of scope, are judged the same whether or not this pull is recorded.
+  const before = await recordCompletePull(deps, pull, OFFBOARD, report.dryRun, log);
   const seenInScope = createSeenInScope(deps.redis, redis.prefix);
-  // A dry run records nothing (the candidates, all out of scope, are judged the same either way).
-  if (!report.dryRun) await seenInScope.add([...inScopeIds]);
   const planned = planOffboard({ wfmUsers, inScopeIds, outSince: await marks.all(), now, graceMs: offboard.graceMs });
   // A candidate this deployment never saw in scope was linked by something else (another app's
   // sync, an earlier integration): reported, never deactivated, and not counted by the guards.
@@ -109,17 +108,13 @@ async function offboardFromOkta(deps: JobDeps, report: RunReport, log: Logger): 
     unmanaged: planned.unmanaged + unseen.length,
   };
   if (unseen.length > 0) log.warn(NEVER_SEEN_LOG, { users: unseen.length, oktaIds: unseen.slice(0, 20).map((c) => c.oktaId) });
-  const before = await pullStats.last();
   const limits = { maxPercent: offboard.maxPercent, maxCount: offboard.maxCount };
-  const dropped = pullDrop(before?.inScope, pull.counts.inScope, limits.maxPercent);
   // Marks are observations and never deactivate anyone on their own, so they are kept even when
-  // the pull looks implausible; the count of such a pull is not a baseline for the next run.
+  // the pull looks implausible (the guard below judges that).
   if (!report.dryRun) {
     await marks.mark(plan.mark, now);
     await marks.clear(plan.clear);
   }
-  if (dropped) log.warn('okta in-scope count fell', { before: before?.inScope, now: pull.counts.inScope });
-  else if (!report.dryRun) await pullStats.record({ inScope: pull.counts.inScope, appUsers: pull.counts.appUsers, at: new Date(now).toISOString(), source: OFFBOARD });
 
   report.unmanaged = plan.unmanaged;
   report.inGrace = plan.waiting.length;
