@@ -1,6 +1,7 @@
 // /_sandbox/...: test and demo controls, outside /scim and the user API, guarded by the SCIM
 // bearer token. Answers plain JSON; errors are {error: message}.
 import { z } from 'zod';
+import { disabledAttributeProblem } from './disabled-attributes';
 import type { WfmFaults } from './faults';
 import { applyFaultPatch, faultPatchSchema } from './faults';
 import type { Reply, RequestContext } from './http-io';
@@ -23,6 +24,7 @@ export const configPatchSchema = z.object({
   etags: z.boolean().optional(),
   maxPageSize: z.number().int().positive().optional(),
   tokenTtlSeconds: z.number().int().positive().optional(),
+  disabledAttributes: z.array(z.string()).optional(),
 }).strict();
 
 const activeBody = z.object({ active: z.boolean() }).strict();
@@ -83,6 +85,8 @@ const route = (ctx: RequestContext, deps: AdminDeps, rest: string[]): Reply => {
       return jsonReply(200, state.config);
     case 'POST config': {
       const patch = body(ctx, configPatchSchema);
+      const problem = patch.disabledAttributes?.map(disabledAttributeProblem).find((p) => p !== undefined);
+      if (problem) throw new WfmStateError('invalid', problem);
       for (const [k, v] of Object.entries(patch)) if (v !== undefined) Object.assign(state.config, { [k]: v });
       return jsonReply(200, state.config);
     }

@@ -1,6 +1,7 @@
 // Standalone sandbox WFM:
 //   node dist/sandbox/wfm/main.js --port 0 [--host 127.0.0.1] [--max-page-size 100] [--latency-ms 0]
 //     [--filter-required] [--no-etags] [--token-ttl-seconds 3600] [--scim-token T]
+//     [--disabled-attributes displayName,name.middleName,<urn>:department]
 // Prints one JSON line {url, scimUrl, apiUrl, scimToken, accessKeyId, accessKeySecret} once listening.
 import { parseArgs } from 'node:util';
 import type { WfmSandbox } from './server';
@@ -11,6 +12,10 @@ const intOption = (name: string, raw: string | undefined): number | undefined =>
   if (!/^\d+$/.test(raw)) throw new Error(`--${name} must be a non-negative integer, got '${raw}'`);
   return Number(raw);
 };
+
+/** A comma-separated list; URNs hold colons, never commas. */
+const listOption = (raw: string | undefined): string[] | undefined =>
+  raw?.split(',').map((item) => item.trim()).filter((item) => item !== '');
 
 /** Starts the sandbox from command-line arguments and prints its addresses; returns it (for tests). */
 export const main = async (argv: string[]): Promise<WfmSandbox> => {
@@ -25,6 +30,7 @@ export const main = async (argv: string[]): Promise<WfmSandbox> => {
       'filter-required': { type: 'boolean', default: false },
       'no-etags': { type: 'boolean', default: false },
       'scim-token': { type: 'string' },
+      'disabled-attributes': { type: 'string' },
     },
     strict: true,
   });
@@ -36,6 +42,7 @@ export const main = async (argv: string[]): Promise<WfmSandbox> => {
     filterRequired: values['filter-required'],
     etags: !values['no-etags'],
     scimToken: values['scim-token'],
+    disabledAttributes: listOption(values['disabled-attributes']),
   });
   sandbox.faults.latencyMs = intOption('latency-ms', values['latency-ms']) ?? 0;
   const { url, scimUrl, apiUrl, scimToken, accessKeyId, accessKeySecret } = sandbox;

@@ -1,5 +1,6 @@
 // /ServiceProviderConfig, /ResourceTypes and /Schemas (RFC 7643 sections 5-7), generated from
 // the same attribute definitions the validator and the filter use.
+import { enabledAttrDefs } from './disabled-attributes';
 import type { Reply } from './http-io';
 import { scimError, scimOk } from './http-io';
 import type { AttrDef } from './schema';
@@ -40,11 +41,16 @@ const schemaResource = (scimUrl: string, id: string, name: string, description: 
   meta: { resourceType: 'Schema', location: `${scimUrl}/Schemas/${id}` },
 });
 
-const schemas = (scimUrl: string) => [
-  schemaResource(scimUrl, CORE_USER_URN, 'User', 'User account (WFM profile)', CORE_USER_ATTRS),
-  schemaResource(scimUrl, ENTERPRISE_USER_URN, 'EnterpriseUser', 'Enterprise user', ENTERPRISE_USER_ATTRS),
-  schemaResource(scimUrl, NICE_USER_URN, 'NiceUser', 'NICE WFM user extension', NICE_USER_ATTRS),
-];
+// A tenant describes only the attributes it has enabled.
+const schemas = (scimUrl: string, disabled: readonly string[]) => {
+  const one = (urn: string, name: string, description: string, attrs: AttrDef[]) =>
+    schemaResource(scimUrl, urn, name, description, enabledAttrDefs(urn, attrs, disabled));
+  return [
+    one(CORE_USER_URN, 'User', 'User account (WFM profile)', CORE_USER_ATTRS),
+    one(ENTERPRISE_USER_URN, 'EnterpriseUser', 'Enterprise user', ENTERPRISE_USER_ATTRS),
+    one(NICE_USER_URN, 'NiceUser', 'NICE WFM user extension', NICE_USER_ATTRS),
+  ];
+};
 
 const userResourceType = (scimUrl: string) => ({
   schemas: ['urn:ietf:params:scim:schemas:core:2.0:ResourceType'],
@@ -86,7 +92,7 @@ export const handleDiscovery = (method: string, rest: string[], scimUrl: string,
   if (endpoint === 'ServiceProviderConfig') {
     return id === undefined ? scimOk(200, serviceProviderConfig(scimUrl, config)) : scimError(404, 'Not found');
   }
-  const all = endpoint === 'Schemas' ? schemas(scimUrl) : [userResourceType(scimUrl)];
+  const all = endpoint === 'Schemas' ? schemas(scimUrl, config.disabledAttributes) : [userResourceType(scimUrl)];
   if (id === undefined) return scimOk(200, listOf(all));
   const one = all.find((r) => r.id === id);
   return one ? scimOk(200, one) : scimError(404, `${endpoint.slice(0, -1)} ${id} not found`);

@@ -107,13 +107,13 @@ const etagListMatches = (header: string, version: number): boolean => {
   return header.split(',').map((t) => t.trim()).some((t) => t === '*' || t.replace(/^W\//, '') === current);
 };
 
-const readUserBody = (ctx: RequestContext, mode: ParseMode) => {
+const readUserBody = (ctx: RequestContext, deps: ScimDeps, mode: ParseMode) => {
   if (!isJsonMediaType(ctx.headers)) {
     throw scimFail(415, `Content-Type must be ${SCIM_CONTENT_TYPE} or application/json`);
   }
   const parsed = parseJsonBody(ctx.rawBody);
   if (!parsed.ok) throw scimFail(400, parsed.reason, 'invalidSyntax');
-  return parseUserBody(parsed.value, mode);
+  return parseUserBody(parsed.value, mode, deps.state.config.disabledAttributes);
 };
 
 const getUser = (ctx: RequestContext, deps: ScimDeps, id: string): Reply => {
@@ -126,7 +126,7 @@ const getUser = (ctx: RequestContext, deps: ScimDeps, id: string): Reply => {
 };
 
 const createUser = (ctx: RequestContext, deps: ScimDeps): Reply => {
-  const parsed = readUserBody(ctx, 'create');
+  const parsed = readUserBody(ctx, deps, 'create');
   const userName = String(parsed.attrs.userName);
   if (deps.state.userNameTaken(userName)) throw scimFail(409, `userName ${userName} is already in use`, 'uniqueness');
   return resourceReply(201, deps.state.createUser(parsed), deps);
@@ -134,7 +134,7 @@ const createUser = (ctx: RequestContext, deps: ScimDeps): Reply => {
 
 const replaceUser = (ctx: RequestContext, deps: ScimDeps, id: string): Reply => {
   const user = findUser(deps, id);
-  const parsed = readUserBody(ctx, 'replace');
+  const parsed = readUserBody(ctx, deps, 'replace');
   const ifMatch = headerValue(ctx.headers, 'if-match');
   if (deps.state.config.etags && ifMatch !== undefined && !etagListMatches(ifMatch, user.version)) {
     throw scimFail(412, `The resource version is ${etagOf(user.version)}; If-Match was ${ifMatch}`);

@@ -5,6 +5,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { handleAdmin } from './admin-routes';
+import { assertDisabledAttributes } from './disabled-attributes';
 import type { FaultApi, PickedFault, WfmFaults } from './faults';
 import { defaultFaults, pickFault } from './faults';
 import type { Reply, RequestContext } from './http-io';
@@ -40,6 +41,8 @@ export type WfmSandboxOptions = {
   etags?: boolean;
   /** Default false: when true, GET /Users without a filter answers 400 invalidFilter. */
   filterRequired?: boolean;
+  /** Optional attributes not enabled on this tenant ('displayName', '<urn>:department'...); required ones throw. */
+  disabledAttributes?: string[];
 };
 
 export type WfmSandbox = {
@@ -139,7 +142,9 @@ export const startWfmSandbox = async (opts: WfmSandboxOptions = {}): Promise<Wfm
     etags: opts.etags ?? true,
     maxPageSize: opts.maxPageSize ?? 100,
     tokenTtlSeconds: opts.tokenTtlSeconds ?? 3600,
+    disabledAttributes: [...(opts.disabledAttributes ?? [])],
   };
+  assertDisabledAttributes(config.disabledAttributes);
   const state = createWfmState(config);
   const faults = defaultFaults();
   const requests: WfmRequestLogEntry[] = [];

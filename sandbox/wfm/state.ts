@@ -1,6 +1,7 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import type { ParsedUser } from './validate';
 import { normaliseSeedAttrs, orderAttrs } from './validate';
+import { withoutDisabled } from './disabled-attributes';
 import { canonicalKnownUrn, COMMON_ATTRS, CORE_USER_ATTRS, CORE_USER_URN, findAttr, isRecord, KNOWN_EXTENSIONS } from './schema';
 
 /** Switches that may change while the sandbox runs (also POST /_sandbox/config). */
@@ -9,6 +10,8 @@ export type WfmConfig = {
   etags: boolean;
   maxPageSize: number;
   tokenTtlSeconds: number;
+  /** Optional attributes this tenant has not enabled: SCIM paths, case-insensitive. */
+  disabledAttributes: string[];
 };
 
 /** A user as the SCIM API returns it (a fresh copy each time). */
@@ -107,18 +110,22 @@ export const createWfmState = (config: WfmConfig): WfmState => {
   };
   const userNameTaken = (userName: string, exceptId?: string): boolean =>
     [...(byUserName.get(userName.toLowerCase()) ?? [])].some((id) => id !== exceptId);
-  const toResource = (user: StoredUser): WfmUserResource => ({
-    schemas: [...user.schemas],
-    id: user.id,
-    ...structuredClone(user.attrs),
-    meta: {
-      resourceType: 'User',
-      created: user.created,
-      lastModified: user.lastModified,
-      location: `${locationBase}/Users/${encodeURIComponent(user.id)}`,
-      ...(config.etags ? { version: etagOf(user.version) } : {}),
-    },
-  });
+  // Values stored before an attribute was disabled (or by an admin) are hidden, not deleted.
+  const toResource = (user: StoredUser): WfmUserResource => {
+    const attrs = withoutDisabled(structuredClone(user.attrs), config.disabledAttributes);
+    return {
+      schemas: user.schemas.filter((urn) => urn === CORE_USER_URN || Object.hasOwn(attrs, urn)),
+      id: user.id,
+      ...attrs,
+      meta: {
+        resourceType: 'User',
+        created: user.created,
+        lastModified: user.lastModified,
+        location: `${locationBase}/Users/${encodeURIComponent(user.id)}`,
+        ...(config.etags ? { version: etagOf(user.version) } : {}),
+      },
+    };
+  };
   const syncSchemas = (user: StoredUser): void => {
     const extensions = Object.keys(user.attrs).filter((k) => k.toLowerCase().startsWith('urn:'));
     user.schemas = [CORE_USER_URN, ...extensions];

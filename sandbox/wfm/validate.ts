@@ -5,6 +5,7 @@ import type { AttrDef } from './schema';
 import {
   canonicalKnownUrn, COMMON_ATTRS, CORE_USER_ATTRS, CORE_USER_URN, isRecord, KNOWN_EXTENSIONS,
 } from './schema';
+import { isCoreAttributeDisabled, withoutDisabled } from './disabled-attributes';
 import { scimFail } from './http-io';
 
 export type ParsedUser = {
@@ -134,9 +135,13 @@ const parseExtension = (urn: string, value: unknown): unknown => {
   return checkComplex({ name: urn, type: 'complex', description: '', subAttributes: defs }, value, urn);
 };
 
-/** Validates a POST (create) or PUT (replace) body into the stored form. */
-export const parseUserBody = (body: unknown, mode: ParseMode): ParsedUser => {
-  if (!isRecord(body)) throw invalidSyntax('the request body must be a JSON object');
+/**
+ * Validates a POST (create) or PUT (replace) body into the stored form. `disabled`: attributes the
+ * tenant has not enabled, dropped before any check, as unknown attributes are.
+ */
+export const parseUserBody = (rawBody: unknown, mode: ParseMode, disabled: readonly string[] = []): ParsedUser => {
+  if (!isRecord(rawBody)) throw invalidSyntax('the request body must be a JSON object');
+  const body = withoutDisabled(rawBody, disabled);
   const index = keyIndex(body, 'body');
   const schemas = parseSchemas(body, index);
   const listed = new Map(schemas.map((u) => [u.toLowerCase(), u]));
@@ -165,7 +170,8 @@ export const parseUserBody = (body: unknown, mode: ParseMode): ParsedUser => {
   checkObjects(attrs);
   // The documented danger of this service: a PUT without active suspends the user.
   if (attrs.active === undefined) attrs.active = mode === 'create';
-  if (attrs.roles === undefined) attrs.roles = DEFAULT_ROLES();
+  // A tenant without roles gives nobody a role, not even the default one.
+  if (attrs.roles === undefined && !isCoreAttributeDisabled(disabled, 'roles')) attrs.roles = DEFAULT_ROLES();
   const idKey = index.get('id');
   return {
     schemas: [CORE_USER_URN, ...extensionSchemas],
