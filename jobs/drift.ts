@@ -1,8 +1,10 @@
 import type { Logger } from 'winston';
 import { createOwnedValues, type OwnedValuesStore } from '../store/owned-values';
-import { classifyPlan, needsLastWritten, ownedValuesOf, type DriftSummary } from '../sync/drift';
+import { createUnkeptStore } from '../store/unkept-paths';
+import { classifyPlan, countDrift, needsLastWritten, ownedValuesOf, type DriftSummary } from '../sync/drift';
 import { holdCreatesWrittenBefore } from '../sync/plan';
-import type { Action, DesiredUser, OktaUser, Rejected } from '../sync/types';
+import type { Action, DesiredUser, OktaUser, Rejected, WfmUser } from '../sync/types';
+import { dropUnkept, findUnkept } from '../sync/unkept';
 import type { JobDeps } from './deps';
 
 const store = (deps: JobDeps): OwnedValuesStore => createOwnedValues(deps.redis, deps.config.redis.prefix);
@@ -15,6 +17,36 @@ export async function classifyDrift(deps: JobDeps, actions: readonly Action[]): 
   const ids = needsLastWritten(actions);
   const last = ids.length > 0 ? await store(deps).read(ids) : new Map();
   return classifyPlan(actions, last);
+}
+
+/** Where the owned paths the WFM does not keep come from: this run's read of the whole scope, or the last one's record. */
+export type UnkeptBasis = Readonly<{ wholeScope: boolean; dryRun: boolean; runId: string; current: readonly WfmUser[] }>;
+
+/**
+ * Leaves out of a classified plan the changes that only put back what the WFM does not keep
+ * (sync/unkept.ts), and counts the drift again. A read of the whole scope judges the paths and,
+ * unless a dry run, records them for the runs that read a few users. Failing to record or to read
+ * the record costs only writes the WFM drops again: warn, go on.
+ */
+export async function leaveOutUnkept(deps: JobDeps, classified: readonly Action[], basis: UnkeptBasis, log: Logger): Promise<{ actions: Action[]; drift: DriftSummary; unkept: string[] }> {
+  const unkeptStore = createUnkeptStore(deps.redis, deps.config.redis.prefix);
+  const scimUrl = deps.config.wfm.scimUrl;
+  let unkept: string[] = [];
+  try {
+    if (basis.wholeScope) {
+      unkept = findUnkept(classified, basis.current, deps.config.mapping);
+      if (!basis.dryRun) await unkeptStore.save({ paths: unkept, scimUrl, runId: basis.runId, at: new Date(deps.now()).toISOString() });
+    } else {
+      unkept = await unkeptStore.load(scimUrl);
+    }
+  } catch (err) {
+    log.warn('could not record or read the attributes the WFM does not keep: they may be written again this run', { error: err instanceof Error ? err.message : String(err) });
+  }
+  const actions = dropUnkept(classified, unkept);
+  if (unkept.length > 0) {
+    log.warn('the WFM does not keep these mapped attributes: they are not written again for them; enable them in the WFM tenant or remove them from the mapping', { attributes: unkept });
+  }
+  return { actions, drift: countDrift(actions), unkept };
 }
 
 /** Creates of users this sync has written before (it keeps their owned values) become conflicts: see holdCreatesWrittenBefore. */

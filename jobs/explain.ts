@@ -3,10 +3,12 @@ import { formatDuration } from '../config/duration';
 import { mapOktaUser } from '../mappers/okta-to-wfm';
 import { createOwnedValues } from '../store/owned-values';
 import { createSeenInScope } from '../store/seen-in-scope';
+import { createUnkeptStore } from '../store/unkept-paths';
 import { classifyPlan } from '../sync/drift';
 import { fieldRows, type FieldRow } from '../sync/explain';
 import { judgeRecheck } from '../sync/offboard-plan';
 import { plan } from '../sync/plan';
+import { dropUnkept } from '../sync/unkept';
 import type { Action, WfmUser } from '../sync/types';
 import type { JobDeps } from './deps';
 
@@ -110,7 +112,8 @@ export async function explainUser(deps: JobDeps, login: string): Promise<Explana
     return { ...base, mapped: { ok: false, reason: mapped.reason }, next: { action: 'fail', reason: `cannot be mapped: ${mapped.reason}; the run reports it and writes nothing for it` }, fields: [] };
   }
   const last = await createOwnedValues(deps.redis, deps.config.redis.prefix).read([u.id]);
-  const { actions } = classifyPlan(plan([mapped.user], wfm.users, { mapping }), last);
+  const unkept = await createUnkeptStore(deps.redis, deps.config.redis.prefix).load(deps.config.wfm.scimUrl);
+  const actions = dropUnkept(classifyPlan(plan([mapped.user], wfm.users, { mapping }), last).actions, unkept);
   const action = actions[0];
   if (!action) throw new Error('plan answered no action for one user');
   const wfmId = 'wfmId' in action ? action.wfmId : undefined;
@@ -119,6 +122,6 @@ export async function explainUser(deps: JobDeps, login: string): Promise<Explana
     ...base,
     mapped: { ok: true, attrs: { ...mapped.user.attrs } },
     next: noted({ action: action.type, reason: action.reason, ...(wfmId !== undefined ? { wfmId } : {}) }, wfm.note),
-    fields: action.type === 'conflict' ? [] : fieldRows(mapped.user, target, mapping, last.get(u.id)),
+    fields: action.type === 'conflict' ? [] : fieldRows(mapped.user, target, mapping, last.get(u.id), unkept),
   };
 }

@@ -69,19 +69,26 @@ export const emptyDrift = (): DriftSummary => ({ okta: 0, wfm: 0, both: 0, unkno
  * side. Pure: the last-written values come in as input.
  */
 export function classifyPlan(actions: readonly Action[], last: ReadonlyMap<string, OwnedValues>): { actions: Action[]; drift: DriftSummary } {
-  const drift = emptyDrift();
   const out = actions.map((a): Action => {
     if (!classifies(a) || (a.type !== 'update' && a.type !== 'reactivate')) return a;
     const record = last.get(a.oktaId);
-    const changes = a.changes.map((c) => ({ ...c, side: classifyChange(c, record) }));
-    const side = sideOf(changes) ?? 'unknown';
+    return { ...a, changes: a.changes.map((c) => ({ ...c, side: classifyChange(c, record) })) };
+  });
+  return { actions: out, drift: countDrift(out) };
+}
+
+/** Counts the users of a classified plan by the side that moved their changes. */
+export function countDrift(actions: readonly Action[]): DriftSummary {
+  const drift = emptyDrift();
+  for (const a of actions) {
+    if (!classifies(a) || (a.type !== 'update' && a.type !== 'reactivate')) continue;
+    const side = sideOf(a.changes) ?? 'unknown';
     drift[side] += 1;
     if ((side === 'wfm' || side === 'both') && drift.edited.length < MAX_DRIFT_ENTRIES) {
-      drift.edited.push({ oktaId: a.oktaId, userName: a.userName, fields: changes.filter((c) => c.side === 'wfm' || c.side === 'both').map((c) => c.path) });
+      drift.edited.push({ oktaId: a.oktaId, userName: a.userName, fields: a.changes.filter((c) => c.side === 'wfm' || c.side === 'both').map((c) => c.path) });
     }
-    return { ...a, changes };
-  });
-  return { actions: out, drift };
+  }
+  return drift;
 }
 
 /**

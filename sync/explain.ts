@@ -4,6 +4,7 @@ import { normalise } from '../mappers/scim-merge';
 import { readPath } from '../mappers/scim-paths';
 import { classifyChange, type OwnedValues } from './drift';
 import type { ChangeSide, DesiredUser, WfmUser } from './types';
+import { putsBackUnkept } from './unkept';
 
 /** One owned attribute of one user, as `explain` shows it. */
 export type FieldRow = Readonly<{
@@ -14,8 +15,8 @@ export type FieldRow = Readonly<{
   wfm: string | undefined;
   /** What we last wrote or confirmed: null for "not set", undefined when there is no record. */
   lastWritten: string | null | undefined;
-  /** Whether the next run sets this attribute, and which side moved it. */
-  next: 'same' | 'set';
+  /** Whether the next run sets this attribute, and which side moved it; `not-kept`: it differs only because the WFM does not keep it (sync/unkept.ts). */
+  next: 'same' | 'set' | 'not-kept';
   side?: ChangeSide;
 }>;
 
@@ -23,14 +24,16 @@ export type FieldRow = Readonly<{
  * Field by field: the mapped value, the WFM value, what we last wrote, and whether the next run
  * changes it and why. `current` is the WFM user the run would write (none for a create).
  */
-export function fieldRows(desired: DesiredUser, current: WfmUser | undefined, mapping: Mapping, last: OwnedValues | undefined): FieldRow[] {
+export function fieldRows(desired: DesiredUser, current: WfmUser | undefined, mapping: Mapping, last: OwnedValues | undefined, unkept: readonly string[] = []): FieldRow[] {
   return ownedPaths(mapping).map((path) => {
     const okta = desired.attrs[path];
     const wfm = current ? readPath(current.raw, path, mapping.customSchema, okta) : undefined;
     const lastWritten = last === undefined || !(path in last) ? undefined : (last[path] ?? null);
     if (current && normalise(path, okta) === normalise(path, wfm)) return { path, okta, wfm, lastWritten, next: 'same' };
-    const side = current ? classifyChange({ path, from: wfm, to: okta }, last) : 'okta';
-    return { path, okta, wfm, lastWritten, next: 'set', side };
+    const change = { path, from: wfm, to: okta };
+    const side = current ? classifyChange(change, last) : 'okta';
+    const notKept = current !== undefined && putsBackUnkept({ ...change, side }, unkept);
+    return { path, okta, wfm, lastWritten, next: notKept ? 'not-kept' : 'set', side };
   });
 }
 

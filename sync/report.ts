@@ -30,6 +30,8 @@ export type RunReport = {
   planId?: string;
   /** Sync runs: the users with changes by the side that moved them (Okta, or the WFM: drift). */
   drift?: DriftSummary;
+  /** Sync runs: owned attributes the WFM does not keep, whose values dropped by it were not written again (sync/unkept.ts). */
+  unkept?: string[];
   /** A stored report keeps the first failures only: how many there were, when more. */
   failedTotal?: number;
   /** A stored report keeps the first conflicts only: how many there were, when more. */

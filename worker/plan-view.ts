@@ -18,6 +18,7 @@ export function planJson({ report, actions }: PlanView): string {
     runId: report.runId,
     planned: report.planned,
     changedBy,
+    ...(report.unkept ? { unkept: report.unkept } : {}),
     actions: actions.filter((a) => a.type !== 'noop').map((a) => {
       const { desired: _d, current: _c, ...rest } = a as Action & { desired?: unknown; current?: unknown };
       return a.type === 'create' ? { ...rest, role: a.desired.attrs['roles.primary'] } : rest;
@@ -67,6 +68,9 @@ export function planText({ report, actions }: PlanView): string[] {
     lines.push(`  changes by side: ${count(d.okta)} changed in Okta, ${count(d.wfm)} edited in the WFM, ${count(d.both)} both`);
   }
   if (d && d.wfm + d.both > 0) lines.push(`  WFM edit: changed in the WFM since our last write; the run puts Okta's value back`);
+  if (report.unkept) {
+    lines.push(`  not kept by the WFM: ${report.unkept.join(', ')} (dropped from every user we wrote; not written again for it: enable it in the WFM tenant or remove it from the mapping)`);
+  }
   for (const type of GROUPS) {
     const group = actions.filter((a) => a.type === type);
     if (group.length > 0) lines.push('', `${type} (${count(group.length)})`, ...groupTable(type, group));

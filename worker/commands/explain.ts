@@ -27,7 +27,7 @@ export function explainLines(e: Explanation): string[] {
   }
   lines.push(`Next run  ${e.next.action}: ${e.next.reason}`);
   if (e.fields.length > 0) {
-    const rows = e.fields.map((f) => [f.path, printable(f.okta), printable(f.wfm), lastWrittenText(f.lastWritten), f.next === 'same' ? 'same' : `set (${sideShort(f.side)})`]);
+    const rows = e.fields.map((f) => [f.path, printable(f.okta), printable(f.wfm), lastWrittenText(f.lastWritten), f.next === 'same' ? 'same' : f.next === 'not-kept' ? 'not kept by WFM' : `set (${sideShort(f.side)})`]);
     lines.push('', ...formatTable(['FIELD', 'OKTA (MAPPED)', 'WFM NOW', 'LAST WRITTEN', 'NEXT RUN'], rows));
     if (e.fields.some((f) => f.side === 'wfm' || f.side === 'both')) lines.push(`WFM edit: changed in the WFM since our last write; the next run puts Okta's value back.`);
   }
