@@ -7,6 +7,7 @@ import { carrySides, ownedValuesOf, sideOf } from '../sync/drift';
 import { mapPool } from '../sync/pool';
 import { emptyApplied, type AppliedCounts, type Failure } from '../sync/report';
 import type { Action, Change, ChangeSide, WfmUser } from '../sync/types';
+import { tallyAnswer, type AnswerTally } from '../sync/unkept';
 import type { JobDeps } from './deps';
 import { recordWritten } from './drift';
 
@@ -15,7 +16,7 @@ import { recordWritten } from './drift';
  * wherever it ran. `stopped`: the failure that stopped the writes (an auth failure: every other
  * write would fail the same way), after which the rest were not attempted.
  */
-export type ApplyOutcome = { applied: AppliedCounts; failed: Failure[]; retries: number; stopped?: SyncError };
+export type ApplyOutcome = { applied: AppliedCounts; failed: Failure[]; retries: number; stopped?: SyncError; answers: AnswerTally };
 
 /**
  * A failure that stops a run's writes: the credentials are refused, so every write would be. A
@@ -121,6 +122,7 @@ export async function applyPlan(deps: JobDeps, runId: string, actions: readonly 
   let done = 0;
   let retries = 0;
   let stopped: SyncError | undefined;
+  const answers: AnswerTally = {};
   deps.onProgress?.({ phase: 'write', done, total: writes.length });
   await mapPool(writes, deps.config.wfm.concurrency, async (action) => {
     if (stopped) {
@@ -129,6 +131,7 @@ export async function applyPlan(deps: JobDeps, runId: string, actions: readonly 
       try {
         const result = await executeWrite(deps, action, () => (retries += 1));
         applied[result.appliedAs] += 1;
+        if (result.dropped) tallyAnswer(answers, action.desired, deps.config.mapping, result.dropped);
         await recordApplied(deps, runId, action, result);
       } catch (err) {
         failed.push(await recordFailed(deps, runId, action, err));
@@ -139,5 +142,5 @@ export async function applyPlan(deps: JobDeps, runId: string, actions: readonly 
     deps.onProgress?.({ phase: 'write', done, total: writes.length });
   });
   deps.onProgress?.({ phase: 'write', done, total: writes.length, finished: true });
-  return { applied, failed, retries, ...(stopped ? { stopped } : {}) };
+  return { applied, failed, retries, answers, ...(stopped ? { stopped } : {}) };
 }

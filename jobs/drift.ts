@@ -1,10 +1,10 @@
 import type { Logger } from 'winston';
 import { createOwnedValues, type OwnedValuesStore } from '../store/owned-values';
-import { createUnkeptStore } from '../store/unkept-paths';
+import { createVerdictStore, type VerdictScope, type VerdictStore } from '../store/kept-verdicts';
 import { classifyPlan, countDrift, needsLastWritten, ownedValuesOf, type DriftSummary } from '../sync/drift';
 import { holdCreatesWrittenBefore } from '../sync/plan';
 import type { Action, DesiredUser, OktaUser, Rejected, WfmUser } from '../sync/types';
-import { dropUnkept, findUnkept } from '../sync/unkept';
+import { dropUnkept, judgeUnkept, missingInRead, unkeptByVerdict, updateVerdicts, type AnswerTally, type UnkeptJudgement } from '../sync/unkept';
 import type { JobDeps } from './deps';
 
 const store = (deps: JobDeps): OwnedValuesStore => createOwnedValues(deps.redis, deps.config.redis.prefix);
@@ -19,34 +19,45 @@ export async function classifyDrift(deps: JobDeps, actions: readonly Action[]): 
   return classifyPlan(actions, last);
 }
 
-/** Where the owned paths the WFM does not keep come from: this run's read of the whole scope, or the last one's record. */
-export type UnkeptBasis = Readonly<{ wholeScope: boolean; dryRun: boolean; runId: string; current: readonly WfmUser[] }>;
+/** Where the owned paths the WFM does not keep are judged from: this run's read of the whole scope, or what the answers showed alone. */
+export type UnkeptBasis = Readonly<{ wholeScope: boolean; current: readonly WfmUser[] }>;
+
+const verdicts = (deps: JobDeps): VerdictStore => createVerdictStore(deps.redis, deps.config.redis.prefix);
+/** The WFM and custom extension URN this deployment writes to, which the answers it keeps belong to. */
+export const verdictScope = (deps: JobDeps): VerdictScope => ({ scimUrl: deps.config.wfm.scimUrl, customSchema: deps.config.mapping.customSchema });
+const messageOf = (err: unknown): string => (err instanceof Error ? err.message : String(err));
 
 /**
  * Leaves out of a classified plan the changes that only put back what the WFM does not keep
- * (sync/unkept.ts), and counts the drift again. A read of the whole scope judges the paths and,
- * unless a dry run, records them for the runs that read a few users. Failing to record or to read
- * the record costs only writes the WFM drops again: warn, go on.
+ * (sync/unkept.ts), and counts the drift again. A read of the whole scope judges by the read and
+ * the answers to earlier writes; a run of a few users by the answers alone. Failing to read what
+ * the answers showed leaves the plan whole: warn, go on.
  */
 export async function leaveOutUnkept(deps: JobDeps, classified: readonly Action[], basis: UnkeptBasis, log: Logger): Promise<{ actions: Action[]; drift: DriftSummary; unkept: string[] }> {
-  const unkeptStore = createUnkeptStore(deps.redis, deps.config.redis.prefix);
-  const scimUrl = deps.config.wfm.scimUrl;
-  let unkept: string[] = [];
+  let judgement: UnkeptJudgement = { unkept: [], probes: [] };
   try {
-    if (basis.wholeScope) {
-      unkept = findUnkept(classified, basis.current, deps.config.mapping);
-      if (!basis.dryRun) await unkeptStore.save({ paths: unkept, scimUrl, runId: basis.runId, at: new Date(deps.now()).toISOString() });
-    } else {
-      unkept = await unkeptStore.load(scimUrl);
-    }
+    const shown = await verdicts(deps).load(verdictScope(deps));
+    const now = deps.now();
+    judgement = basis.wholeScope ? judgeUnkept(missingInRead(classified, basis.current, deps.config.mapping), shown, now) : { unkept: unkeptByVerdict(shown, now), probes: [] };
   } catch (err) {
-    log.warn('could not record or read the attributes the WFM does not keep: they may be written again this run', { error: err instanceof Error ? err.message : String(err) });
+    log.warn('could not read which attributes the WFM keeps: every difference is written this run', { error: messageOf(err) });
   }
-  const actions = dropUnkept(classified, unkept);
-  if (unkept.length > 0) {
-    log.warn('the WFM does not keep these mapped attributes: they are not written again for them; enable them in the WFM tenant or remove them from the mapping', { attributes: unkept });
+  const actions = dropUnkept(classified, judgement);
+  if (judgement.unkept.length > 0) {
+    log.warn('the WFM does not keep these mapped attributes: they are not written again for them; enable them in the WFM tenant or remove them from the mapping', { attributes: judgement.unkept, probes: judgement.probes });
   }
-  return { actions, drift: countDrift(actions), unkept };
+  return { actions, drift: countDrift(actions), unkept: judgement.unkept };
+}
+
+/** After a run's writes: what their answers showed, per owned path, for later runs to judge by. Failing to keep it: warn, go on. */
+export async function recordAnswers(deps: JobDeps, answers: Readonly<AnswerTally>, log: Logger): Promise<void> {
+  if (Object.keys(answers).length === 0) return;
+  try {
+    const store = verdicts(deps);
+    await store.save(verdictScope(deps), updateVerdicts(await store.load(verdictScope(deps)), answers, deps.now()));
+  } catch (err) {
+    log.warn('could not keep what the WFM kept of the values written: later runs may write them again', { error: messageOf(err) });
+  }
 }
 
 /** Creates of users this sync has written before (it keeps their owned values) become conflicts: see holdCreatesWrittenBefore. */

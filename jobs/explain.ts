@@ -3,14 +3,15 @@ import { formatDuration } from '../config/duration';
 import { mapOktaUser } from '../mappers/okta-to-wfm';
 import { createOwnedValues } from '../store/owned-values';
 import { createSeenInScope } from '../store/seen-in-scope';
-import { createUnkeptStore } from '../store/unkept-paths';
+import { createVerdictStore } from '../store/kept-verdicts';
 import { classifyPlan } from '../sync/drift';
 import { fieldRows, type FieldRow } from '../sync/explain';
 import { judgeRecheck } from '../sync/offboard-plan';
 import { plan } from '../sync/plan';
-import { dropUnkept } from '../sync/unkept';
+import { dropUnkept, unkeptByVerdict } from '../sync/unkept';
 import type { Action, WfmUser } from '../sync/types';
 import type { JobDeps } from './deps';
+import { verdictScope } from './drift';
 
 export type ExplainedWfmUser = { id: string; userName: string; externalId?: string; active: boolean; matchedBy: 'externalId' | 'userName' };
 
@@ -112,8 +113,10 @@ export async function explainUser(deps: JobDeps, login: string): Promise<Explana
     return { ...base, mapped: { ok: false, reason: mapped.reason }, next: { action: 'fail', reason: `cannot be mapped: ${mapped.reason}; the run reports it and writes nothing for it` }, fields: [] };
   }
   const last = await createOwnedValues(deps.redis, deps.config.redis.prefix).read([u.id]);
-  const unkept = await createUnkeptStore(deps.redis, deps.config.redis.prefix).load(deps.config.wfm.scimUrl);
-  const actions = dropUnkept(classifyPlan(plan([mapped.user], wfm.users, { mapping }), last).actions, unkept);
+  // What the answers to earlier writes showed; unreadable, every difference shows as one to write.
+  const shown = await createVerdictStore(deps.redis, deps.config.redis.prefix).load(verdictScope(deps)).catch(() => ({}));
+  const unkept = unkeptByVerdict(shown, deps.now());
+  const actions = dropUnkept(classifyPlan(plan([mapped.user], wfm.users, { mapping }), last).actions, { unkept, probes: [] });
   const action = actions[0];
   if (!action) throw new Error('plan answered no action for one user');
   const wfmId = 'wfmId' in action ? action.wfmId : undefined;

@@ -3,6 +3,7 @@ import type { Queue } from 'bullmq';
 import { createRunChildren, type RunChildren, type WriteAction } from '../store/run-children';
 import { emptyApplied, type Failure } from '../sync/report';
 import type { Action } from '../sync/types';
+import { tallyAnswer, type AnswerTally } from '../sync/unkept';
 import { SyncError } from '../clients/errors';
 import { describeFailed, isWrite, type ApplyOutcome } from './apply-plan';
 import type { JobDeps } from './deps';
@@ -76,7 +77,7 @@ async function enqueue(deps: JobDeps, opts: QueueWriterOptions, children: RunChi
 }
 
 /** Waits until every write of the run has an outcome; answers what they came to. */
-async function outcomesOf(deps: JobDeps, opts: QueueWriterOptions, children: RunChildren, runId: string): Promise<ApplyOutcome> {
+async function outcomesOf(deps: JobDeps, opts: QueueWriterOptions, children: RunChildren, runId: string, writes: readonly WriteAction[]): Promise<ApplyOutcome> {
   const pollMs = opts.pollMs ?? 500;
   const stuckMs = opts.stuckMs ?? STUCK_MS;
   let lastDone = -1;
@@ -99,14 +100,18 @@ async function outcomesOf(deps: JobDeps, opts: QueueWriterOptions, children: Run
   const applied = emptyApplied();
   const failed: Failure[] = [];
   let retries = await children.retries(runId);
+  const answers: AnswerTally = {};
+  const desired = new Map(writes.map((w) => [w.oktaId, w.desired]));
   for (const o of await children.outcomes(runId)) {
     retries += o.retries ?? 0;
+    const sent = o.appliedAs && !o.noAnswer ? desired.get(o.oktaId) : undefined;
+    if (sent) tallyAnswer(answers, sent, deps.config.mapping, o.dropped ?? []);
     if (o.appliedAs) applied[o.appliedAs] += 1;
     else failed.push({ oktaId: o.oktaId, userName: o.userName, action: o.action, error: o.error ?? 'failed', ...(o.kind ? { kind: o.kind } : {}) });
   }
   const stopped = await children.stopped(runId);
   // The writes stopped on an auth failure (in whichever worker): the run stops with that reason.
-  return { applied, failed, retries, ...(stopped ? { stopped: new SyncError(stopped.reason, { kind: 'auth', service: stopped.service }) } : {}) };
+  return { applied, failed, retries, answers, ...(stopped ? { stopped: new SyncError(stopped.reason, { kind: 'auth', service: stopped.service }) } : {}) };
 }
 
 /**
@@ -123,7 +128,7 @@ export function createQueueWriter(opts: QueueWriterOptions): Writer {
       try {
         await enqueue(deps, opts, children, runId, pending);
         deps.logger.info('writes enqueued', { runId, writes: writes.length, enqueued: pending.length });
-        const outcome = await outcomesOf(deps, opts, children, runId);
+        const outcome = await outcomesOf(deps, opts, children, runId, writes);
         await children.release(runId);
         return outcome;
       } finally {

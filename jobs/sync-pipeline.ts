@@ -4,7 +4,7 @@ import { plan } from '../sync/plan';
 import { conflictsOf, countPlanned, type Failure, type RunKind } from '../sync/report';
 import type { Action, DesiredUser, OktaUser, Rejected, WfmUser } from '../sync/types';
 import type { JobDeps } from './deps';
-import { classifyDrift, confirmNoops, holdCreatesOfKnownUsers, leaveOutUnkept, pruneDrift } from './drift';
+import { classifyDrift, confirmNoops, holdCreatesOfKnownUsers, leaveOutUnkept, pruneDrift, recordAnswers } from './drift';
 import { withNextStep } from './next-step';
 import { finishRun, startRun, type RunOutcome } from './run-report';
 
@@ -68,7 +68,7 @@ export async function runSyncPipeline(deps: JobDeps, kind: RunKind, opts: Pipeli
     deps.onProgress?.({ phase: 'wfm', done: current.length, finished: true });
     const planned = plan(desired, current, { mapping: deps.config.mapping });
     const classified = await classifyDrift(deps, source.holdsKnownCreates ? await holdCreatesOfKnownUsers(deps, planned) : planned);
-    const { actions, drift, unkept } = await leaveOutUnkept(deps, classified.actions, { wholeScope: source.wholeScope === true, dryRun: opts.dryRun, runId: report.runId, current }, log);
+    const { actions, drift, unkept } = await leaveOutUnkept(deps, classified.actions, { wholeScope: source.wholeScope === true, current }, log);
     if (unkept.length > 0) report.unkept = unkept;
     report.planned = countPlanned(actions);
     report.conflicts = conflictsOf(actions);
@@ -84,6 +84,7 @@ export async function runSyncPipeline(deps: JobDeps, kind: RunKind, opts: Pipeli
       const before = clientRetries();
       const outcome = await deps.writer.apply(deps, report.runId, actions);
       writes = { retries: outcome.retries, processRetries: clientRetries() - before };
+      await recordAnswers(deps, outcome.answers, log);
       report.applied = outcome.applied;
       failed.push(...outcome.failed);
       if (outcome.stopped) {

@@ -1,6 +1,7 @@
 import { UnrecoverableError } from 'bullmq';
 import { z } from 'zod';
 import { isTransient } from '../clients/errors';
+import type { ApplyResult } from '../sync/apply';
 import { createRunChildren, type ChildOutcome, type RunChildren, type WriteAction } from '../store/run-children';
 import type { JobDeps } from './deps';
 import { describeApplied, describeFailed, executeWrite, notAttempted, stopsTheRun } from './apply-plan';
@@ -50,12 +51,16 @@ async function loadWrite(deps: JobDeps, children: RunChildren, payload: WfmWrite
   return children.load(payload.runId, payload.oktaId);
 }
 
-const outcomeOf = (action: WriteAction, rest: Pick<ChildOutcome, 'appliedAs' | 'error' | 'kind' | 'retries'>): ChildOutcome => ({
+const outcomeOf = (action: WriteAction, rest: Pick<ChildOutcome, 'appliedAs' | 'error' | 'kind' | 'retries' | 'dropped' | 'noAnswer'>): ChildOutcome => ({
   oktaId: action.oktaId,
   userName: action.userName,
   action: action.type,
   ...rest,
 });
+
+/** What the WFM's answer showed, for the run to judge the attributes it does not keep by (sync/unkept.ts). */
+const answerOf = (result: ApplyResult): Pick<ChildOutcome, 'dropped' | 'noAnswer'> =>
+  result.dropped === undefined ? { noAnswer: true } : result.dropped.length > 0 ? { dropped: [...result.dropped] } : {};
 
 /**
  * One fanned-out write. Transient failures are thrown for the queue to retry with backoff; a
@@ -76,7 +81,7 @@ export async function runWfmWrite(deps: JobDeps, payload: WfmWritePayload, attem
   let retries = 0;
   try {
     const result = await executeWrite(deps, action, () => (retries += 1));
-    const outcome = outcomeOf(action, { appliedAs: result.appliedAs, ...(retries > 0 ? { retries } : {}) });
+    const outcome = outcomeOf(action, { appliedAs: result.appliedAs, ...(retries > 0 ? { retries } : {}), ...answerOf(result) });
     await children.complete(payload.runId, outcome, describeApplied(deps, payload.runId, action, result));
     return outcome;
   } catch (err) {

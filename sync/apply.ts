@@ -2,6 +2,7 @@ import { SyncError, externalIdFilterRefused, isSyncError } from '../clients/erro
 import type { Mapping } from '../config/mapping';
 import { buildResource, diffOwned, mergeOwned } from '../mappers/scim-merge';
 import type { ScimPort, WfmApiPort } from './ports';
+import { droppedFrom } from './unkept';
 import type { Change, CreateAction, DesiredUser, UpdateAction, WfmUser } from './types';
 
 export type ApplyPorts = Readonly<{
@@ -23,6 +24,11 @@ export type ApplyResult = Readonly<{
   changes: readonly Change[];
   /** What happened beyond the plan: a create that found its user already there, a re-read after 412. */
   note?: string;
+  /**
+   * The owned paths sent with a value that the WFM's answer (its user as stored) lacks; absent
+   * when nothing was sent (the user was already up to date). See sync/unkept.ts.
+   */
+  dropped?: readonly string[];
 }>;
 
 /** How often a write is tried again after an answer that may be stale (412) or lost (timeout). */
@@ -72,7 +78,7 @@ function conflict(message: string): SyncError {
  * with If-Match when the resource has a version. A 412 means someone changed it since: re-read,
  * re-merge, try again.
  */
-async function replaceOwned(ports: ApplyPorts, desired: DesiredUser, current: WfmUser, mayActivate: boolean): Promise<{ user: WfmUser; changes: Change[]; reread: boolean }> {
+async function replaceOwned(ports: ApplyPorts, desired: DesiredUser, current: WfmUser, mayActivate: boolean): Promise<{ user: WfmUser; changes: Change[]; reread: boolean; dropped?: string[] }> {
   let target = current;
   let reread = false;
   for (let attempt = 1; ; attempt += 1) {
@@ -85,7 +91,7 @@ async function replaceOwned(ports: ApplyPorts, desired: DesiredUser, current: Wf
     try {
       const body = mergeOwned(target.raw, desired, ports.mapping);
       const user = await ports.scim.replace(target.id, body, target.version);
-      return { user, changes, reread };
+      return { user, changes, reread, dropped: droppedFrom(user.raw, desired, ports.mapping) };
     } catch (err) {
       if (isSyncError(err) && err.status === 412 && attempt < MAX_ATTEMPTS) {
         target = await ports.scim.get(target.id);
@@ -102,7 +108,7 @@ async function applyCreate(action: CreateAction, ports: ApplyPorts): Promise<App
   for (let attempt = 1; ; attempt += 1) {
     try {
       const created = await ports.scim.create(buildResource(action.desired, ports.mapping));
-      return { appliedAs: 'create', wfmId: created.id, changes: [] };
+      return { appliedAs: 'create', wfmId: created.id, changes: [], dropped: droppedFrom(created.raw, action.desired, ports.mapping) };
     } catch (err) {
       // A 409 says the user exists; a transient failure may have created it with the answer lost.
       // Either way look it up before anything is sent again, so a user is never created twice.
@@ -110,12 +116,13 @@ async function applyCreate(action: CreateAction, ports: ApplyPorts): Promise<App
       if (!ambiguous) throw err;
       const found = await lookup(ports.scim, action.desired);
       if (found) {
-        const { user, changes } = await replaceOwned(ports, action.desired, found, false);
+        const { user, changes, dropped } = await replaceOwned(ports, action.desired, found, false);
         const linked = found.externalId !== action.desired.oktaId;
         return {
           appliedAs: linked ? 'update' : 'create',
           wfmId: user.id,
           changes,
+          ...(dropped ? { dropped } : {}),
           note: linked ? 'userName already in the WFM: linked' : 'create confirmed by lookup',
         };
       }
@@ -162,11 +169,12 @@ async function applyUpdate(action: UpdateAction, ports: ApplyPorts): Promise<App
   } else if (ports.readAgain?.(current)) {
     current = await readCurrent(ports, action.wfmId);
   }
-  const { user, changes, reread } = await replaceOwned(ports, action.desired, current, action.type === 'reactivate');
+  const { user, changes, reread, dropped } = await replaceOwned(ports, action.desired, current, action.type === 'reactivate');
   return {
     appliedAs: action.type,
     wfmId: user.id,
     changes,
+    ...(dropped ? { dropped } : {}),
     ...(reread ? { note: 'changed in the WFM meanwhile (412): re-read and merged' } : {}),
   };
 }

@@ -1,51 +1,136 @@
 import type { Mapping } from '../config/mapping';
+import { REQUIRED_TARGETS } from '../config/targets';
+import { ownedPaths } from '../mappers/okta-to-wfm';
 import { normalise } from '../mappers/scim-merge';
 import { readPath } from '../mappers/scim-paths';
-import type { Action, Change, WfmUser } from './types';
+import type { Action, Change, DesiredUser, ScimResource, WfmUser } from './types';
 
 /**
  * Owned attributes the WFM does not keep. A WFM tenant drops an optional attribute it has not
  * enabled (a SCIM server may ignore what it does not store, RFC 7644 §3.3): sent again, it is
- * dropped again, so every run would write every user for it. The evidence is in a read of the
- * whole scope: at least MIN_USERS users lack a value this sync wrote to them while Okta still has
- * it (the change's side is the WFM's), and no WFM user read holds any value there. One user an
- * admin cleared is not enough, and a WFM that keeps the attribute for anyone keeps it.
+ * dropped again, so every run would write every user for it. Two kinds of evidence must agree:
+ *
+ * - the read: at least MIN_UNKEPT_USERS users lack a value this sync wrote to them while Okta
+ *   still has it (the change's side is the WFM's), and no WFM user read holds any value there;
+ * - the answers: the WFM's answers to the writes that last sent a value there all lacked it.
+ *
+ * Values lost another way (cleared by admins, a restore, a new tenant) are written back: the
+ * answers to earlier writes held them. With no recent answer, one user is written for it (a probe)
+ * and the rest wait for what its answer shows.
  */
 export const MIN_UNKEPT_USERS = 3;
+
+/** How long what the answers showed is trusted before a probe asks again. */
+export const VERDICT_FRESH_MS = 24 * 3600 * 1000;
+
+/** Never judged so: the link and the attributes the WFM requires are always written. */
+const ALWAYS_WRITTEN = new Set<string>(['userName', 'externalId', ...REQUIRED_TARGETS]);
+
+const judged = (path: string): boolean => !ALWAYS_WRITTEN.has(path);
+
+/** What the WFM's answers last showed for one path, and when. */
+export type Verdict = Readonly<{ kept: boolean; at: number }>;
+export type Verdicts = Readonly<Record<string, Verdict>>;
+
+/** What the answers to a run's writes showed, per path: how many held the value sent, how many lacked it. */
+export type AnswerTally = Record<string, { held: number; dropped: number }>;
+
+/** The judged owned paths a write sends a value for. */
+function sentPaths(desired: DesiredUser, mapping: Mapping): string[] {
+  return ownedPaths(mapping).filter((p) => judged(p) && normalise(p, desired.attrs[p]) !== undefined);
+}
+
+/** The judged owned paths sent with a value that the WFM's answer to the write (its user as stored) lacks. */
+export function droppedFrom(answer: Readonly<ScimResource>, desired: DesiredUser, mapping: Mapping): string[] {
+  return sentPaths(desired, mapping).filter((p) => normalise(p, readPath(answer, p, mapping.customSchema, desired.attrs[p])) === undefined);
+}
+
+/** Adds one answered write to the tally: every path it sent a value for, held unless listed as dropped. */
+export function tallyAnswer(tally: AnswerTally, desired: DesiredUser, mapping: Mapping, dropped: readonly string[]): void {
+  for (const path of sentPaths(desired, mapping)) {
+    const entry = (tally[path] ??= { held: 0, dropped: 0 });
+    if (dropped.includes(path)) entry.dropped += 1;
+    else entry.held += 1;
+  }
+}
+
+/** The verdicts after a run's answers: a path any answer held is kept; one every answer lacked is not. */
+export function updateVerdicts(verdicts: Verdicts, tally: Readonly<AnswerTally>, now: number): Record<string, Verdict> {
+  const next: Record<string, Verdict> = { ...verdicts };
+  for (const [path, { held, dropped }] of Object.entries(tally)) {
+    if (held > 0) next[path] = { kept: true, at: now };
+    else if (dropped > 0) next[path] = { kept: false, at: now };
+  }
+  return next;
+}
 
 /** A value we wrote that the WFM no longer holds, Okta unchanged. */
 const lostValue = (c: Change): boolean => c.side === 'wfm' && normalise(c.path, c.from) === undefined && normalise(c.path, c.to) !== undefined;
 
 const withChanges = (a: Action): a is Extract<Action, { type: 'update' | 'reactivate' }> => a.type === 'update' || a.type === 'reactivate';
 
-/** The owned paths the WFM does not keep, judged from a classified plan and the WFM users read for it (the whole scope). */
-export function findUnkept(actions: readonly Action[], current: readonly WfmUser[], mapping: Mapping): string[] {
+/** The paths the read shows missing: judged from a classified plan and the WFM users read for it (the whole scope). */
+export function missingInRead(actions: readonly Action[], current: readonly WfmUser[], mapping: Mapping): string[] {
   const lost = new Map<string, number>();
   for (const a of actions) {
     if (!withChanges(a)) continue;
-    for (const c of a.changes) if (lostValue(c)) lost.set(c.path, (lost.get(c.path) ?? 0) + 1);
+    for (const c of a.changes) if (judged(c.path) && lostValue(c)) lost.set(c.path, (lost.get(c.path) ?? 0) + 1);
   }
   const candidates = [...lost].filter(([, users]) => users >= MIN_UNKEPT_USERS).map(([path]) => path);
   const held = (path: string): boolean => current.some((u) => normalise(path, readPath(u.raw, path, mapping.customSchema)) !== undefined);
   return candidates.filter((path) => !held(path)).sort();
 }
 
-/** Whether a classified change only puts back a value the WFM dropped at a path it does not keep. */
-export const putsBackUnkept = (c: Change, unkept: ReadonlySet<string> | readonly string[]): boolean =>
-  (unkept instanceof Set ? unkept.has(c.path) : (unkept as readonly string[]).includes(c.path)) && lostValue(c);
+export type UnkeptJudgement = Readonly<{ unkept: string[]; probes: string[] }>;
 
 /**
- * Leaves out of the plan the changes that only put back a value the WFM does not keep. A change
- * Okta made is still written (the WFM may keep it one day, and the value sent is then right); an
- * update left with no change is a noop. A reactivation stays, for its revive.
+ * Which of the paths the read shows missing are not kept: those the answers showed dropped within
+ * VERDICT_FRESH_MS. A path the answers held is written back. A path with no fresh verdict is a
+ * probe: one user is written for it, the others wait for its answer.
  */
-export function dropUnkept(actions: readonly Action[], unkept: readonly string[]): Action[] {
+export function judgeUnkept(missing: readonly string[], verdicts: Verdicts, now: number): UnkeptJudgement {
+  const unkept: string[] = [];
+  const probes: string[] = [];
+  for (const path of missing) {
+    const v = verdicts[path];
+    const fresh = v !== undefined && now - v.at <= VERDICT_FRESH_MS;
+    if (fresh && v.kept) continue;
+    unkept.push(path);
+    if (!fresh) probes.push(path);
+  }
+  return { unkept, probes };
+}
+
+/** For a run that reads a few users: the paths the answers showed dropped within VERDICT_FRESH_MS (a write refreshes them). */
+export function unkeptByVerdict(verdicts: Verdicts, now: number): string[] {
+  return Object.entries(verdicts)
+    .filter(([path, v]) => judged(path) && !v.kept && now - v.at <= VERDICT_FRESH_MS)
+    .map(([path]) => path)
+    .sort();
+}
+
+/** Whether a classified change only puts back a value the WFM dropped at a path it does not keep. */
+export const putsBackUnkept = (c: Change, unkept: readonly string[]): boolean => unkept.includes(c.path) && judged(c.path) && lostValue(c);
+
+/**
+ * Leaves out of the plan the changes that only put back a value the WFM does not keep, but one per
+ * probe path (the first user planned with it), whose answer shows whether it is kept. An update
+ * left with no change is a noop; a reactivation stays, for its revive. A value Okta changed is
+ * still written (the WFM may keep it one day); its side is Okta's, since the WFM never held it.
+ */
+export function dropUnkept(actions: readonly Action[], judgement: UnkeptJudgement): Action[] {
+  const { unkept } = judgement;
   if (unkept.length === 0) return [...actions];
-  const paths = new Set(unkept);
+  const probesLeft = new Set(judgement.probes);
   return actions.map((a): Action => {
     if (!withChanges(a)) return a;
-    const changes = a.changes.filter((c) => !putsBackUnkept(c, paths));
-    if (changes.length === a.changes.length) return a;
+    const changes: Change[] = [];
+    let dropped = 0;
+    for (const c of a.changes) {
+      if (putsBackUnkept(c, unkept) && !probesLeft.delete(c.path)) dropped += 1;
+      else changes.push(unkept.includes(c.path) && c.side === 'both' && normalise(c.path, c.from) === undefined ? { ...c, side: 'okta' } : c);
+    }
+    if (dropped === 0 && changes.every((c, i) => c === a.changes[i])) return a;
     if (a.type === 'update' && changes.length === 0) {
       return { type: 'noop', oktaId: a.oktaId, userName: a.userName, wfmId: a.wfmId, reason: `up to date in what the WFM keeps (it does not keep ${a.changes.map((c) => c.path).join(', ')})` };
     }

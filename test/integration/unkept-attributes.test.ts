@@ -34,10 +34,12 @@ describe('an owned attribute the WFM tenant has not enabled is not written again
   it('the next full sync finds it dropped from every user it wrote, writes nobody for it, and says so', async () => {
     expect(users.every((u) => departmentOf(u.id) === undefined)).toBe(true);
     const before = puts();
+    const shown = await redis.get(`${h.prefix}:wfm:kept`);
+    expect(JSON.parse(shown ?? '{}')).toMatchObject({ scimUrl: h.wfm.scimUrl, verdicts: { [DEPARTMENT]: { kept: false }, displayName: { kept: true } } });
     const plan = await h.cli(['plan']);
     expect(plan.code).toBe(0);
     expect(plan.out.join('\n')).toContain(`not kept by the WFM: ${DEPARTMENT}`);
-    expect(await redis.get(`${h.prefix}:wfm:unkept`)).toBeNull(); // a dry run records nothing
+    expect(await redis.get(`${h.prefix}:wfm:kept`)).toBe(shown); // a dry run records nothing
 
     const { code, report } = await h.cli(['sync', '--once', '--json']);
     expect(code).toBe(0);
@@ -45,7 +47,6 @@ describe('an owned attribute the WFM tenant has not enabled is not written again
     expect(report?.planned).toMatchObject({ update: 0, noop: users.length });
     expect(report?.drift).toMatchObject({ wfm: 0 });
     expect(puts()).toBe(before);
-    expect(JSON.parse((await redis.get(`${h.prefix}:wfm:unkept`)) ?? '{}')).toMatchObject({ paths: [DEPARTMENT], scimUrl: h.wfm.scimUrl, runId: report?.runId });
   });
 
   it('a change made in Okta is still written, and an edit made in the WFM console still put back', async () => {
@@ -59,10 +60,11 @@ describe('an owned attribute the WFM tenant has not enabled is not written again
     expect(report?.applied.update).toBe(2);
     expect(puts() - before).toBe(2);
     expect(report?.unkept).toEqual([DEPARTMENT]);
+    expect(report?.drift).toMatchObject({ okta: 1, wfm: 1, both: 0 });
     expect(h.wfm.state.all().find((u) => u.externalId === editedInWfm.id)?.displayName).not.toBe('Edited In The Console');
   });
 
-  it('an incremental run and explain go by what the last full sync found', async () => {
+  it('an incremental run and explain go by what the answers to earlier writes showed', async () => {
     expect((await h.cli(['sync', '--once', '--incremental'])).code).toBe(0); // the first one reads everything
     const touched = users[2] as { id: string; login: string };
     h.okta.state.updateProfile(touched.id, { title: 'Not Mapped' });
@@ -77,6 +79,8 @@ describe('an owned attribute the WFM tenant has not enabled is not written again
     const explained = await h.cli(['explain', touched.login]);
     expect(explained.code).toBe(0);
     expect(explained.out.find((l) => l.startsWith('enterprise.depart'))).toMatch(/not kept by WFM$/);
+    expect(explained.out.at(-1)).toMatch(/^not kept by WFM: the WFM drops this attribute/);
+    expect(explained.out.some((l) => l.startsWith('WFM edit:'))).toBe(false);
   });
 
   it('once the tenant keeps it, a user written since holds it, and the next full sync writes it to everyone', async () => {
@@ -93,6 +97,26 @@ describe('an owned attribute the WFM tenant has not enabled is not written again
     const withDepartment = users.filter((u) => departmentOf(u.id) !== undefined).length;
     expect(withDepartment).toBeGreaterThan(3);
     expect(all.report?.applied.update).toBe(withDepartment - 1); // all but the one written above
-    expect(await redis.get(`${h.prefix}:wfm:unkept`)).toBeNull();
+  });
+});
+
+describe('values a WFM that keeps the attribute lost (cleared by admins, a restore) are written back', () => {
+  let h: Harness;
+
+  beforeAll(async () => {
+    h = await startHarness({ users: 20, seed: 6 });
+    expect((await h.cli(['sync', '--once'])).code).toBe(0);
+  });
+  afterAll(() => h.close());
+
+  it('the answers to the writes held the attribute, so a read that finds it cleared on every user is no reason to stop writing it', async () => {
+    const holders = h.wfm.state.all().filter((u) => (u[ENTERPRISE_URN] as Record<string, unknown> | undefined)?.department !== undefined);
+    expect(holders.length).toBeGreaterThanOrEqual(3);
+    for (const u of holders) h.wfm.state.editAttribute(String(u.id), TENANT_DEPARTMENT, null);
+    const { code, report } = await h.cli(['sync', '--once', '--json']);
+    expect(code).toBe(0);
+    expect(report?.unkept).toBeUndefined();
+    expect(report?.applied.update).toBe(holders.length);
+    expect(report?.drift).toMatchObject({ wfm: holders.length });
   });
 });

@@ -5,7 +5,8 @@ import { clearPath } from '../../mappers/scim-paths';
 import { classifyPlan, ownedValuesOf, type OwnedValues } from '../../sync/drift';
 import { plan } from '../../sync/plan';
 import type { Action, DesiredUser, ScimResource, WfmUser } from '../../sync/types';
-import { dropUnkept, findUnkept, MIN_UNKEPT_USERS } from '../../sync/unkept';
+import { droppedFrom, dropUnkept, judgeUnkept, MIN_UNKEPT_USERS, missingInRead, tallyAnswer, unkeptByVerdict, updateVerdicts, VERDICT_FRESH_MS, type AnswerTally } from '../../sync/unkept';
+import { ENTERPRISE_URN } from '../../config/targets';
 import { oktaUser } from '../helpers/okta-user';
 
 const mapping = DEFAULT_MAPPING;
@@ -33,46 +34,86 @@ function classified(desiredUsers: readonly DesiredUser[], current: readonly WfmU
 
 const users = (count: number): DesiredUser[] => Array.from({ length: count }, (_, i) => desired(i + 1));
 
-describe('findUnkept: the owned attributes the WFM does not keep', () => {
-  it(`an attribute no WFM user holds, lost from at least ${MIN_UNKEPT_USERS} users we wrote it to, is not kept`, () => {
+describe('missingInRead: what the read of the whole scope shows missing', () => {
+  it(`an attribute no WFM user holds, lost from at least ${MIN_UNKEPT_USERS} users we wrote it to, is missing`, () => {
     const all = users(MIN_UNKEPT_USERS);
     const current = all.map((d) => wfmCopy(d, [DEPARTMENT]));
-    expect(findUnkept(classified(all, current), current, mapping)).toEqual([DEPARTMENT]);
+    expect(missingInRead(classified(all, current), current, mapping)).toEqual([DEPARTMENT]);
   });
 
   it(`fewer than ${MIN_UNKEPT_USERS} users are not enough: an admin may have cleared them`, () => {
     const all = users(MIN_UNKEPT_USERS - 1);
     const current = all.map((d) => wfmCopy(d, [DEPARTMENT]));
-    expect(findUnkept(classified(all, current), current, mapping)).toEqual([]);
+    expect(missingInRead(classified(all, current), current, mapping)).toEqual([]);
   });
 
   it('one WFM user holding a value there (another user, or one an admin created) shows the WFM keeps it', () => {
     const all = users(MIN_UNKEPT_USERS + 1);
-    const current = all.map((d, i) => wfmCopy(d, i === 0 ? [] : [DEPARTMENT]));
-    expect(findUnkept(classified(all, current), current, mapping)).toEqual([]);
+    const current = all.map((d, i) => {
+      const copy = wfmCopy(d, [DEPARTMENT]);
+      if (i === 0) (copy.raw[ENTERPRISE_URN] as Record<string, unknown>).department = 'Set By An Admin';
+      return copy;
+    });
+    expect(missingInRead(classified(all, current), current, mapping)).toEqual([]);
   });
 
   it('users we never wrote (no record) or whose Okta value changed since are no evidence', () => {
     const all = users(MIN_UNKEPT_USERS);
     const current = all.map((d) => wfmCopy(d, [DEPARTMENT]));
-    expect(findUnkept(classified(all, current, []), current, mapping)).toEqual([]);
+    expect(missingInRead(classified(all, current, []), current, mapping)).toEqual([]);
     const movedInOkta = all.map((d) => desired(Number(d.oktaId.slice(3)), 'Sales'));
-    expect(findUnkept(classified(movedInOkta, current, all), current, mapping)).toEqual([]);
+    expect(missingInRead(classified(movedInOkta, current, all), current, mapping)).toEqual([]);
   });
 
-  it('a value the WFM holds but differs is an edit, not a dropped attribute', () => {
+  it('the link (externalId) and the attributes the WFM requires are never judged so', () => {
     const all = users(MIN_UNKEPT_USERS);
     const current = all.map((d) => {
-      const copy = wfmCopy(d);
-      (copy.raw[`urn:ietf:params:scim:schemas:extension:enterprise:2.0:User`] as Record<string, unknown>).department = 'Edited';
-      return copy;
+      const copy = wfmCopy(d, ['externalId', 'name.givenName']);
+      return { ...copy, externalId: undefined };
     });
-    expect(findUnkept(classified(all, current), current, mapping)).toEqual([]);
+    const actions = classified(all, current);
+    expect(actions.every((a) => a.type === 'update' && a.link)).toBe(true);
+    expect(missingInRead(actions, current, mapping)).toEqual([]);
+  });
+});
+
+describe('judgeUnkept: the read and the answers must agree', () => {
+  const now = 10 * VERDICT_FRESH_MS;
+  it.each<[string, Record<string, { kept: boolean; at: number }>, { unkept: string[]; probes: string[] }]>([
+    ['answers that lacked it, recently: not kept, no probe', { [DEPARTMENT]: { kept: false, at: now - 1000 } }, { unkept: [DEPARTMENT], probes: [] }],
+    ['answers that held it (cleared by admins since, a restore, a new tenant): written back', { [DEPARTMENT]: { kept: true, at: now - 1000 } }, { unkept: [], probes: [] }],
+    ['no answer yet: one user is written for it, the others wait', {}, { unkept: [DEPARTMENT], probes: [DEPARTMENT] }],
+    ['answers older than a day: asked again', { [DEPARTMENT]: { kept: true, at: now - VERDICT_FRESH_MS - 1 } }, { unkept: [DEPARTMENT], probes: [DEPARTMENT] }],
+  ])('%s', (_name, shown, expected) => {
+    expect(judgeUnkept([DEPARTMENT], shown, now)).toEqual(expected);
+  });
+
+  it('a run of a few users goes by recent answers alone', () => {
+    expect(unkeptByVerdict({ [DEPARTMENT]: { kept: false, at: now - 1000 }, displayName: { kept: true, at: now }, 'enterprise.employeeNumber': { kept: false, at: 0 }, externalId: { kept: false, at: now } }, now)).toEqual([DEPARTMENT]);
+  });
+});
+
+describe('the answers to writes', () => {
+  it('a path sent with a value and missing from the answer is dropped; the rest are held; a later answer that holds it wins', () => {
+    const d = desired(1);
+    expect(droppedFrom(wfmCopy(d).raw, d, mapping)).toEqual([]);
+    expect(droppedFrom(wfmCopy(d, [DEPARTMENT]).raw, d, mapping)).toEqual([DEPARTMENT]);
+    const tally: AnswerTally = {};
+    tallyAnswer(tally, d, mapping, [DEPARTMENT]);
+    tallyAnswer(tally, desired(2), mapping, [DEPARTMENT]);
+    expect(tally[DEPARTMENT]).toEqual({ held: 0, dropped: 2 });
+    expect(tally['displayName']).toEqual({ held: 2, dropped: 0 });
+    expect(tally['externalId']).toBeUndefined();
+    const first = updateVerdicts({}, tally, 5);
+    expect(first[DEPARTMENT]).toEqual({ kept: false, at: 5 });
+    tallyAnswer(tally, desired(3), mapping, []);
+    expect(updateVerdicts(first, tally, 6)[DEPARTMENT]).toEqual({ kept: true, at: 6 });
   });
 });
 
 describe('dropUnkept', () => {
   const all = users(MIN_UNKEPT_USERS);
+  const notKept = { unkept: [DEPARTMENT], probes: [] };
 
   it('an update that would only put back the dropped value is a noop; one with other changes keeps them', () => {
     const current = all.map((d, i) => {
@@ -80,23 +121,39 @@ describe('dropUnkept', () => {
       if (i === 0) (copy.raw as ScimResource).displayName = 'Edited In The WFM';
       return copy;
     });
-    const actions = dropUnkept(classified(all, current), [DEPARTMENT]);
+    const actions = dropUnkept(classified(all, current), notKept);
     expect(actions.map((a) => a.type)).toEqual(['update', 'noop', 'noop']);
     expect(actions[0]?.type === 'update' && actions[0].changes.map((c) => c.path)).toEqual(['displayName']);
     expect(actions[1]).toMatchObject({ type: 'noop', reason: expect.stringContaining(`it does not keep ${DEPARTMENT}`) as string });
   });
 
-  it('a value Okta changed is still written, and so is a value the WFM holds that differs', () => {
+  it('a probe path is written to the first user planned with it', () => {
+    const current = all.map((d) => wfmCopy(d, [DEPARTMENT]));
+    const actions = dropUnkept(classified(all, current), { unkept: [DEPARTMENT], probes: [DEPARTMENT] });
+    expect(actions.map((a) => a.type)).toEqual(['update', 'noop', 'noop']);
+  });
+
+  it('a value Okta changed is still written, as a change in Okta', () => {
     const current = all.map((d) => wfmCopy(d, [DEPARTMENT]));
     const changed = [desired(1, 'Sales'), ...all.slice(1)];
-    const actions = dropUnkept(classified(changed, current, all), [DEPARTMENT]);
+    const actions = dropUnkept(classified(changed, current, all), notKept);
     expect(actions.map((a) => a.type)).toEqual(['update', 'noop', 'noop']);
-    expect(actions[0]?.type === 'update' && actions[0].changes).toEqual([{ path: DEPARTMENT, from: undefined, to: 'Sales', side: 'both' }]);
+    expect(actions[0]?.type === 'update' && actions[0].changes).toEqual([{ path: DEPARTMENT, from: undefined, to: 'Sales', side: 'okta' }]);
+  });
+
+  it('a value an admin changed in the WFM (held, but different) is put back', () => {
+    const current = all.map((d) => {
+      const copy = wfmCopy(d);
+      (copy.raw[ENTERPRISE_URN] as Record<string, unknown>).department = 'Edited';
+      return copy;
+    });
+    const actions = dropUnkept(classified(all, current), notKept);
+    expect(actions.map((a) => a.type)).toEqual(['update', 'update', 'update']);
   });
 
   it('a reactivation stays, for its revive', () => {
     const current = all.map((d) => ({ ...wfmCopy(d, [DEPARTMENT]), active: false }));
-    const actions = dropUnkept(classified(all, current), [DEPARTMENT]);
+    const actions = dropUnkept(classified(all, current), notKept);
     expect(actions.map((a) => a.type)).toEqual(['reactivate', 'reactivate', 'reactivate']);
     expect(actions.every((a) => a.type === 'reactivate' && a.changes.length === 0)).toBe(true);
   });
@@ -104,6 +161,6 @@ describe('dropUnkept', () => {
   it('no unkept path leaves the plan as it is', () => {
     const current = all.map((d) => wfmCopy(d, [DEPARTMENT]));
     const plain = classified(all, current);
-    expect(dropUnkept(plain, [])).toEqual(plain);
+    expect(dropUnkept(plain, { unkept: [], probes: [] })).toEqual(plain);
   });
 });
