@@ -19,32 +19,47 @@ export async function classifyDrift(deps: JobDeps, actions: readonly Action[]): 
   return classifyPlan(actions, last);
 }
 
-/** Where the owned paths the WFM does not keep are judged from: this run's read of the whole scope, or what the answers showed alone. */
-export type UnkeptBasis = Readonly<{ wholeScope: boolean; current: readonly WfmUser[] }>;
+/** Where the owned paths the WFM does not keep are judged from: this run's read of the whole scope, or (a few users) the last one's and the answers. */
+export type UnkeptBasis = Readonly<{ wholeScope: boolean; dryRun: boolean; runId: string; current: readonly WfmUser[] }>;
 
 const verdicts = (deps: JobDeps): VerdictStore => createVerdictStore(deps.redis, deps.config.redis.prefix);
 /** The WFM and custom extension URN this deployment writes to, which the answers it keeps belong to. */
 export const verdictScope = (deps: JobDeps): VerdictScope => ({ scimUrl: deps.config.wfm.scimUrl, customSchema: deps.config.mapping.customSchema });
 const messageOf = (err: unknown): string => (err instanceof Error ? err.message : String(err));
 
+/** A run's own number for picking a probe's user: another run picks another one. */
+const seedOf = (runId: string): number => [...runId].reduce((h, ch) => (h * 31 + ch.charCodeAt(0)) % 2_147_483_647, 7);
+
 /**
  * Leaves out of a classified plan the changes that only put back what the WFM does not keep
  * (sync/unkept.ts), and counts the drift again. A read of the whole scope judges by the read and
- * the answers to earlier writes; a run of a few users by the answers alone. Failing to read what
- * the answers showed leaves the plan whole: warn, go on.
+ * the answers to earlier writes, and (unless a dry run) keeps what the read showed; a run of a few
+ * users by the last such read and the answers. Failing to read or keep them leaves the plan whole
+ * (or the next few-user runs): warn, go on.
  */
 export async function leaveOutUnkept(deps: JobDeps, classified: readonly Action[], basis: UnkeptBasis, log: Logger): Promise<{ actions: Action[]; drift: DriftSummary; unkept: string[] }> {
   let judgement: UnkeptJudgement = { unkept: [], probes: [] };
   try {
-    const shown = await verdicts(deps).load(verdictScope(deps));
+    const store = verdicts(deps);
+    const shown = await store.load(verdictScope(deps));
     const now = deps.now();
-    judgement = basis.wholeScope ? judgeUnkept(missingInRead(classified, basis.current, deps.config.mapping), shown, now) : { unkept: unkeptByVerdict(shown, now), probes: [] };
+    if (basis.wholeScope) {
+      const missing = missingInRead(classified, basis.current, deps.config.mapping);
+      judgement = { ...judgeUnkept(missing, shown.verdicts, now), probeSeed: seedOf(basis.runId) };
+      if (!basis.dryRun) await store.save(verdictScope(deps), { missing });
+    } else {
+      judgement = { unkept: unkeptByVerdict(shown.verdicts, shown.missing, deps.config.mapping, now), probes: [] };
+    }
   } catch (err) {
-    log.warn('could not read which attributes the WFM keeps: every difference is written this run', { error: messageOf(err) });
+    log.warn('could not read or keep which attributes the WFM keeps: this run writes what it plans to', { error: messageOf(err) });
   }
   const actions = dropUnkept(classified, judgement);
-  if (judgement.unkept.length > 0) {
-    log.warn('the WFM does not keep these mapped attributes: they are not written again for them; enable them in the WFM tenant or remove them from the mapping', { attributes: judgement.unkept, probes: judgement.probes });
+  const confirmed = judgement.unkept.filter((p) => !judgement.probes.includes(p));
+  if (confirmed.length > 0) {
+    log.warn('the WFM does not keep these mapped attributes: they are not written again for them; enable them in the WFM tenant or remove them from the mapping', { attributes: confirmed });
+  }
+  if (judgement.probes.length > 0) {
+    log.info('no WFM user holds these mapped attributes, and no recent answer of the WFM says whether it keeps them: one write sends each, the other users wait for its answer', { attributes: judgement.probes });
   }
   return { actions, drift: countDrift(actions), unkept: judgement.unkept };
 }
@@ -54,7 +69,8 @@ export async function recordAnswers(deps: JobDeps, answers: Readonly<AnswerTally
   if (Object.keys(answers).length === 0) return;
   try {
     const store = verdicts(deps);
-    await store.save(verdictScope(deps), updateVerdicts(await store.load(verdictScope(deps)), answers, deps.now()));
+    const { verdicts: shown } = await store.load(verdictScope(deps));
+    await store.save(verdictScope(deps), { verdicts: updateVerdicts(shown, answers, deps.now()) });
   } catch (err) {
     log.warn('could not keep what the WFM kept of the values written: later runs may write them again', { error: messageOf(err) });
   }

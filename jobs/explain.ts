@@ -114,8 +114,8 @@ export async function explainUser(deps: JobDeps, login: string): Promise<Explana
   }
   const last = await createOwnedValues(deps.redis, deps.config.redis.prefix).read([u.id]);
   // What the answers to earlier writes showed; unreadable, every difference shows as one to write.
-  const shown = await createVerdictStore(deps.redis, deps.config.redis.prefix).load(verdictScope(deps)).catch(() => ({}));
-  const unkept = unkeptByVerdict(shown, deps.now());
+  const shown = await createVerdictStore(deps.redis, deps.config.redis.prefix).load(verdictScope(deps)).catch(() => ({ verdicts: {}, missing: [] }));
+  const unkept = unkeptByVerdict(shown.verdicts, shown.missing, mapping, deps.now());
   const actions = dropUnkept(classifyPlan(plan([mapped.user], wfm.users, { mapping }), last).actions, { unkept, probes: [] });
   const action = actions[0];
   if (!action) throw new Error('plan answered no action for one user');

@@ -1,6 +1,6 @@
 import type { Redis } from 'ioredis';
 import { z } from 'zod';
-import type { Verdict, Verdicts } from '../sync/unkept';
+import type { Verdicts } from '../sync/unkept';
 import { key } from './redis';
 
 /**
@@ -9,9 +9,13 @@ import { key } from './redis';
  * and the `custom.` paths of one made for another custom extension URN are left out.
  */
 export type VerdictStore = {
-  load(where: VerdictScope): Promise<Verdicts>;
-  save(where: VerdictScope, verdicts: Readonly<Record<string, Verdict>>): Promise<void>;
+  load(where: VerdictScope): Promise<KeptRecord>;
+  /** Replaces the parts given, keeping the others. */
+  save(where: VerdictScope, record: Partial<KeptRecord>): Promise<void>;
 };
+
+/** The verdicts, and the paths the last read of the whole scope (not a dry run) showed missing. */
+export type KeptRecord = Readonly<{ verdicts: Verdicts; missing: readonly string[] }>;
 
 /** The WFM and the mapping's custom extension URN the answers came from. */
 export type VerdictScope = Readonly<{ scimUrl: string; customSchema?: string | undefined }>;
@@ -20,25 +24,31 @@ const recordSchema = z.object({
   scimUrl: z.string(),
   customSchema: z.string().optional(),
   verdicts: z.record(z.string(), z.object({ kept: z.boolean(), at: z.number() })),
+  missing: z.array(z.string()).default([]),
 });
+
+const NOTHING: KeptRecord = { verdicts: {}, missing: [] };
+const isCustom = (path: string): boolean => path.startsWith('custom.');
 
 export function createVerdictStore(redis: Redis, prefix: string): VerdictStore {
   const verdictKey = key(prefix, 'wfm', 'kept');
+  const load = async (where: VerdictScope): Promise<KeptRecord> => {
+    const raw = await redis.get(verdictKey);
+    if (raw === null) return NOTHING;
+    try {
+      const record = recordSchema.parse(JSON.parse(raw));
+      if (record.scimUrl !== where.scimUrl) return NOTHING;
+      if (record.customSchema === where.customSchema) return { verdicts: record.verdicts, missing: record.missing };
+      return { verdicts: Object.fromEntries(Object.entries(record.verdicts).filter(([path]) => !isCustom(path))), missing: record.missing.filter((path) => !isCustom(path)) };
+    } catch {
+      return NOTHING;
+    }
+  };
   return {
-    async load(where) {
-      const raw = await redis.get(verdictKey);
-      if (raw === null) return {};
-      try {
-        const record = recordSchema.parse(JSON.parse(raw));
-        if (record.scimUrl !== where.scimUrl) return {};
-        if (record.customSchema === where.customSchema) return record.verdicts;
-        return Object.fromEntries(Object.entries(record.verdicts).filter(([path]) => !path.startsWith('custom.')));
-      } catch {
-        return {};
-      }
-    },
-    async save(where, verdicts) {
-      await redis.set(verdictKey, JSON.stringify({ scimUrl: where.scimUrl, ...(where.customSchema !== undefined ? { customSchema: where.customSchema } : {}), verdicts }));
+    load,
+    async save(where, parts) {
+      const record = { ...(await load(where)), ...parts };
+      await redis.set(verdictKey, JSON.stringify({ scimUrl: where.scimUrl, ...(where.customSchema !== undefined ? { customSchema: where.customSchema } : {}), ...record }));
     },
   };
 }

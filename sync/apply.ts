@@ -91,7 +91,7 @@ async function replaceOwned(ports: ApplyPorts, desired: DesiredUser, current: Wf
     try {
       const body = mergeOwned(target.raw, desired, ports.mapping);
       const user = await ports.scim.replace(target.id, body, target.version);
-      return { user, changes, reread, dropped: droppedFrom(user.raw, desired, ports.mapping) };
+      return { user, changes, reread, dropped: droppedFrom(user.raw, desired, ports.mapping, target.raw) };
     } catch (err) {
       if (isSyncError(err) && err.status === 412 && attempt < MAX_ATTEMPTS) {
         target = await ports.scim.get(target.id);

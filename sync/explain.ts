@@ -31,7 +31,9 @@ export function fieldRows(desired: DesiredUser, current: WfmUser | undefined, ma
     const lastWritten = last === undefined || !(path in last) ? undefined : (last[path] ?? null);
     if (current && normalise(path, okta) === normalise(path, wfm)) return { path, okta, wfm, lastWritten, next: 'same' };
     const change = { path, from: wfm, to: okta };
-    const side = current ? classifyChange(change, last) : 'okta';
+    const classified = current ? classifyChange(change, last) : 'okta';
+    // Okta's change of a value the WFM never held, at a path it does not keep: the WFM did not move it.
+    const side = classified === 'both' && unkept.includes(path) && normalise(path, wfm) === undefined ? 'okta' : classified;
     const notKept = current !== undefined && putsBackUnkept({ ...change, side }, unkept);
     return { path, okta, wfm, lastWritten, next: notKept ? 'not-kept' : 'set', side };
   });

@@ -16,12 +16,15 @@ import type { Action, Change, DesiredUser, ScimResource, WfmUser } from './types
  *
  * Values lost another way (cleared by admins, a restore, a new tenant) are written back: the
  * answers to earlier writes held them. With no recent answer, one user is written for it (a probe)
- * and the rest wait for what its answer shows.
+ * unless another write sends it anyway, and the rest wait for what its answer shows.
  */
 export const MIN_UNKEPT_USERS = 3;
 
-/** How long what the answers showed is trusted before a probe asks again. */
-export const VERDICT_FRESH_MS = 24 * 3600 * 1000;
+/**
+ * How long what the answers showed is trusted before a probe asks again: longer than a day, so a
+ * daily full sync finds the last one's verdict fresh, and probes every other day at most.
+ */
+export const VERDICT_FRESH_MS = 36 * 3600 * 1000;
 
 /** Never judged so: the link and the attributes the WFM requires are always written. */
 const ALWAYS_WRITTEN = new Set<string>(['userName', 'externalId', ...REQUIRED_TARGETS]);
@@ -40,9 +43,14 @@ function sentPaths(desired: DesiredUser, mapping: Mapping): string[] {
   return ownedPaths(mapping).filter((p) => judged(p) && normalise(p, desired.attrs[p]) !== undefined);
 }
 
-/** The judged owned paths sent with a value that the WFM's answer to the write (its user as stored) lacks. */
-export function droppedFrom(answer: Readonly<ScimResource>, desired: DesiredUser, mapping: Mapping): string[] {
-  return sentPaths(desired, mapping).filter((p) => normalise(p, readPath(answer, p, mapping.customSchema, desired.attrs[p])) === undefined);
+/**
+ * The judged owned paths sent with a value that the WFM's answer to the write (its user as stored)
+ * lacks. For an update, a path the user held before the write is not counted: a WFM that held it
+ * keeps it, and an answer without it is a partial one (some servers answer with a few attributes).
+ */
+export function droppedFrom(answer: Readonly<ScimResource>, desired: DesiredUser, mapping: Mapping, before?: Readonly<ScimResource>): string[] {
+  const holds = (resource: Readonly<ScimResource>, p: string): boolean => normalise(p, readPath(resource, p, mapping.customSchema, desired.attrs[p])) !== undefined;
+  return sentPaths(desired, mapping).filter((p) => !holds(answer, p) && (before === undefined || !holds(before, p)));
 }
 
 /** Adds one answered write to the tally: every path it sent a value for, held unless listed as dropped. */
@@ -81,7 +89,12 @@ export function missingInRead(actions: readonly Action[], current: readonly WfmU
   return candidates.filter((path) => !held(path)).sort();
 }
 
-export type UnkeptJudgement = Readonly<{ unkept: string[]; probes: string[] }>;
+/**
+ * What a run leaves unwritten: the paths not kept, and among them those with no fresh verdict
+ * (probes). `probeSeed` picks the probe's user among those it could be, so a user whose write
+ * keeps failing is not the only one ever tried.
+ */
+export type UnkeptJudgement = Readonly<{ unkept: string[]; probes: string[]; probeSeed?: number }>;
 
 /**
  * Which of the paths the read shows missing are not kept: those the answers showed dropped within
@@ -101,39 +114,63 @@ export function judgeUnkept(missing: readonly string[], verdicts: Verdicts, now:
   return { unkept, probes };
 }
 
-/** For a run that reads a few users: the paths the answers showed dropped within VERDICT_FRESH_MS (a write refreshes them). */
-export function unkeptByVerdict(verdicts: Verdicts, now: number): string[] {
-  return Object.entries(verdicts)
-    .filter(([path, v]) => judged(path) && !v.kept && now - v.at <= VERDICT_FRESH_MS)
-    .map(([path]) => path)
-    .sort();
+/**
+ * For a run that reads a few users, which cannot see the whole scope: the paths the last read of
+ * the whole scope showed missing (`missing`) that the answers also showed dropped within
+ * VERDICT_FRESH_MS, still owned by the mapping. Anything else is written (a write refreshes the verdict).
+ */
+export function unkeptByVerdict(verdicts: Verdicts, missing: readonly string[], mapping: Mapping, now: number): string[] {
+  const owned = new Set(ownedPaths(mapping));
+  return missing.filter((path) => {
+    const v = verdicts[path];
+    return owned.has(path) && judged(path) && v !== undefined && !v.kept && now - v.at <= VERDICT_FRESH_MS;
+  });
 }
 
 /** Whether a classified change only puts back a value the WFM dropped at a path it does not keep. */
 export const putsBackUnkept = (c: Change, unkept: readonly string[]): boolean => unkept.includes(c.path) && judged(c.path) && lostValue(c);
 
+/** Whether an action, as planned, sends a value at this path (a create, or an update's whole merged user). */
+const sendsValue = (a: Action, path: string): boolean => (a.type === 'create' || withChanges(a)) && normalise(path, a.desired.attrs[path]) !== undefined;
+
+/** One action without the changes that only put back a value at an unkept path, but those at `keep`. */
+function leaveOut(a: Action, unkept: readonly string[], keep: ReadonlySet<string>): Action {
+  if (!withChanges(a)) return a;
+  const changes: Change[] = [];
+  for (const c of a.changes) {
+    if (putsBackUnkept(c, unkept) && !keep.has(c.path)) continue;
+    // Okta's change of a value the WFM never held: the WFM did not move it.
+    changes.push(unkept.includes(c.path) && c.side === 'both' && normalise(c.path, c.from) === undefined ? { ...c, side: 'okta' } : c);
+  }
+  if (changes.length === a.changes.length && changes.every((c, i) => c === a.changes[i])) return a;
+  if (a.type === 'update' && changes.length === 0) {
+    return { type: 'noop', oktaId: a.oktaId, userName: a.userName, wfmId: a.wfmId, reason: `up to date in what the WFM keeps (it does not keep ${a.changes.map((c) => c.path).join(', ')})` };
+  }
+  return { ...a, changes };
+}
+
 /**
- * Leaves out of the plan the changes that only put back a value the WFM does not keep, but one per
- * probe path (the first user planned with it), whose answer shows whether it is kept. An update
+ * Leaves out of the plan the changes that only put back a value the WFM does not keep. An update
  * left with no change is a noop; a reactivation stays, for its revive. A value Okta changed is
  * still written (the WFM may keep it one day); its side is Okta's, since the WFM never held it.
+ * For a probe path, a write the plan makes anyway that sends a value there will show in its
+ * answer whether the WFM keeps it; when there is none, one user is written for it.
  */
 export function dropUnkept(actions: readonly Action[], judgement: UnkeptJudgement): Action[] {
   const { unkept } = judgement;
   if (unkept.length === 0) return [...actions];
-  const probesLeft = new Set(judgement.probes);
-  return actions.map((a): Action => {
-    if (!withChanges(a)) return a;
-    const changes: Change[] = [];
-    let dropped = 0;
-    for (const c of a.changes) {
-      if (putsBackUnkept(c, unkept) && !probesLeft.delete(c.path)) dropped += 1;
-      else changes.push(unkept.includes(c.path) && c.side === 'both' && normalise(c.path, c.from) === undefined ? { ...c, side: 'okta' } : c);
-    }
-    if (dropped === 0 && changes.every((c, i) => c === a.changes[i])) return a;
-    if (a.type === 'update' && changes.length === 0) {
-      return { type: 'noop', oktaId: a.oktaId, userName: a.userName, wfmId: a.wfmId, reason: `up to date in what the WFM keeps (it does not keep ${a.changes.map((c) => c.path).join(', ')})` };
-    }
-    return { ...a, changes };
-  });
+  const none = new Set<string>();
+  const out = actions.map((a) => leaveOut(a, unkept, none));
+  const probed = new Map<number, Set<string>>();
+  for (const path of judgement.probes) {
+    if (out.some((a) => sendsValue(a, path))) continue;
+    const candidates = actions.flatMap((a, i) => (withChanges(a) && a.changes.some((c) => c.path === path && putsBackUnkept(c, unkept)) ? [i] : []));
+    const at = candidates[Math.abs(judgement.probeSeed ?? 0) % Math.max(candidates.length, 1)];
+    if (at === undefined) continue;
+    const keep = probed.get(at) ?? new Set<string>();
+    keep.add(path);
+    probed.set(at, keep);
+  }
+  for (const [at, keep] of probed) out[at] = leaveOut(actions[at] as Action, unkept, keep);
+  return out;
 }

@@ -69,7 +69,7 @@ export function planText({ report, actions }: PlanView): string[] {
   }
   if (d && d.wfm + d.both > 0) lines.push(`  WFM edit: changed in the WFM since our last write; the run puts Okta's value back`);
   if (report.unkept) {
-    lines.push(`  not kept by the WFM: ${report.unkept.join(', ')} (dropped from every user we wrote; not written again for it: enable it in the WFM tenant or remove it from the mapping)`);
+    lines.push(`  not kept by the WFM: ${report.unkept.join(', ')} (no WFM user holds it and the WFM's answers drop it: not written again for it; enable it in the WFM tenant or remove it from the mapping)`);
   }
   for (const type of GROUPS) {
     const group = actions.filter((a) => a.type === type);

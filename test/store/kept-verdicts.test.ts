@@ -18,22 +18,27 @@ describe('what the WFM kept of the values written, in Redis', () => {
     await redis.quit();
   });
 
-  it('reads back what it saved, for the same WFM and custom extension URN', async () => {
-    await createVerdictStore(redis, prefix).save(here, shown);
-    expect(await createVerdictStore(redis, prefix).load(here)).toEqual(shown);
+  it('reads back what it saved, for the same WFM and custom extension URN; a save keeps the parts it is not given', async () => {
+    await createVerdictStore(redis, prefix).save(here, { verdicts: shown });
+    expect(await createVerdictStore(redis, prefix).load(here)).toEqual({ verdicts: shown, missing: [] });
+    await createVerdictStore(redis, prefix).save(here, { missing: ['custom.badge'] });
+    expect(await createVerdictStore(redis, prefix).load(here)).toEqual({ verdicts: shown, missing: ['custom.badge'] });
   });
 
   it('another WFM_SCIM_URL reads as nothing; another custom extension URN leaves its custom paths out', async () => {
-    await createVerdictStore(redis, prefix).save(here, shown);
-    expect(await createVerdictStore(redis, prefix).load({ ...here, scimUrl: 'https://other.example.com/scim/v2' })).toEqual({});
-    expect(await createVerdictStore(redis, prefix).load({ ...here, customSchema: 'urn:example:wfm:2.0:User' })).toEqual({ 'enterprise.department': { kept: false, at: 5 } });
-    expect(await createVerdictStore(redis, prefix).load({ scimUrl: here.scimUrl })).toEqual({ 'enterprise.department': { kept: false, at: 5 } });
+    await createVerdictStore(redis, prefix).save(here, { verdicts: shown, missing: ['enterprise.department', 'custom.badge'] });
+    const nothing = { verdicts: {}, missing: [] };
+    const withoutCustom = { verdicts: { 'enterprise.department': { kept: false, at: 5 } }, missing: ['enterprise.department'] };
+    expect(await createVerdictStore(redis, prefix).load({ ...here, scimUrl: 'https://other.example.com/scim/v2' })).toEqual(nothing);
+    expect(await createVerdictStore(redis, prefix).load({ ...here, customSchema: 'urn:example:wfm:2.0:User' })).toEqual(withoutCustom);
+    expect(await createVerdictStore(redis, prefix).load({ scimUrl: here.scimUrl })).toEqual(withoutCustom);
   });
 
   it('an unreadable record reads as nothing', async () => {
+    const nothing = { verdicts: {}, missing: [] };
     await redis.set(verdictKey, '{not json');
-    expect(await createVerdictStore(redis, prefix).load(here)).toEqual({});
+    expect(await createVerdictStore(redis, prefix).load(here)).toEqual(nothing);
     await redis.set(verdictKey, JSON.stringify({ scimUrl: here.scimUrl, verdicts: { x: { kept: 'no' } } }));
-    expect(await createVerdictStore(redis, prefix).load(here)).toEqual({});
+    expect(await createVerdictStore(redis, prefix).load(here)).toEqual(nothing);
   });
 });

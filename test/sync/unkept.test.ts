@@ -83,13 +83,16 @@ describe('judgeUnkept: the read and the answers must agree', () => {
     ['answers that lacked it, recently: not kept, no probe', { [DEPARTMENT]: { kept: false, at: now - 1000 } }, { unkept: [DEPARTMENT], probes: [] }],
     ['answers that held it (cleared by admins since, a restore, a new tenant): written back', { [DEPARTMENT]: { kept: true, at: now - 1000 } }, { unkept: [], probes: [] }],
     ['no answer yet: one user is written for it, the others wait', {}, { unkept: [DEPARTMENT], probes: [DEPARTMENT] }],
-    ['answers older than a day: asked again', { [DEPARTMENT]: { kept: true, at: now - VERDICT_FRESH_MS - 1 } }, { unkept: [DEPARTMENT], probes: [DEPARTMENT] }],
+    ['answers older than VERDICT_FRESH_MS: asked again', { [DEPARTMENT]: { kept: true, at: now - VERDICT_FRESH_MS - 1 } }, { unkept: [DEPARTMENT], probes: [DEPARTMENT] }],
   ])('%s', (_name, shown, expected) => {
     expect(judgeUnkept([DEPARTMENT], shown, now)).toEqual(expected);
   });
 
-  it('a run of a few users goes by recent answers alone', () => {
-    expect(unkeptByVerdict({ [DEPARTMENT]: { kept: false, at: now - 1000 }, displayName: { kept: true, at: now }, 'enterprise.employeeNumber': { kept: false, at: 0 }, externalId: { kept: false, at: now } }, now)).toEqual([DEPARTMENT]);
+  it('a run of a few users goes by recent answers that the last read of the whole scope agrees with', () => {
+    const shown = { [DEPARTMENT]: { kept: false, at: now - 1000 }, displayName: { kept: true, at: now }, 'enterprise.employeeNumber': { kept: false, at: 0 }, externalId: { kept: false, at: now }, 'nice.team.value': { kept: false, at: now } };
+    const missing = [DEPARTMENT, 'displayName', 'enterprise.employeeNumber', 'externalId', 'nice.team.value'];
+    expect(unkeptByVerdict(shown, missing, mapping, now)).toEqual([DEPARTMENT]); // nice.team.value: no longer mapped
+    expect(unkeptByVerdict(shown, [], mapping, now)).toEqual([]); // one answer alone is not enough
   });
 });
 
@@ -98,6 +101,9 @@ describe('the answers to writes', () => {
     const d = desired(1);
     expect(droppedFrom(wfmCopy(d).raw, d, mapping)).toEqual([]);
     expect(droppedFrom(wfmCopy(d, [DEPARTMENT]).raw, d, mapping)).toEqual([DEPARTMENT]);
+    // An update's answer without a value the user held before: a partial answer, not a drop.
+    expect(droppedFrom(wfmCopy(d, [DEPARTMENT]).raw, d, mapping, wfmCopy(d).raw)).toEqual([]);
+    expect(droppedFrom(wfmCopy(d, [DEPARTMENT]).raw, d, mapping, wfmCopy(d, [DEPARTMENT]).raw)).toEqual([DEPARTMENT]);
     const tally: AnswerTally = {};
     tallyAnswer(tally, d, mapping, [DEPARTMENT]);
     tallyAnswer(tally, desired(2), mapping, [DEPARTMENT]);
@@ -127,10 +133,22 @@ describe('dropUnkept', () => {
     expect(actions[1]).toMatchObject({ type: 'noop', reason: expect.stringContaining(`it does not keep ${DEPARTMENT}`) as string });
   });
 
-  it('a probe path is written to the first user planned with it', () => {
+  it('a probe path is written to one user, picked by the run', () => {
     const current = all.map((d) => wfmCopy(d, [DEPARTMENT]));
-    const actions = dropUnkept(classified(all, current), { unkept: [DEPARTMENT], probes: [DEPARTMENT] });
-    expect(actions.map((a) => a.type)).toEqual(['update', 'noop', 'noop']);
+    const probe = (probeSeed: number) => dropUnkept(classified(all, current), { unkept: [DEPARTMENT], probes: [DEPARTMENT], probeSeed }).map((a) => a.type);
+    expect(probe(0)).toEqual(['update', 'noop', 'noop']);
+    expect(probe(4)).toEqual(['noop', 'update', 'noop']);
+  });
+
+  it('no probe is added when a write the plan makes anyway sends a value there (its answer shows)', () => {
+    const current = all.map((d, i) => {
+      const copy = wfmCopy(d, [DEPARTMENT]);
+      if (i === 2) (copy.raw as ScimResource).displayName = 'Edited In The WFM';
+      return copy;
+    });
+    const actions = dropUnkept(classified([...all, desired(9)], current, all), { unkept: [DEPARTMENT], probes: [DEPARTMENT] });
+    expect(actions.map((a) => a.type)).toEqual(['noop', 'noop', 'update', 'create']);
+    expect(actions[2]?.type === 'update' && actions[2].changes.map((c) => c.path)).toEqual(['displayName']);
   });
 
   it('a value Okta changed is still written, as a change in Okta', () => {
