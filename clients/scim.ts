@@ -46,6 +46,8 @@ export type ScimClient = {
    * userName no user has (WFM_READ_MODE). Answers the total the WFM announced.
    */
   probe(mode: 'list' | 'lookup'): Promise<{ totalResults: number }>;
+  /** Preflight: the WFM's `GET /Schemas` answer as sent (RFC 7643 §7), for mappers/scim-schemas.ts to read. */
+  schemas(): Promise<unknown>;
   /** The same requests, each retry also told to `onRetry`: one write's own count, whatever else runs. */
   counting(onRetry: () => void): ScimPort;
   stats(): HttpStats;
@@ -245,6 +247,9 @@ export function createScimClient(cfg: ScimClientConfig, http?: HttpClient): Scim
     async probe(mode) {
       const page = mode === 'list' ? await firstListPage(1) : await listPage(1, 1, `userName eq ${filterValue(PROBE_USER_NAME)}`);
       return { totalResults: page.total };
+    },
+    async schemas() {
+      return (await client.request({ method: 'GET', path: '/Schemas' })).body;
     },
     ...port(),
     counting: (onRetry) => port(onRetry),

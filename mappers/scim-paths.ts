@@ -6,13 +6,14 @@ import type { ScimResource } from '../sync/types';
  * `custom.x`, ...) in a SCIM User resource. Multi-valued attributes are addressed by type
  * (`emails.work`) or by the primary flag (`roles.primary`).
  */
-type Location =
+export type Location =
   | { kind: 'simple'; container: string | undefined; keys: string[] }
   | { kind: 'multi'; attr: string; select: string };
 
 const MULTI = new Set(['emails', 'phoneNumbers', 'roles']);
 
-function locate(path: string, customSchema: string | undefined): Location {
+/** Where a target path lives in a User resource: its extension (none for core) and keys, or its multi-valued attribute. */
+export function locate(path: string, customSchema: string | undefined): Location {
   const [head, ...rest] = path.split('.');
   if (head === 'enterprise') return { kind: 'simple', container: ENTERPRISE_URN, keys: rest };
   if (head === 'nice') return { kind: 'simple', container: NICE_URN, keys: rest };

@@ -32,7 +32,7 @@ describe('okta-wfm-sync check', () => {
     for (const secret of [h.okta.token, h.wfm.scimToken, h.wfm.accessKeySecret, WRONG.scim, WRONG.secret]) expect(text).not.toContain(secret);
   };
 
-  it('passes all five on a configured sandbox, exit 0, and writes nothing anywhere', async () => {
+  it('passes all six on a configured sandbox, exit 0, and writes nothing anywhere', async () => {
     const { code, out, err } = await h.cli(['check']);
     expect(err).toEqual([]);
     expect(code).toBe(0);
@@ -41,6 +41,7 @@ describe('okta-wfm-sync check', () => {
       `ok    okta        app ${h.okta.appId} answers (app users listed)`,
       'ok    okta-groups found "WFM Supervisors"',
       expect.stringMatching(/^ok {4}wfm-scim {4}GET \/Users answers \(\d+ users?\)$/),
+      "ok    wfm-schema  the WFM's schema lists every mapped attribute (9)",
       'ok    wfm-api     access key accepted (access token issued)',
       'all checks passed',
     ]);
@@ -48,8 +49,8 @@ describe('okta-wfm-sync check', () => {
     // The WFM: one listing page of one user and one token; no SCIM write, no deactivate or revive.
     expect(countRequests(h.wfm.requests, { api: 'scim', method: ['POST', 'PUT', 'PATCH', 'DELETE'] })).toBe(0);
     expect(countRequests(h.wfm.requests, { pathPrefix: '/user-management/' })).toBe(0);
-    expect(h.wfm.requests.map((r) => `${r.method} ${r.path}`).sort()).toEqual(['GET /scim/v2/Users', 'POST /authentication/v1/token/access-key']);
-    expect(new URLSearchParams(h.wfm.requests.find((r) => r.api === 'scim')?.query).get('count')).toBe('1');
+    expect(h.wfm.requests.map((r) => `${r.method} ${r.path}`).sort()).toEqual(['GET /scim/v2/Schemas', 'GET /scim/v2/Users', 'POST /authentication/v1/token/access-key']);
+    expect(new URLSearchParams(h.wfm.requests.find((r) => r.path === '/scim/v2/Users')?.query).get('count')).toBe('1');
     // Okta: reads only, one page of one app user, and the supervisor group looked up by name.
     expect(h.okta.requests.filter((r) => r.method !== 'GET')).toEqual([]);
     expect(h.okta.requests.filter((r) => r.path.startsWith('/api/v1/apps/')).map((r) => [r.path, r.query.limit])).toEqual([[`/api/v1/apps/${h.okta.appId}/users`, '1']]);
@@ -68,7 +69,7 @@ describe('okta-wfm-sync check', () => {
     expect(code).toBe(0);
     expect(out).toHaveLength(1);
     expect(report.ok).toBe(true);
-    expect(report.checks.map((c) => c.name)).toEqual(['redis', 'okta', 'okta-groups', 'wfm-scim', 'wfm-api']);
+    expect(report.checks.map((c) => c.name)).toEqual(['redis', 'okta', 'okta-groups', 'wfm-scim', 'wfm-schema', 'wfm-api']);
     for (const c of report.checks) expect(c).toEqual({ name: c.name, ok: true, detail: expect.any(String) as unknown });
   });
 
@@ -82,7 +83,8 @@ describe('okta-wfm-sync check', () => {
     const human = await h.cli(['check'], { WFM_SCIM_TOKEN: WRONG.scim });
     expect(human.code).toBe(1);
     expect(human.out.find((l) => l.startsWith('FAIL'))).toMatch(/^FAIL {2}wfm-scim {4}WFM SCIM GET \/Users answered 401/);
-    expect(human.out.at(-1)).toBe('1 of 5 checks failed');
+    expect(human.out.find((l) => l.includes('wfm-schema'))).toMatch(/^warn {2}wfm-schema {2}GET \/Schemas failed \(WFM SCIM GET \/Schemas answered 401/);
+    expect(human.out.at(-1)).toBe('1 of 6 checks failed');
   });
 
   it('an OKTA_APP_ID Okta does not know fails okta, naming OKTA_APP_ID', async () => {
@@ -126,11 +128,28 @@ describe('okta-wfm-sync check', () => {
     expectNoSecrets(out);
   });
 
+  it('a mapped attribute the WFM tenant has not enabled (absent from its /Schemas) is a warning: exit 0, naming it', async () => {
+    h.wfm.config.disabledAttributes = ['urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:department', 'roles'];
+    try {
+      const { code, out } = await h.cli(['check']);
+      expect(code).toBe(0);
+      expect(out.find((l) => l.includes('wfm-schema'))).toBe(
+        "warn  wfm-schema  the WFM's schema does not list enterprise.department, roles.primary: the WFM would most likely drop them; enable them in the WFM tenant or remove their rules from the mapping",
+      );
+      expect(out.at(-1)).toBe('all checks passed');
+      const { report, by } = await check();
+      expect(report.ok).toBe(true);
+      expect(by('wfm-schema')).toMatchObject({ ok: true, warning: true });
+    } finally {
+      h.wfm.config.disabledAttributes = [];
+    }
+  });
+
   it('with WFM_READ_MODE=lookup, wfm-scim looks up one userName no user has', async () => {
     const { code, by } = await check({ WFM_READ_MODE: 'lookup' });
     expect(code).toBe(0);
     expect(by('wfm-scim')?.detail).toContain('lookup');
-    const scim = h.wfm.requests.filter((r) => r.api === 'scim');
+    const scim = h.wfm.requests.filter((r) => r.path === '/scim/v2/Users');
     expect(scim).toHaveLength(1);
     expect(new URLSearchParams(scim[0]?.query).get('filter')).toBe('userName eq "okta-wfm-sync-check"');
   });

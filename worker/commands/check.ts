@@ -5,13 +5,16 @@ import { withNextStep } from '../../jobs/next-step';
 import { redisAnswers } from '../../store/redis';
 import { EXIT, shownRedis, type CommandModule } from '../cli-context';
 import { createWfmClients } from '../main';
+import { ownedPaths } from '../../mappers/okta-to-wfm';
+import { unlistedPaths } from '../../mappers/scim-schemas';
 
-export const CHECK_NAMES = ['redis', 'okta', 'okta-groups', 'wfm-scim', 'wfm-api'] as const;
+export const CHECK_NAMES = ['redis', 'okta', 'okta-groups', 'wfm-scim', 'wfm-schema', 'wfm-api'] as const;
 export type CheckName = (typeof CHECK_NAMES)[number];
-export type CheckResult = { name: CheckName; ok: boolean; detail: string };
+/** `warning`: it passed, but something may go wrong (the exit code stays 0). */
+export type CheckResult = { name: CheckName; ok: boolean; detail: string; warning?: true };
 
-/** A probe answers what it found, or throws what failed. */
-type Probe = () => Promise<string>;
+/** A probe answers what it found (with a warning, when it found something to look at), or throws what failed. */
+type Probe = () => Promise<string | { warning: string }>;
 
 const quoted = (g: GroupProbe): string => `"${g.name}"${'ids' in g && g.ids.length > 1 ? ` (${g.ids.length} groups)` : ''}`;
 
@@ -52,6 +55,21 @@ function probes(config: AppConfig): Record<CheckName, Probe> {
       if (config.wfm.readMode === 'lookup') return 'GET /Users answers a userName lookup (WFM_READ_MODE=lookup)';
       return `GET /Users answers (${totalResults} user${totalResults === 1 ? '' : 's'})`;
     },
+    async 'wfm-schema'() {
+      let body: unknown;
+      try {
+        body = await scim.schemas();
+      } catch (err) {
+        return { warning: `GET /Schemas failed (${describeError(err)}): the mapped attributes cannot be checked against the WFM's schema` };
+      }
+      const paths = ownedPaths(config.mapping);
+      const unlisted = unlistedPaths(body, paths, config.mapping.customSchema);
+      if (unlisted === undefined) return { warning: "GET /Schemas answered no readable User schema: the mapped attributes cannot be checked against the WFM's schema" };
+      if (unlisted.length === 0) return `the WFM's schema lists every mapped attribute (${paths.length})`;
+      return {
+        warning: `the WFM's schema does not list ${unlisted.join(', ')}: the WFM would most likely drop ${unlisted.length === 1 ? 'it' : 'them'}; enable ${unlisted.length === 1 ? 'it' : 'them'} in the WFM tenant or remove ${unlisted.length === 1 ? 'its rule' : 'their rules'} from the mapping`,
+      };
+    },
     async 'wfm-api'() {
       await wfmApi.probe();
       return 'access key accepted (access token issued)';
@@ -70,7 +88,8 @@ export async function runChecks(config: AppConfig): Promise<CheckResult[]> {
   return Promise.all(
     CHECK_NAMES.map(async (name) => {
       try {
-        return { name, ok: true, detail: await all[name]() };
+        const found = await all[name]();
+        return typeof found === 'string' ? { name, ok: true, detail: found } : { name, ok: true, warning: true, detail: found.warning };
       } catch (err) {
         return { name, ok: false, detail: failure(err) };
       }
@@ -82,14 +101,14 @@ export const checkCommand: CommandModule = {
   register(program, ctx) {
     program
       .command('check')
-      .description('Check the settings before a first sync: Redis, Okta and its groups, WFM SCIM and the WFM API answer. Writes nothing.')
+      .description('Check the settings before a first sync: Redis, Okta and its groups, WFM SCIM (and that its schema lists the mapped attributes) and the WFM API answer. Writes nothing.')
       .option('--json', 'print one JSON object')
       .action(async (opts: { json?: boolean }) => {
         const checks = await runChecks(ctx.config());
         const failed = checks.filter((c) => !c.ok).length;
         if (opts.json) ctx.io.stdout(JSON.stringify({ checks, ok: failed === 0 }));
         else {
-          for (const c of checks) ctx.io.stdout(`${(c.ok ? 'ok' : 'FAIL').padEnd(6)}${c.name.padEnd(12)}${c.detail}`);
+          for (const c of checks) ctx.io.stdout(`${(c.ok ? (c.warning ? 'warn' : 'ok') : 'FAIL').padEnd(6)}${c.name.padEnd(12)}${c.detail}`);
           ctx.io.stdout(failed === 0 ? 'all checks passed' : `${failed} of ${checks.length} checks failed`);
         }
         ctx.setCode(failed === 0 ? EXIT.ok : EXIT.failed);
