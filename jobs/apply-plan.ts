@@ -131,7 +131,7 @@ export async function applyPlan(deps: JobDeps, runId: string, actions: readonly 
       try {
         const result = await executeWrite(deps, action, () => (retries += 1));
         applied[result.appliedAs] += 1;
-        if (result.dropped) tallyAnswer(answers, action.desired, deps.config.mapping, result.dropped);
+        if (result.dropped) tallyAnswer(answers, action.desired, deps.config.mapping, result.dropped, result.wfmId);
         await recordApplied(deps, runId, action, result);
       } catch (err) {
         failed.push(await recordFailed(deps, runId, action, err));

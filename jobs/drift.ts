@@ -1,10 +1,10 @@
 import type { Logger } from 'winston';
 import { createOwnedValues, type OwnedValuesStore } from '../store/owned-values';
-import { createVerdictStore, type VerdictScope, type VerdictStore } from '../store/kept-verdicts';
+import { createVerdictStore, type KeptRecord, type VerdictScope, type VerdictStore } from '../store/kept-verdicts';
 import { classifyPlan, countDrift, needsLastWritten, ownedValuesOf, type DriftSummary } from '../sync/drift';
 import { holdCreatesWrittenBefore } from '../sync/plan';
 import type { Action, DesiredUser, OktaUser, Rejected, WfmUser } from '../sync/types';
-import { dropUnkept, judgeUnkept, missingInRead, unkeptByVerdict, updateVerdicts, type AnswerTally, type UnkeptJudgement } from '../sync/unkept';
+import { dropsToConfirm, dropUnkept, holdsValue, judgeUnkept, unkeptAdvice, missingInRead, unkeptByVerdict, updateVerdicts, type AnswerTally, type UnkeptJudgement } from '../sync/unkept';
 import type { JobDeps } from './deps';
 
 const store = (deps: JobDeps): OwnedValuesStore => createOwnedValues(deps.redis, deps.config.redis.prefix);
@@ -25,6 +25,8 @@ export type UnkeptBasis = Readonly<{ wholeScope: boolean; dryRun: boolean; runId
 const verdicts = (deps: JobDeps): VerdictStore => createVerdictStore(deps.redis, deps.config.redis.prefix);
 /** The WFM and custom extension URN this deployment writes to, which the answers it keeps belong to. */
 export const verdictScope = (deps: JobDeps): VerdictScope => ({ scimUrl: deps.config.wfm.scimUrl, customSchema: deps.config.mapping.customSchema });
+/** The answers and the last full read as kept for this deployment's WFM (see leaveOutUnkept). */
+export const loadKept = (deps: JobDeps): Promise<KeptRecord> => verdicts(deps).load(verdictScope(deps));
 const messageOf = (err: unknown): string => (err instanceof Error ? err.message : String(err));
 
 /** A run's own number for picking a probe's user: another run picks another one. */
@@ -41,7 +43,7 @@ export async function leaveOutUnkept(deps: JobDeps, classified: readonly Action[
   let judgement: UnkeptJudgement = { unkept: [], probes: [] };
   try {
     const store = verdicts(deps);
-    const shown = await store.load(verdictScope(deps));
+    const shown = await loadKept(deps);
     const now = deps.now();
     if (basis.wholeScope) {
       const missing = missingInRead(classified, basis.current, deps.config.mapping);
@@ -56,12 +58,32 @@ export async function leaveOutUnkept(deps: JobDeps, classified: readonly Action[
   const actions = dropUnkept(classified, judgement);
   const confirmed = judgement.unkept.filter((p) => !judgement.probes.includes(p));
   if (confirmed.length > 0) {
-    log.warn('the WFM does not keep these mapped attributes: they are not written again for them; enable them in the WFM tenant or remove them from the mapping', { attributes: confirmed });
+    log.warn(`the WFM does not keep these mapped attributes: they are not written again for them; ${unkeptAdvice(confirmed)}`, { attributes: confirmed });
   }
   if (judgement.probes.length > 0) {
     log.info('no WFM user holds these mapped attributes, and no recent answer of the WFM says whether it keeps them: one write sends each, the other users wait for its answer', { attributes: judgement.probes });
   }
   return { actions, drift: countDrift(actions), unkept: judgement.unkept };
+}
+
+/**
+ * A path every answer lacked is read again on one of its users before it counts as dropped: a
+ * WFM may answer a write with a partial user. Held when read: it counts as kept. Unreadable: no
+ * verdict from this run.
+ */
+async function confirmDrops(deps: JobDeps, answers: Readonly<AnswerTally>): Promise<AnswerTally> {
+  const confirmed: AnswerTally = { ...answers };
+  for (const { path, wfmId } of dropsToConfirm(answers)) {
+    let held: boolean | undefined;
+    try {
+      held = wfmId === undefined ? undefined : holdsValue((await deps.scim.get(wfmId)).raw, path, deps.config.mapping);
+    } catch {
+      held = undefined;
+    }
+    if (held === undefined) delete confirmed[path];
+    else if (held) confirmed[path] = { held: 1, dropped: 0 };
+  }
+  return confirmed;
 }
 
 /** After a run's writes: what their answers showed, per owned path, for later runs to judge by. Failing to keep it: warn, go on. */
@@ -70,7 +92,7 @@ export async function recordAnswers(deps: JobDeps, answers: Readonly<AnswerTally
   try {
     const store = verdicts(deps);
     const { verdicts: shown } = await store.load(verdictScope(deps));
-    await store.save(verdictScope(deps), { verdicts: updateVerdicts(shown, answers, deps.now()) });
+    await store.save(verdictScope(deps), { verdicts: updateVerdicts(shown, await confirmDrops(deps, answers), deps.now()) });
   } catch (err) {
     log.warn('could not keep what the WFM kept of the values written: later runs may write them again', { error: messageOf(err) });
   }

@@ -3,7 +3,6 @@ import { formatDuration } from '../config/duration';
 import { mapOktaUser } from '../mappers/okta-to-wfm';
 import { createOwnedValues } from '../store/owned-values';
 import { createSeenInScope } from '../store/seen-in-scope';
-import { createVerdictStore } from '../store/kept-verdicts';
 import { classifyPlan } from '../sync/drift';
 import { fieldRows, type FieldRow } from '../sync/explain';
 import { judgeRecheck } from '../sync/offboard-plan';
@@ -11,7 +10,7 @@ import { plan } from '../sync/plan';
 import { dropUnkept, unkeptByVerdict } from '../sync/unkept';
 import type { Action, WfmUser } from '../sync/types';
 import type { JobDeps } from './deps';
-import { verdictScope } from './drift';
+import { loadKept } from './drift';
 
 export type ExplainedWfmUser = { id: string; userName: string; externalId?: string; active: boolean; matchedBy: 'externalId' | 'userName' };
 
@@ -114,7 +113,7 @@ export async function explainUser(deps: JobDeps, login: string): Promise<Explana
   }
   const last = await createOwnedValues(deps.redis, deps.config.redis.prefix).read([u.id]);
   // What the answers to earlier writes showed; unreadable, every difference shows as one to write.
-  const shown = await createVerdictStore(deps.redis, deps.config.redis.prefix).load(verdictScope(deps)).catch(() => ({ verdicts: {}, missing: [] }));
+  const shown = await loadKept(deps).catch(() => ({ verdicts: {}, missing: [] }));
   const unkept = unkeptByVerdict(shown.verdicts, shown.missing, mapping, deps.now());
   const actions = dropUnkept(classifyPlan(plan([mapped.user], wfm.users, { mapping }), last).actions, { unkept, probes: [] });
   const action = actions[0];

@@ -105,7 +105,7 @@ async function outcomesOf(deps: JobDeps, opts: QueueWriterOptions, children: Run
   for (const o of await children.outcomes(runId)) {
     retries += o.retries ?? 0;
     const sent = o.appliedAs && !o.noAnswer ? desired.get(o.oktaId) : undefined;
-    if (sent) tallyAnswer(answers, sent, deps.config.mapping, o.dropped ?? []);
+    if (sent) tallyAnswer(answers, sent, deps.config.mapping, o.dropped ?? [], o.wfmId);
     if (o.appliedAs) applied[o.appliedAs] += 1;
     else failed.push({ oktaId: o.oktaId, userName: o.userName, action: o.action, error: o.error ?? 'failed', ...(o.kind ? { kind: o.kind } : {}) });
   }

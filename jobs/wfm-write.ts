@@ -51,7 +51,7 @@ async function loadWrite(deps: JobDeps, children: RunChildren, payload: WfmWrite
   return children.load(payload.runId, payload.oktaId);
 }
 
-const outcomeOf = (action: WriteAction, rest: Pick<ChildOutcome, 'appliedAs' | 'error' | 'kind' | 'retries' | 'dropped' | 'noAnswer'>): ChildOutcome => ({
+const outcomeOf = (action: WriteAction, rest: Pick<ChildOutcome, 'appliedAs' | 'error' | 'kind' | 'retries' | 'dropped' | 'wfmId' | 'noAnswer'>): ChildOutcome => ({
   oktaId: action.oktaId,
   userName: action.userName,
   action: action.type,
@@ -59,8 +59,8 @@ const outcomeOf = (action: WriteAction, rest: Pick<ChildOutcome, 'appliedAs' | '
 });
 
 /** What the WFM's answer showed, for the run to judge the attributes it does not keep by (sync/unkept.ts). */
-const answerOf = (result: ApplyResult): Pick<ChildOutcome, 'dropped' | 'noAnswer'> =>
-  result.dropped === undefined ? { noAnswer: true } : result.dropped.length > 0 ? { dropped: [...result.dropped] } : {};
+const answerOf = (result: ApplyResult): Pick<ChildOutcome, 'dropped' | 'wfmId' | 'noAnswer'> =>
+  result.dropped === undefined ? { noAnswer: true } : result.dropped.length > 0 ? { dropped: [...result.dropped], wfmId: result.wfmId } : {};
 
 /**
  * One fanned-out write. Transient failures are thrown for the queue to retry with backoff; a

@@ -38,17 +38,19 @@ const COMMON = new Set(['externalId']);
 
 /**
  * The target paths the WFM's schemas do not list: the WFM would most likely drop them. Undefined
- * when the answer holds no readable core User schema, so nothing can be told.
+ * when the answer holds no core User schema with attributes, so nothing can be told. A custom
+ * extension the answer leaves out tells nothing either: a WFM may store one it publishes no schema for.
  */
 export function unlistedPaths(body: unknown, paths: readonly string[], customSchema?: string): string[] | undefined {
   const schemas = listed(body);
-  if (!schemas.has(CORE_URN.toLowerCase())) return undefined;
+  if ((schemas.get(CORE_URN.toLowerCase())?.size ?? 0) === 0) return undefined;
   return paths.filter((path) => {
     if (COMMON.has(path)) return false;
     const loc = locate(path, customSchema);
     const urn = (loc.kind === 'multi' || loc.container === undefined ? CORE_URN : loc.container).toLowerCase();
     const [attr, sub] = loc.kind === 'multi' ? [loc.attr] : loc.keys;
     const attrs = schemas.get(urn);
+    if (attrs === undefined && urn === customSchema?.toLowerCase()) return false;
     if (attrs === undefined || attr === undefined || !attrs.has(attr.toLowerCase())) return true;
     const subs = attrs.get(attr.toLowerCase());
     return sub !== undefined && subs !== undefined && !subs.has(sub.toLowerCase());

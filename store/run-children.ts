@@ -19,8 +19,9 @@ export type ChildOutcome = {
   kind?: string;
   /** Requests the final attempt sent again (earlier attempts' are in the run's retry counter). */
   retries?: number;
-  /** An applied write: the owned paths sent with a value that the WFM's answer lacked (sync/unkept.ts), when any. */
+  /** An applied write: the owned paths sent with a value that the WFM's answer lacked (sync/unkept.ts), when any, and its WFM user. */
   dropped?: string[];
+  wfmId?: string;
   /** An applied write that sent nothing (the user was already up to date): no answer to judge by. */
   noAnswer?: true;
 };

@@ -4,7 +4,7 @@ import { normalise } from '../mappers/scim-merge';
 import { readPath } from '../mappers/scim-paths';
 import { classifyChange, type OwnedValues } from './drift';
 import type { ChangeSide, DesiredUser, WfmUser } from './types';
-import { putsBackUnkept } from './unkept';
+import { putsBackUnkept, sideAtUnkept } from './unkept';
 
 /** One owned attribute of one user, as `explain` shows it. */
 export type FieldRow = Readonly<{
@@ -31,9 +31,7 @@ export function fieldRows(desired: DesiredUser, current: WfmUser | undefined, ma
     const lastWritten = last === undefined || !(path in last) ? undefined : (last[path] ?? null);
     if (current && normalise(path, okta) === normalise(path, wfm)) return { path, okta, wfm, lastWritten, next: 'same' };
     const change = { path, from: wfm, to: okta };
-    const classified = current ? classifyChange(change, last) : 'okta';
-    // Okta's change of a value the WFM never held, at a path it does not keep: the WFM did not move it.
-    const side = classified === 'both' && unkept.includes(path) && normalise(path, wfm) === undefined ? 'okta' : classified;
+    const side = current ? sideAtUnkept({ ...change, side: classifyChange(change, last) }, unkept) : 'okta';
     const notKept = current !== undefined && putsBackUnkept({ ...change, side }, unkept);
     return { path, okta, wfm, lastWritten, next: notKept ? 'not-kept' : 'set', side };
   });

@@ -35,8 +35,12 @@ const judged = (path: string): boolean => !ALWAYS_WRITTEN.has(path);
 export type Verdict = Readonly<{ kept: boolean; at: number }>;
 export type Verdicts = Readonly<Record<string, Verdict>>;
 
-/** What the answers to a run's writes showed, per path: how many held the value sent, how many lacked it. */
-export type AnswerTally = Record<string, { held: number; dropped: number }>;
+/**
+ * What the answers to a run's writes showed, per path: how many held the value sent, how many
+ * lacked it, and one WFM user whose answer lacked it (`sample`), to read again before the run
+ * concludes the WFM drops it (an answer may be a partial one).
+ */
+export type AnswerTally = Record<string, { held: number; dropped: number; sample?: string }>;
 
 /** The judged owned paths a write sends a value for. */
 function sentPaths(desired: DesiredUser, mapping: Mapping): string[] {
@@ -54,13 +58,35 @@ export function droppedFrom(answer: Readonly<ScimResource>, desired: DesiredUser
 }
 
 /** Adds one answered write to the tally: every path it sent a value for, held unless listed as dropped. */
-export function tallyAnswer(tally: AnswerTally, desired: DesiredUser, mapping: Mapping, dropped: readonly string[]): void {
+export function tallyAnswer(tally: AnswerTally, desired: DesiredUser, mapping: Mapping, dropped: readonly string[], wfmId?: string): void {
   for (const path of sentPaths(desired, mapping)) {
     const entry = (tally[path] ??= { held: 0, dropped: 0 });
-    if (dropped.includes(path)) entry.dropped += 1;
-    else entry.held += 1;
+    if (!dropped.includes(path)) entry.held += 1;
+    else {
+      entry.dropped += 1;
+      if (entry.sample === undefined && wfmId !== undefined && wfmId !== '') entry.sample = wfmId;
+    }
   }
 }
+
+/** The paths that every answer of the tally lacked, each with the user to read again to confirm it. */
+export function dropsToConfirm(tally: Readonly<AnswerTally>): { path: string; wfmId?: string }[] {
+  return Object.entries(tally)
+    .filter(([, e]) => e.held === 0 && e.dropped > 0)
+    .map(([path, e]) => (e.sample !== undefined ? { path, wfmId: e.sample } : { path }));
+}
+
+/** What an admin can do about attributes the WFM drops: enable them, or drop the rules that map them (the role is the sync's own). */
+export function unkeptAdvice(paths: readonly string[]): string {
+  const rules = paths.filter((p) => p !== 'roles.primary');
+  const role = paths.includes('roles.primary') ? 'roles.primary is the role the sync sets: enable roles in the WFM tenant' : '';
+  if (rules.length === 0) return role;
+  const advice = `enable ${rules.join(', ')} in the WFM tenant, or remove ${rules.length === 1 ? 'its rule' : 'their rules'} from the mapping`;
+  return role === '' ? advice : `${advice}; ${role}`;
+}
+
+/** Whether a WFM user as read holds a value at this path. */
+export const holdsValue = (user: Readonly<ScimResource>, path: string, mapping: Mapping): boolean => normalise(path, readPath(user, path, mapping.customSchema)) !== undefined;
 
 /** The verdicts after a run's answers: a path any answer held is kept; one every answer lacked is not. */
 export function updateVerdicts(verdicts: Verdicts, tally: Readonly<AnswerTally>, now: number): Record<string, Verdict> {
@@ -85,8 +111,7 @@ export function missingInRead(actions: readonly Action[], current: readonly WfmU
     for (const c of a.changes) if (judged(c.path) && lostValue(c)) lost.set(c.path, (lost.get(c.path) ?? 0) + 1);
   }
   const candidates = [...lost].filter(([, users]) => users >= MIN_UNKEPT_USERS).map(([path]) => path);
-  const held = (path: string): boolean => current.some((u) => normalise(path, readPath(u.raw, path, mapping.customSchema)) !== undefined);
-  return candidates.filter((path) => !held(path)).sort();
+  return candidates.filter((path) => !current.some((u) => holdsValue(u.raw, path, mapping))).sort();
 }
 
 /**
@@ -130,6 +155,10 @@ export function unkeptByVerdict(verdicts: Verdicts, missing: readonly string[], 
 /** Whether a classified change only puts back a value the WFM dropped at a path it does not keep. */
 export const putsBackUnkept = (c: Change, unkept: readonly string[]): boolean => unkept.includes(c.path) && judged(c.path) && lostValue(c);
 
+/** A change's side, where the WFM never held a value at a path it does not keep: Okta's, since the WFM did not move it. */
+export const sideAtUnkept = (c: Change, unkept: readonly string[]): Change['side'] =>
+  c.side === 'both' && unkept.includes(c.path) && normalise(c.path, c.from) === undefined ? 'okta' : c.side;
+
 /** Whether an action, as planned, sends a value at this path (a create, or an update's whole merged user). */
 const sendsValue = (a: Action, path: string): boolean => (a.type === 'create' || withChanges(a)) && normalise(path, a.desired.attrs[path]) !== undefined;
 
@@ -139,8 +168,8 @@ function leaveOut(a: Action, unkept: readonly string[], keep: ReadonlySet<string
   const changes: Change[] = [];
   for (const c of a.changes) {
     if (putsBackUnkept(c, unkept) && !keep.has(c.path)) continue;
-    // Okta's change of a value the WFM never held: the WFM did not move it.
-    changes.push(unkept.includes(c.path) && c.side === 'both' && normalise(c.path, c.from) === undefined ? { ...c, side: 'okta' } : c);
+    const side = sideAtUnkept(c, unkept);
+    changes.push(side === c.side ? c : { ...c, side });
   }
   if (changes.length === a.changes.length && changes.every((c, i) => c === a.changes[i])) return a;
   if (a.type === 'update' && changes.length === 0) {

@@ -1,6 +1,7 @@
 import { sideShort } from '../sync/explain';
 import type { Failure, RunReport } from '../sync/report';
 import type { Action } from '../sync/types';
+import { unkeptAdvice } from '../sync/unkept';
 import { csvLine } from './csv';
 import { count, formatTable, printable } from './table';
 
@@ -69,7 +70,7 @@ export function planText({ report, actions }: PlanView): string[] {
   }
   if (d && d.wfm + d.both > 0) lines.push(`  WFM edit: changed in the WFM since our last write; the run puts Okta's value back`);
   if (report.unkept) {
-    lines.push(`  not kept by the WFM: ${report.unkept.join(', ')} (no WFM user holds it and the WFM's answers drop it: not written again for it; enable it in the WFM tenant or remove it from the mapping)`);
+    lines.push(`  not kept by the WFM: ${report.unkept.join(', ')} (no WFM user holds it, and the WFM's answers drop it or none says yet: not written again for it; ${unkeptAdvice(report.unkept)})`);
   }
   for (const type of GROUPS) {
     const group = actions.filter((a) => a.type === type);

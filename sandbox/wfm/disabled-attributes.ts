@@ -15,6 +15,8 @@ const CORE = CORE_USER_URN.toLowerCase();
 const REQUIRED = ['userName', 'name.givenName', 'name.familyName', 'emails', 'active', 'id', 'externalId', 'schemas']
   .map((path) => path.toLowerCase().split('.'));
 
+const MULTI_VALUED = new Set(['emails', 'phonenumbers', 'roles', 'ims', 'photos', 'addresses', 'entitlements', 'x509certificates']);
+
 const startsWith = (long: string[], short: string[]): boolean => short.every((s, i) => long[i] === s);
 
 /** Throws with the reason when `name` is not an attribute path that a tenant may leave disabled. */
@@ -31,6 +33,10 @@ const parsePath = (name: string): DisabledPath => {
   }
   if (urn === CORE && REQUIRED.some((req) => startsWith(req, segments) || startsWith(segments, req))) {
     throw new Error(`disabled attribute '${name}' cannot be disabled: the WFM profile requires it`);
+  }
+  // Every entry of a multi-valued attribute requires its value: a tenant enables the attribute or not.
+  if (urn === CORE && segments.length === 2 && segments[1] === 'value' && MULTI_VALUED.has(segments[0] ?? '')) {
+    throw new Error(`disabled attribute '${name}' is the value of each entry: disable '${segments[0] ?? ''}' itself`);
   }
   return { urn, segments };
 };

@@ -41,7 +41,7 @@ describe('okta-wfm-sync check', () => {
       `ok    okta        app ${h.okta.appId} answers (app users listed)`,
       'ok    okta-groups found "WFM Supervisors"',
       expect.stringMatching(/^ok {4}wfm-scim {4}GET \/Users answers \(\d+ users?\)$/),
-      "ok    wfm-schema  the WFM's schema lists every mapped attribute (9)",
+      "ok    wfm-schema  the WFM's schema lists every mapped attribute (8)",
       'ok    wfm-api     access key accepted (access token issued)',
       'all checks passed',
     ]);
@@ -134,7 +134,7 @@ describe('okta-wfm-sync check', () => {
       const { code, out } = await h.cli(['check']);
       expect(code).toBe(0);
       expect(out.find((l) => l.includes('wfm-schema'))).toBe(
-        "warn  wfm-schema  the WFM's schema does not list enterprise.department, roles.primary: the WFM would most likely drop them; enable them in the WFM tenant or remove their rules from the mapping",
+        "warn  wfm-schema  the WFM's schema does not list enterprise.department, roles.primary: the WFM would most likely drop them; enable enterprise.department in the WFM tenant, or remove its rule from the mapping; roles.primary is the role the sync sets: enable roles in the WFM tenant",
       );
       expect(out.at(-1)).toBe('all checks passed');
       const { report, by } = await check();

@@ -154,6 +154,10 @@ describe('sandbox WFM: disabled attributes at start-up', () => {
     await expect(startWfmSandbox({ disabledAttributes: ['displayName', name] })).rejects.toThrow(`'${name}' cannot be disabled: the WFM profile requires it`);
   });
 
+  test.each(['roles.value', 'phoneNumbers.Value'])('refuses %s: each entry needs its value, the attribute is enabled or not', async (name) => {
+    await expect(startWfmSandbox({ disabledAttributes: [name] })).rejects.toThrow(`'${name}' is the value of each entry`);
+  });
+
   test.each([ENTERPRISE, 'name.middleName.x', '', 'name.'])('refuses %j, which is not an attribute path', async (name) => {
     await expect(startWfmSandbox({ disabledAttributes: [name] })).rejects.toThrow(/disabled attribute/);
   });

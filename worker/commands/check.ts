@@ -7,6 +7,7 @@ import { EXIT, shownRedis, type CommandModule } from '../cli-context';
 import { createWfmClients } from '../main';
 import { ownedPaths } from '../../mappers/okta-to-wfm';
 import { unlistedPaths } from '../../mappers/scim-schemas';
+import { unkeptAdvice } from '../../sync/unkept';
 
 export const CHECK_NAMES = ['redis', 'okta', 'okta-groups', 'wfm-scim', 'wfm-schema', 'wfm-api'] as const;
 export type CheckName = (typeof CHECK_NAMES)[number];
@@ -62,13 +63,11 @@ function probes(config: AppConfig): Record<CheckName, Probe> {
       } catch (err) {
         return { warning: `GET /Schemas failed (${describeError(err)}): the mapped attributes cannot be checked against the WFM's schema` };
       }
-      const paths = ownedPaths(config.mapping);
+      const paths = ownedPaths(config.mapping).filter((p) => p !== 'externalId');
       const unlisted = unlistedPaths(body, paths, config.mapping.customSchema);
       if (unlisted === undefined) return { warning: "GET /Schemas answered no readable User schema: the mapped attributes cannot be checked against the WFM's schema" };
       if (unlisted.length === 0) return `the WFM's schema lists every mapped attribute (${paths.length})`;
-      return {
-        warning: `the WFM's schema does not list ${unlisted.join(', ')}: the WFM would most likely drop ${unlisted.length === 1 ? 'it' : 'them'}; enable ${unlisted.length === 1 ? 'it' : 'them'} in the WFM tenant or remove ${unlisted.length === 1 ? 'its rule' : 'their rules'} from the mapping`,
-      };
+      return { warning: `the WFM's schema does not list ${unlisted.join(', ')}: the WFM would most likely drop ${unlisted.length === 1 ? 'it' : 'them'}; ${unkeptAdvice(unlisted)}` };
     },
     async 'wfm-api'() {
       await wfmApi.probe();

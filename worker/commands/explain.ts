@@ -30,7 +30,7 @@ export function explainLines(e: Explanation): string[] {
     const rows = e.fields.map((f) => [f.path, printable(f.okta), printable(f.wfm), lastWrittenText(f.lastWritten), f.next === 'same' ? 'same' : f.next === 'not-kept' ? 'not kept by WFM' : `set (${sideShort(f.side)})`]);
     lines.push('', ...formatTable(['FIELD', 'OKTA (MAPPED)', 'WFM NOW', 'LAST WRITTEN', 'NEXT RUN'], rows));
     if (e.fields.some((f) => f.next === 'set' && (f.side === 'wfm' || f.side === 'both'))) lines.push(`WFM edit: changed in the WFM since our last write; the next run puts Okta's value back.`);
-    if (e.fields.some((f) => f.next === 'not-kept')) lines.push(`not kept by WFM: the WFM drops this attribute (see "Attributes the WFM does not keep" in the README); it is not written again for it.`);
+    if (e.fields.some((f) => f.next === 'not-kept')) lines.push(`not kept by WFM: the WFM drops this attribute (see "Attributes the WFM does not keep" in the README); the next run writes it only with another change of the user.`);
   }
   return lines;
 }
