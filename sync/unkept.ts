@@ -26,8 +26,12 @@ export const MIN_UNKEPT_USERS = 3;
  */
 export const VERDICT_FRESH_MS = 36 * 3600 * 1000;
 
-/** Never judged so: the link and the attributes the WFM requires are always written. */
-const ALWAYS_WRITTEN = new Set<string>(['userName', 'externalId', ...REQUIRED_TARGETS]);
+/**
+ * Never judged so: the attributes the WFM requires are always written. The link (externalId) is
+ * judged as any other: a WFM that does not keep it would otherwise be linked again every run, and
+ * one that lost it (a restore) still held it in earlier answers, so it is written back.
+ */
+const ALWAYS_WRITTEN = new Set<string>(['userName', ...REQUIRED_TARGETS]);
 
 const judged = (path: string): boolean => !ALWAYS_WRITTEN.has(path);
 
@@ -78,11 +82,13 @@ export function dropsToConfirm(tally: Readonly<AnswerTally>): { path: string; wf
 
 /** What an admin can do about attributes the WFM drops: enable them, or drop the rules that map them (the role is the sync's own). */
 export function unkeptAdvice(paths: readonly string[]): string {
-  const rules = paths.filter((p) => p !== 'roles.primary');
-  const role = paths.includes('roles.primary') ? 'roles.primary is the role the sync sets: enable roles in the WFM tenant' : '';
-  if (rules.length === 0) return role;
-  const advice = `enable ${rules.join(', ')} in the WFM tenant, or remove ${rules.length === 1 ? 'its rule' : 'their rules'} from the mapping`;
-  return role === '' ? advice : `${advice}; ${role}`;
+  const rules = paths.filter((p) => p !== 'roles.primary' && p !== 'externalId');
+  const parts = [
+    ...(rules.length > 0 ? [`enable ${rules.join(', ')} in the WFM tenant, or remove ${rules.length === 1 ? 'its rule' : 'their rules'} from the mapping`] : []),
+    ...(paths.includes('roles.primary') ? ['roles.primary is the role the sync sets: enable roles in the WFM tenant'] : []),
+    ...(paths.includes('externalId') ? ["externalId is the sync's link to Okta: without it users are matched by userName alone, and off-boarding counts them unmanaged"] : []),
+  ];
+  return parts.join('; ');
 }
 
 /** Whether a WFM user as read holds a value at this path. */

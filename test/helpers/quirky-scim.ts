@@ -46,6 +46,8 @@ export type Quirks = {
    */
   /** `empty`: a search by externalId answers an empty list, as a server that does not index it may. */
   externalIdFilter: 'supported' | 'invalidFilter' | 'bare400' | '501' | 'empty';
+  /** Top-level attributes it does not store (dropped from every POST and PUT, as RFC 7644 §3.3 lets a server do). */
+  ignores: string[];
   /** Raw answers for the next requests, whatever they are (a proxy in front of the server). */
   next: { status: number; contentType?: string; body: string }[];
 };
@@ -98,7 +100,7 @@ function keepOmitted(held: ScimResource, sent: ScimResource): ScimResource {
 }
 
 export async function startQuirkyScim(seed: ScimResource[], quirks: Partial<Quirks> = {}): Promise<QuirkyScim> {
-  const q: Quirks = { emptyResources: 'array', nullPaging: false, maxPageSize: 100, activeAsString: false, caseSensitiveFilter: false, putAnswer: '200', unicodeNfc: false, integerIds: false, bareVersions: false, pastEnd: 'empty', omitted: 'cleared', externalIdFilter: 'supported', next: [], ...quirks };
+  const q: Quirks = { emptyResources: 'array', nullPaging: false, maxPageSize: 100, activeAsString: false, caseSensitiveFilter: false, putAnswer: '200', unicodeNfc: false, integerIds: false, bareVersions: false, pastEnd: 'empty', omitted: 'cleared', externalIdFilter: 'supported', ignores: [], next: [], ...quirks };
   const revisions = new Map<string, number>();
   const etagOf = (id: string): string => `W/"${revisions.get(id) ?? 1}"`;
   const users = new Map(seed.map((r) => [String(r.id), r]));
@@ -110,7 +112,11 @@ export async function startQuirkyScim(seed: ScimResource[], quirks: Partial<Quir
     return q.integerIds ? { ...out, id: Number(out.id), meta: { resourceType: 'User', version: Number(nextId) } } : out;
   };
 
-  const stored = (text: string): ScimResource => JSON.parse(q.unicodeNfc ? text.normalize('NFC') : text) as ScimResource;
+  const stored = (text: string): ScimResource => {
+    const resource = JSON.parse(q.unicodeNfc ? text.normalize('NFC') : text) as ScimResource;
+    for (const name of q.ignores) delete resource[name];
+    return resource;
+  };
   const form = (s: string): string => (q.unicodeNfc ? s.normalize('NFC') : s);
 
   const matches = (r: ScimResource, attr: string, raw: string): boolean => {

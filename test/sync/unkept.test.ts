@@ -5,7 +5,7 @@ import { clearPath } from '../../mappers/scim-paths';
 import { classifyPlan, ownedValuesOf, type OwnedValues } from '../../sync/drift';
 import { plan } from '../../sync/plan';
 import type { Action, DesiredUser, ScimResource, WfmUser } from '../../sync/types';
-import { droppedFrom, dropUnkept, judgeUnkept, MIN_UNKEPT_USERS, missingInRead, tallyAnswer, unkeptByVerdict, updateVerdicts, VERDICT_FRESH_MS, type AnswerTally } from '../../sync/unkept';
+import { droppedFrom, dropUnkept, judgeUnkept, unkeptAdvice, MIN_UNKEPT_USERS, missingInRead, tallyAnswer, unkeptByVerdict, updateVerdicts, VERDICT_FRESH_MS, type AnswerTally } from '../../sync/unkept';
 import { ENTERPRISE_URN } from '../../config/targets';
 import { oktaUser } from '../helpers/okta-user';
 
@@ -65,7 +65,7 @@ describe('missingInRead: what the read of the whole scope shows missing', () => 
     expect(missingInRead(classified(movedInOkta, current, all), current, mapping)).toEqual([]);
   });
 
-  it('the link (externalId) and the attributes the WFM requires are never judged so', () => {
+  it('the attributes the WFM requires are never judged so; the link (externalId) is, and a link-only update then is a noop', () => {
     const all = users(MIN_UNKEPT_USERS);
     const current = all.map((d) => {
       const copy = wfmCopy(d, ['externalId', 'name.givenName']);
@@ -73,7 +73,15 @@ describe('missingInRead: what the read of the whole scope shows missing', () => 
     });
     const actions = classified(all, current);
     expect(actions.every((a) => a.type === 'update' && a.link)).toBe(true);
-    expect(missingInRead(actions, current, mapping)).toEqual([]);
+    expect(missingInRead(actions, current, mapping)).toEqual(['externalId']);
+    const unlinkedOnly = all.map((d) => ({ ...wfmCopy(d, ['externalId']), externalId: undefined }));
+    const dropped = dropUnkept(classified(all, unlinkedOnly), { unkept: ['externalId'], probes: [] });
+    expect(dropped.map((a) => a.type)).toEqual(['noop', 'noop', 'noop']);
+  });
+
+  it('advice names what an admin can do, the sync\'s own role and link apart', () => {
+    expect(unkeptAdvice([DEPARTMENT])).toBe(`enable ${DEPARTMENT} in the WFM tenant, or remove its rule from the mapping`);
+    expect(unkeptAdvice(['roles.primary', 'externalId'])).toBe("roles.primary is the role the sync sets: enable roles in the WFM tenant; externalId is the sync's link to Okta: without it users are matched by userName alone, and off-boarding counts them unmanaged");
   });
 });
 
@@ -89,8 +97,8 @@ describe('judgeUnkept: the read and the answers must agree', () => {
   });
 
   it('a run of a few users goes by recent answers that the last read of the whole scope agrees with', () => {
-    const shown = { [DEPARTMENT]: { kept: false, at: now - 1000 }, displayName: { kept: true, at: now }, 'enterprise.employeeNumber': { kept: false, at: 0 }, externalId: { kept: false, at: now }, 'nice.team.value': { kept: false, at: now } };
-    const missing = [DEPARTMENT, 'displayName', 'enterprise.employeeNumber', 'externalId', 'nice.team.value'];
+    const shown = { [DEPARTMENT]: { kept: false, at: now - 1000 }, displayName: { kept: true, at: now }, 'enterprise.employeeNumber': { kept: false, at: 0 }, userName: { kept: false, at: now }, 'nice.team.value': { kept: false, at: now } };
+    const missing = [DEPARTMENT, 'displayName', 'enterprise.employeeNumber', 'userName', 'nice.team.value'];
     expect(unkeptByVerdict(shown, missing, mapping, now)).toEqual([DEPARTMENT]); // nice.team.value: no longer mapped
     expect(unkeptByVerdict(shown, [], mapping, now)).toEqual([]); // one answer alone is not enough
   });
@@ -109,7 +117,7 @@ describe('the answers to writes', () => {
     tallyAnswer(tally, desired(2), mapping, [DEPARTMENT]);
     expect(tally[DEPARTMENT]).toEqual({ held: 0, dropped: 2 });
     expect(tally['displayName']).toEqual({ held: 2, dropped: 0 });
-    expect(tally['externalId']).toBeUndefined();
+    expect(tally['userName']).toBeUndefined();
     const first = updateVerdicts({}, tally, 5);
     expect(first[DEPARTMENT]).toEqual({ kept: false, at: 5 });
     tallyAnswer(tally, desired(3), mapping, []);
