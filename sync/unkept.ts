@@ -28,12 +28,15 @@ export const VERDICT_FRESH_MS = 36 * 3600 * 1000;
 
 /**
  * Never judged so: the attributes the WFM requires are always written. The link (externalId) is
- * judged as any other: a WFM that does not keep it would otherwise be linked again every run, and
- * one that lost it (a restore) still held it in earlier answers, so it is written back.
+ * judged too, or a WFM that does not keep it would be linked again on every run; but only a fresh
+ * verdict holds it back (see judgeUnkept).
  */
 const ALWAYS_WRITTEN = new Set<string>(['userName', ...REQUIRED_TARGETS]);
 
 const judged = (path: string): boolean => !ALWAYS_WRITTEN.has(path);
+
+/** The sync's link from a WFM user to its Okta user. */
+const LINK = 'externalId';
 
 /** What the WFM's answers last showed for one path, and when. */
 export type Verdict = Readonly<{ kept: boolean; at: number }>;
@@ -139,6 +142,9 @@ export function judgeUnkept(missing: readonly string[], verdicts: Verdicts, now:
     const v = verdicts[path];
     const fresh = v !== undefined && now - v.at <= VERDICT_FRESH_MS;
     if (fresh && v.kept) continue;
+    // The link is not held back for a probe: an unlinked user is one off-boarding leaves alone,
+    // and one whose login changes meanwhile gets a second WFM user. Written back, its answers decide.
+    if (path === LINK && !fresh) continue;
     unkept.push(path);
     if (!fresh) probes.push(path);
   }

@@ -119,4 +119,20 @@ describe('values a WFM that keeps the attribute lost (cleared by admins, a resto
     expect(report?.applied.update).toBe(holders.length);
     expect(report?.drift).toMatchObject({ wfm: holders.length });
   });
+
+  it('links lost on every user (a restore) are written back at once, even with no answer to go by', async () => {
+    const redis = new Redis(REDIS_URL);
+    try {
+      await redis.del(`${h.prefix}:wfm:kept`);
+    } finally {
+      await redis.quit();
+    }
+    const all = h.wfm.state.all();
+    for (const u of all) h.wfm.state.editAttribute(String(u.id), 'externalId', null);
+    const { code, report } = await h.cli(['sync', '--once', '--json']);
+    expect(code).toBe(0);
+    expect(report?.unkept).toBeUndefined();
+    expect(report?.applied.update).toBe(all.length);
+    expect(h.wfm.state.all().every((u) => typeof u.externalId === 'string' && u.externalId !== '')).toBe(true);
+  });
 });

@@ -96,6 +96,12 @@ describe('judgeUnkept: the read and the answers must agree', () => {
     expect(judgeUnkept([DEPARTMENT], shown, now)).toEqual(expected);
   });
 
+  it('the link is held back only on a fresh verdict: with none, it is written back and its answers decide', () => {
+    expect(judgeUnkept(['externalId'], {}, now)).toEqual({ unkept: [], probes: [] });
+    expect(judgeUnkept(['externalId'], { externalId: { kept: false, at: now - VERDICT_FRESH_MS - 1 } }, now)).toEqual({ unkept: [], probes: [] });
+    expect(judgeUnkept(['externalId'], { externalId: { kept: false, at: now - 1000 } }, now)).toEqual({ unkept: ['externalId'], probes: [] });
+  });
+
   it('a run of a few users goes by recent answers that the last read of the whole scope agrees with', () => {
     const shown = { [DEPARTMENT]: { kept: false, at: now - 1000 }, displayName: { kept: true, at: now }, 'enterprise.employeeNumber': { kept: false, at: 0 }, userName: { kept: false, at: now }, 'nice.team.value': { kept: false, at: now } };
     const missing = [DEPARTMENT, 'displayName', 'enterprise.employeeNumber', 'userName', 'nice.team.value'];
