@@ -7,7 +7,7 @@ import { carrySides, ownedValuesOf, sideOf } from '../sync/drift';
 import { mapPool } from '../sync/pool';
 import { emptyApplied, type AppliedCounts, type Failure } from '../sync/report';
 import type { Action, Change, ChangeSide, WfmUser } from '../sync/types';
-import { tallyAnswer, type AnswerTally } from '../sync/unkept';
+import { tallyAnswer, type AnswerTally } from '../sync/kept-answers';
 import type { JobDeps } from './deps';
 import { recordWritten } from './drift';
 

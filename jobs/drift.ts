@@ -4,7 +4,8 @@ import { createVerdictStore, type KeptRecord, type VerdictScope, type VerdictSto
 import { classifyPlan, countDrift, needsLastWritten, ownedValuesOf, type DriftSummary } from '../sync/drift';
 import { holdCreatesWrittenBefore } from '../sync/plan';
 import type { Action, DesiredUser, OktaUser, Rejected, WfmUser } from '../sync/types';
-import { dropsToConfirm, dropUnkept, holdsValue, judgeUnkept, unkeptAdvice, missingInRead, unkeptByVerdict, updateVerdicts, type AnswerTally, type UnkeptJudgement } from '../sync/unkept';
+import { dropsToConfirm, holdsValue, updateVerdicts, type AnswerTally } from '../sync/kept-answers';
+import { dropUnkept, judgeUnkept, missingInRead, unkeptAdvice, unkeptByVerdict, type UnkeptJudgement } from '../sync/unkept';
 import type { JobDeps } from './deps';
 
 const store = (deps: JobDeps): OwnedValuesStore => createOwnedValues(deps.redis, deps.config.redis.prefix);

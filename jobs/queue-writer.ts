@@ -3,7 +3,7 @@ import type { Queue } from 'bullmq';
 import { createRunChildren, type RunChildren, type WriteAction } from '../store/run-children';
 import { emptyApplied, type Failure } from '../sync/report';
 import type { Action } from '../sync/types';
-import { tallyAnswer, type AnswerTally } from '../sync/unkept';
+import { tallyAnswer, type AnswerTally } from '../sync/kept-answers';
 import { SyncError } from '../clients/errors';
 import { describeFailed, isWrite, type ApplyOutcome } from './apply-plan';
 import type { JobDeps } from './deps';

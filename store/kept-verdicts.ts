@@ -1,6 +1,6 @@
 import type { Redis } from 'ioredis';
 import { z } from 'zod';
-import type { Verdicts } from '../sync/unkept';
+import type { Verdicts } from '../sync/kept-answers';
 import { key } from './redis';
 
 /**

@@ -2,7 +2,7 @@ import { SyncError, externalIdFilterRefused, isSyncError } from '../clients/erro
 import type { Mapping } from '../config/mapping';
 import { buildResource, diffOwned, mergeOwned } from '../mappers/scim-merge';
 import type { ScimPort, WfmApiPort } from './ports';
-import { droppedFrom } from './unkept';
+import { droppedFrom } from './kept-answers';
 import type { Change, CreateAction, DesiredUser, UpdateAction, WfmUser } from './types';
 
 export type ApplyPorts = Readonly<{

@@ -5,7 +5,8 @@ import { clearPath } from '../../mappers/scim-paths';
 import { classifyPlan, ownedValuesOf, type OwnedValues } from '../../sync/drift';
 import { plan } from '../../sync/plan';
 import type { Action, DesiredUser, ScimResource, WfmUser } from '../../sync/types';
-import { droppedFrom, dropUnkept, judgeUnkept, unkeptAdvice, MIN_UNKEPT_USERS, missingInRead, tallyAnswer, unkeptByVerdict, updateVerdicts, VERDICT_FRESH_MS, type AnswerTally } from '../../sync/unkept';
+import { droppedFrom, tallyAnswer, updateVerdicts, VERDICT_FRESH_MS, type AnswerTally } from '../../sync/kept-answers';
+import { dropUnkept, judgeUnkept, MIN_UNKEPT_USERS, missingInRead, unkeptAdvice, unkeptByVerdict } from '../../sync/unkept';
 import { ENTERPRISE_URN } from '../../config/targets';
 import { oktaUser } from '../helpers/okta-user';
 

@@ -1,0 +1,83 @@
+import type { Mapping } from '../config/mapping';
+import { REQUIRED_TARGETS } from '../config/targets';
+import { ownedPaths } from '../mappers/okta-to-wfm';
+import { normalise } from '../mappers/scim-merge';
+import { readPath } from '../mappers/scim-paths';
+import type { DesiredUser, ScimResource } from './types';
+
+// What the WFM's answers to writes show of the owned values sent: the half of sync/unkept.ts's
+// evidence that comes from writes. Pure: the answers and the verdicts kept come in as input.
+
+/**
+ * How long what the answers showed is trusted before a probe asks again: longer than a day, so a
+ * daily full sync finds the last one's verdict fresh, and probes every other day at most.
+ */
+export const VERDICT_FRESH_MS = 36 * 3600 * 1000;
+
+/**
+ * Never judged not kept: the attributes the WFM requires are always written. The link (externalId) is
+ * judged too, or a WFM that does not keep it would be linked again on every run; but only a fresh
+ * verdict holds it back (see judgeUnkept).
+ */
+const ALWAYS_WRITTEN = new Set<string>(['userName', ...REQUIRED_TARGETS]);
+
+/** Whether a path may be judged not kept. */
+export const judged = (path: string): boolean => !ALWAYS_WRITTEN.has(path);
+
+/** What the WFM's answers last showed for one path, and when. */
+export type Verdict = Readonly<{ kept: boolean; at: number }>;
+export type Verdicts = Readonly<Record<string, Verdict>>;
+
+/**
+ * What the answers to a run's writes showed, per path: how many held the value sent, how many
+ * lacked it, and one WFM user whose answer lacked it (`sample`), to read again before the run
+ * concludes the WFM drops it (an answer may be a partial one).
+ */
+export type AnswerTally = Record<string, { held: number; dropped: number; sample?: string }>;
+
+/** The judged owned paths a write sends a value for. */
+function sentPaths(desired: DesiredUser, mapping: Mapping): string[] {
+  return ownedPaths(mapping).filter((p) => judged(p) && normalise(p, desired.attrs[p]) !== undefined);
+}
+
+/**
+ * The judged owned paths sent with a value that the WFM's answer to the write (its user as stored)
+ * lacks. For an update, a path the user held before the write is not counted: a WFM that held it
+ * keeps it, and an answer without it is a partial one (some servers answer with a few attributes).
+ */
+export function droppedFrom(answer: Readonly<ScimResource>, desired: DesiredUser, mapping: Mapping, before?: Readonly<ScimResource>): string[] {
+  const holds = (resource: Readonly<ScimResource>, p: string): boolean => normalise(p, readPath(resource, p, mapping.customSchema, desired.attrs[p])) !== undefined;
+  return sentPaths(desired, mapping).filter((p) => !holds(answer, p) && (before === undefined || !holds(before, p)));
+}
+
+/** Adds one answered write to the tally: every path it sent a value for, held unless listed as dropped. */
+export function tallyAnswer(tally: AnswerTally, desired: DesiredUser, mapping: Mapping, dropped: readonly string[], wfmId?: string): void {
+  for (const path of sentPaths(desired, mapping)) {
+    const entry = (tally[path] ??= { held: 0, dropped: 0 });
+    if (!dropped.includes(path)) entry.held += 1;
+    else {
+      entry.dropped += 1;
+      if (entry.sample === undefined && wfmId !== undefined && wfmId !== '') entry.sample = wfmId;
+    }
+  }
+}
+
+/** The paths that every answer of the tally lacked, each with the user to read again to confirm it. */
+export function dropsToConfirm(tally: Readonly<AnswerTally>): { path: string; wfmId?: string }[] {
+  return Object.entries(tally)
+    .filter(([, e]) => e.held === 0 && e.dropped > 0)
+    .map(([path, e]) => (e.sample !== undefined ? { path, wfmId: e.sample } : { path }));
+}
+
+/** Whether a WFM user as read holds a value at this path. */
+export const holdsValue = (user: Readonly<ScimResource>, path: string, mapping: Mapping): boolean => normalise(path, readPath(user, path, mapping.customSchema)) !== undefined;
+
+/** The verdicts after a run's answers: a path any answer held is kept; one every answer lacked is not. */
+export function updateVerdicts(verdicts: Verdicts, tally: Readonly<AnswerTally>, now: number): Record<string, Verdict> {
+  const next: Record<string, Verdict> = { ...verdicts };
+  for (const [path, { held, dropped }] of Object.entries(tally)) {
+    if (held > 0) next[path] = { kept: true, at: now };
+    else if (dropped > 0) next[path] = { kept: false, at: now };
+  }
+  return next;
+}
