@@ -8,13 +8,14 @@ import { addSchema, clearPath, readPath, writePath } from './scim-paths';
 const CASE_INSENSITIVE = new Set(['userName', 'emails.work', 'roles.primary']);
 
 /**
- * Normalises a value for comparison: surrounding whitespace, absent vs empty, case where the WFM
- * ignores it, and the Unicode form (NFC), since a WFM may store "é" as one code point or as "e"
- * and a combining accent, whichever way it was sent.
+ * Normalises a value for comparison: surrounding whitespace, a run of whitespace inside (a WFM may
+ * store "Ann  Marie" as "Ann Marie", or a no-break space as a space), absent vs empty, case where
+ * the WFM ignores it, and the Unicode form (NFC), since a WFM may store "é" as one code point or as
+ * "e" and a combining accent, whichever way it was sent.
  */
 export function normalise(path: string, value: string | undefined): string | undefined {
   if (value === undefined) return undefined;
-  const trimmed = value.trim();
+  const trimmed = value.trim().replace(/\s+/g, ' ');
   if (trimmed === '') return undefined;
   if (path.startsWith('phoneNumbers.')) return phoneDigits(trimmed);
   return (CASE_INSENSITIVE.has(path) ? trimmed.toLowerCase() : trimmed).normalize('NFC');

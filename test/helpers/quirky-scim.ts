@@ -48,6 +48,8 @@ export type Quirks = {
   externalIdFilter: 'supported' | 'invalidFilter' | 'bare400' | '501' | 'empty';
   /** Top-level attributes it does not store (dropped from every POST and PUT, as RFC 7644 §3.3 lets a server do). */
   ignores: string[];
+  /** Strings stored with each run of whitespace inside made one space (as a database column cleaned on input may). */
+  collapsesSpaces: boolean;
   /** Raw answers for the next requests, whatever they are (a proxy in front of the server). */
   next: { status: number; contentType?: string; body: string }[];
 };
@@ -71,6 +73,14 @@ const EQ_FILTER = /^(userName|externalId) eq ("(?:[^"\\]|\\.)*")$/i;
 const refuseExternalIdFilter = (res: ServerResponse, how: Exclude<Quirks['externalIdFilter'], 'supported' | 'empty'>): void => {
   if (how === '501') return error(res, 501, 'Filtering on externalId is not implemented');
   return error(res, 400, 'Unsupported filter attribute: externalId', how === 'invalidFilter' ? 'invalidFilter' : undefined);
+};
+
+/** Every string in a JSON value with its inner runs of whitespace made one space. */
+const collapsed = (v: unknown): unknown => {
+  if (typeof v === 'string') return v.replace(/\s+/g, ' ');
+  if (Array.isArray(v)) return v.map(collapsed);
+  if (typeof v === 'object' && v !== null) return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, collapsed(x)]));
+  return v;
 };
 
 const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -100,7 +110,7 @@ function keepOmitted(held: ScimResource, sent: ScimResource): ScimResource {
 }
 
 export async function startQuirkyScim(seed: ScimResource[], quirks: Partial<Quirks> = {}): Promise<QuirkyScim> {
-  const q: Quirks = { emptyResources: 'array', nullPaging: false, maxPageSize: 100, activeAsString: false, caseSensitiveFilter: false, putAnswer: '200', unicodeNfc: false, integerIds: false, bareVersions: false, pastEnd: 'empty', omitted: 'cleared', externalIdFilter: 'supported', ignores: [], next: [], ...quirks };
+  const q: Quirks = { emptyResources: 'array', nullPaging: false, maxPageSize: 100, activeAsString: false, caseSensitiveFilter: false, putAnswer: '200', unicodeNfc: false, integerIds: false, bareVersions: false, pastEnd: 'empty', omitted: 'cleared', externalIdFilter: 'supported', ignores: [], collapsesSpaces: false, next: [], ...quirks };
   const revisions = new Map<string, number>();
   const etagOf = (id: string): string => `W/"${revisions.get(id) ?? 1}"`;
   const users = new Map(seed.map((r) => [String(r.id), r]));
@@ -115,7 +125,7 @@ export async function startQuirkyScim(seed: ScimResource[], quirks: Partial<Quir
   const stored = (text: string): ScimResource => {
     const resource = JSON.parse(q.unicodeNfc ? text.normalize('NFC') : text) as ScimResource;
     for (const name of q.ignores) delete resource[name];
-    return resource;
+    return q.collapsesSpaces ? (collapsed(resource) as ScimResource) : resource;
   };
   const form = (s: string): string => (q.unicodeNfc ? s.normalize('NFC') : s);
 
