@@ -1,8 +1,9 @@
 import { runFullSync } from '../../jobs/full-sync';
 import { inScopeUsers } from '../../sandbox/okta/oracle';
-import { startTestApp, type TestApp } from '../helpers/app';
-import { startHarness, type Harness } from '../helpers/harness';
-import { startQuirkyScim, type QuirkyScim } from '../helpers/quirky-scim';
+import type { TestApp } from '../helpers/app';
+import type { Harness } from '../helpers/harness';
+import { startQuirkyApp, type QuirkyApp } from '../helpers/quirky-app';
+import type { QuirkyScim } from '../helpers/quirky-scim';
 
 /**
  * Okta names with doubled or no-break spaces, on a WFM that stores each run of whitespace as one
@@ -12,15 +13,12 @@ describe('names with odd spacing, on a WFM that collapses whitespace', () => {
   let h: Harness;
   let wfm: QuirkyScim;
   let app: TestApp;
+  let quirky: QuirkyApp;
   beforeAll(async () => {
-    h = await startHarness({ users: 8, seed: 3 });
-    wfm = await startQuirkyScim([], { collapsesSpaces: true });
-    app = startTestApp(h, { env: { WFM_SCIM_URL: wfm.url } });
+    quirky = await startQuirkyApp({ users: 8, seed: 3 }, { collapsesSpaces: true });
+    ({ h, wfm, app } = quirky);
   });
-  afterAll(async () => {
-    await app.close();
-    await Promise.all([wfm.close(), h.close()]);
-  });
+  afterAll(() => quirky.close());
 
   it('are written once, and not again on every run', async () => {
     const [spaced, noBreak] = inScopeUsers(h.okta.state, h.okta.appId);

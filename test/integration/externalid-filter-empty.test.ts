@@ -2,9 +2,10 @@ import { runFullSync } from '../../jobs/full-sync';
 import { runResyncUser } from '../../jobs/resync-user';
 import { inScopeUsers } from '../../sandbox/okta/oracle';
 import { ownedKeys } from '../../store/owned-values';
-import { startTestApp, type TestApp } from '../helpers/app';
-import { startHarness, type Harness } from '../helpers/harness';
-import { startQuirkyScim, type QuirkyScim } from '../helpers/quirky-scim';
+import type { TestApp } from '../helpers/app';
+import type { Harness } from '../helpers/harness';
+import { startQuirkyApp, type QuirkyApp } from '../helpers/quirky-app';
+import type { QuirkyScim } from '../helpers/quirky-scim';
 
 /**
  * A WFM whose search by externalId answers an empty list (it does not index the attribute) rather
@@ -15,16 +16,13 @@ describe('the app with a WFM whose externalId search finds nothing', () => {
   let h: Harness;
   let wfm: QuirkyScim;
   let app: TestApp;
+  let quirky: QuirkyApp;
   beforeAll(async () => {
-    h = await startHarness({ users: 12, seed: 7 });
-    wfm = await startQuirkyScim([], { externalIdFilter: 'empty' });
-    app = startTestApp(h, { env: { WFM_SCIM_URL: wfm.url } });
+    quirky = await startQuirkyApp({ users: 12, seed: 7 }, { externalIdFilter: 'empty' });
+    ({ h, wfm, app } = quirky);
     expect((await runFullSync(app.deps)).report.failed).toEqual([]);
   });
-  afterAll(async () => {
-    await app.close();
-    await Promise.all([wfm.close(), h.close()]);
-  });
+  afterAll(() => quirky.close());
 
   it('a user whose login changed is not created again by a one-user resync (a conflict), and the next listing renames it', async () => {
     const [user] = inScopeUsers(h.okta.state, h.okta.appId);

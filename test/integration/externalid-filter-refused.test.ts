@@ -3,9 +3,10 @@ import { runIncrementalSync } from '../../jobs/incremental-sync';
 import { runResyncUser } from '../../jobs/resync-user';
 import { pullChanges } from '../../jobs/incremental-pull';
 import { inScopeUsers } from '../../sandbox/okta/oracle';
-import { startTestApp, type TestApp } from '../helpers/app';
-import { startHarness, type Harness } from '../helpers/harness';
-import { startQuirkyScim, type QuirkyScim } from '../helpers/quirky-scim';
+import type { TestApp } from '../helpers/app';
+import type { Harness } from '../helpers/harness';
+import { startQuirkyApp, type QuirkyApp } from '../helpers/quirky-app';
+import type { QuirkyScim } from '../helpers/quirky-scim';
 import { heldUser } from '../helpers/scim-writes';
 
 /**
@@ -16,15 +17,12 @@ describe('the app with a WFM that does not filter users by externalId', () => {
   let h: Harness;
   let wfm: QuirkyScim;
   let app: TestApp;
+  let quirky: QuirkyApp;
   beforeAll(async () => {
-    h = await startHarness({ users: 12, seed: 5 });
-    wfm = await startQuirkyScim([], { externalIdFilter: 'invalidFilter' });
-    app = startTestApp(h, { env: { WFM_SCIM_URL: wfm.url } });
+    quirky = await startQuirkyApp({ users: 12, seed: 5 }, { externalIdFilter: 'invalidFilter' });
+    ({ h, wfm, app } = quirky);
   });
-  afterAll(async () => {
-    await app.close();
-    await Promise.all([wfm.close(), h.close()]);
-  });
+  afterAll(() => quirky.close());
   beforeEach(() => {
     wfm.seen.length = 0;
   });

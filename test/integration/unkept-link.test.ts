@@ -1,25 +1,21 @@
 import { runFullSync } from '../../jobs/full-sync';
-import { startTestApp, type TestApp } from '../helpers/app';
-import { startHarness, type Harness } from '../helpers/harness';
-import { startQuirkyScim, type QuirkyScim } from '../helpers/quirky-scim';
+import type { TestApp } from '../helpers/app';
+import { startQuirkyApp, type QuirkyApp } from '../helpers/quirky-app';
+import type { QuirkyScim } from '../helpers/quirky-scim';
 
 /**
  * A SCIM server that stores no externalId (RFC 7644 §3.3 lets a server ignore what it does not
  * keep): every user is found by userName, and linking it again would update every user on every run.
  */
 describe('a WFM that keeps no externalId', () => {
-  let h: Harness;
   let wfm: QuirkyScim;
   let app: TestApp;
+  let quirky: QuirkyApp;
   beforeAll(async () => {
-    h = await startHarness({ users: 12, seed: 4 });
-    wfm = await startQuirkyScim([], { ignores: ['externalId'] });
-    app = startTestApp(h, { env: { WFM_SCIM_URL: wfm.url } });
+    quirky = await startQuirkyApp({ users: 12, seed: 4 }, { ignores: ['externalId'] });
+    ({ wfm, app } = quirky);
   });
-  afterAll(async () => {
-    await app.close();
-    await Promise.all([wfm.close(), h.close()]);
-  });
+  afterAll(() => quirky.close());
 
   it('is not linked again on every run once its answers and a read show it keeps no link', async () => {
     const first = await runFullSync(app.deps);
