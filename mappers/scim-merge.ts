@@ -8,14 +8,13 @@ import { addSchema, clearPath, readPath, writePath } from './scim-paths';
 const CASE_INSENSITIVE = new Set(['userName', 'emails.work', 'roles.primary']);
 
 /**
- * Normalises a value for comparison: surrounding whitespace, a run of whitespace inside (a WFM may
- * store "Ann  Marie" as "Ann Marie", or a no-break space as a space), absent vs empty, case where
- * the WFM ignores it, and the Unicode form (NFC), since a WFM may store "é" as one code point or as
- * "e" and a combining accent, whichever way it was sent.
+ * Normalises a value for comparison: surrounding whitespace, absent vs empty, case where the WFM
+ * ignores it, and the Unicode form (NFC), since a WFM may store "é" as one code point or as "e"
+ * and a combining accent, whichever way it was sent.
  */
 export function normalise(path: string, value: string | undefined): string | undefined {
   if (value === undefined) return undefined;
-  const trimmed = value.trim().replace(/\s+/g, ' ');
+  const trimmed = value.trim();
   if (trimmed === '') return undefined;
   if (path.startsWith('phoneNumbers.')) return phoneDigits(trimmed);
   return (CASE_INSENSITIVE.has(path) ? trimmed.toLowerCase() : trimmed).normalize('NFC');
@@ -35,13 +34,26 @@ function phoneDigits(value: string): string {
     .replace(/[\s\-.()]/g, '');
 }
 
+/**
+ * Whether the WFM holds what was sent (`sent`: the Okta value, or the one last written), as the
+ * diff compares them (normalise). Also when the WFM holds it with each run of whitespace inside
+ * made one space ("Ann  Marie" as "Ann Marie", a no-break space as a space), as a WFM that cleans
+ * its input stores it. One way only: an Okta value whose spacing was corrected is still written.
+ */
+export function holdsSent(path: string, held: string | undefined, sent: string | undefined): boolean {
+  const wfm = normalise(path, held);
+  const okta = normalise(path, sent);
+  if (wfm === okta) return true;
+  return wfm !== undefined && okta !== undefined && /\s\s|[^\S ]/.test(okta) && wfm === okta.replace(/\s+/g, ' ');
+}
+
 /** The owned attributes that differ between the desired user and the WFM resource. */
 export function diffOwned(desired: DesiredUser, current: Readonly<ScimResource>, mapping: Mapping): Change[] {
   const changes: Change[] = [];
   for (const path of ownedPaths(mapping)) {
     const to = desired.attrs[path];
     const from = readPath(current, path, mapping.customSchema, to);
-    if (normalise(path, from) !== normalise(path, to)) changes.push({ path, from, to });
+    if (!holdsSent(path, from, to)) changes.push({ path, from, to });
   }
   return changes;
 }

@@ -1,6 +1,6 @@
 import type { Mapping } from '../config/mapping';
 import { ownedPaths } from '../mappers/okta-to-wfm';
-import { normalise } from '../mappers/scim-merge';
+import { holdsSent, normalise } from '../mappers/scim-merge';
 import type { Action, Change, ChangeSide, DesiredUser } from './types';
 
 /**
@@ -36,9 +36,9 @@ export function ownedValuesOf(desired: DesiredUser, mapping: Mapping): OwnedValu
  */
 export function classifyChange(change: Change, last: OwnedValues | undefined): ChangeSide {
   if (last === undefined || !(change.path in last)) return 'unknown';
-  const written = normalise(change.path, last[change.path] ?? undefined);
-  const wfmMoved = normalise(change.path, change.from) !== written;
-  const oktaMoved = normalise(change.path, change.to) !== written;
+  const written = last[change.path] ?? undefined;
+  const wfmMoved = !holdsSent(change.path, change.from, written);
+  const oktaMoved = normalise(change.path, change.to) !== normalise(change.path, written);
   if (wfmMoved && oktaMoved) return 'both';
   if (wfmMoved) return 'wfm';
   return oktaMoved ? 'okta' : 'unknown';

@@ -1,6 +1,6 @@
 import type { Mapping } from '../config/mapping';
 import { ownedPaths } from '../mappers/okta-to-wfm';
-import { normalise } from '../mappers/scim-merge';
+import { holdsSent } from '../mappers/scim-merge';
 import { readPath } from '../mappers/scim-paths';
 import { classifyChange, type OwnedValues } from './drift';
 import type { ChangeSide, DesiredUser, WfmUser } from './types';
@@ -29,7 +29,7 @@ export function fieldRows(desired: DesiredUser, current: WfmUser | undefined, ma
     const okta = desired.attrs[path];
     const wfm = current ? readPath(current.raw, path, mapping.customSchema, okta) : undefined;
     const lastWritten = last === undefined || !(path in last) ? undefined : (last[path] ?? null);
-    if (current && normalise(path, okta) === normalise(path, wfm)) return { path, okta, wfm, lastWritten, next: 'same' };
+    if (current && holdsSent(path, wfm, okta)) return { path, okta, wfm, lastWritten, next: 'same' };
     const change = { path, from: wfm, to: okta };
     const side = current ? sideAtUnkept({ ...change, side: classifyChange(change, last) }, unkept) : 'okta';
     const notKept = current !== undefined && putsBackUnkept({ ...change, side }, unkept);

@@ -68,9 +68,10 @@ export function judgeUnkept(missing: readonly string[], verdicts: Verdicts, now:
     const v = verdicts[path];
     const fresh = v !== undefined && now - v.at <= VERDICT_FRESH_MS;
     if (fresh && v.kept) continue;
-    // The link is not held back for a probe: an unlinked user is one off-boarding leaves alone,
-    // and one whose login changes meanwhile gets a second WFM user. Written back, its answers decide.
-    if (path === LINK && !fresh) continue;
+    // Lost links are not held back for a probe unless the answers last showed the WFM drops them:
+    // an unlinked user is one off-boarding leaves alone, and one whose login changes meanwhile
+    // gets a second WFM user. Written back, their answers decide.
+    if (path === LINK && !fresh && (v === undefined || v.kept)) continue;
     unkept.push(path);
     if (!fresh) probes.push(path);
   }

@@ -12,6 +12,8 @@ export type Metrics = {
   /** A request to /api or the dashboard refused by a guard. */
   httpRefused(reason: HttpRefusal): void;
   watchQueues(queues: Queues): void;
+  /** How to read the attributes the WFM does not keep, at each scrape. */
+  watchUnkept(read: () => Promise<readonly string[]>): void;
 };
 
 /** Why a guard refused a request to /api or the dashboard. */
@@ -24,11 +26,18 @@ export function createMetrics(): Metrics {
   const actions = new Counter({ name: 'okta_wfm_actions_total', help: 'Planned writes by type and result.', labelNames: ['type', 'result'], registers: [registry] });
   const okta = new Counter({ name: 'okta_wfm_okta_requests_total', help: 'Okta API responses by status (0 = no answer).', labelNames: ['status'], registers: [registry] });
   const wfm = new Counter({ name: 'okta_wfm_wfm_requests_total', help: 'WFM responses by API and status (0 = no answer).', labelNames: ['api', 'status'], registers: [registry] });
-  const unkept = new Gauge({
+  let unkeptNow: (() => Promise<readonly string[]>) | undefined;
+  new Gauge({
     name: 'okta_wfm_unkept_attributes',
-    help: 'Mapped attributes the WFM does not keep, as the last sync run in this process (not a dry run) found them: 1 each.',
+    help: 'Mapped attributes the WFM does not keep (the last full read and its answers agree, as kept in Redis): 1 each.',
     labelNames: ['attribute'],
     registers: [registry],
+    async collect() {
+      // Read from Redis at each scrape: the same in every worker process, whichever ran the sync.
+      this.reset();
+      const attributes = unkeptNow ? await within(unkeptNow(), 1000) : undefined;
+      for (const attribute of attributes ?? []) this.set({ attribute }, 1);
+    },
   });
   // One series per endpoint family (Okta counts each on its own), and none before Okta has answered:
   // a 0 at start-up would read as a spent limit.
@@ -83,17 +92,15 @@ export function createMetrics(): Metrics {
       duration.observe({ kind: report.kind }, report.durationMs / 1000);
       for (const [type, n] of Object.entries(report.applied)) if (n > 0) actions.inc({ type, result: 'applied' }, n);
       for (const f of report.failed) actions.inc({ type: f.action, result: 'failed' });
-      // Sync runs that planned say what the WFM keeps; off-boarding and runs stopped early say nothing.
-      if (report.kind !== 'offboard' && !report.dryRun && report.drift !== undefined) {
-        unkept.reset();
-        for (const attribute of report.unkept ?? []) unkept.set({ attribute }, 1);
-      }
     },
     httpRefused(reason) {
       refused.inc({ reason });
     },
     watchQueues(queues) {
       watched = queues;
+    },
+    watchUnkept(read) {
+      unkeptNow = read;
     },
   };
 }

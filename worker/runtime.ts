@@ -3,7 +3,9 @@ import type { Logger } from 'winston';
 import { isSyncError } from '../clients/errors';
 import type { AppConfig } from '../config/load-config';
 import { assertRegistry, jobFor, type JobContext, type TriggerRequest } from '../jobs';
+import { loadKept } from '../jobs/drift';
 import { createQueueWriter } from '../jobs/queue-writer';
+import { unkeptByVerdict } from '../sync/unkept';
 import { QUEUE_NAMES, type QueueKey } from '../jobs/queue-names';
 import { startHttp, type HttpServer, type WorkerState, type WorkerStates } from './http';
 import { buildApp, newRunId, type App } from './main';
@@ -126,6 +128,10 @@ export async function startWorker(config: AppConfig, logger: Logger, opts: { htt
     await queues.close();
     throw err;
   }
+  metrics.watchUnkept(async () => {
+    const kept = await loadKept(app.deps);
+    return unkeptByVerdict(kept.verdicts, kept.missing, config.mapping, app.deps.now());
+  });
   const connection = bullConnection(config.redis);
   const contextFor = (job: Job): JobContext => ({
     deps: app.deps,

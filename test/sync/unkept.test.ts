@@ -97,9 +97,11 @@ describe('judgeUnkept: the read and the answers must agree', () => {
     expect(judgeUnkept([DEPARTMENT], shown, now)).toEqual(expected);
   });
 
-  it('the link is held back only on a fresh verdict: with none, it is written back and its answers decide', () => {
+  it('lost links wait for a probe only when the answers last showed the WFM drops them; else they are written back', () => {
+    const old = now - VERDICT_FRESH_MS - 1;
     expect(judgeUnkept(['externalId'], {}, now)).toEqual({ unkept: [], probes: [] });
-    expect(judgeUnkept(['externalId'], { externalId: { kept: false, at: now - VERDICT_FRESH_MS - 1 } }, now)).toEqual({ unkept: [], probes: [] });
+    expect(judgeUnkept(['externalId'], { externalId: { kept: true, at: old } }, now)).toEqual({ unkept: [], probes: [] });
+    expect(judgeUnkept(['externalId'], { externalId: { kept: false, at: old } }, now)).toEqual({ unkept: ['externalId'], probes: ['externalId'] });
     expect(judgeUnkept(['externalId'], { externalId: { kept: false, at: now - 1000 } }, now)).toEqual({ unkept: ['externalId'], probes: [] });
   });
 

@@ -1,5 +1,3 @@
-import { emptyApplied, emptyCounts, type RunReport } from '../../sync/report';
-import { emptyDrift } from '../../sync/drift';
 import { createMetrics } from '../../worker/metrics';
 
 const samples = (text: string, name: string): string[] => text.split('\n').filter((l) => l.startsWith(`${name}{`) || l.startsWith(`${name} `));
@@ -23,22 +21,16 @@ describe('the Okta rate-limit gauge', () => {
 });
 
 describe('the gauge of attributes the WFM does not keep', () => {
-  const report = (over: Partial<RunReport>): RunReport => ({
-    runId: 'r', kind: 'full-sync', dryRun: false, startedAt: '', finishedAt: '', planned: emptyCounts(), applied: emptyApplied(), failed: [], conflicts: [], retries: 0, durationMs: 1, drift: emptyDrift(), ...over,
-  });
-
-  it('follows the last sync run that planned, not a dry run and not off-boarding', async () => {
+  it('is read at each scrape (the same in every worker process); nothing when it cannot be read', async () => {
     const metrics = createMetrics();
     const gauge = async (): Promise<string[]> => samples(await metrics.registry.metrics(), 'okta_wfm_unkept_attributes').sort();
-    metrics.runFinished(report({ unkept: ['enterprise.department', 'roles.primary'] }));
+    expect(await gauge()).toEqual([]);
+    let answer: Promise<readonly string[]> = Promise.resolve(['enterprise.department', 'roles.primary']);
+    metrics.watchUnkept(() => answer);
     expect(await gauge()).toEqual(['okta_wfm_unkept_attributes{attribute="enterprise.department"} 1', 'okta_wfm_unkept_attributes{attribute="roles.primary"} 1']);
-    metrics.runFinished(report({ kind: 'offboard', drift: undefined }));
-    metrics.runFinished(report({ dryRun: true }));
-    metrics.runFinished(report({ error: 'stopped before the plan', drift: undefined }));
-    expect(await gauge()).toHaveLength(2);
-    metrics.runFinished(report({ kind: 'incremental-sync', unkept: ['roles.primary'] }));
-    expect(await gauge()).toEqual(['okta_wfm_unkept_attributes{attribute="roles.primary"} 1']);
-    metrics.runFinished(report({}));
+    answer = Promise.reject(new Error('Redis is away'));
+    expect(await gauge()).toEqual([]);
+    answer = Promise.resolve([]);
     expect(await gauge()).toEqual([]);
   });
 });

@@ -45,6 +45,7 @@ describe('through the worker: the answers to fanned-out writes show what the WFM
     expect(report.unkept).toEqual([DEPARTMENT]);
     expect(report.planned.update).toBe(0);
     expect(puts()).toBe(before);
+    expect(await worker.metrics.registry.metrics()).toContain(`okta_wfm_unkept_attributes{attribute="${DEPARTMENT}"} 1`);
   });
 
   it('with no answer to go by, one user is written as a probe; its answer settles it for the next run', async () => {
