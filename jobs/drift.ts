@@ -3,7 +3,7 @@ import { createOwnedValues, type OwnedValuesStore } from '../store/owned-values'
 import { createVerdictStore, type KeptRecord, type VerdictScope, type VerdictStore } from '../store/kept-verdicts';
 import { classifyPlan, countDrift, needsLastWritten, ownedValuesOf, type DriftSummary } from '../sync/drift';
 import { holdCreatesWrittenBefore } from '../sync/plan';
-import type { Action, DesiredUser, OktaUser, Rejected, WfmUser } from '../sync/types';
+import type { Action, DesiredUser, OktaUser, Rejected, ScimResource, WfmUser } from '../sync/types';
 import { dropsToConfirm, holdsValue, updateVerdicts, type AnswerTally } from '../sync/kept-answers';
 import { dropUnkept, judgeUnkept, missingInRead, unkeptAdvice, unkeptByVerdict, type UnkeptJudgement } from '../sync/unkept';
 import type { JobDeps } from './deps';
@@ -40,23 +40,28 @@ const seedOf = (runId: string): number => [...runId].reduce((h, ch) => (h * 31 +
  * users by the last such read and the answers. Failing to read or keep them leaves the plan whole
  * (or the next few-user runs): warn, go on.
  */
-export async function leaveOutUnkept(deps: JobDeps, classified: readonly Action[], basis: UnkeptBasis, log: Logger): Promise<{ actions: Action[]; drift: DriftSummary; unkept: string[] }> {
+export async function leaveOutUnkept(
+  deps: JobDeps,
+  classified: Readonly<{ actions: Action[]; drift: DriftSummary }>,
+  basis: UnkeptBasis,
+  log: Logger,
+): Promise<{ actions: Action[]; drift: DriftSummary; unkept: string[] }> {
   let judgement: UnkeptJudgement = { unkept: [], probes: [] };
   try {
-    const store = verdicts(deps);
     const shown = await loadKept(deps);
     const now = deps.now();
     if (basis.wholeScope) {
-      const missing = missingInRead(classified, basis.current, deps.config.mapping);
+      const missing = missingInRead(classified.actions, basis.current, deps.config.mapping);
       judgement = { ...judgeUnkept(missing, shown.verdicts, now), probeSeed: seedOf(basis.runId) };
-      if (!basis.dryRun) await store.save(verdictScope(deps), { missing });
+      if (!basis.dryRun) await verdicts(deps).save(verdictScope(deps), { ...shown, missing });
     } else {
       judgement = { unkept: unkeptByVerdict(shown.verdicts, shown.missing, deps.config.mapping, now), probes: [] };
     }
   } catch (err) {
     log.warn('could not read or keep which attributes the WFM keeps: this run writes what it plans to', { error: messageOf(err) });
   }
-  const actions = dropUnkept(classified, judgement);
+  if (judgement.unkept.length === 0) return { ...classified, unkept: [] };
+  const actions = dropUnkept(classified.actions, judgement);
   const confirmed = judgement.unkept.filter((p) => !judgement.probes.includes(p));
   if (confirmed.length > 0) {
     log.warn(`the WFM does not keep these mapped attributes: they are not written again for them; ${unkeptAdvice(confirmed)}`, { attributes: confirmed });
@@ -74,13 +79,19 @@ export async function leaveOutUnkept(deps: JobDeps, classified: readonly Action[
  */
 async function confirmDrops(deps: JobDeps, answers: Readonly<AnswerTally>): Promise<AnswerTally> {
   const confirmed: AnswerTally = { ...answers };
-  for (const { path, wfmId } of dropsToConfirm(answers)) {
-    let held: boolean | undefined;
-    try {
-      held = wfmId === undefined ? undefined : holdsValue((await deps.scim.get(wfmId)).raw, path, deps.config.mapping);
-    } catch {
-      held = undefined;
+  // One read a user, however many of its paths need confirming; a failed read is undefined.
+  const reads = new Map<string, Promise<ScimResource | undefined>>();
+  const read = (wfmId: string): Promise<ScimResource | undefined> => {
+    let user = reads.get(wfmId);
+    if (user === undefined) {
+      user = deps.scim.get(wfmId).then((u) => u.raw, () => undefined);
+      reads.set(wfmId, user);
     }
+    return user;
+  };
+  for (const { path, wfmId } of dropsToConfirm(answers)) {
+    const user = wfmId === undefined ? undefined : await read(wfmId);
+    const held = user === undefined ? undefined : holdsValue(user, path, deps.config.mapping);
     if (held === undefined) delete confirmed[path];
     else if (held) confirmed[path] = { held: 1, dropped: 0 };
   }
@@ -91,9 +102,8 @@ async function confirmDrops(deps: JobDeps, answers: Readonly<AnswerTally>): Prom
 export async function recordAnswers(deps: JobDeps, answers: Readonly<AnswerTally>, log: Logger): Promise<void> {
   if (Object.keys(answers).length === 0) return;
   try {
-    const store = verdicts(deps);
-    const { verdicts: shown } = await store.load(verdictScope(deps));
-    await store.save(verdictScope(deps), { verdicts: updateVerdicts(shown, await confirmDrops(deps, answers), deps.now()) });
+    const kept = await loadKept(deps);
+    await verdicts(deps).save(verdictScope(deps), { ...kept, verdicts: updateVerdicts(kept.verdicts, await confirmDrops(deps, answers), deps.now()) });
   } catch (err) {
     log.warn('could not keep what the WFM kept of the values written: later runs may write them again', { error: messageOf(err) });
   }

@@ -68,7 +68,7 @@ export async function runSyncPipeline(deps: JobDeps, kind: RunKind, opts: Pipeli
     deps.onProgress?.({ phase: 'wfm', done: current.length, finished: true });
     const planned = plan(desired, current, { mapping: deps.config.mapping });
     const classified = await classifyDrift(deps, source.holdsKnownCreates ? await holdCreatesOfKnownUsers(deps, planned) : planned);
-    const { actions, drift, unkept } = await leaveOutUnkept(deps, classified.actions, { wholeScope: source.wholeScope === true, dryRun: opts.dryRun, runId: report.runId, current }, log);
+    const { actions, drift, unkept } = await leaveOutUnkept(deps, classified, { wholeScope: source.wholeScope === true, dryRun: opts.dryRun, runId: report.runId, current }, log);
     if (unkept.length > 0) report.unkept = unkept;
     report.planned = countPlanned(actions);
     report.conflicts = conflictsOf(actions);

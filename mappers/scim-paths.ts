@@ -22,7 +22,8 @@ export function locate(path: string, customSchema: string | undefined): Location
   return { kind: 'simple', container: undefined, keys: path.split('.') };
 }
 
-function isRecord(v: unknown): v is Record<string, unknown> {
+/** A JSON object (not an array, not null). */
+export function isRecord(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 

@@ -1,5 +1,6 @@
 import { CORE_URN } from '../config/targets';
-import { locate } from './scim-paths';
+import { canonicalListResponse } from './scim-canonical';
+import { isRecord, locate } from './scim-paths';
 
 /**
  * What a WFM's `GET /Schemas` answer (RFC 7643 §7, RFC 7644 §4) lists: per schema URN, its
@@ -8,15 +9,14 @@ import { locate } from './scim-paths';
  */
 type Listed = Map<string, Map<string, Set<string> | undefined>>;
 
-const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
-
-/** A field of a JSON object by name, ignoring case (some servers send `resources`). */
+/** A field of a schema object by name, ignoring case. */
 const field = (o: Record<string, unknown>, name: string): unknown => o[Object.keys(o).find((k) => k.toLowerCase() === name.toLowerCase()) ?? name];
 
 const names = (v: unknown): Record<string, unknown>[] => (Array.isArray(v) ? v.filter(isRecord) : []);
 
 function listed(body: unknown): Listed {
-  const schemas = Array.isArray(body) ? names(body) : isRecord(body) ? names(field(body, 'Resources')) : [];
+  const list = canonicalListResponse(body);
+  const schemas = Array.isArray(body) ? names(body) : isRecord(list) ? names(list.Resources) : [];
   const out: Listed = new Map();
   for (const schema of schemas) {
     const id = field(schema, 'id');

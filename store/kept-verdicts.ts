@@ -10,8 +10,8 @@ import { key } from './redis';
  */
 export type VerdictStore = {
   load(where: VerdictScope): Promise<KeptRecord>;
-  /** Replaces the parts given, keeping the others. */
-  save(where: VerdictScope, record: Partial<KeptRecord>): Promise<void>;
+  /** Replaces the record (the caller has loaded it, and changes its part). */
+  save(where: VerdictScope, record: KeptRecord): Promise<void>;
 };
 
 /** The verdicts, and the paths the last read of the whole scope (not a dry run) showed missing. */
@@ -46,9 +46,8 @@ export function createVerdictStore(redis: Redis, prefix: string): VerdictStore {
   };
   return {
     load,
-    async save(where, parts) {
-      const record = { ...(await load(where)), ...parts };
-      await redis.set(verdictKey, JSON.stringify({ scimUrl: where.scimUrl, ...(where.customSchema !== undefined ? { customSchema: where.customSchema } : {}), ...record }));
+    async save(where, record) {
+      await redis.set(verdictKey, JSON.stringify({ scimUrl: where.scimUrl, ...(where.customSchema !== undefined ? { customSchema: where.customSchema } : {}), verdicts: record.verdicts, missing: record.missing }));
     },
   };
 }

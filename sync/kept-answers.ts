@@ -46,7 +46,7 @@ function sentPaths(desired: DesiredUser, mapping: Mapping): string[] {
  * keeps it, and an answer without it is a partial one (some servers answer with a few attributes).
  */
 export function droppedFrom(answer: Readonly<ScimResource>, desired: DesiredUser, mapping: Mapping, before?: Readonly<ScimResource>): string[] {
-  const holds = (resource: Readonly<ScimResource>, p: string): boolean => normalise(p, readPath(resource, p, mapping.customSchema, desired.attrs[p])) !== undefined;
+  const holds = (resource: Readonly<ScimResource>, p: string): boolean => holdsValue(resource, p, mapping, desired.attrs[p]);
   return sentPaths(desired, mapping).filter((p) => !holds(answer, p) && (before === undefined || !holds(before, p)));
 }
 
@@ -69,8 +69,10 @@ export function dropsToConfirm(tally: Readonly<AnswerTally>): { path: string; wf
     .map(([path, e]) => (e.sample !== undefined ? { path, wfmId: e.sample } : { path }));
 }
 
-/** Whether a WFM user as read holds a value at this path. */
-export const holdsValue = (user: Readonly<ScimResource>, path: string, mapping: Mapping): boolean => normalise(path, readPath(user, path, mapping.customSchema)) !== undefined;
+/** Whether a WFM user as read holds a value at this path (`expected`: the value sent, to find its entry among untyped ones: readPath). */
+export function holdsValue(user: Readonly<ScimResource>, path: string, mapping: Mapping, expected?: string): boolean {
+  return normalise(path, readPath(user, path, mapping.customSchema, expected)) !== undefined;
+}
 
 /** The verdicts after a run's answers: a path any answer held is kept; one every answer lacked is not. */
 export function updateVerdicts(verdicts: Verdicts, tally: Readonly<AnswerTally>, now: number): Record<string, Verdict> {

@@ -18,11 +18,11 @@ describe('what the WFM kept of the values written, in Redis', () => {
     await redis.quit();
   });
 
-  it('reads back what it saved, for the same WFM and custom extension URN; a save keeps the parts it is not given', async () => {
-    await createVerdictStore(redis, prefix).save(here, { verdicts: shown });
+  it('reads back what it saved, for the same WFM and custom extension URN', async () => {
+    await createVerdictStore(redis, prefix).save(here, { verdicts: shown, missing: [] });
     expect(await createVerdictStore(redis, prefix).load(here)).toEqual({ verdicts: shown, missing: [] });
-    await createVerdictStore(redis, prefix).save(here, { missing: ['custom.badge'] });
-    expect(await createVerdictStore(redis, prefix).load(here)).toEqual({ verdicts: shown, missing: ['custom.badge'] });
+    await createVerdictStore(redis, prefix).save(here, { verdicts: {}, missing: ['custom.badge'] });
+    expect(await createVerdictStore(redis, prefix).load(here)).toEqual({ verdicts: {}, missing: ['custom.badge'] });
   });
 
   it('another WFM_SCIM_URL reads as nothing; another custom extension URN leaves its custom paths out', async () => {
