@@ -3,6 +3,7 @@ import type { AuditEntry } from '../store/audit';
 import type { OwnedEntry } from '../store/owned-values';
 import type { WriteAction } from '../store/run-children';
 import { applyAction, type ApplyResult } from '../sync/apply';
+import { holdsSent } from '../mappers/scim-merge';
 import { carrySides, ownedValuesOf, sideOf } from '../sync/drift';
 import { mapPool } from '../sync/pool';
 import { emptyApplied, type AppliedCounts, type Failure } from '../sync/report';
@@ -61,7 +62,15 @@ export type AppliedRecords = { audit: AuditEntry; owned: OwnedEntry };
 
 /** Logs an applied write; answers what to record of it. */
 export function describeApplied(deps: JobDeps, runId: string, action: WriteAction, result: ApplyResult): AppliedRecords {
-  const changes = carrySides(result.changes.length > 0 || action.type === 'create' ? result.changes : plannedChanges(action), plannedChanges(action));
+  const planned = plannedChanges(action);
+  // Sent again with the write, a value the WFM held in its own form and holds in it again was not
+  // changed by it (the plan left it out: sync/stored-forms.ts).
+  const heldInForm = (c: Change): boolean => {
+    const form = result.forms?.[c.path];
+    return form !== undefined && holdsSent(c.path, c.from, form);
+  };
+  const made = result.changes.filter((c) => planned.some((p) => p.path === c.path) || !heldInForm(c));
+  const changes = carrySides(made.length > 0 || action.type === 'create' ? made : planned, planned);
   const side = sideOfWrite(action, changes);
   // A revive brings someone back into the WFM: warn, like a deactivation, with its reason. Other
   // writes are in the audit stream already; a log line each at info would swamp a 100k-user run.
@@ -82,13 +91,13 @@ export function describeApplied(deps: JobDeps, runId: string, action: WriteActio
     ...(result.note !== undefined ? { note: result.note } : {}),
     reason: action.reason,
   };
-  return { audit, owned: { oktaId: action.oktaId, values: ownedValuesOf(action.desired, deps.config.mapping) } };
+  return { audit, owned: { oktaId: action.oktaId, values: ownedValuesOf(action.desired, deps.config.mapping), ...(result.forms ? { forms: result.forms } : {}) } };
 }
 
 /** Logs and audits an applied write, and remembers the owned values it wrote (for drift). */
 export async function recordApplied(deps: JobDeps, runId: string, action: WriteAction, result: ApplyResult): Promise<void> {
   const { audit } = describeApplied(deps, runId, action, result);
-  await recordWritten(deps, action.desired);
+  await recordWritten(deps, action.desired, result.forms);
   await deps.audit.append(audit);
 }
 

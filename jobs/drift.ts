@@ -3,7 +3,7 @@ import { createOwnedValues, type OwnedValuesStore } from '../store/owned-values'
 import { createVerdictStore, type KeptRecord, type VerdictScope, type VerdictStore } from '../store/kept-verdicts';
 import { classifyPlan, countDrift, needsLastWritten, ownedValuesOf, type DriftSummary } from '../sync/drift';
 import { holdCreatesWrittenBefore } from '../sync/plan';
-import type { Action, DesiredUser, OktaUser, Rejected, ScimResource, WfmUser } from '../sync/types';
+import type { Action, DesiredUser, OktaUser, Rejected, ScimResource, StoredForms, WfmUser } from '../sync/types';
 import { dropsToConfirm, holdsValue, updateVerdicts, type AnswerTally } from '../sync/kept-answers';
 import { dropUnkept, judgeUnkept, missingInRead, unkeptAdvice, unkeptByVerdict, type UnkeptJudgement } from '../sync/unkept';
 import type { JobDeps } from './deps';
@@ -16,7 +16,7 @@ const store = (deps: JobDeps): OwnedValuesStore => createOwnedValues(deps.redis,
  */
 export async function classifyDrift(deps: JobDeps, actions: readonly Action[]): Promise<{ actions: Action[]; drift: DriftSummary }> {
   const ids = needsLastWritten(actions);
-  const last = ids.length > 0 ? await store(deps).read(ids) : new Map();
+  const last = ids.length > 0 ? await store(deps).records(ids) : new Map();
   return classifyPlan(actions, last);
 }
 
@@ -117,23 +117,24 @@ export async function holdCreatesOfKnownUsers(deps: JobDeps, actions: readonly A
   return holdCreatesWrittenBefore(actions, new Set(known.keys()));
 }
 
-/** A noop compared every owned value with the WFM and found them equal: that is what the WFM holds now. */
+/** A noop compared every owned value with the WFM and found them equal (or held in the WFM's own form): that is what the WFM holds now. */
 export async function confirmNoops(deps: JobDeps, actions: readonly Action[], desired: readonly DesiredUser[]): Promise<void> {
   const byId = new Map(desired.map((d) => [d.oktaId, d]));
   const entries = actions.flatMap((a) => {
     const d = a.type === 'noop' ? byId.get(a.oktaId) : undefined;
-    return d ? [{ oktaId: d.oktaId, values: ownedValuesOf(d, deps.config.mapping) }] : [];
+    return d && a.type === 'noop' ? [{ oktaId: d.oktaId, values: ownedValuesOf(d, deps.config.mapping), ...(a.forms ? { forms: a.forms } : {}) }] : [];
   });
   if (entries.length > 0) await store(deps).record(entries);
 }
 
 /**
- * After a write: the owned values are now what we sent. The write itself succeeded, so failing
- * to remember it only costs the next run its drift classification for this user: warn, go on.
+ * After a write: the owned values are now what we sent, some held in the WFM's own form (`forms`).
+ * The write itself succeeded, so failing to remember it only costs the next run its drift
+ * classification for this user: warn, go on.
  */
-export async function recordWritten(deps: JobDeps, desired: DesiredUser): Promise<void> {
+export async function recordWritten(deps: JobDeps, desired: DesiredUser, forms?: StoredForms): Promise<void> {
   try {
-    await store(deps).record([{ oktaId: desired.oktaId, values: ownedValuesOf(desired, deps.config.mapping) }]);
+    await store(deps).record([{ oktaId: desired.oktaId, values: ownedValuesOf(desired, deps.config.mapping), ...(forms ? { forms } : {}) }]);
   } catch (err) {
     deps.logger.warn('could not remember the values written: the next change of this user may get the wrong side', {
       oktaId: desired.oktaId,

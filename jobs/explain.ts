@@ -111,7 +111,7 @@ export async function explainUser(deps: JobDeps, login: string): Promise<Explana
   if (!mapped.ok) {
     return { ...base, mapped: { ok: false, reason: mapped.reason }, next: { action: 'fail', reason: `cannot be mapped: ${mapped.reason}; the run reports it and writes nothing for it` }, fields: [] };
   }
-  const last = await createOwnedValues(deps.redis, deps.config.redis.prefix).read([u.id]);
+  const last = await createOwnedValues(deps.redis, deps.config.redis.prefix).records([u.id]);
   // What the answers to earlier writes showed; unreadable, every difference shows as one to write.
   const shown = await loadKept(deps).catch(() => ({ verdicts: {}, missing: [] }));
   const unkept = unkeptByVerdict(shown.verdicts, shown.missing, mapping, deps.now());

@@ -70,6 +70,8 @@ export async function runSyncPipeline(deps: JobDeps, kind: RunKind, opts: Pipeli
     const classified = await classifyDrift(deps, source.holdsKnownCreates ? await holdCreatesOfKnownUsers(deps, planned) : planned);
     const { actions, drift, unkept } = await leaveOutUnkept(deps, classified, { wholeScope: source.wholeScope === true, dryRun: opts.dryRun, runId: report.runId, current }, log);
     if (unkept.length > 0) report.unkept = unkept;
+    const formsOnly = actions.filter((a) => a.type === 'noop' && a.forms !== undefined).length;
+    if (formsOnly > 0) log.info('users who differ only in values the WFM stores in a form of its own: not written (README: "Values the WFM stores in a form of its own")', { users: formsOnly });
     report.planned = countPlanned(actions);
     report.conflicts = conflictsOf(actions);
     report.drift = drift;

@@ -1,12 +1,15 @@
 import { createHash } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import type { OwnedValues } from '../sync/drift';
+import type { LastWritten } from '../sync/stored-forms';
+import type { StoredForms } from '../sync/types';
 import { key } from './redis';
 
 /** Users per Redis command: one HSET, HMGET, HSCAN or HDEL carries this many, so 100k users are 100 round trips. */
 const CHUNK = 1000;
 
-export type OwnedEntry = Readonly<{ oktaId: string; values: OwnedValues }>;
+/** `forms`: the values the WFM answered in a form of its own (sync/stored-forms.ts). */
+export type OwnedEntry = Readonly<{ oktaId: string; values: OwnedValues; forms?: StoredForms }>;
 
 /**
  * The owned values we last wrote or confirmed, per linked user, so a run can tell an edit made in
@@ -16,6 +19,8 @@ export type OwnedValuesStore = {
   record(entries: readonly OwnedEntry[]): Promise<void>;
   /** The records of these users; a user with none is absent from the map. */
   read(oktaIds: readonly string[]): Promise<Map<string, OwnedValues>>;
+  /** The same records with the forms the WFM stores some of their values in. */
+  records(oktaIds: readonly string[]): Promise<Map<string, LastWritten>>;
   /**
    * Removes the records of every user not in `keep`, a chunk at a time; answers how many went. A
    * record written meanwhile for a user outside `keep` may go too: that user then has no record.
@@ -27,7 +32,8 @@ export type OwnedValuesStore = {
  * The two hashes of the store, kept compact for 100k users: one field per user holding a JSON
  * array of the values only, `[layout, v1, v2, ...]`, where `layout` names the list of paths
  * (stored once per mapping in the second hash). Paths are sorted, so one mapping always gives one
- * layout.
+ * layout. A value the WFM stores in a form of its own is the pair `[sent, stored]` (a reader that
+ * knows no pairs takes it as no value).
  */
 export const ownedKeys = (prefix: string): { values: string; layouts: string } => ({ values: key(prefix, 'owned', 'values'), layouts: key(prefix, 'owned', 'layouts') });
 
@@ -49,11 +55,16 @@ function layoutOf(paths: readonly string[]): Layout {
 export function encodeOwned(entries: readonly OwnedEntry[]): { rows: Record<string, string>; layouts: Record<string, string> } {
   const rows: Record<string, string> = {};
   const layouts: Record<string, string> = {};
-  for (const { oktaId, values } of entries) {
+  for (const { oktaId, values, forms } of entries) {
     const paths = Object.keys(values).sort();
     const layout = layoutOf(paths);
     layouts[layout.id] = layout.json;
-    rows[oktaId] = JSON.stringify([layout.id, ...paths.map((p) => values[p] ?? null)]);
+    const valueAt = (p: string): string | null | [string, string] => {
+      const v = values[p] ?? null;
+      const form = forms?.[p];
+      return v !== null && form !== undefined ? [v, form] : v;
+    };
+    rows[oktaId] = JSON.stringify([layout.id, ...paths.map(valueAt)]);
   }
   return { rows, layouts };
 }
@@ -72,6 +83,39 @@ export function createOwnedValues(redis: Redis, prefix: string): OwnedValuesStor
     });
   }
 
+  async function records(oktaIds: readonly string[]): Promise<Map<string, LastWritten>> {
+    const out = new Map<string, LastWritten>();
+    for (let i = 0; i < oktaIds.length; i += CHUNK) {
+      const ids = oktaIds.slice(i, i + CHUNK);
+      const raw = await redis.hmget(valuesKey, ...ids);
+      const rows: [string, unknown[]][] = [];
+      ids.forEach((id, j) => {
+        const text = raw[j];
+        if (typeof text !== 'string') return;
+        try {
+          const row = JSON.parse(text) as unknown;
+          if (Array.isArray(row) && typeof row[0] === 'string') rows.push([id, row]);
+        } catch {
+          // An unreadable record is no record: its changes are classified as unknown.
+        }
+      });
+      await loadLayouts(rows.map(([, row]) => row[0] as string));
+      for (const [id, [layout, ...vals]] of rows) {
+        const paths = layouts.get(layout as string);
+        if (!paths || paths.length !== vals.length) continue;
+        const values: Record<string, string | null> = {};
+        const forms: Record<string, string> = {};
+        paths.forEach((p, j) => {
+          const v = vals[j];
+          if (Array.isArray(v) && typeof v[0] === 'string' && typeof v[1] === 'string') [values[p], forms[p]] = [v[0], v[1]];
+          else values[p] = typeof v === 'string' ? v : null;
+        });
+        out.set(id, Object.keys(forms).length > 0 ? { values, forms } : { values });
+      }
+    }
+    return out;
+  }
+
   return {
     async record(entries) {
       for (let i = 0; i < entries.length; i += CHUNK) {
@@ -84,35 +128,9 @@ export function createOwnedValues(redis: Redis, prefix: string): OwnedValuesStor
       }
     },
     async read(oktaIds) {
-      const out = new Map<string, OwnedValues>();
-      for (let i = 0; i < oktaIds.length; i += CHUNK) {
-        const ids = oktaIds.slice(i, i + CHUNK);
-        const raw = await redis.hmget(valuesKey, ...ids);
-        const rows: [string, unknown[]][] = [];
-        ids.forEach((id, j) => {
-          const text = raw[j];
-          if (typeof text !== 'string') return;
-          try {
-            const row = JSON.parse(text) as unknown;
-            if (Array.isArray(row) && typeof row[0] === 'string') rows.push([id, row]);
-          } catch {
-            // An unreadable record is no record: its changes are classified as unknown.
-          }
-        });
-        await loadLayouts(rows.map(([, row]) => row[0] as string));
-        for (const [id, [layout, ...vals]] of rows) {
-          const paths = layouts.get(layout as string);
-          if (!paths || paths.length !== vals.length) continue;
-          const values: Record<string, string | null> = {};
-          paths.forEach((p, j) => {
-            const v = vals[j];
-            values[p] = typeof v === 'string' ? v : null;
-          });
-          out.set(id, values);
-        }
-      }
-      return out;
+      return new Map([...(await records(oktaIds))].map(([id, r]) => [id, r.values]));
     },
+    records,
     async prune(keep) {
       let removed = 0;
       let cursor = '0';

@@ -2,8 +2,8 @@ import { SyncError, externalIdFilterRefused, isSyncError } from '../clients/erro
 import type { Mapping } from '../config/mapping';
 import { buildResource, diffOwned, mergeOwned } from '../mappers/scim-merge';
 import type { ScimPort, WfmApiPort } from './ports';
-import { droppedFrom } from './kept-answers';
-import type { Change, CreateAction, DesiredUser, UpdateAction, WfmUser } from './types';
+import { readAnswer } from './kept-answers';
+import type { Change, CreateAction, DesiredUser, ScimResource, StoredForms, UpdateAction, WfmUser } from './types';
 
 export type ApplyPorts = Readonly<{
   scim: ScimPort;
@@ -29,7 +29,15 @@ export type ApplyResult = Readonly<{
    * when nothing was sent (the user was already up to date). See sync/unkept.ts.
    */
   dropped?: readonly string[];
+  /** The owned values the answer holds in a form of the WFM's own (sync/stored-forms.ts), when any. */
+  forms?: StoredForms;
 }>;
+
+/** What an answer to a write shows beyond the write itself: the values it lacks, and those it holds in its own form. */
+function answered(answer: Readonly<ScimResource>, desired: DesiredUser, mapping: ApplyPorts['mapping'], before?: Readonly<ScimResource>): { dropped: string[]; forms?: StoredForms } {
+  const { dropped, forms } = readAnswer(answer, desired, mapping, before);
+  return { dropped, ...(Object.keys(forms).length > 0 ? { forms } : {}) };
+}
 
 /** How often a write is tried again after an answer that may be stale (412) or lost (timeout). */
 const MAX_ATTEMPTS = 3;
@@ -78,7 +86,12 @@ function conflict(message: string): SyncError {
  * with If-Match when the resource has a version. A 412 means someone changed it since: re-read,
  * re-merge, try again.
  */
-async function replaceOwned(ports: ApplyPorts, desired: DesiredUser, current: WfmUser, mayActivate: boolean): Promise<{ user: WfmUser; changes: Change[]; reread: boolean; dropped?: string[] }> {
+async function replaceOwned(
+  ports: ApplyPorts,
+  desired: DesiredUser,
+  current: WfmUser,
+  mayActivate: boolean,
+): Promise<{ user: WfmUser; changes: Change[]; reread: boolean; dropped?: string[]; forms?: StoredForms }> {
   let target = current;
   let reread = false;
   for (let attempt = 1; ; attempt += 1) {
@@ -91,7 +104,7 @@ async function replaceOwned(ports: ApplyPorts, desired: DesiredUser, current: Wf
     try {
       const body = mergeOwned(target.raw, desired, ports.mapping);
       const user = await ports.scim.replace(target.id, body, target.version);
-      return { user, changes, reread, dropped: droppedFrom(user.raw, desired, ports.mapping, target.raw) };
+      return { user, changes, reread, ...answered(user.raw, desired, ports.mapping, target.raw) };
     } catch (err) {
       if (isSyncError(err) && err.status === 412 && attempt < MAX_ATTEMPTS) {
         target = await ports.scim.get(target.id);
@@ -108,7 +121,7 @@ async function applyCreate(action: CreateAction, ports: ApplyPorts): Promise<App
   for (let attempt = 1; ; attempt += 1) {
     try {
       const created = await ports.scim.create(buildResource(action.desired, ports.mapping));
-      return { appliedAs: 'create', wfmId: created.id, changes: [], dropped: droppedFrom(created.raw, action.desired, ports.mapping) };
+      return { appliedAs: 'create', wfmId: created.id, changes: [], ...answered(created.raw, action.desired, ports.mapping) };
     } catch (err) {
       // A 409 says the user exists; a transient failure may have created it with the answer lost.
       // Either way look it up before anything is sent again, so a user is never created twice.
@@ -116,13 +129,14 @@ async function applyCreate(action: CreateAction, ports: ApplyPorts): Promise<App
       if (!ambiguous) throw err;
       const found = await lookup(ports.scim, action.desired);
       if (found) {
-        const { user, changes, dropped } = await replaceOwned(ports, action.desired, found, false);
+        const { user, changes, dropped, forms } = await replaceOwned(ports, action.desired, found, false);
         const linked = found.externalId !== action.desired.oktaId;
         return {
           appliedAs: linked ? 'update' : 'create',
           wfmId: user.id,
           changes,
           ...(dropped ? { dropped } : {}),
+          ...(forms ? { forms } : {}),
           note: linked ? 'userName already in the WFM: linked' : 'create confirmed by lookup',
         };
       }
@@ -169,12 +183,13 @@ async function applyUpdate(action: UpdateAction, ports: ApplyPorts): Promise<App
   } else if (ports.readAgain?.(current)) {
     current = await readCurrent(ports, action.wfmId);
   }
-  const { user, changes, reread, dropped } = await replaceOwned(ports, action.desired, current, action.type === 'reactivate');
+  const { user, changes, reread, dropped, forms } = await replaceOwned(ports, action.desired, current, action.type === 'reactivate');
   return {
     appliedAs: action.type,
     wfmId: user.id,
     changes,
     ...(dropped ? { dropped } : {}),
+    ...(forms ? { forms } : {}),
     ...(reread ? { note: 'changed in the WFM meanwhile (412): re-read and merged' } : {}),
   };
 }

@@ -1,7 +1,8 @@
 import type { Mapping } from '../config/mapping';
 import { ownedPaths } from '../mappers/okta-to-wfm';
 import { holdsSent, normalise } from '../mappers/scim-merge';
-import type { Action, Change, ChangeSide, DesiredUser } from './types';
+import { leaveOutStoredForms, type LastWritten } from './stored-forms';
+import type { Action, Change, ChangeSide, DesiredUser, StoredForms } from './types';
 
 /**
  * The owned values we last wrote to, or found equal in, the WFM for one user: path -> value, null
@@ -32,12 +33,14 @@ export function ownedValuesOf(desired: DesiredUser, mapping: Mapping): OwnedValu
 /**
  * Which side moved one attribute: the WFM value differs from what we last wrote (someone edited
  * it in the WFM), the Okta value does (the source changed), or both. Compared as the diff
- * compares (trimmed, empty as absent, case where the WFM ignores it).
+ * compares (trimmed, empty as absent, case where the WFM ignores it). A WFM that still holds the
+ * form it stored our last value in (`forms`, sync/stored-forms.ts) has not moved.
  */
-export function classifyChange(change: Change, last: OwnedValues | undefined): ChangeSide {
+export function classifyChange(change: Change, last: OwnedValues | undefined, forms?: StoredForms): ChangeSide {
   if (last === undefined || !(change.path in last)) return 'unknown';
   const written = last[change.path] ?? undefined;
-  const wfmMoved = !holdsSent(change.path, change.from, written);
+  const form = forms?.[change.path];
+  const wfmMoved = !holdsSent(change.path, change.from, written) && !(form !== undefined && holdsSent(change.path, change.from, form));
   const oktaMoved = normalise(change.path, change.to) !== normalise(change.path, written);
   if (wfmMoved && oktaMoved) return 'both';
   if (wfmMoved) return 'wfm';
@@ -65,14 +68,15 @@ export function needsLastWritten(actions: readonly Action[]): string[] {
 export const emptyDrift = (): DriftSummary => ({ okta: 0, wfm: 0, both: 0, unknown: 0, edited: [] });
 
 /**
- * Gives every change of the plan's updates and reactivations its side, and counts the users by
- * side. Pure: the last-written values come in as input.
+ * Leaves out the changes that are only a value the WFM stores in a form of its own
+ * (sync/stored-forms.ts), gives every other change of the plan's updates and reactivations its
+ * side, and counts the users by side. Pure: the last-written values come in as input.
  */
-export function classifyPlan(actions: readonly Action[], last: ReadonlyMap<string, OwnedValues>): { actions: Action[]; drift: DriftSummary } {
-  const out = actions.map((a): Action => {
+export function classifyPlan(actions: readonly Action[], last: ReadonlyMap<string, LastWritten>): { actions: Action[]; drift: DriftSummary } {
+  const out = leaveOutStoredForms(actions, last).map((a): Action => {
     if (!classifies(a) || (a.type !== 'update' && a.type !== 'reactivate')) return a;
     const record = last.get(a.oktaId);
-    return { ...a, changes: a.changes.map((c) => ({ ...c, side: classifyChange(c, record) })) };
+    return { ...a, changes: a.changes.map((c) => ({ ...c, side: classifyChange(c, record?.values, record?.forms) })) };
   });
   return { actions: out, drift: countDrift(out) };
 }

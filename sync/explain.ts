@@ -2,7 +2,8 @@ import type { Mapping } from '../config/mapping';
 import { ownedPaths } from '../mappers/okta-to-wfm';
 import { holdsSent } from '../mappers/scim-merge';
 import { readPath } from '../mappers/scim-paths';
-import { classifyChange, type OwnedValues } from './drift';
+import { classifyChange } from './drift';
+import { heldAsStored, type LastWritten } from './stored-forms';
 import type { ChangeSide, DesiredUser, WfmUser } from './types';
 import { putsBackUnkept, sideAtUnkept } from './unkept';
 
@@ -15,8 +16,14 @@ export type FieldRow = Readonly<{
   wfm: string | undefined;
   /** What we last wrote or confirmed: null for "not set", undefined when there is no record. */
   lastWritten: string | null | undefined;
-  /** Whether the next run sets this attribute, and which side moved it; `not-kept`: it differs only because the WFM does not keep it (sync/unkept.ts). */
-  next: 'same' | 'set' | 'not-kept';
+  /** What the WFM answered our last write of it with, where it stores it in a form of its own (sync/stored-forms.ts). */
+  storedForm?: string;
+  /**
+   * Whether the next run sets this attribute, and which side moved it; `not-kept`: it differs only
+   * because the WFM does not keep it (sync/unkept.ts); `stored-form`: only because the WFM stores
+   * it in a form of its own.
+   */
+  next: 'same' | 'set' | 'not-kept' | 'stored-form';
   side?: ChangeSide;
 }>;
 
@@ -24,14 +31,16 @@ export type FieldRow = Readonly<{
  * Field by field: the mapped value, the WFM value, what we last wrote, and whether the next run
  * changes it and why. `current` is the WFM user the run would write (none for a create).
  */
-export function fieldRows(desired: DesiredUser, current: WfmUser | undefined, mapping: Mapping, last: OwnedValues | undefined, unkept: readonly string[] = []): FieldRow[] {
+export function fieldRows(desired: DesiredUser, current: WfmUser | undefined, mapping: Mapping, last: LastWritten | undefined, unkept: readonly string[] = []): FieldRow[] {
   return ownedPaths(mapping).map((path) => {
     const okta = desired.attrs[path];
     const wfm = current ? readPath(current.raw, path, mapping.customSchema, okta) : undefined;
-    const lastWritten = last === undefined || !(path in last) ? undefined : (last[path] ?? null);
+    const lastWritten = last === undefined || !(path in last.values) ? undefined : (last.values[path] ?? null);
     if (current && holdsSent(path, wfm, okta)) return { path, okta, wfm, lastWritten, next: 'same' };
     const change = { path, from: wfm, to: okta };
-    const side = current ? sideAtUnkept({ ...change, side: classifyChange(change, last) }, unkept) : 'okta';
+    const storedForm = last?.forms?.[path];
+    if (current && heldAsStored(change, last)) return { path, okta, wfm, lastWritten, storedForm: storedForm as string, next: 'stored-form' };
+    const side = current ? sideAtUnkept({ ...change, side: classifyChange(change, last?.values, last?.forms) }, unkept) : 'okta';
     const notKept = current !== undefined && putsBackUnkept({ ...change, side }, unkept);
     return { path, okta, wfm, lastWritten, next: notKept ? 'not-kept' : 'set', side };
   });

@@ -1,7 +1,7 @@
 import type { Mapping } from '../config/mapping';
 import { REQUIRED_TARGETS } from '../config/targets';
 import { ownedPaths } from '../mappers/okta-to-wfm';
-import { normalise } from '../mappers/scim-merge';
+import { holdsSent, normalise } from '../mappers/scim-merge';
 import { readPath } from '../mappers/scim-paths';
 import type { DesiredUser, ScimResource } from './types';
 
@@ -40,15 +40,33 @@ function sentPaths(desired: DesiredUser, mapping: Mapping): string[] {
   return ownedPaths(mapping).filter((p) => judged(p) && normalise(p, desired.attrs[p]) !== undefined);
 }
 
+/** Never held in a form of the WFM's own (sync/stored-forms.ts): the link must be exactly the Okta id. */
+const EXACT = new Set(['externalId']);
+
 /**
- * The judged owned paths sent with a value that the WFM's answer to the write (its user as stored)
- * lacks. For an update, a path the user held before the write is not counted: a WFM that held it
- * keeps it, and an answer without it is a partial one (some servers answer with a few attributes).
+ * What the WFM's answer to a write (its user as stored) shows of the owned values sent, in one pass:
+ * - `dropped`: the judged paths sent with a value that the answer lacks. For an update, a path the
+ *   user held before the write is not counted: a WFM that held it keeps it, and an answer without
+ *   it is a partial one (some servers answer with a few attributes).
+ * - `forms`: the values it holds otherwise than they were sent (sync/stored-forms.ts), path -> the form held.
  */
-export function droppedFrom(answer: Readonly<ScimResource>, desired: DesiredUser, mapping: Mapping, before?: Readonly<ScimResource>): string[] {
-  const holds = (resource: Readonly<ScimResource>, p: string): boolean => holdsValue(resource, p, mapping, desired.attrs[p]);
-  return sentPaths(desired, mapping).filter((p) => !holds(answer, p) && (before === undefined || !holds(before, p)));
+export function readAnswer(answer: Readonly<ScimResource>, desired: DesiredUser, mapping: Mapping, before?: Readonly<ScimResource>): { dropped: string[]; forms: Record<string, string> } {
+  const dropped: string[] = [];
+  const forms: Record<string, string> = {};
+  for (const path of ownedPaths(mapping)) {
+    const sent = desired.attrs[path];
+    if (normalise(path, sent) === undefined) continue;
+    const held = readPath(answer, path, mapping.customSchema, sent);
+    if (normalise(path, held) === undefined) {
+      if (judged(path) && (before === undefined || !holdsValue(before, path, mapping, sent))) dropped.push(path);
+    } else if (!EXACT.has(path) && !holdsSent(path, held, sent)) forms[path] = held as string;
+  }
+  return { dropped, forms };
 }
+
+/** The judged owned paths sent with a value that the WFM's answer lacks (readAnswer). */
+export const droppedFrom = (answer: Readonly<ScimResource>, desired: DesiredUser, mapping: Mapping, before?: Readonly<ScimResource>): string[] =>
+  readAnswer(answer, desired, mapping, before).dropped;
 
 /** Adds one answered write to the tally: every path it sent a value for, held unless listed as dropped. */
 export function tallyAnswer(tally: AnswerTally, desired: DesiredUser, mapping: Mapping, dropped: readonly string[], wfmId?: string): void {

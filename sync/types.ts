@@ -58,7 +58,11 @@ export type UpdateAction = Readonly<{
   reason: string;
 }>;
 export type DeactivateAction = Readonly<{ type: 'deactivate'; oktaId: string; userName: string; wfmId: string; reason: string }>;
-export type NoopAction = Readonly<{ type: 'noop'; oktaId: string; userName: string; wfmId: string; reason: string }>;
+/** Per owned path, the value as the WFM stores it, where that differs from the value sent (sync/stored-forms.ts). */
+export type StoredForms = Readonly<Record<string, string>>;
+
+/** `forms`: the values the WFM holds only in a form of its own, which confirming the noop keeps. */
+export type NoopAction = Readonly<{ type: 'noop'; oktaId: string; userName: string; wfmId: string; reason: string; forms?: StoredForms }>;
 export type ConflictAction = Readonly<{
   type: 'conflict';
   oktaId: string;

@@ -50,6 +50,10 @@ export type Quirks = {
   ignores: string[];
   /** Strings stored with each run of whitespace inside made one space (as a database column cleaned on input may). */
   collapsesSpaces: boolean;
+  /** Characters outside the Basic Multilingual Plane (emoji) stored as "?", as a MySQL utf8mb3 column stores them (names, titles and the like; not identifiers). */
+  narrowCharset: boolean;
+  /** Names, titles and the like stored cut to this many characters, as a fixed-width column does (0: not cut). */
+  maxLength: number;
   /** Raw answers for the next requests, whatever they are (a proxy in front of the server). */
   next: { status: number; contentType?: string; body: string }[];
 };
@@ -75,13 +79,16 @@ const refuseExternalIdFilter = (res: ServerResponse, how: Exclude<Quirks['extern
   return error(res, 400, 'Unsupported filter attribute: externalId', how === 'invalidFilter' ? 'invalidFilter' : undefined);
 };
 
-/** Every string in a JSON value with its inner runs of whitespace made one space. */
-const collapsed = (v: unknown): unknown => {
-  if (typeof v === 'string') return v.replace(/\s+/g, ' ');
-  if (Array.isArray(v)) return v.map(collapsed);
-  if (typeof v === 'object' && v !== null) return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, collapsed(x)]));
+/** Every string in a JSON value rewritten by `rewrite`, but the ones `keep` names (at any depth). */
+const rewritten = (v: unknown, rewrite: (s: string) => string, keep: ReadonlySet<string> = new Set()): unknown => {
+  if (typeof v === 'string') return rewrite(v);
+  if (Array.isArray(v)) return v.map((x) => rewritten(x, rewrite, keep));
+  if (typeof v === 'object' && v !== null) return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, keep.has(k) ? x : rewritten(x, rewrite, keep)]));
   return v;
 };
+
+/** What names a user or its schemas: never rewritten by the quirks that store text otherwise. */
+const IDENTIFIERS = new Set(['id', 'externalId', 'userName', 'schemas', 'emails', 'phoneNumbers', 'roles']);
 
 const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
@@ -110,7 +117,7 @@ function keepOmitted(held: ScimResource, sent: ScimResource): ScimResource {
 }
 
 export async function startQuirkyScim(seed: ScimResource[], quirks: Partial<Quirks> = {}): Promise<QuirkyScim> {
-  const q: Quirks = { emptyResources: 'array', nullPaging: false, maxPageSize: 100, activeAsString: false, caseSensitiveFilter: false, putAnswer: '200', unicodeNfc: false, integerIds: false, bareVersions: false, pastEnd: 'empty', omitted: 'cleared', externalIdFilter: 'supported', ignores: [], collapsesSpaces: false, next: [], ...quirks };
+  const q: Quirks = { emptyResources: 'array', nullPaging: false, maxPageSize: 100, activeAsString: false, caseSensitiveFilter: false, putAnswer: '200', unicodeNfc: false, integerIds: false, bareVersions: false, pastEnd: 'empty', omitted: 'cleared', externalIdFilter: 'supported', ignores: [], collapsesSpaces: false, narrowCharset: false, maxLength: 0, next: [], ...quirks };
   const revisions = new Map<string, number>();
   const etagOf = (id: string): string => `W/"${revisions.get(id) ?? 1}"`;
   const users = new Map(seed.map((r) => [String(r.id), r]));
@@ -125,7 +132,10 @@ export async function startQuirkyScim(seed: ScimResource[], quirks: Partial<Quir
   const stored = (text: string): ScimResource => {
     const resource = JSON.parse(q.unicodeNfc ? text.normalize('NFC') : text) as ScimResource;
     for (const name of q.ignores) delete resource[name];
-    return q.collapsesSpaces ? (collapsed(resource) as ScimResource) : resource;
+    let out = q.collapsesSpaces ? (rewritten(resource, (t) => t.replace(/\s+/g, ' ')) as ScimResource) : resource;
+    if (q.narrowCharset) out = rewritten(out, (t) => t.replace(/[\u{10000}-\u{10FFFF}]/gu, '?'), IDENTIFIERS) as ScimResource;
+    if (q.maxLength > 0) out = rewritten(out, (t) => (t.length > q.maxLength ? t.slice(0, q.maxLength) : t), IDENTIFIERS) as ScimResource;
+    return out;
   };
   const form = (s: string): string => (q.unicodeNfc ? s.normalize('NFC') : s);
 

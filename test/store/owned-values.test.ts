@@ -15,6 +15,21 @@ describe('the owned values we last wrote, in Redis', () => {
     await redis.quit();
   });
 
+  it('keeps the form the WFM stores a value in beside the value sent; read alone answers the values sent', async () => {
+    const store = createOwnedValues(redis, `${prefix}:forms`);
+    await store.record([
+      { oktaId: '00f1', values: { 'name.givenName': 'Zoë 🌟', title: null, displayName: 'Zoë 🌟 Smith' }, forms: { 'name.givenName': 'Zoë ?', displayName: 'Zoë ? Smith', title: 'ignored: nothing was sent' } },
+      { oktaId: '00f2', values: { 'name.givenName': 'Bo', title: null, displayName: 'Bo Ek' }, forms: {} },
+    ]);
+    const records = await store.records(['00f1', '00f2']);
+    expect(records.get('00f1')).toEqual({ values: { 'name.givenName': 'Zoë 🌟', title: null, displayName: 'Zoë 🌟 Smith' }, forms: { 'name.givenName': 'Zoë ?', displayName: 'Zoë ? Smith' } });
+    expect(records.get('00f2')).toEqual({ values: { 'name.givenName': 'Bo', title: null, displayName: 'Bo Ek' } });
+    expect((await store.read(['00f1'])).get('00f1')).toEqual({ 'name.givenName': 'Zoë 🌟', title: null, displayName: 'Zoë 🌟 Smith' });
+    // Recorded again without forms (the WFM now holds the values as sent), the forms go.
+    await store.record([{ oktaId: '00f1', values: { 'name.givenName': 'Zoë 🌟', title: null, displayName: 'Zoë 🌟 Smith' } }]);
+    expect((await store.records(['00f1'])).get('00f1')).toEqual({ values: { 'name.givenName': 'Zoë 🌟', title: null, displayName: 'Zoë 🌟 Smith' } });
+  });
+
   it('reads back what was recorded, null for "not set"; users with no record are absent', async () => {
     const store = createOwnedValues(redis, prefix);
     await store.record([

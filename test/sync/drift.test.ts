@@ -50,7 +50,7 @@ describe('classifyPlan', () => {
   const ana = desired('00u2', 'ana@example.com');
   const bo = desired('00u3', 'bo@example.com', { department: 'Billing' });
   const fresh = desired('00u4', 'fresh@example.com');
-  const written = (d: DesiredUser, attrs: Record<string, string | undefined> = {}) => ownedValuesOf({ ...d, attrs: { ...d.attrs, ...attrs } }, mapping);
+  const written = (d: DesiredUser, attrs: Record<string, string | undefined> = {}) => ({ values: ownedValuesOf({ ...d, attrs: { ...d.attrs, ...attrs } }, mapping) });
   const actions = plan(
     [maria, ana, bo, fresh],
     [

@@ -29,7 +29,7 @@ function wfmCopy(d: DesiredUser, without: readonly string[] = []): WfmUser {
 
 /** Plans and classifies, the records saying we wrote each user as `written` has it. */
 function classified(desiredUsers: readonly DesiredUser[], current: readonly WfmUser[], written: readonly DesiredUser[] = desiredUsers): Action[] {
-  const last = new Map<string, OwnedValues>(written.map((d) => [d.oktaId, ownedValuesOf(d, mapping)]));
+  const last = new Map<string, { values: OwnedValues }>(written.map((d) => [d.oktaId, { values: ownedValuesOf(d, mapping) }]));
   return classifyPlan(plan(desiredUsers, current, { mapping }), last).actions;
 }
 

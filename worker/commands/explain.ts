@@ -17,6 +17,14 @@ function oktaLines(e: Explanation): string[] {
   ];
 }
 
+/** A field's NEXT RUN cell. */
+function nextText(f: FieldRow): string {
+  if (f.next === 'same') return 'same';
+  if (f.next === 'not-kept') return 'not kept by WFM';
+  if (f.next === 'stored-form') return 'same (WFM form)';
+  return `set (${sideShort(f.side)})`;
+}
+
 /** The explanation as a person reads it: who, what the WFM holds, what the next run does and why, field by field. */
 export function explainLines(e: Explanation): string[] {
   const lines = oktaLines(e);
@@ -27,10 +35,13 @@ export function explainLines(e: Explanation): string[] {
   }
   lines.push(`Next run  ${e.next.action}: ${e.next.reason}`);
   if (e.fields.length > 0) {
-    const rows = e.fields.map((f) => [f.path, printable(f.okta), printable(f.wfm), lastWrittenText(f.lastWritten), f.next === 'same' ? 'same' : f.next === 'not-kept' ? 'not kept by WFM' : `set (${sideShort(f.side)})`]);
+    const rows = e.fields.map((f) => [f.path, printable(f.okta), printable(f.wfm), lastWrittenText(f.lastWritten), nextText(f)]);
     lines.push('', ...formatTable(['FIELD', 'OKTA (MAPPED)', 'WFM NOW', 'LAST WRITTEN', 'NEXT RUN'], rows));
     if (e.fields.some((f) => f.next === 'set' && (f.side === 'wfm' || f.side === 'both'))) lines.push(`WFM edit: changed in the WFM since our last write; the next run puts Okta's value back.`);
     if (e.fields.some((f) => f.next === 'not-kept')) lines.push(`not kept by WFM: the WFM drops this attribute (see "Attributes the WFM does not keep" in the README); the next run writes it only with another change of the user.`);
+    for (const f of e.fields.filter((r) => r.next === 'stored-form')) {
+      lines.push(`stored by WFM as ${printable(f.storedForm)}: the WFM answered our last write of ${f.path} with that form of the value sent; it is not written again while Okta keeps the value and the WFM that form.`);
+    }
   }
   return lines;
 }
