@@ -14,10 +14,10 @@ const store = (deps: JobDeps): OwnedValuesStore => createOwnedValues(deps.redis,
  * Gives each planned change its side (Okta, or the WFM: drift). Only users with changes are read
  * from Redis; the classification itself is pure (sync/drift.ts).
  */
-export async function classifyDrift(deps: JobDeps, actions: readonly Action[]): Promise<{ actions: Action[]; drift: DriftSummary }> {
+export async function classifyDrift(deps: JobDeps, actions: readonly Action[], opts: { storedForms?: 'leave-out' | 'write' } = {}): Promise<{ actions: Action[]; drift: DriftSummary }> {
   const ids = needsLastWritten(actions);
   const last = ids.length > 0 ? await store(deps).records(ids) : new Map();
-  return classifyPlan(actions, last);
+  return classifyPlan(actions, last, opts);
 }
 
 /** Where the owned paths the WFM does not keep are judged from: this run's read of the whole scope, or (a few users) the last one's and the answers. */

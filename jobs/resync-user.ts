@@ -34,5 +34,6 @@ export async function runResyncUser(deps: JobDeps, input: Partial<ResyncUserPayl
     },
     readWfm: (desired) => readWfmUsers(deps.scim, 'lookup', desired, 1, { listWhenRefused: deps.config.wfm.readMode === 'list' }),
     holdsKnownCreates: true,
+    writesStoredForms: true,
   });
 }

@@ -1,6 +1,7 @@
 import { isSyncError } from '../clients/errors';
 import { mapOktaUser } from '../mappers/okta-to-wfm';
 import { plan } from '../sync/plan';
+import { storedFormCounts } from '../sync/stored-forms';
 import { conflictsOf, countPlanned, type Failure, type RunKind } from '../sync/report';
 import type { Action, DesiredUser, OktaUser, Rejected, WfmUser } from '../sync/types';
 import type { JobDeps } from './deps';
@@ -20,6 +21,11 @@ export type SyncSource = {
    * full sync (see holdCreatesWrittenBefore). A full sync creates, whatever its read mode.
    */
   holdsKnownCreates?: boolean;
+  /**
+   * A manual resync of one user: values the WFM holds in a form of its own are sent again (a WFM
+   * that now stores them whole takes them), where other runs leave them out (sync/stored-forms.ts).
+   */
+  writesStoredForms?: boolean;
 };
 
 export type PipelineOptions = {
@@ -67,11 +73,11 @@ export async function runSyncPipeline(deps: JobDeps, kind: RunKind, opts: Pipeli
     log.info('wfm read', { users: current.length });
     deps.onProgress?.({ phase: 'wfm', done: current.length, finished: true });
     const planned = plan(desired, current, { mapping: deps.config.mapping });
-    const classified = await classifyDrift(deps, source.holdsKnownCreates ? await holdCreatesOfKnownUsers(deps, planned) : planned);
+    const classified = await classifyDrift(deps, source.holdsKnownCreates ? await holdCreatesOfKnownUsers(deps, planned) : planned, { storedForms: source.writesStoredForms ? 'write' : 'leave-out' });
     const { actions, drift, unkept } = await leaveOutUnkept(deps, classified, { wholeScope: source.wholeScope === true, dryRun: opts.dryRun, runId: report.runId, current }, log);
     if (unkept.length > 0) report.unkept = unkept;
-    const formsOnly = actions.filter((a) => a.type === 'noop' && a.forms !== undefined).length;
-    if (formsOnly > 0) log.info('users who differ only in values the WFM stores in a form of its own: not written (README: "Values the WFM stores in a form of its own")', { users: formsOnly });
+    const forms = storedFormCounts(actions);
+    if (Object.keys(forms).length > 0) log.info('values the WFM holds in a form of its own (cut short, characters replaced): not written again (README: "Values the WFM stores in a form of its own")', { usersByAttribute: forms });
     report.planned = countPlanned(actions);
     report.conflicts = conflictsOf(actions);
     report.drift = drift;

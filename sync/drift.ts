@@ -69,11 +69,12 @@ export const emptyDrift = (): DriftSummary => ({ okta: 0, wfm: 0, both: 0, unkno
 
 /**
  * Leaves out the changes that are only a value the WFM stores in a form of its own
- * (sync/stored-forms.ts), gives every other change of the plan's updates and reactivations its
- * side, and counts the users by side. Pure: the last-written values come in as input.
+ * (sync/stored-forms.ts; `storedForms: 'write'` keeps them), gives every other change of the plan's
+ * updates and reactivations its side, and counts the users by side. Pure: the last-written values
+ * come in as input.
  */
-export function classifyPlan(actions: readonly Action[], last: ReadonlyMap<string, LastWritten>): { actions: Action[]; drift: DriftSummary } {
-  const out = leaveOutStoredForms(actions, last).map((a): Action => {
+export function classifyPlan(actions: readonly Action[], last: ReadonlyMap<string, LastWritten>, opts: { storedForms?: 'leave-out' | 'write' } = {}): { actions: Action[]; drift: DriftSummary } {
+  const out = (opts.storedForms === 'write' ? actions : leaveOutStoredForms(actions, last)).map((a): Action => {
     if (!classifies(a) || (a.type !== 'update' && a.type !== 'reactivate')) return a;
     const record = last.get(a.oktaId);
     return { ...a, changes: a.changes.map((c) => ({ ...c, side: classifyChange(c, record?.values, record?.forms) })) };

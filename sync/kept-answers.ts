@@ -1,8 +1,9 @@
 import type { Mapping } from '../config/mapping';
 import { REQUIRED_TARGETS } from '../config/targets';
 import { ownedPaths } from '../mappers/okta-to-wfm';
-import { holdsSent, normalise } from '../mappers/scim-merge';
+import { normalise } from '../mappers/scim-merge';
 import { readPath } from '../mappers/scim-paths';
+import { isStoredForm } from './stored-forms';
 import type { DesiredUser, ScimResource } from './types';
 
 // What the WFM's answers to writes show of the owned values sent: the half of sync/unkept.ts's
@@ -40,15 +41,13 @@ function sentPaths(desired: DesiredUser, mapping: Mapping): string[] {
   return ownedPaths(mapping).filter((p) => judged(p) && normalise(p, desired.attrs[p]) !== undefined);
 }
 
-/** Never held in a form of the WFM's own (sync/stored-forms.ts): the link must be exactly the Okta id. */
-const EXACT = new Set(['externalId']);
-
 /**
  * What the WFM's answer to a write (its user as stored) shows of the owned values sent, in one pass:
  * - `dropped`: the judged paths sent with a value that the answer lacks. For an update, a path the
  *   user held before the write is not counted: a WFM that held it keeps it, and an answer without
  *   it is a partial one (some servers answer with a few attributes).
- * - `forms`: the values it holds otherwise than they were sent (sync/stored-forms.ts), path -> the form held.
+ * - `forms`: the values it holds in a form of its own (sync/stored-forms.ts), path -> the form
+ *   held; for a partial answer of an update, the form the user held before, which the WFM keeps.
  */
 export function readAnswer(answer: Readonly<ScimResource>, desired: DesiredUser, mapping: Mapping, before?: Readonly<ScimResource>): { dropped: string[]; forms: Record<string, string> } {
   const dropped: string[] = [];
@@ -56,10 +55,12 @@ export function readAnswer(answer: Readonly<ScimResource>, desired: DesiredUser,
   for (const path of ownedPaths(mapping)) {
     const sent = desired.attrs[path];
     if (normalise(path, sent) === undefined) continue;
-    const held = readPath(answer, path, mapping.customSchema, sent);
+    let held = readPath(answer, path, mapping.customSchema, sent);
     if (normalise(path, held) === undefined) {
-      if (judged(path) && (before === undefined || !holdsValue(before, path, mapping, sent))) dropped.push(path);
-    } else if (!EXACT.has(path) && !holdsSent(path, held, sent)) forms[path] = held as string;
+      held = before === undefined ? undefined : readPath(before, path, mapping.customSchema, sent);
+      if (judged(path) && normalise(path, held) === undefined) dropped.push(path);
+    }
+    if (isStoredForm(path, sent, held)) forms[path] = held as string;
   }
   return { dropped, forms };
 }

@@ -44,6 +44,9 @@ export type Change = Readonly<{ path: string; from: string | undefined; to: stri
 
 export type ActionType = 'create' | 'update' | 'reactivate' | 'deactivate' | 'noop' | 'conflict';
 
+/** Per owned path, the value as the WFM stores it, where that differs from the value sent (sync/stored-forms.ts). */
+export type StoredForms = Readonly<Record<string, string>>;
+
 export type CreateAction = Readonly<{ type: 'create'; oktaId: string; userName: string; desired: DesiredUser; reason: string }>;
 export type UpdateAction = Readonly<{
   type: 'update' | 'reactivate';
@@ -56,11 +59,10 @@ export type UpdateAction = Readonly<{
   desired: DesiredUser;
   current: WfmUser;
   reason: string;
+  /** Values left out of the changes because the WFM holds them in a form of its own (sync/stored-forms.ts): kept if the update comes to nothing. */
+  forms?: StoredForms;
 }>;
 export type DeactivateAction = Readonly<{ type: 'deactivate'; oktaId: string; userName: string; wfmId: string; reason: string }>;
-/** Per owned path, the value as the WFM stores it, where that differs from the value sent (sync/stored-forms.ts). */
-export type StoredForms = Readonly<Record<string, string>>;
-
 /** `forms`: the values the WFM holds only in a form of its own, which confirming the noop keeps. */
 export type NoopAction = Readonly<{ type: 'noop'; oktaId: string; userName: string; wfmId: string; reason: string; forms?: StoredForms }>;
 export type ConflictAction = Readonly<{

@@ -112,7 +112,8 @@ function leaveOut(a: Action, unkept: readonly string[], keep: ReadonlySet<string
   }
   if (changes.length === a.changes.length && changes.every((c, i) => c === a.changes[i])) return a;
   if (a.type === 'update' && changes.length === 0) {
-    return { type: 'noop', oktaId: a.oktaId, userName: a.userName, wfmId: a.wfmId, reason: `up to date in what the WFM keeps (it does not keep ${a.changes.map((c) => c.path).join(', ')})` };
+    const reason = `up to date in what the WFM keeps (it does not keep ${a.changes.map((c) => c.path).join(', ')})`;
+    return { type: 'noop', oktaId: a.oktaId, userName: a.userName, wfmId: a.wfmId, reason, ...(a.forms ? { forms: a.forms } : {}) };
   }
   return { ...a, changes };
 }

@@ -1,5 +1,6 @@
 import { explainUser } from '../../jobs/explain';
 import { runFullSync } from '../../jobs/full-sync';
+import { runResyncUser } from '../../jobs/resync-user';
 import { inScopeUsers } from '../../sandbox/okta/oracle';
 import type { RunReport } from '../../sync/report';
 import type { TestApp } from '../helpers/app';
@@ -82,6 +83,20 @@ describe('values the WFM stores in a form of its own', () => {
     const [entry] = await app.deps.audit.read({ count: 1, userName: long.login });
     expect(entry).toMatchObject({ runId: report.runId, side: 'okta' });
     expect(entry?.changes.map((c) => c.path)).toEqual(['enterprise.department']);
+    expect((await sync()).planned.update).toBe(0);
+  });
+
+  it('a manual resync of the user sends the value again: a WFM that now stores it whole keeps it, and the form goes', async () => {
+    wfm.seen.length = 0;
+    const still = await runResyncUser(app.deps, { user: starred.login });
+    expect(still.report.applied.update).toBe(1);
+    expect((await sync()).planned.update).toBe(0);
+    wfm.quirks.narrowCharset = false;
+    const fixed = await runResyncUser(app.deps, { user: starred.login });
+    expect(fixed.report.applied.update).toBe(1);
+    expect(held(starred.id)).toMatchObject({ name: { givenName: 'Zoë 🌙' } });
+    const e = await explainUser(app.deps, starred.login);
+    expect(e.fields.find((f) => f.path === 'name.givenName')).toMatchObject({ wfm: 'Zoë 🌙', next: 'same' });
     expect((await sync()).planned.update).toBe(0);
   });
 });

@@ -1,9 +1,12 @@
 import { DEFAULT_MAPPING } from '../../config/mapping';
 import { mapOktaUser } from '../../mappers/okta-to-wfm';
 import { buildResource } from '../../mappers/scim-merge';
+import { clearPath } from '../../mappers/scim-paths';
 import { classifyChange, classifyPlan, ownedValuesOf } from '../../sync/drift';
 import { plan } from '../../sync/plan';
-import { formsFrom, heldAsStored, leaveOutStoredForms, type LastWritten } from '../../sync/stored-forms';
+import { dropUnkept } from '../../sync/unkept';
+import { readAnswer } from '../../sync/kept-answers';
+import { heldAsStored, isStoredForm, leaveOutStoredForms, storedFormCounts, type LastWritten } from '../../sync/stored-forms';
 import type { DesiredUser, ScimResource, UpdateAction, WfmUser } from '../../sync/types';
 import { oktaUser } from '../helpers/okta-user';
 
@@ -19,19 +22,46 @@ const narrowed = (d: DesiredUser, over: ScimResource = {}): WfmUser => {
   const raw = JSON.parse(JSON.stringify({ ...buildResource(d, mapping), id: `w-${d.oktaId}`, externalId: d.oktaId }).replace(/\\ud83c\\udf1f|🌟/g, '?')) as ScimResource;
   return { id: `w-${d.oktaId}`, userName: d.userName, externalId: d.oktaId, active: true, version: undefined, raw: { ...raw, ...over } };
 };
-const record = (d: DesiredUser): LastWritten => ({ values: ownedValuesOf(d, mapping), forms: formsFrom(narrowed(d).raw, d, mapping) });
+const formsFrom = (answer: ScimResource, d: DesiredUser, before?: ScimResource): Record<string, string> => readAnswer(answer, d, mapping, before).forms;
+const record = (d: DesiredUser): LastWritten => ({ values: ownedValuesOf(d, mapping), forms: formsFrom(narrowed(d).raw, d) });
 
 describe('formsFrom: the values a write was answered with in a form of the WFM\'s own', () => {
   it('names each value held otherwise than sent, with the form held', () => {
     const d = desired('00u1');
-    expect(formsFrom(narrowed(d).raw, d, mapping)).toEqual({ 'name.givenName': 'Zoë ?', displayName: 'Zoë ? Smith' });
+    expect(formsFrom(narrowed(d).raw, d)).toEqual({ 'name.givenName': 'Zoë ?', displayName: 'Zoë ? Smith' });
   });
 
   it('leaves out values held as sent (as the diff compares), values the answer lacks, and the link', () => {
     const d = desired('00u2', { firstName: 'Ann  Marie' });
     const answer: ScimResource = { ...buildResource(d, mapping), userName: d.userName.toUpperCase(), name: { givenName: 'Ann Marie' }, externalId: 'someone-else' };
     delete answer.displayName;
-    expect(formsFrom(answer, d, mapping)).toEqual({});
+    expect(formsFrom(answer, d)).toEqual({});
+  });
+
+  it('takes the form the user held before from a partial answer to an update, and no other value', () => {
+    const d = desired('00u4');
+    const partial: ScimResource = { id: 'w-00u4', userName: d.userName };
+    expect(formsFrom(partial, d, narrowed(d).raw)).toEqual({ 'name.givenName': 'Zoë ?', displayName: 'Zoë ? Smith' });
+    expect(formsFrom(partial, d, { ...narrowed(d).raw, displayName: 'Someone Else' })).toEqual({ 'name.givenName': 'Zoë ?' });
+  });
+});
+
+describe('isStoredForm: what a WFM that cannot store a value whole makes of it, and nothing else', () => {
+  it.each<[string, string, string, string, boolean]>([
+    ['cut to a column', 'name.familyName', 'Featherstonehaugh-Cholmondeley', 'Featherstonehaugh-Cholmo', true],
+    ['cut, its trailing blank trimmed', 'displayName', 'Ann Featherstone', 'Ann ', true],
+    ['an emoji as "?"', 'name.givenName', 'Zoë 🌟', 'Zoë ?', true],
+    ['a character as U+FFFD', 'name.givenName', 'Łucja', '\ufffducja', true],
+    ['accents and case folded', 'name.familyName', 'Müller-Lüdenscheidt', 'MULLER-LUDENSCHEIDT', true],
+    ['whitespace made one space, then cut', 'displayName', 'Ann  Marie de   la Cruz', 'Ann Marie de la', true],
+    ['another value (a write the WFM ignored)', 'enterprise.department', 'Retention', 'Sales', false],
+    ['"?" for a plain ASCII character', 'name.givenName', 'Ann', 'A?n', false],
+    ['longer than sent', 'title', 'Lead', 'Lead Agent', false],
+    ['the value as sent (no form at all)', 'name.givenName', 'Ann', ' Ann ', false],
+    ['a role, even cut', 'roles.primary', 'supervisor', 'super', false],
+    ['the link, even cut', 'externalId', '00u1abcdef', '00u1abc', false],
+  ])('%s', (_name, path, sent, held, form) => {
+    expect(isStoredForm(path, sent, held)).toBe(form);
   });
 });
 
@@ -40,8 +70,9 @@ describe('leaving out the changes that are only a stored form', () => {
   const last = new Map([[d.oktaId, record(d)]]);
 
   it('an update that only puts back the WFM\'s forms is a noop carrying them', () => {
-    const [action] = leaveOutStoredForms(plan([d], [narrowed(d)], { mapping }), last);
-    expect(action).toMatchObject({ type: 'noop', forms: { 'name.givenName': 'Zoë ?', displayName: 'Zoë ? Smith' } });
+    const actions = leaveOutStoredForms(plan([d], [narrowed(d)], { mapping }), last);
+    expect(actions[0]).toMatchObject({ type: 'noop', forms: { 'name.givenName': 'Zoë ?', displayName: 'Zoë ? Smith' } });
+    expect(storedFormCounts(actions)).toEqual({ 'name.givenName': 1, displayName: 1 });
   });
 
   it('an Okta change is written, as changed in Okta (the WFM has not moved), with the form left out', () => {
@@ -59,6 +90,17 @@ describe('leaving out the changes that are only a stored form', () => {
     const { actions } = classifyPlan(plan([d], [edited], { mapping }), last);
     expect(actions[0]).toMatchObject({ type: 'update', changes: [{ path: 'displayName', from: 'Someone Else', side: 'wfm' }] });
     expect(heldAsStored({ path: 'displayName', from: 'Someone Else', to: 'Zoë 🌟 Smith' }, last.get(d.oktaId))).toBe(false);
+  });
+
+  it('an update left with only a value the WFM does not keep is a noop that still carries the forms', () => {
+    const current = narrowed(d);
+    const raw = JSON.parse(JSON.stringify(current.raw)) as ScimResource;
+    clearPath(raw, 'enterprise.department');
+    const withDepartment = desired('00u3', { department: 'Sales' });
+    const last2 = new Map([[d.oktaId, { values: ownedValuesOf(withDepartment, mapping), forms: record(d).forms }]]);
+    const { actions } = classifyPlan(plan([withDepartment], [{ ...current, raw }], { mapping }), last2);
+    expect(actions[0]).toMatchObject({ type: 'update', changes: [{ path: 'enterprise.department' }], forms: { 'name.givenName': 'Zoë ?' } });
+    expect(dropUnkept(actions, { unkept: ['enterprise.department'], probes: [] })[0]).toMatchObject({ type: 'noop', forms: { 'name.givenName': 'Zoë ?', displayName: 'Zoë ? Smith' } });
   });
 
   it('a reactivation stays one, without the forms; users without forms are left alone', () => {
