@@ -68,7 +68,7 @@ export async function readLog(client: Client, caller: OktaCaller, orgUrl: string
   const opened = await caller.call('open the System Log', () =>
     client.systemLogApi.listLogEvents({ since: from.since, sortOrder: 'ASCENDING', limit: 1000, filter: LOG_FILTER }),
   );
-  const collection = guardPaging(opened, orgUrl);
+  const collection = guardPaging(opened, orgUrl, { repeated: 'checkpoint' });
   if (from.nextUri !== undefined) {
     assertOrgOrigin(from.nextUri, orgUrl);
     collection.nextUri = from.nextUri;

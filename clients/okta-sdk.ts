@@ -151,15 +151,26 @@ function sendLinksVerbatim(collection: Collection<unknown>): void {
  * body failed to parse would be skipped on retry (or end the listing early, when it had no link):
  * a silently short pull. This reads each page's next link itself (see okta-links.ts), puts the
  * cursor back when fetching a page fails, and refuses a next link to another origin before
- * anything is kept.
+ * anything is kept. A next link to a page that already brought items ends the listing (`repeated: 'checkpoint'`:
+ * the read stops with that link kept as the next one, as the System Log's polling needs).
  */
-export function guardPaging<T>(collection: Collection<T>, orgUrl: string): Collection<T> {
+export function guardPaging<T>(collection: Collection<T>, orgUrl: string, opts: { repeated?: 'end' | 'checkpoint' } = {}): Collection<T> {
   sendLinksVerbatim(collection);
   const sdkPage = collection.getNextPage.bind(collection);
   const readPage = pageReader(collection);
+  /** The pages this listing read that brought items. */
+  const served = new Set<string>();
   collection.getNextPage = async () => {
     const before = collection.nextUri;
-    try {
+    // A next link back to a page this listing read items from (to itself on its last page, or an
+    // inclusive cursor that keeps serving the last item) would be followed forever: the listing
+    // ends there, every page read once. The System Log keeps the link as its checkpoint instead.
+    // A page that answered empty may be asked again (see drain).
+    if (before && served.has(before)) {
+      if (opts.repeated !== 'checkpoint') (collection as { nextUri: string | undefined }).nextUri = undefined;
+      return [] as unknown as Awaited<ReturnType<Collection<T>['getNextPage']>>;
+    }
+    const read = async (): Promise<Awaited<ReturnType<Collection<T>['getNextPage']>>> => {
       if (readPage === undefined || !before) {
         const page = await sdkPage();
         assertOrgOrigin(collection.nextUri, orgUrl);
@@ -169,6 +180,11 @@ export function guardPaging<T>(collection: Collection<T>, orgUrl: string): Colle
       assertOrgOrigin(next, orgUrl);
       (collection as { nextUri: string | undefined }).nextUri = next;
       return items as Awaited<ReturnType<Collection<T>['getNextPage']>>;
+    };
+    try {
+      const items = await read();
+      if (before && Array.isArray(items) && items.length > 0) served.add(before);
+      return items;
     } catch (err) {
       collection.nextUri = before;
       throw err;
