@@ -101,7 +101,8 @@ export const settingsSchema = z.object({
     .transform((v) => v.split(/[\s,]+/).filter((s) => s.length > 0))
     .refine((v) => v.length > 0 && v.every((s) => /^okta\.[A-Za-z]+\.(read|manage)$/.test(s)), 'must be Okta scopes such as okta.users.read')
     .default(['okta.users.read', 'okta.groups.read', 'okta.apps.read', 'okta.logs.read']),
-  OKTA_APP_ID: nonEmpty.regex(/^[A-Za-z0-9]+$/, 'must be an Okta application id (letters and digits)').optional(),
+  // The API types an app id as a string: Okta's are letters and digits; another make may use UUIDs.
+  OKTA_APP_ID: nonEmpty.regex(/^[^\s/?#%\\]+$/, 'must be an Okta application id (no spaces, and none of / ? # % \\)').optional(),
   OKTA_GROUPS: list.optional(),
   OKTA_IN_SCOPE_STATUSES: csv
     .transform((v) => v.map((s) => s.toUpperCase()))

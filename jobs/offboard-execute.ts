@@ -21,6 +21,8 @@ async function recheck(deps: JobDeps, item: SavedPlanItem): Promise<Checked> {
     const verdict = judgeRecheck(
       item.oktaId,
       check.found ? { found: true, oktaId: check.oktaId, status: check.user.status, assigned: check.assigned, inScope: check.inScope } : { found: false },
+      // A plan's items are candidates this deployment saw in scope (jobs/offboard.ts): its own links.
+      { seenInScope: true },
     );
     if (verdict.verdict !== 'deactivate') return { item, verdict };
     const current = await deps.scim.get(item.wfmId).catch((err: unknown) => {

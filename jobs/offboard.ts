@@ -7,7 +7,7 @@ import { createOutOfScopeMarks } from '../store/out-of-scope';
 import { createRecentDeactivations } from '../store/recent-deactivations';
 import { createSeenInScope } from '../store/seen-in-scope';
 import { checkBlastRadius, guardMessage } from '../sync/guard';
-import { planOffboard } from '../sync/offboard-plan';
+import { linkedIdTest, planOffboard } from '../sync/offboard-plan';
 import type { RunReport } from '../sync/report';
 import type { JobDeps } from './deps';
 import { applySavedPlan, planSource } from './offboard-approve';
@@ -95,7 +95,11 @@ async function offboardFromOkta(deps: JobDeps, report: RunReport, log: Logger): 
   // The candidates, all out of scope, are judged the same whether or not this pull is recorded.
   const before = await recordCompletePull(deps, pull, OFFBOARD, report.dryRun, log);
   const seenInScope = createSeenInScope(deps.redis, redis.prefix);
-  const planned = planOffboard({ wfmUsers, inScopeIds, outSince: await marks.all(), now, graceMs: offboard.graceMs });
+  // Ids no form tells as this org's (short ones, several forms) link their users once seen in scope.
+  const learned = linkedIdTest(inScopeIds);
+  const unformed = [...new Set(wfmUsers.flatMap((u) => (u.externalId && !learned(u.externalId) && !inScopeIds.has(u.externalId) ? [u.externalId] : [])))];
+  const seenIds = unformed.length > 0 ? await seenInScope.seen(unformed) : new Set<string>();
+  const planned = planOffboard({ wfmUsers, inScopeIds, seenIds, outSince: await marks.all(), now, graceMs: offboard.graceMs });
   // A candidate this deployment never saw in scope was linked by something else (another app's
   // sync, an earlier integration): reported, never deactivated, and not counted by the guards.
   const seen = await seenInScope.seen(planned.candidates.map((c) => c.oktaId));

@@ -37,6 +37,12 @@ export function linkedIdTest(orgUserIds: Iterable<string>): (value: string | und
   return (value: string | undefined): value is string => isOktaUserId(value) || (value !== undefined && formOf(value) === form);
 }
 
+/** Which externalIds link a WFM user to this org: linkedIdTest, and any id in scope now or seen in scope by this deployment. */
+export function orgIdTest(inScopeIds: ReadonlySet<string>, seenIds: ReadonlySet<string> = new Set()): (value: string | undefined) => value is string {
+  const learned = linkedIdTest(inScopeIds);
+  return (value: string | undefined): value is string => learned(value) || (value !== undefined && (inScopeIds.has(value) || seenIds.has(value)));
+}
+
 /** A managed active WFM user whose Okta user is out of scope, and since when we know it. */
 export type OffboardCandidate = Readonly<{ wfmId: string; oktaId: string; userName: string; outSince: number }>;
 
@@ -48,6 +54,12 @@ export type OffboardInput = Readonly<{
   outSince: ReadonlyMap<string, number>;
   now: number;
   graceMs: number;
+  /**
+   * Ids, of whatever form, that this deployment saw in scope in this Okta (store/seen-in-scope.ts):
+   * they link their WFM users as the ids in scope now do, where linkedIdTest learns no form (short
+   * ids, or ids of several forms).
+   */
+  seenIds?: ReadonlySet<string>;
 }>;
 
 export type OffboardPlan = Readonly<{
@@ -77,7 +89,7 @@ export function planOffboard(input: OffboardInput): OffboardPlan {
   const stillOut = new Set<string>();
   let managedActive = 0;
   let unmanaged = 0;
-  const isLinked = linkedIdTest(input.inScopeIds);
+  const isLinked = orgIdTest(input.inScopeIds, input.seenIds);
   for (const u of input.wfmUsers) {
     if (!isLinked(u.externalId)) {
       unmanaged += 1;
@@ -116,12 +128,14 @@ export type RecheckVerdict =
  * (an id that resolved to someone else) is refused, and so is an assigned user whose status Okta
  * does not document.
  */
-export function judgeRecheck(oktaId: string, check: OktaRecheck): RecheckVerdict {
+export function judgeRecheck(oktaId: string, check: OktaRecheck, opts: { seenInScope?: boolean } = {}): RecheckVerdict {
   if (!check.found) {
-    // An id of the org's learned form (not Okta's 00u form: see linkedIdTest) that the service does
-    // not know may be another system's key of the same form, never ours: only one it still knows is
-    // judged. An admin deactivates the rest by hand.
-    if (!isOktaUserId(oktaId)) return { verdict: 'refuse', reason: 'not found in Okta, and its id is not of Okta\'s 00u form, so it may never have been an Okta link: not deactivated' };
+    // An id of another form than Okta's 00u one that the service does not know may be another
+    // system's key, never ours, unless this deployment saw it in scope in this Okta (`seenInScope`):
+    // only such an id is taken for deleted. An admin deactivates the rest by hand.
+    if (!isOktaUserId(oktaId) && opts.seenInScope !== true) {
+      return { verdict: 'refuse', reason: 'not found in Okta, and its id is not of Okta\'s 00u form, so it may never have been an Okta link: not deactivated' };
+    }
     return { verdict: 'deactivate', reason: 'deleted in Okta' };
   }
   if (check.oktaId !== oktaId) return { verdict: 'refuse', reason: `Okta answered for another user (${check.oktaId}): not touched` };

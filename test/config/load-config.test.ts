@@ -8,6 +8,8 @@ import { problemsOf, validEnv } from '../helpers/env';
 describe('loadConfig', () => {
   it('parses a complete environment with its defaults', () => {
     const cfg = loadConfig(validEnv({ OKTA_ORG_URL: 'https://example.okta.com/' }));
+    // The API types an app id as a string: another make's UUID is one.
+    expect(loadConfig(validEnv({ OKTA_APP_ID: '3f6c2a1e-9a1b-4c2d-8e3f-000000000001' })).okta.appId).toBe('3f6c2a1e-9a1b-4c2d-8e3f-000000000001');
     expect(cfg.okta.orgUrl).toBe('https://example.okta.com');
     expect(cfg.okta.supervisorGroups).toEqual(['WFM Supervisors']);
     expect(cfg.redis).toEqual({ url: 'redis://127.0.0.1:6379', seeds: ['redis://127.0.0.1:6379'], prefix: 'okta-wfm', cluster: false });
@@ -118,6 +120,7 @@ describe('loadConfig', () => {
     ['LOG_LEVEL', 'loud', 'LOG_LEVEL'],
     ['REDIS_URL', 'localhost:6379', 'must be a redis:// or rediss:// URL'],
     ['OKTA_APP_ID', 'app id!', 'must be an Okta application id'],
+    ['OKTA_APP_ID', '0oa1/../users', 'must be an Okta application id'],
   ])('refuses %s=%s', (name, value, message) => {
     const problems = problemsOf(validEnv({ [name]: value }));
     expect(problems).toHaveLength(1);

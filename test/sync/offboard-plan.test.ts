@@ -99,6 +99,19 @@ describe('an org whose user ids are not of Okta\'s form', () => {
     expect(judgeRecheck(uuid(2), { found: true, oktaId: uuid(2), status: 'SUSPENDED', assigned: true, inScope: false })).toEqual({ verdict: 'deactivate', reason: 'SUSPENDED in Okta' });
   });
 
+  it('short ids, or ids of several forms, link their users when in scope now or seen in scope by this deployment; a seen one Okta no longer knows is deleted', () => {
+    const plan = run({
+      wfmUsers: [wfm('w1', 'u1001'), wfm('w2', 'u1002'), wfm('w3', 'u1003'), wfm('w4', 'EMP-4711')],
+      inScopeIds: new Set(['u1001', 'usr_4f3a2b']),
+      seenIds: new Set(['u1002']),
+    });
+    expect(plan.candidates.map((c) => [c.wfmId, c.oktaId])).toEqual([['w2', 'u1002']]);
+    expect(plan.managedActive).toBe(2);
+    expect(plan.unmanaged).toBe(2);
+    expect(judgeRecheck('u1002', { found: false }, { seenInScope: true })).toEqual({ verdict: 'deactivate', reason: 'deleted in Okta' });
+    expect(judgeRecheck('u1002', { found: false })).toMatchObject({ verdict: 'refuse' });
+  });
+
   it('learns nothing from a mix of forms, from a short form, or when any pulled id is of Okta\'s form', () => {
     expect(linkedIdTest([uuid(1), 'abcdefghijklmnopqrstuvwxyz'])(uuid(2))).toBe(false);
     expect(linkedIdTest(['u1', 'u2'])('u3')).toBe(false);
