@@ -187,6 +187,17 @@ export async function findGroupIds(client: Client, caller: OktaCaller, group: Pi
   return [group.name];
 }
 
+/**
+ * The ids the configured groups stand for: each name resolved from the cache, or by one lookup
+ * whose answer is cached (a full sync fills the cache, so a run after it makes no call).
+ */
+export async function resolveGroupIds(client: Client, caller: OktaCaller, groups: readonly NamedGroup[], cache?: GroupIdCache): Promise<string[]> {
+  const ids = tolerant(cache);
+  const resolved: string[] = [];
+  for (const group of groups) resolved.push(...(await resolve(client, caller, group, ids)).ids);
+  return [...new Set(resolved)];
+}
+
 /** Looks a name up and keeps the ids it resolved to. */
 async function lookUp(client: Client, caller: OktaCaller, group: NamedGroup, cache: GroupIdCache): Promise<string[]> {
   const found = await lookUpByName(client, caller, group);

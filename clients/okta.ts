@@ -5,7 +5,7 @@ import type { UpdatedUser } from '../sync/incremental';
 import type { OktaUser, Rejected } from '../sync/types';
 import { SyncError } from './errors';
 import { unidentified } from './okta-errors';
-import { forgetChangedGroups, listGroupMembers, namedGroups, type GroupIdCache } from './okta-groups';
+import { forgetChangedGroups, listGroupMembers, namedGroups, resolveGroupIds, type GroupIdCache } from './okta-groups';
 import { listAppGroupIds, listUpdatedSince, readLog, type LogCheckpoint, type LogRead } from './okta-log';
 import { createOktaProbes, type OktaProbes } from './okta-probes';
 import { createOktaCaller, createOktaClient, type OktaStats, type RateHeaders } from './okta-sdk';
@@ -54,6 +54,8 @@ export type OktaSource = OktaProbes & {
   listAppGroupIds(): Promise<string[]>;
   /** These groups were renamed or deleted: the names that stood for them are looked up again. Answers those names. */
   groupsChanged(groupIds: readonly string[]): Promise<string[]>;
+  /** The ids of the groups the settings name (SUPERVISOR_GROUPS, group rules, OKTA_GROUPS), resolved as a pull resolves them. */
+  namedGroupIds(): Promise<string[]>;
   stats(): OktaStats;
 };
 
@@ -256,6 +258,7 @@ export function createOktaSource(cfg: OktaSourceConfig): OktaSource {
     listUpdatedSince: (sinceIso) => listUpdatedSince(client, caller, sinceIso),
     listAppGroupIds: async () => (groupScope ? [] : listAppGroupIds(client, caller, scopeAppId())),
     groupsChanged: (groupIds) => forgetChangedGroups(groups, cfg.groupIdCache, groupIds),
+    namedGroupIds: () => resolveGroupIds(client, caller, groups, cfg.groupIdCache),
 
     stats: () => {
       const paced = throttle.stats();

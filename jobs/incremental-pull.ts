@@ -69,7 +69,10 @@ export async function readChanges(deps: JobDeps, cursor: IncrementalCursor): Pro
   const events = freshEvents(log.events, cursor.seenUuids);
   const appScope = config.okta.scopeGroups.length === 0;
   const groupNames = new Set([...config.okta.supervisorGroups, ...config.okta.ruleGroups, ...config.okta.scopeGroups]);
-  // The app's group list is read only when a membership change names a group we do not know by name.
+  // A membership change on a group not known by its name or id here (its target may carry only the
+  // id) is matched against the ids the named groups stand for (cached by the full sync); then, for
+  // the app's scope, against the app's group list.
+  if (unnamedGroupIds(events, groupNames).length > 0) for (const id of await okta.namedGroupIds()) groupNames.add(id);
   const unnamed = appScope ? unnamedGroupIds(events, groupNames) : [];
   const appGroupIds = new Set(unnamed.length > 0 ? await okta.listAppGroupIds() : []);
   const fromLog = touchedUsers(events, { ...(appScope ? { appId: config.okta.appId } : {}), groupNames, appGroupIds });

@@ -66,8 +66,9 @@ export function unnamedGroupIds(events: readonly LogEvent[], groupNames: Readonl
 function touches(e: LogEvent, rel: Relevance): boolean {
   if (e.eventType.startsWith('user.lifecycle.') || e.eventType === 'user.account.update_profile') return true;
   if (e.eventType.startsWith('group.user_membership.')) {
+    // No group named (the API makes every target optional): the user is read again, as for an app event with no app.
     const group = targetOf(e, 'UserGroup');
-    return group !== undefined && (isNamed(group, rel.groupNames) || rel.appGroupIds.has(group.id));
+    return group === undefined || isNamed(group, rel.groupNames) || rel.appGroupIds.has(group.id);
   }
   if (e.eventType.startsWith('application.user_membership.')) {
     if (rel.appId === undefined) return false;

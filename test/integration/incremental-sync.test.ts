@@ -114,6 +114,27 @@ describe('incremental-sync against both sandboxes and real Redis', () => {
     expect(wfmUser(h, agent.id)).toMatchObject({ roles: [{ value: 'supervisor', primary: true }] });
   });
 
+  it('catches a membership change whose group target carries only its id (every target field is optional), for a group named by name', async () => {
+    const [, agent] = agents();
+    if (!agent) throw new Error('no agent');
+    const okta = app.deps.okta as { readLog: typeof app.deps.okta.readLog };
+    const readLog = okta.readLog;
+    okta.readLog = async (from) => {
+      const read = await readLog(from);
+      return { ...read, events: read.events.map((e) => ({ ...e, targets: e.targets.map((t) => (t.type === 'UserGroup' ? { id: t.id, type: t.type } : t)) })) };
+    };
+    try {
+      h.okta.state.addToGroup(group('WFM Supervisors'), agent.id);
+      clearLogs(h);
+      const { report } = await runIncrementalSync(app.deps);
+      expect(report.applied).toMatchObject({ create: 0, update: 1 });
+      expect(oktaChecked(h)).toEqual(new Set([agent.id]));
+      expect(wfmUser(h, agent.id)).toMatchObject({ roles: [{ value: 'supervisor', primary: true }] });
+    } finally {
+      okta.readLog = readLog;
+    }
+  });
+
   it('keeps its cursor across a restart: a new process on the same Redis prefix goes on from it', async () => {
     const [a] = agents();
     if (!a) throw new Error('no agent');
