@@ -63,6 +63,7 @@ export function toWfmUser(raw: unknown, etag?: string, names: ScimNames = STANDA
     throw new SyncError(`WFM SCIM returned a user the sync cannot trust (${where})`, { kind: 'invalid', service: 'wfm-scim' });
   }
   const r = parsed.data;
+  const meta = r.meta?.version ?? undefined;
   return {
     id: r.id,
     userName: r.userName,
@@ -71,7 +72,8 @@ export function toWfmUser(raw: unknown, etag?: string, names: ScimNames = STANDA
     // The ETag header is the entity-tag the server compares If-Match with (RFC 7232 §3.1);
     // meta.version should equal it (RFC 7643 §3.1), but some servers put a bare revision there.
     // A listing carries no header: its copies have meta.version.
-    version: etag ?? r.meta?.version ?? undefined,
+    version: etag ?? meta,
+    ...(etag !== undefined && meta !== undefined && meta !== etag ? { otherVersion: meta } : {}),
     readAt: Date.now(),
     raw: r as ScimResource,
   };

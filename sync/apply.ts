@@ -107,7 +107,11 @@ async function replaceOwned(
       return { user, changes, reread, ...answered(user.raw, desired, ports.mapping, target.raw) };
     } catch (err) {
       if (isSyncError(err) && err.status === 412 && attempt < MAX_ATTEMPTS) {
+        const refused = target.version;
         target = await ports.scim.get(target.id);
+        // The same tag on a fresh copy is refused for what it is, not for being stale: the copy's
+        // meta.version, where it differs, is the one the server compares.
+        if (target.version === refused && target.otherVersion !== undefined) target = { ...target, version: target.otherVersion, otherVersion: undefined };
         reread = true;
         continue;
       }

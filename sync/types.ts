@@ -26,6 +26,12 @@ export type WfmUser = Readonly<{
   externalId: string | undefined;
   active: boolean;
   version: string | undefined;
+  /**
+   * meta.version where it differs from the ETag header `version` came from: sent as If-Match
+   * instead when the header's tag is refused again on a fresh copy (a web framework's own ETag
+   * that the server does not compare).
+   */
+  otherVersion?: string;
   /** When it was read from the WFM (epoch ms): an update trusts a copy without a version only while it is fresh (apply.ts). */
   readAt?: number;
   /** The resource as read, with the attributes the sync knows spelled in canonical case (mappers/scim-canonical.ts). */

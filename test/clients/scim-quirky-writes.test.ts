@@ -40,6 +40,21 @@ describe('writing users to SCIM servers of other makes', () => {
     expect(server.seen.slice(-3)).toEqual(['PUT /scim/v2/Users/w1', 'GET /scim/v2/Users/w1', 'PUT /scim/v2/Users/w1']);
   });
 
+  it('with a framework\'s own ETag header beside the meta.version the server compares, a refused tag on a fresh copy is followed by meta.version', async () => {
+    const { server, scim } = await start([held('w1', 'maria@example.com', '00u1')], { frameworkEtags: true });
+    const listed = await scim.listAll();
+    // An admin's edit after the listing: its copy is stale.
+    const read = await scim.get('w1');
+    expect(read).toMatchObject({ version: expect.stringMatching(/^W\/"[^"]{20,}"$/), otherVersion: 'W/"1"' });
+    await scim.replace('w1', { ...read.raw, title: 'Edited meanwhile' });
+    const [action] = plan([desired('00u1', 'maria@example.com', 'Smith')], listed, { mapping });
+    server.seen.length = 0;
+    const result = await applyAction(action as UpdateAction, portsOf(scim));
+    expect(result).toMatchObject({ appliedAs: 'update', note: expect.stringMatching(/412/) });
+    expect(server.users.get('w1')).toMatchObject({ name: { familyName: 'Smith' }, title: 'Edited meanwhile' });
+    expect(server.seen).toEqual(['PUT /scim/v2/Users/w1', 'GET /scim/v2/Users/w1', 'PUT /scim/v2/Users/w1', 'GET /scim/v2/Users/w1', 'PUT /scim/v2/Users/w1']);
+  });
+
   it('a login differing only in case from an unlinked WFM user is linked, not created twice, in lookup mode', async () => {
     const { server, scim } = await start([held('w1', 'Maria.Lopez@example.com')]);
     const want = desired('00u1', 'maria.lopez@example.com', 'Lopez');

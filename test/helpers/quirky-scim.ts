@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 // A small SCIM server of another make, for client tests: each quirk is something RFC 7643/7644
 // allow (or real servers do) that our sandbox WFM does not.
 import { createServer, type Server, type ServerResponse } from 'node:http';
@@ -32,6 +33,12 @@ export type Quirks = {
    * as the bare revision `n`, and a PUT whose If-Match is not the ETag answers 412.
    */
   bareVersions: boolean;
+  /**
+   * Versions kept per user in meta.version (`W/"n"`), which a PUT's If-Match is compared with (412
+   * otherwise), while a single-resource answer's ETag header is a hash of its body, as a web
+   * framework adds one by itself.
+   */
+  frameworkEtags: boolean;
   /** How a listing page asked for past the last user is answered: an empty page, or that error. */
   pastEnd: 'empty' | 400 | 404;
   /**
@@ -117,7 +124,7 @@ function keepOmitted(held: ScimResource, sent: ScimResource): ScimResource {
 }
 
 export async function startQuirkyScim(seed: ScimResource[], quirks: Partial<Quirks> = {}): Promise<QuirkyScim> {
-  const q: Quirks = { emptyResources: 'array', nullPaging: false, maxPageSize: 100, activeAsString: false, caseSensitiveFilter: false, putAnswer: '200', unicodeNfc: false, integerIds: false, bareVersions: false, pastEnd: 'empty', omitted: 'cleared', externalIdFilter: 'supported', ignores: [], collapsesSpaces: false, narrowCharset: false, maxLength: 0, next: [], ...quirks };
+  const q: Quirks = { emptyResources: 'array', nullPaging: false, maxPageSize: 100, activeAsString: false, caseSensitiveFilter: false, putAnswer: '200', unicodeNfc: false, integerIds: false, bareVersions: false, frameworkEtags: false, pastEnd: 'empty', omitted: 'cleared', externalIdFilter: 'supported', ignores: [], collapsesSpaces: false, narrowCharset: false, maxLength: 0, next: [], ...quirks };
   const revisions = new Map<string, number>();
   const etagOf = (id: string): string => `W/"${revisions.get(id) ?? 1}"`;
   const users = new Map(seed.map((r) => [String(r.id), r]));
@@ -126,6 +133,7 @@ export async function startQuirkyScim(seed: ScimResource[], quirks: Partial<Quir
   const asRead = (r: ScimResource): ScimResource => {
     const out = q.activeAsString && typeof r.active === 'boolean' ? { ...r, active: String(r.active) } : r;
     if (q.bareVersions) return { ...out, meta: { resourceType: 'User', version: String(revisions.get(String(r.id)) ?? 1) } };
+    if (q.frameworkEtags) return { ...out, meta: { resourceType: 'User', version: etagOf(String(r.id)) } };
     return q.integerIds ? { ...out, id: Number(out.id), meta: { resourceType: 'User', version: Number(nextId) } } : out;
   };
 
@@ -167,7 +175,9 @@ export async function startQuirkyScim(seed: ScimResource[], quirks: Partial<Quir
   /** One user as a single-resource answer, with its ETag when the server keeps them. */
   const sendOne = (res: ServerResponse, status: number, r: ScimResource): void => {
     if (q.bareVersions) res.setHeader('ETag', etagOf(String(r.id)));
-    sendScim(res, status, asRead(r));
+    const body = asRead(r);
+    if (q.frameworkEtags) res.setHeader('ETag', `W/"${createHash('sha1').update(JSON.stringify(body)).digest('base64').slice(0, 27)}"`);
+    sendScim(res, status, body);
   };
 
   const server: Server = createServer((req, res) => {
@@ -194,7 +204,7 @@ export async function startQuirkyScim(seed: ScimResource[], quirks: Partial<Quir
       if (req.method === 'GET') return sendOne(res, 200, held);
       if (req.method !== 'PUT') return error(res, 501, 'not supported');
       const ifMatch = req.headers['if-match'];
-      if (q.bareVersions && ifMatch !== undefined && ifMatch !== etagOf(id)) return error(res, 412, `If-Match ${ifMatch} is not ${etagOf(id)}`);
+      if ((q.bareVersions || q.frameworkEtags) && ifMatch !== undefined && ifMatch !== etagOf(id)) return error(res, 412, `If-Match ${ifMatch} is not ${etagOf(id)}`);
       const replaced = { ...(q.omitted === 'kept' ? keepOmitted(held, stored(text)) : stored(text)), id };
       users.set(id, replaced);
       revisions.set(id, (revisions.get(id) ?? 1) + 1);
