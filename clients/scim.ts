@@ -61,12 +61,17 @@ const LISTING_READS = 3;
 /** How a WFM that allows no plain listing answers one. */
 const LISTING_REFUSED = new Set([400, 403, 501]);
 
-/** RFC 7643 §2.5: null is the same as absent, so an empty page may send `Resources: null`. */
+/** A whole number, also as a JSON string of digits (a server that writes every value as a string). */
+const wholeNumber = z.union([z.number().int().nonnegative(), z.string().regex(/^\d+$/).transform(Number)]);
+
+/**
+ * RFC 7643 §2.5: null is the same as absent, so an empty page may send `Resources: null`.
+ * startIndex and itemsPerPage are not read (pages go by the resources actually answered), so
+ * whatever a server writes there is accepted.
+ */
 const listSchema = z
   .object({
-    totalResults: z.number().int().nonnegative(),
-    startIndex: z.number().int().nullish(),
-    itemsPerPage: z.number().int().nullish(),
+    totalResults: wholeNumber,
     Resources: z.array(z.unknown()).nullish(),
   })
   .loose();

@@ -33,6 +33,12 @@ describe('reading users from SCIM servers of other makes', () => {
     expect((await scim.listAll()).map((u) => u.id)).toEqual(['a1', 'a2', 'a3']);
   });
 
+  it('reads totalResults, startIndex and itemsPerPage written as strings', async () => {
+    const scim = createScimClient({ scimUrl: (await start(SEED, { pagingAsStrings: true, maxPageSize: 2 })).url, token: secretFromValue('t'), pageSize: 2, requestTimeoutMs: 5000, maxRetries: 0 });
+    expect((await scim.listAll()).map((u) => u.id)).toEqual(['a1', 'a2', 'a3']);
+    expect((await scim.findByExternalId('00u2')).map((u) => u.id)).toEqual(['a2']);
+  });
+
   it.each([[400], [404]] as const)('ends a listing whose last page is full when the page past it is refused with %s, and fails one refused before the end', async (pastEnd) => {
     const four = [...SEED, user('a4', 'ana@example.com', '00u4')];
     const server = await start(four, { pastEnd });

@@ -13,6 +13,8 @@ export type Quirks = {
   emptyResources: 'array' | 'absent' | 'null';
   /** itemsPerPage and startIndex sent as null. */
   nullPaging: boolean;
+  /** totalResults, startIndex and itemsPerPage written as strings of digits. */
+  pagingAsStrings: boolean;
   /** Page size cap, whatever `count` asks. */
   maxPageSize: number;
   /** `active` sent as the string "true" / "false". */
@@ -124,7 +126,7 @@ function keepOmitted(held: ScimResource, sent: ScimResource): ScimResource {
 }
 
 export async function startQuirkyScim(seed: ScimResource[], quirks: Partial<Quirks> = {}): Promise<QuirkyScim> {
-  const q: Quirks = { emptyResources: 'array', nullPaging: false, maxPageSize: 100, activeAsString: false, caseSensitiveFilter: false, putAnswer: '200', unicodeNfc: false, integerIds: false, bareVersions: false, frameworkEtags: false, pastEnd: 'empty', omitted: 'cleared', externalIdFilter: 'supported', ignores: [], collapsesSpaces: false, narrowCharset: false, maxLength: 0, next: [], ...quirks };
+  const q: Quirks = { emptyResources: 'array', nullPaging: false, pagingAsStrings: false, maxPageSize: 100, activeAsString: false, caseSensitiveFilter: false, putAnswer: '200', unicodeNfc: false, integerIds: false, bareVersions: false, frameworkEtags: false, pastEnd: 'empty', omitted: 'cleared', externalIdFilter: 'supported', ignores: [], collapsesSpaces: false, narrowCharset: false, maxLength: 0, next: [], ...quirks };
   const revisions = new Map<string, number>();
   const etagOf = (id: string): string => `W/"${revisions.get(id) ?? 1}"`;
   const users = new Map(seed.map((r) => [String(r.id), r]));
@@ -167,6 +169,7 @@ export async function startQuirkyScim(seed: ScimResource[], quirks: Partial<Quir
     const body: Record<string, unknown> = { schemas: [LIST_RESPONSE_URN], totalResults: all.length };
     body.startIndex = q.nullPaging ? null : start;
     body.itemsPerPage = q.nullPaging ? null : page.length;
+    if (q.pagingAsStrings) for (const k of ['totalResults', 'startIndex', 'itemsPerPage']) body[k] = String(body[k]);
     if (page.length > 0 || q.emptyResources === 'array') body.Resources = page.map(asRead);
     else if (q.emptyResources === 'null') body.Resources = null;
     sendScim(res, 200, body);
