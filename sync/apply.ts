@@ -127,9 +127,10 @@ async function applyCreate(action: CreateAction, ports: ApplyPorts): Promise<App
       const created = await ports.scim.create(buildResource(action.desired, ports.mapping));
       return { appliedAs: 'create', wfmId: created.id, changes: [], ...answered(created.raw, action.desired, ports.mapping) };
     } catch (err) {
-      // A 409 says the user exists; a transient failure may have created it with the answer lost.
-      // Either way look it up before anything is sent again, so a user is never created twice.
-      const ambiguous = isSyncError(err) && (err.kind === 'transient' || err.status === 409);
+      // A 409 says the user exists (so does a 400 `uniqueness`, as RFC 7644 §3.12 lists it among
+      // the 400 scimTypes); a transient failure may have created it with the answer lost. Either
+      // way look it up before anything is sent again, so a user is never created twice.
+      const ambiguous = isSyncError(err) && (err.kind === 'transient' || taken(err));
       if (!ambiguous) throw err;
       const found = await lookup(ports.scim, action.desired);
       if (found) {
@@ -145,13 +146,16 @@ async function applyCreate(action: CreateAction, ports: ApplyPorts): Promise<App
         };
       }
       // A 409 nobody can be found for: sending the create again would only be refused again.
-      if (err.status === 409) throw unexplainedConflict(action.desired, err);
+      if (taken(err)) throw unexplainedConflict(action.desired, err);
       // The WFM asked for a pause (Retry-After on a 503, or on a 429 past the client's own
       // retries): the create is not sent again now but left to the write's retry, which waits as asked.
       if (attempt >= MAX_ATTEMPTS || err.retryAfterMs !== undefined) throw err;
     }
   }
 }
+
+/** The WFM refused a create because the user exists: 409, or 400 with scimType `uniqueness`. */
+const taken = (err: SyncError): boolean => err.status === 409 || (err.status === 400 && err.scimType?.toLowerCase() === 'uniqueness');
 
 /** The WFM says the userName is taken, but neither lookup finds who holds it. */
 function unexplainedConflict(desired: DesiredUser, err: SyncError): SyncError {

@@ -55,6 +55,16 @@ describe('writing users to SCIM servers of other makes', () => {
     expect(server.seen).toEqual(['PUT /scim/v2/Users/w1', 'GET /scim/v2/Users/w1', 'PUT /scim/v2/Users/w1', 'GET /scim/v2/Users/w1', 'PUT /scim/v2/Users/w1']);
   });
 
+  it('a create refused with 400 uniqueness is looked up and linked, as a 409 is', async () => {
+    const { server, scim } = await start([held('w1', 'maria@example.com')], { uniquenessStatus: 400 });
+    const want = desired('00u1', 'maria@example.com', 'Lopez');
+    // Planned from a read that did not show the user (created in the WFM since).
+    const [action] = plan([want], [], { mapping });
+    const result = await applyAction(action as CreateAction, portsOf(scim));
+    expect(result).toMatchObject({ appliedAs: 'update', wfmId: 'w1', note: 'userName already in the WFM: linked' });
+    expect([...server.users.values()].map((u) => [u.id, u.externalId])).toEqual([['w1', '00u1']]);
+  });
+
   it('a login differing only in case from an unlinked WFM user is linked, not created twice, in lookup mode', async () => {
     const { server, scim } = await start([held('w1', 'Maria.Lopez@example.com')]);
     const want = desired('00u1', 'maria.lopez@example.com', 'Lopez');

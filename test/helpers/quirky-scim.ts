@@ -63,6 +63,8 @@ export type Quirks = {
   narrowCharset: boolean;
   /** Names, titles and the like stored cut to this many characters, as a fixed-width column does (0: not cut). */
   maxLength: number;
+  /** The status a create of a userName already taken is refused with: 409, or 400 (RFC 7644 §3.12 lists `uniqueness` among the 400 scimTypes). */
+  uniquenessStatus: 409 | 400;
   /** Raw answers for the next requests, whatever they are (a proxy in front of the server). */
   next: { status: number; contentType?: string; body: string }[];
 };
@@ -126,7 +128,7 @@ function keepOmitted(held: ScimResource, sent: ScimResource): ScimResource {
 }
 
 export async function startQuirkyScim(seed: ScimResource[], quirks: Partial<Quirks> = {}): Promise<QuirkyScim> {
-  const q: Quirks = { emptyResources: 'array', nullPaging: false, pagingAsStrings: false, maxPageSize: 100, activeAsString: false, caseSensitiveFilter: false, putAnswer: '200', unicodeNfc: false, integerIds: false, bareVersions: false, frameworkEtags: false, pastEnd: 'empty', omitted: 'cleared', externalIdFilter: 'supported', ignores: [], collapsesSpaces: false, narrowCharset: false, maxLength: 0, next: [], ...quirks };
+  const q: Quirks = { emptyResources: 'array', nullPaging: false, pagingAsStrings: false, maxPageSize: 100, activeAsString: false, caseSensitiveFilter: false, putAnswer: '200', unicodeNfc: false, integerIds: false, bareVersions: false, frameworkEtags: false, pastEnd: 'empty', omitted: 'cleared', externalIdFilter: 'supported', ignores: [], collapsesSpaces: false, narrowCharset: false, maxLength: 0, uniquenessStatus: 409, next: [], ...quirks };
   const revisions = new Map<string, number>();
   const etagOf = (id: string): string => `W/"${revisions.get(id) ?? 1}"`;
   const users = new Map(seed.map((r) => [String(r.id), r]));
@@ -196,7 +198,7 @@ export async function startQuirkyScim(seed: ScimResource[], quirks: Partial<Quir
       if (url.pathname === '/scim/v2/Users' && req.method === 'POST') {
         const sent = stored(text);
         const taken = [...users.values()].some((r) => form(String(r.userName)).toLowerCase() === String(sent.userName).toLowerCase());
-        if (taken) return error(res, 409, 'userName is already taken', 'uniqueness');
+        if (taken) return error(res, q.uniquenessStatus, 'userName is already taken', 'uniqueness');
         const created = { ...sent, id: q.integerIds ? String(nextId++) : `q${nextId++}` };
         users.set(created.id, created);
         return sendOne(res, 201, created);
