@@ -132,7 +132,9 @@ export function createOktaSource(cfg: OktaSourceConfig): OktaSource {
         if (!id) throw unidentified(`a user of app ${appId}`);
         if (seen.has(id)) return;
         seen.add(id);
-        if (embedded === undefined) missingEmbed.push(id);
+        // Embedded as null, or without what a user needs (an implementation that embeds a summary):
+        // read on its own, as one not embedded is; a user that still reads so is that user's bad data.
+        if (embedded === undefined || !userSchema.safeParse(embedded).success) missingEmbed.push(id);
         else onUser(embedded, id);
       },
     ).catch((err: unknown) => appNotFound(err, appId));

@@ -45,6 +45,10 @@ describe('records with values and shapes the sync has not met', () => {
         appUser(user(7, { status: undefined })),
       ],
     }));
+    // An embedded user the sync cannot use is read on its own, and reads the same.
+    front.routes.set(`/api/v1/users/${id(5)}`, () => ({ body: user(5, { profile: { email: 'u5@example.com' } }) }));
+    front.routes.set(`/api/v1/users/${id(6)}`, () => ({ body: noProfile }));
+    front.routes.set(`/api/v1/users/${id(7)}`, () => ({ body: user(7, { status: undefined }) }));
     const pull = await createOktaSource(frontConfig(front)).pullInScope();
     expect(pull.users.map((u) => [u.id, u.status])).toEqual([
       [id(1), 'ACTIVE'],

@@ -17,6 +17,15 @@ describe('users deleted in Okta while a run reads them', () => {
   });
   afterEach(() => front.close());
 
+  it('an app user whose embedded user is null, or a summary without a profile, is read on its own', async () => {
+    front.routes.set(`/api/v1/apps/${APP}/users`, () => ({ body: [{ id: id(1), scope: 'USER', _embedded: { user: null } }, { id: id(2), scope: 'USER', _embedded: { user: { id: id(2), status: 'ACTIVE' } } }] }));
+    front.routes.set(`/api/v1/users/${id(1)}`, () => ({ body: user(1) }));
+    front.routes.set(`/api/v1/users/${id(2)}`, () => ({ body: user(2) }));
+    const pull = await createOktaSource(frontConfig(front)).pullInScope();
+    expect(pull.users.map((u) => [u.id, u.profile.login])).toEqual([[id(1), 'u1@example.com'], [id(2), 'u2@example.com']]);
+    expect(pull.rejected).toEqual([]);
+  });
+
   it('an app user listed without its user, then 404 when read, is rejected with the reason and kept from off-boarding; the pull goes on', async () => {
     front.routes.set(`/api/v1/apps/${APP}/users`, () => ({ body: [{ id: id(1), scope: 'USER' }, { id: id(2), scope: 'GROUP' }, { id: id(3), scope: 'USER', _embedded: { user: user(3) } }] }));
     front.routes.set(`/api/v1/users/${id(1)}`, () => ({ body: user(1) }));
