@@ -86,6 +86,9 @@ export function dispatched(state: PacerState, bucket: OktaBucket): PacerState {
   return { ...state, [bucket]: { ...s, inFlight: s.inFlight + 1 } };
 }
 
+/** The longest a window holds a bucket, whatever reset an answer names: Okta's windows are a minute. */
+const MAX_WAIT_MS = 5 * 60_000;
+
 /**
  * When the window an answer speaks of resets: X-Rate-Limit-Reset, or, on a 429 without it,
  * Retry-After, or else the next minute. Undefined when the answer says nothing the pacer can use: a success needs both
@@ -94,7 +97,12 @@ export function dispatched(state: PacerState, bucket: OktaBucket): PacerState {
 function resetOf(obs: RateObservation, now: number): { resetEpochS: number; resetAt: number } | undefined {
   if (obs.status !== 429 && obs.remaining === undefined) return undefined;
   const serverNow = obs.serverDateMs ?? now;
-  if (obs.resetEpochS !== undefined) return { resetEpochS: obs.resetEpochS, resetAt: now + Math.max(0, obs.resetEpochS * 1000 - serverNow) };
+  // Epoch seconds; a value that large can only be milliseconds (another make's), read as such.
+  const resetEpochS = obs.resetEpochS !== undefined && obs.resetEpochS > 1e11 ? obs.resetEpochS / 1000 : obs.resetEpochS;
+  // A 429 whose reset is already due (the window's start, or a clock apart) says nothing of when to
+  // try again: retried at once, the retries would all be spent inside the window. Taken as no reset.
+  const due = obs.status === 429 && resetEpochS !== undefined && resetEpochS * 1000 - serverNow < 1000;
+  if (resetEpochS !== undefined && !due) return { resetEpochS, resetAt: now + Math.min(MAX_WAIT_MS, Math.max(0, resetEpochS * 1000 - serverNow)) };
   if (obs.status === 429 && obs.retryAfterMs !== undefined) {
     return { resetEpochS: Math.ceil((serverNow + obs.retryAfterMs) / 1000), resetAt: now + Math.max(0, obs.retryAfterMs) };
   }

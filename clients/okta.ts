@@ -2,13 +2,14 @@ import { z } from 'zod';
 import type { AppConfig } from '../config/load-config';
 import { OKTA_USER_STATUSES } from '../config/settings';
 import type { UpdatedUser } from '../sync/incremental';
+import { mapPool } from '../sync/pool';
 import type { OktaUser, Rejected } from '../sync/types';
 import { SyncError } from './errors';
 import { unidentified } from './okta-errors';
 import { forgetChangedGroups, listGroupMembers, namedGroups, resolveGroupIds, type GroupIdCache } from './okta-groups';
 import { listAppGroupIds, listUpdatedSince, readLog, type LogCheckpoint, type LogRead } from './okta-log';
 import { createOktaProbes, type OktaProbes } from './okta-probes';
-import { createOktaCaller, createOktaClient, type OktaStats, type RateHeaders } from './okta-sdk';
+import { DEFAULT_OKTA_CONCURRENCY, createOktaCaller, createOktaClient, type OktaStats, type RateHeaders } from './okta-sdk';
 import { DEFAULT_RETRY, type RetryPolicy } from './retry';
 
 export type { LogCheckpoint, LogRead } from './okta-log';
@@ -138,16 +139,19 @@ export function createOktaSource(cfg: OktaSourceConfig): OktaSource {
         else onUser(embedded, id);
       },
     ).catch((err: unknown) => appNotFound(err, appId));
-    for (const id of missingEmbed) {
-      let raw: unknown;
+    // Read OKTA_CONCURRENCY at a time (an implementation that ignores expand=user embeds nobody),
+    // and handed on in the listing's order.
+    const reads = await mapPool(missingEmbed, cfg.concurrency ?? DEFAULT_OKTA_CONCURRENCY, async (id) => {
       try {
-        raw = plain(await call(`get user ${id}`, () => client.userApi.getUser({ userId: id })));
+        return { id, raw: plain(await call(`get user ${id}`, () => client.userApi.getUser({ userId: id }))) as unknown };
       } catch (err) {
         if (!(err instanceof SyncError && err.kind === 'not-found')) throw err;
-        onGone(id, `Okta listed this user in app ${appId}, then had no such user when it was read (deleted meanwhile?): not synced, and not off-boarded, this run (${err.message})`);
-        continue;
+        return { id, gone: err.message };
       }
-      onUser(raw, id);
+    });
+    for (const read of reads) {
+      if ('gone' in read) onGone(read.id, `Okta listed this user in app ${appId}, then had no such user when it was read (deleted meanwhile?): not synced, and not off-boarded, this run (${read.gone})`);
+      else onUser(read.raw, read.id);
     }
     return seen.size;
   }

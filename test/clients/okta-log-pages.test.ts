@@ -58,6 +58,7 @@ describe('a System Log read, page by page', () => {
   it.each([
     [400, oktaError(400, 'E0000001', 'Api validation failed: after'), /answered 400 E0000001/],
     [404, oktaError(404, 'E0000007', 'Not found: Resource not found: logs'), /answered 404 E0000007/],
+    [410, oktaError(410, 'E0000000', 'Gone: this cursor has expired'), /answered 410/],
   ])('a stored checkpoint Okta refuses with %i is reported, with nothing read and no checkpoint; the same answer to a later page fails the read', async (status, refusal, said) => {
     logPages(front, [[event('e1')]], (after) => (after === 'stale' || after === '1' ? refusal : undefined));
     const read = (nextUri: string) => createOktaSource(frontConfig(front)).readLog({ since, nextUri });

@@ -120,6 +120,13 @@ describe('observed', () => {
       .toMatchObject({ resetAt: T + 1000 });
   });
 
+  it('a 429 whose reset is already due is taken as no reset (Retry-After, else the next minute); a reset in milliseconds is read as such; no hold is longer than 5 min', () => {
+    expect(windowOf(seen('users', { status: 429, resetEpochS: T / 1000 - 1, retryAfterMs: 3000, serverDateMs: T }))).toMatchObject({ resetAt: T + 3000 });
+    expect(windowOf(seen('users', { status: 429, resetEpochS: T / 1000, serverDateMs: T }))).toMatchObject({ resetEpochS: 1_700_000_040, resetAt: T + 40_000 });
+    expect(windowOf(seen('users', { status: 429, resetEpochS: T + 2000, serverDateMs: T }))).toMatchObject({ resetAt: T + 2000 });
+    expect(windowOf(seen('users', { status: 429, resetEpochS: T / 1000 + 3600, serverDateMs: T }))).toMatchObject({ resetAt: T + 300_000 });
+  });
+
   it('a success with a reset but no remaining count (or the reverse) says nothing to go by', () => {
     expect(windowOf(seen('users', { status: 200, resetEpochS: T / 1000 + 60, serverDateMs: T }))).toBeUndefined();
     expect(windowOf(seen('users', { status: 200, remaining: 0, serverDateMs: T }))).toBeUndefined();
