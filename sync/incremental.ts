@@ -39,14 +39,15 @@ export type Relevance = Readonly<{
 const targetOf = (e: LogEvent, type: string): LogTarget | undefined => e.targets.find((t) => t.type === type);
 
 /**
- * The user an event is about: the `User` target's id. Okta's `AppUser` target carries the app
- * user's own id (0ua...), never the user's, so it only helps through its alternateId (the login).
+ * The users an event is about: its `User` targets' ids (an event may name several). Okta's
+ * `AppUser` target carries the app user's own id (0ua...), never the user's, so it only helps
+ * through its alternateId (the login), when no User target is named.
  */
-function userOf(e: LogEvent): string | undefined {
-  const user = targetOf(e, 'User');
-  if (user && user.id !== '') return user.id;
+function usersOf(e: LogEvent): string[] {
+  const users = e.targets.filter((t) => t.type === 'User' && t.id !== '').map((t) => t.id);
+  if (users.length > 0) return users;
   const login = targetOf(e, 'AppUser')?.alternateId;
-  return login !== undefined && login !== '' && login !== 'unknown' ? login : undefined;
+  return login !== undefined && login !== '' && login !== 'unknown' ? [login] : [];
 }
 
 /** Whether a group target is one the settings name, by its name or its id. */
@@ -83,8 +84,7 @@ export function touchedUsers(events: readonly LogEvent[], rel: Relevance): strin
   const users = new Set<string>();
   for (const e of events) {
     if (!touches(e, rel)) continue;
-    const user = userOf(e);
-    if (user !== undefined) users.add(user);
+    for (const user of usersOf(e)) users.add(user);
   }
   return [...users];
 }

@@ -38,6 +38,7 @@ describe('touchedUsers: the users an event touches', () => {
     ['a membership of a group assigned to the app', ev('group.user_membership.add', user('00uA'), group('00gAGENTS', 'WFM Agents')), ['00uA']],
     ['a membership of a group nobody looks at', ev('group.user_membership.add', user('00uA'), group('00gENG', 'Engineering')), []],
     ['a membership with no group target (every target is optional): read again', ev('group.user_membership.remove', user('00uA')), ['00uA']],
+    ['an event naming several users: each of them', ev('user.lifecycle.suspend', user('00uA'), user('00uB')), ['00uA', '00uB']],
     ['a membership of a group named by id here, its target without a name', ev('group.user_membership.add', user('00uA'), { id: '00gAGENTS', type: 'UserGroup' }), ['00uA']],
     ['an assignment to the app: the User target, never the AppUser id', ev('application.user_membership.add', appUser('a@example.com'), app(), user('00uA')), ['00uA']],
     ['an assignment known only by the AppUser login', ev('application.user_membership.remove', appUser('a@example.com'), app()), ['a@example.com']],
