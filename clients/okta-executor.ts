@@ -9,7 +9,8 @@ type SdkResponse = Awaited<ReturnType<DefaultRequestExecutor['fetch']>>;
 type Answer = { status: number; headers: { get(name: string): string | null }; text(): Promise<string>; clone(): Answer };
 
 /** What an answer said of its rate limit, and the endpoint family (bucket) it counts against. */
-export type RateHeaders = { remaining?: number; limit?: number; bucket?: string };
+/** `serverDateMs`: the answer's Date header, for the source to tell how far Okta's clock is from ours. */
+export type RateHeaders = { remaining?: number; limit?: number; bucket?: string; serverDateMs?: number };
 
 export type OktaExecutorOptions = {
   orgUrl: string;
@@ -160,6 +161,7 @@ export class OktaRequestExecutor extends DefaultRequestExecutor {
       bucket,
       ...(rate.remaining !== undefined ? { remaining: rate.remaining } : {}),
       ...(rate.limit !== undefined ? { limit: rate.limit } : {}),
+      ...(rate.serverDateMs !== undefined ? { serverDateMs: rate.serverDateMs } : {}),
     });
     if (url.pathname === TOKEN_PATH && (res.status < 200 || res.status >= 300)) {
       if (await asksForDpopNonce(request, res)) return res as SdkResponse;

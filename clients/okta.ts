@@ -57,6 +57,8 @@ export type OktaSource = OktaProbes & {
   groupsChanged(groupIds: readonly string[]): Promise<string[]>;
   /** The ids of the groups the settings name (SUPERVISOR_GROUPS, group rules, OKTA_GROUPS), resolved as a pull resolves them. */
   namedGroupIds(): Promise<string[]>;
+  /** How far Okta's clock is ahead of this process's (negative: behind), from the last answer's Date header; undefined before any. */
+  clockOffsetMs(): number | undefined;
   stats(): OktaStats;
 };
 
@@ -84,7 +86,10 @@ const SERVICE_APP_HINT = 'check the service app: OKTA_CLIENT_ID, OKTA_KEY_ID, th
 
 export function createOktaSource(cfg: OktaSourceConfig): OktaSource {
   const stats: OktaStats = { requests: 0, retries: 0, byStatus: {} };
+  /** Okta's clock less ours, as the last answer's Date header showed it (to the second). */
+  let clockOffsetMs: number | undefined;
   const { client, throttle } = createOktaClient(cfg, (status, rate) => {
+    if (rate.serverDateMs !== undefined) clockOffsetMs = rate.serverDateMs - Date.now();
     stats.requests += 1;
     stats.byStatus[String(status)] = (stats.byStatus[String(status)] ?? 0) + 1;
     cfg.onResponse?.(status, rate);
@@ -265,6 +270,7 @@ export function createOktaSource(cfg: OktaSourceConfig): OktaSource {
     listAppGroupIds: async () => (groupScope ? [] : listAppGroupIds(client, caller, scopeAppId())),
     groupsChanged: (groupIds) => forgetChangedGroups(groups, cfg.groupIdCache, groupIds),
     namedGroupIds: () => resolveGroupIds(client, caller, groups, cfg.groupIdCache),
+    clockOffsetMs: () => clockOffsetMs,
 
     stats: () => {
       const paced = throttle.stats();

@@ -36,6 +36,16 @@ describe('rate limiting as a server may signal it', () => {
     expect(s.stats()).toMatchObject({ requests: 3, retries: 0, pacerWaits: 0 });
   });
 
+  it('tells how far Okta\'s clock is from ours by the Date header of its last answer', async () => {
+    const behind = new Date(Date.now() - 600_000).toUTCString();
+    front.routes.set('/api/v1/users', () => ({ headers: { Date: behind }, body: [user(1)] }));
+    const s = source();
+    expect(s.clockOffsetMs()).toBeUndefined();
+    await s.listUpdatedSince(since);
+    expect(s.clockOffsetMs()).toBeGreaterThan(-602_000);
+    expect(s.clockOffsetMs()).toBeLessThan(-598_000);
+  });
+
   it('headers that say nothing usable (zero limit, zero remaining with a past reset, not numbers) do not stall it', async () => {
     let n = 0;
     front.commonHeaders = () => {
