@@ -206,7 +206,7 @@ async function lookUp(client: Client, caller: OktaCaller, group: NamedGroup, cac
 }
 
 /** A string value in an Okta filter or search expression. */
-const quoted = (value: string): string => `"${value.replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`;
+export const quoted = (value: string): string => `"${value.replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`;
 
 /** Groups the `q` query answers at most; one that answers this many may have left some out. */
 const Q_LIMIT = 200;

@@ -6,7 +6,7 @@ import { mapPool } from '../sync/pool';
 import type { OktaUser, Rejected } from '../sync/types';
 import { SyncError } from './errors';
 import { unidentified } from './okta-errors';
-import { forgetChangedGroups, listGroupMembers, namedGroups, resolveGroupIds, type GroupIdCache } from './okta-groups';
+import { forgetChangedGroups, listGroupMembers, namedGroups, quoted, resolveGroupIds, type GroupIdCache } from './okta-groups';
 import { listAppGroupIds, listUpdatedSince, readLog, type LogCheckpoint, type LogRead } from './okta-log';
 import { createOktaProbes, type OktaProbes } from './okta-probes';
 import { DEFAULT_OKTA_CONCURRENCY, createOktaCaller, createOktaClient, type OktaStats, type RateHeaders } from './okta-sdk';
@@ -61,6 +61,9 @@ export type OktaSource = OktaProbes & {
   clockOffsetMs(): number | undefined;
   stats(): OktaStats;
 };
+
+/** Okta's own user ids: a 404 for one is final (no login looks like one). */
+const OKTA_ID = /^00u[A-Za-z0-9]{17}$/;
 
 const userSchema = z
   .object({
@@ -161,6 +164,15 @@ export function createOktaSource(cfg: OktaSourceConfig): OktaSource {
     return seen.size;
   }
 
+  /** The one user whose login is exactly this (Okta compares logins ignoring case), if there is one. */
+  async function userByLogin(login: string): Promise<unknown> {
+    const found: unknown[] = [];
+    await drain('find user by login', () => client.userApi.listUsers({ filter: `profile.login eq ${quoted(login)}`, limit: 2 }), (u) => {
+      found.push(plain(u));
+    });
+    return found.length === 1 ? found[0] : undefined;
+  }
+
   /**
    * A user's groups listing answered 404 after the user was read. Only Okta's own "no such user"
    * on a second read says the user was deleted in between (off-boarding deactivates on it); a user
@@ -231,8 +243,11 @@ export function createOktaSource(cfg: OktaSourceConfig): OktaSource {
       try {
         raw = plain(await call('get user', () => client.userApi.getUser({ userId: idOrLogin })));
       } catch (err) {
-        if (err instanceof SyncError && err.kind === 'not-found') return { found: false, oktaId: idOrLogin };
-        throw err;
+        if (!(err instanceof SyncError && err.kind === 'not-found')) throw err;
+        // A login Okta cannot be asked for by path (one with a `/`, or an implementation that takes
+        // ids alone there) is found by the documented `profile.login eq` filter. Okta's own ids are not.
+        raw = OKTA_ID.test(idOrLogin) ? undefined : await userByLogin(idOrLogin);
+        if (raw === undefined) return { found: false, oktaId: idOrLogin };
       }
       const parsed = userSchema.safeParse(raw);
       if (!parsed.success) throw new SyncError(describeIssue(parsed.error), { kind: 'invalid', service: 'okta' });

@@ -46,6 +46,22 @@ describe('users deleted in Okta while a run reads them', () => {
     expect(plan).toMatchObject({ candidates: [], waiting: [], mark: [] });
   });
 
+  it('a login Okta cannot be asked for by path (one with a /) is found by the profile.login filter; one nobody has is not found', async () => {
+    const slashed = { ...user(1), profile: { login: 'team/u1@example.com' } };
+    front.routes.set('/api/v1/users', (url) => ({ body: url.searchParams.get('filter') === 'profile.login eq "team/u1@example.com"' ? [slashed] : [] }));
+    front.routes.set(`/api/v1/users/${id(1)}/groups`, () => ({ body: [] }));
+    front.routes.set(`/api/v1/apps/${APP}/users/${id(1)}`, () => ({ body: { id: id(1), scope: 'USER' } }));
+    const source = createOktaSource(frontConfig(front));
+    expect(await source.checkUser('team/u1@example.com')).toMatchObject({ found: true, oktaId: id(1) });
+    expect(front.requests.map((r) => r.path).slice(0, 2)).toEqual(['/api/v1/users/team%2Fu1%40example.com', '/api/v1/users']);
+    expect(await source.checkUser('nobody/x@example.com')).toEqual({ found: false, oktaId: 'nobody/x@example.com' });
+    // An Okta id Okta does not know is not searched for.
+    front.requests.length = 0;
+    front.routes.set(`/api/v1/users/${id(2)}`, () => gone(2));
+    expect(await source.checkUser(id(2))).toEqual({ found: false, oktaId: id(2) });
+    expect(front.requests).toHaveLength(1);
+  });
+
   it('a user whose groups listing answers 404 and who is then gone is not found, under its Okta id', async () => {
     front.routes.set('/api/v1/users/u1%40example.com', () => ({ body: user(1) }));
     front.routes.set(`/api/v1/users/${id(1)}/groups`, () => gone(1));
