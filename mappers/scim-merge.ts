@@ -1,8 +1,8 @@
 import { CORE_URN } from '../config/targets';
-import type { Mapping } from '../config/mapping';
+import { ROLE_TARGET, type Mapping } from '../config/mapping';
 import type { Change, DesiredUser, ScimResource } from '../sync/types';
 import { ownedPaths } from './okta-to-wfm';
-import { addSchema, clearPath, readPath, writePath } from './scim-paths';
+import { addSchema, clearPath, isPrimary, isRecord, readPath, writePath } from './scim-paths';
 
 /** caseExact=false in RFC 7643 (§4.1.1 userName, §4.1.2 emails and roles values). */
 const CASE_INSENSITIVE = new Set(['userName', 'emails.work', 'roles.primary']);
@@ -54,6 +54,12 @@ export function diffOwned(desired: DesiredUser, current: Readonly<ScimResource>,
     const to = desired.attrs[path];
     const from = readPath(current, path, mapping.customSchema, to);
     if (!holdsSent(path, from, to)) changes.push({ path, from, to });
+    else if (path === ROLE_TARGET && to !== undefined) {
+      // Held among unflagged roles beside another role the sync gives (an old one a WFM without
+      // `primary` kept): that one is to go (replaceUnflaggedRoles).
+      const stale = staleRole(current, to, mapping);
+      if (stale !== undefined) changes.push({ path, from: stale, to });
+    }
   }
   return changes;
 }
@@ -100,12 +106,56 @@ export function mergeOwned(current: Readonly<ScimResource>, desired: DesiredUser
   const partsBefore = nameParts(resource);
   for (const path of ownedPaths(mapping)) {
     const value = desired.attrs[path];
+    if (path === ROLE_TARGET && value !== undefined && replaceUnflaggedRoles(resource, value, mapping)) continue;
     if (value === undefined) clearPath(resource, path, mapping.customSchema);
     else writePath(resource, path, value, mapping.customSchema);
   }
   refreshFormattedName(resource, partsBefore);
   resource.active = true;
   return resource;
+}
+
+/** The roles the sync itself gives: the mapping's supervisor and agent roles, and those its group rules set. */
+function rolesGiven(mapping: Mapping): Set<string> {
+  const roles = [mapping.roles.supervisor, mapping.roles.agent, ...(mapping.groupRules ?? []).map((r) => r.set[ROLE_TARGET])];
+  return new Set(roles.filter((r): r is string => typeof r === 'string').map((r) => r.trim().toLowerCase()));
+}
+
+const flagged = (e: unknown): boolean => isRecord(e) && isPrimary(e);
+const roleValue = (e: unknown): string | undefined => (isRecord(e) && typeof e.value === 'string' ? e.value.trim().toLowerCase() : undefined);
+
+/** On a WFM that keeps role values without `primary`: a role the sync gives, other than `role`, held beside it. */
+function staleRole(resource: Readonly<ScimResource>, role: string, mapping: Mapping): string | undefined {
+  const roles = resource.roles;
+  if (!Array.isArray(roles) || roles.length < 2 || roles.some(flagged)) return undefined;
+  const want = role.trim().toLowerCase();
+  const given = rolesGiven(mapping);
+  const stale = roles.find((e) => {
+    const v = roleValue(e);
+    return v !== undefined && v !== want && given.has(v);
+  });
+  return isRecord(stale) && typeof stale.value === 'string' ? stale.value : undefined;
+}
+
+/**
+ * A WFM that keeps role values without `primary` (several roles, none flagged) leaves nothing to
+ * tell the sync's role from an admin's. The entries holding a role the sync gives are its own: a
+ * change of role replaces them, so a demoted supervisor does not keep `supervisor` beside the new
+ * role; an admin's other roles stay. Answers whether it wrote the role (false: writePath does).
+ */
+function replaceUnflaggedRoles(resource: ScimResource, role: string, mapping: Mapping): boolean {
+  const roles = resource.roles;
+  if (!Array.isArray(roles) || roles.length < 2 || roles.some(flagged)) return false;
+  const want = role.trim().toLowerCase();
+  const given = rolesGiven(mapping);
+  const others = roles.filter((e) => {
+    const v = roleValue(e);
+    return v === undefined || v === want || !given.has(v);
+  });
+  if (others.length === roles.length) return false;
+  const held = others.findIndex((e) => roleValue(e) === want);
+  resource.roles = held >= 0 ? others.map((e, i) => (i === held && isRecord(e) ? { ...e, primary: true } : e)) : [{ value: role, primary: true }, ...others];
+  return true;
 }
 
 const NAME_PARTS = ['honorificPrefix', 'givenName', 'middleName', 'familyName', 'honorificSuffix'] as const;

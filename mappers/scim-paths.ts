@@ -28,7 +28,7 @@ export function isRecord(v: unknown): v is Record<string, unknown> {
 }
 
 /** An entry's `primary` flag, which some servers send as the string "true" (RFC 7643 §2.3.2 has a boolean). */
-const isPrimary = (e: Record<string, unknown>): boolean => e.primary === true || (typeof e.primary === 'string' && e.primary.toLowerCase() === 'true');
+export const isPrimary = (e: Record<string, unknown>): boolean => e.primary === true || (typeof e.primary === 'string' && e.primary.toLowerCase() === 'true');
 
 function asString(v: unknown): string | undefined {
   if (typeof v === 'string') return v;

@@ -80,3 +80,31 @@ describe('multi-valued attributes as servers of other makes hold them', () => {
     expect(merged.roles).toEqual([{ value: 'supervisor', primary: true }]);
   });
 });
+
+describe('roles on a WFM that keeps their values without primary', () => {
+  const agent = mapOktaUser(oktaUser({ id: '00u1' }), { mapping, supervisorGroups: ['Sup'] });
+  if (!agent.ok) throw new Error(agent.reason);
+  const email = [{ value: WORK, type: 'work', primary: true }];
+
+  it('a demotion replaces the role the sync gave, keeping an admin\'s other role', () => {
+    const merged = mergeOwned(current(email, [{ value: 'supervisor' }, { value: 'reporting' }]), agent.user, mapping);
+    expect(merged.roles).toEqual([{ value: 'agent', primary: true }, { value: 'reporting' }]);
+  });
+
+  it('a role already held among them is flagged, and the sync\'s old one goes', () => {
+    const merged = mergeOwned(current(email, [{ value: 'supervisor' }, { value: 'Agent' }, { value: 'reporting' }]), agent.user, mapping);
+    expect(merged.roles).toEqual([{ value: 'Agent', primary: true }, { value: 'reporting' }]);
+  });
+
+  it('the diff sees an old role of the sync kept beside the new one, and the merge drops it', () => {
+    const kept = current(email, [{ value: 'agent' }, { value: 'supervisor' }, { value: 'reporting' }]);
+    expect(diffOwned(agent.user, kept, mapping)).toEqual([{ path: 'roles.primary', from: 'supervisor', to: 'agent' }]);
+    expect(mergeOwned(kept, agent.user, mapping).roles).toEqual([{ value: 'agent', primary: true }, { value: 'reporting' }]);
+    expect(diffOwned(agent.user, current(email, [{ value: 'agent' }, { value: 'reporting' }]), mapping)).toEqual([]);
+  });
+
+  it('roles flagged primary, or only an admin\'s, are left to the usual rules', () => {
+    expect(mergeOwned(current(email, [{ value: 'supervisor', primary: true }, { value: 'reporting' }]), agent.user, mapping).roles).toEqual([{ value: 'agent', primary: true }, { value: 'reporting' }]);
+    expect(mergeOwned(current(email, [{ value: 'reporting' }, { value: 'audit' }]), agent.user, mapping).roles).toEqual([{ value: 'agent', primary: true }, { value: 'reporting' }, { value: 'audit' }]);
+  });
+});
