@@ -151,22 +151,31 @@ function sendLinksVerbatim(collection: Collection<unknown>): void {
  * body failed to parse would be skipped on retry (or end the listing early, when it had no link):
  * a silently short pull. This reads each page's next link itself (see okta-links.ts), puts the
  * cursor back when fetching a page fails, and refuses a next link to another origin before
- * anything is kept. A next link to a page that already brought items ends the listing (`repeated: 'checkpoint'`:
- * the read stops with that link kept as the next one, as the System Log's polling needs).
+ * anything is kept. A page that links to itself after bringing items ends the listing
+ * (`repeated: 'checkpoint'`: the read stops with that link kept as the next one, as the System
+ * Log's polling needs); a link back to an earlier page fails it.
  */
 export function guardPaging<T>(collection: Collection<T>, orgUrl: string, opts: { repeated?: 'end' | 'checkpoint' } = {}): Collection<T> {
   sendLinksVerbatim(collection);
   const sdkPage = collection.getNextPage.bind(collection);
   const readPage = pageReader(collection);
-  /** The pages this listing read that brought items. */
-  const served = new Set<string>();
+  /** The pages this listing read that brought items, with how many. */
+  const served = new Map<string, number>();
+  /** The page read last. */
+  let previous: string | undefined;
   collection.getNextPage = async () => {
     const before = collection.nextUri;
-    // A next link back to a page this listing read items from (to itself on its last page, or an
-    // inclusive cursor that keeps serving the last item) would be followed forever: the listing
-    // ends there, every page read once. The System Log keeps the link as its checkpoint instead.
-    // A page that answered empty may be asked again (see drain).
-    if (before && served.has(before)) {
+    const count = before === undefined ? undefined : served.get(before);
+    if (before && count !== undefined) {
+      // A next link back to a page that brought items would be followed forever. A last page that
+      // links to itself (or an inclusive cursor that keeps serving its last item) ends the listing
+      // there, every page read once; the System Log keeps that link as its checkpoint, unless the
+      // page was full (the items after it could never be reached). A link back to an earlier page
+      // leaves the pages after the loop unread: the listing cannot be trusted.
+      const full = count >= Number(new URL(before).searchParams.get('limit') ?? Infinity);
+      if (before !== previous || (opts.repeated === 'checkpoint' && full)) {
+        throw new SyncError(`Okta's next link went back to a page already read (${before}): the listing cannot be trusted`, { kind: 'incomplete', service: 'okta' });
+      }
       if (opts.repeated !== 'checkpoint') (collection as { nextUri: string | undefined }).nextUri = undefined;
       return [] as unknown as Awaited<ReturnType<Collection<T>['getNextPage']>>;
     }
@@ -183,7 +192,8 @@ export function guardPaging<T>(collection: Collection<T>, orgUrl: string, opts: 
     };
     try {
       const items = await read();
-      if (before && Array.isArray(items) && items.length > 0) served.add(before);
+      if (before && Array.isArray(items) && items.length > 0) served.set(before, items.length);
+      previous = before;
       return items;
     } catch (err) {
       collection.nextUri = before;

@@ -51,4 +51,25 @@ describe('next links back to a page already read', () => {
     expect(again.events.map((e) => e.uuid)).toEqual(['e2']);
     expect(front.requests).toHaveLength(1);
   });
+
+  it('a next link back to an earlier page fails the listing: the pages after the loop would go unread', async () => {
+    front.routes.set(`/api/v1/apps/${APP}/users`, (url) => {
+      const page = Number(url.searchParams.get('after') ?? '1');
+      const next = new URL(url);
+      next.searchParams.set('after', String(page === 3 ? 2 : page + 1));
+      return { headers: { Link: `<${next.toString()}>; rel="next"` }, body: [{ id: id(page), scope: 'USER', _embedded: { user: user(page) } }] };
+    });
+    await expect(createOktaSource(frontConfig(front)).pullInScope()).rejects.toMatchObject({ kind: 'incomplete', message: expect.stringMatching(/next link went back to a page already read/) });
+  });
+
+  it('a full System Log page that links to itself fails the read: the events after it could never be reached', async () => {
+    const published = '2024-05-01T10:00:00.000Z';
+    const page = Array.from({ length: 1000 }, (_, i) => event(`e${i}`, published, 1 + (i % 5)));
+    front.routes.set('/api/v1/logs', (url) => {
+      const next = new URL(url);
+      next.searchParams.set('since', published);
+      return { headers: { Link: `<${next.toString()}>; rel="next"` }, body: page };
+    });
+    await expect(createOktaSource(frontConfig(front)).readLog({ since: published })).rejects.toMatchObject({ kind: 'incomplete' });
+  });
 });
