@@ -3,7 +3,7 @@ import type { Mapping } from '../config/mapping';
 import { buildResource, diffOwned, mergeOwned } from '../mappers/scim-merge';
 import type { ScimPort, WfmApiPort } from './ports';
 import { readAnswer } from './kept-answers';
-import type { Change, CreateAction, DesiredUser, ScimResource, StoredForms, UpdateAction, WfmUser } from './types';
+import type { Change, CreateAction, DesiredUser, KnownForms, ScimResource, StoredForms, UpdateAction, WfmUser } from './types';
 
 export type ApplyPorts = Readonly<{
   scim: ScimPort;
@@ -34,8 +34,14 @@ export type ApplyResult = Readonly<{
 }>;
 
 /** What an answer to a write shows beyond the write itself: the values it lacks, and those it holds in its own form. */
-function answered(answer: Readonly<ScimResource>, desired: DesiredUser, mapping: ApplyPorts['mapping'], before?: Readonly<ScimResource>): { dropped: string[]; forms?: StoredForms } {
-  const { dropped, forms } = readAnswer(answer, desired, mapping, before);
+function answered(
+  answer: Readonly<ScimResource>,
+  desired: DesiredUser,
+  mapping: ApplyPorts['mapping'],
+  before?: Readonly<ScimResource>,
+  known?: KnownForms,
+): { dropped: string[]; forms?: StoredForms } {
+  const { dropped, forms } = readAnswer(answer, desired, mapping, before, known);
   return { dropped, ...(Object.keys(forms).length > 0 ? { forms } : {}) };
 }
 
@@ -91,6 +97,7 @@ async function replaceOwned(
   desired: DesiredUser,
   current: WfmUser,
   mayActivate: boolean,
+  known?: KnownForms,
 ): Promise<{ user: WfmUser; changes: Change[]; reread: boolean; dropped?: string[]; forms?: StoredForms }> {
   let target = current;
   let reread = false;
@@ -104,7 +111,7 @@ async function replaceOwned(
     try {
       const body = mergeOwned(target.raw, desired, ports.mapping);
       const user = await ports.scim.replace(target.id, body, target.version);
-      return { user, changes, reread, ...answered(user.raw, desired, ports.mapping, target.raw) };
+      return { user, changes, reread, ...answered(user.raw, desired, ports.mapping, target.raw, known) };
     } catch (err) {
       if (isSyncError(err) && err.status === 412 && attempt < MAX_ATTEMPTS) {
         const refused = target.version;
@@ -191,7 +198,7 @@ async function applyUpdate(action: UpdateAction, ports: ApplyPorts): Promise<App
   } else if (ports.readAgain?.(current)) {
     current = await readCurrent(ports, action.wfmId);
   }
-  const { user, changes, reread, dropped, forms } = await replaceOwned(ports, action.desired, current, action.type === 'reactivate');
+  const { user, changes, reread, dropped, forms } = await replaceOwned(ports, action.desired, current, action.type === 'reactivate', action.knownForms);
   return {
     appliedAs: action.type,
     wfmId: user.id,

@@ -4,7 +4,7 @@ import { ownedPaths } from '../mappers/okta-to-wfm';
 import { normalise } from '../mappers/scim-merge';
 import { readPath } from '../mappers/scim-paths';
 import { isStoredForm } from './stored-forms';
-import type { DesiredUser, ScimResource } from './types';
+import type { DesiredUser, KnownForms, ScimResource } from './types';
 
 // What the WFM's answers to writes show of the owned values sent: the half of sync/unkept.ts's
 // evidence that comes from writes. Pure: the answers and the verdicts kept come in as input.
@@ -46,23 +46,42 @@ function sentPaths(desired: DesiredUser, mapping: Mapping): string[] {
  * - `dropped`: the judged paths sent with a value that the answer lacks. For an update, a path the
  *   user held before the write is not counted: a WFM that held it keeps it, and an answer without
  *   it is a partial one (some servers answer with a few attributes).
- * - `forms`: the values it holds in a form of its own (sync/stored-forms.ts), path -> the form
- *   held; for a partial answer of an update, the form the user held before, which the WFM keeps.
+ * - `forms`: the values it holds in a form of its own (sync/stored-forms.ts), path -> the form held.
+ *   A value the write left as it was before (`before`) is no evidence of a form: the WFM may have
+ *   ignored the write. Nor is a partial answer. Both keep a form already known (`known`, the forms
+ *   the update carried) that the WFM still holds, unless it is a cut of the value sent.
  */
-export function readAnswer(answer: Readonly<ScimResource>, desired: DesiredUser, mapping: Mapping, before?: Readonly<ScimResource>): { dropped: string[]; forms: Record<string, string> } {
+export function readAnswer(
+  answer: Readonly<ScimResource>,
+  desired: DesiredUser,
+  mapping: Mapping,
+  before?: Readonly<ScimResource>,
+  known: KnownForms = {},
+): { dropped: string[]; forms: Record<string, string> } {
   const dropped: string[] = [];
   const forms: Record<string, string> = {};
   for (const path of ownedPaths(mapping)) {
     const sent = desired.attrs[path];
     if (normalise(path, sent) === undefined) continue;
-    let held = readPath(answer, path, mapping.customSchema, sent);
-    if (normalise(path, held) === undefined) {
-      held = before === undefined ? undefined : readPath(before, path, mapping.customSchema, sent);
-      if (judged(path) && normalise(path, held) === undefined) dropped.push(path);
-    }
-    if (isStoredForm(path, sent, held)) forms[path] = held as string;
+    const held = readPath(answer, path, mapping.customSchema, sent);
+    const was = before === undefined ? undefined : readPath(before, path, mapping.customSchema, sent);
+    const answered = normalise(path, held) !== undefined;
+    if (!answered && judged(path) && normalise(path, was) === undefined) dropped.push(path);
+    const form = answered ? held : was;
+    const unchanged = before !== undefined && (!answered || normalise(path, held) === normalise(path, was));
+    if (unchanged ? stillKnown(path, sent, form, known[path]) : isStoredForm(path, sent, form)) forms[path] = form as string;
   }
   return { dropped, forms };
+}
+
+/**
+ * A value a write left as it was is a form only as one known already: for the same value sent, or,
+ * for a new one, if not a cut (a new value that only adds to the old one would look like one, on
+ * a WFM that ignored the write).
+ */
+function stillKnown(path: string, sent: string | undefined, form: string | undefined, known: KnownForms[string] | undefined): boolean {
+  if (known === undefined || normalise(path, form) !== normalise(path, known.form)) return false;
+  return normalise(path, sent) === normalise(path, known.sent) ? isStoredForm(path, sent, form) : isStoredForm(path, sent, form, { cut: false });
 }
 
 /** The judged owned paths sent with a value that the WFM's answer lacks (readAnswer). */

@@ -21,10 +21,11 @@ const REPLACEMENTS = new Set(['?', '\ufffd']);
 /**
  * Whether `held` is what a WFM that cannot store `sent` whole makes of it: the value cut short, with
  * characters it cannot hold replaced ("?", U+FFFD) or folded (case, accents), character for
- * character, and nothing else. Any other difference (another value altogether: a write the WFM
- * ignored, a rule of its own) is not a stored form, and is written again as any difference is.
+ * character, and nothing else (`cut: false`: not cut short either). Any other difference (another
+ * value altogether: a write the WFM ignored, a rule of its own) is not a stored form, and is
+ * written again as any difference is.
  */
-export function isStoredForm(path: string, sent: string | undefined, held: string | undefined): boolean {
+export function isStoredForm(path: string, sent: string | undefined, held: string | undefined, opts: { cut?: boolean } = {}): boolean {
   if (EXACT.has(path) || sent === undefined || held === undefined) return false;
   const form = [...held.trim().normalize('NFC')];
   if (form.length === 0 || holdsSent(path, held, sent)) return false;
@@ -32,7 +33,8 @@ export function isStoredForm(path: string, sent: string | undefined, held: strin
   // Inner runs of whitespace may have been made one space before the cut (holdsSent).
   return [trimmed, trimmed.replace(/\s+/g, ' ')].some((whole) => {
     const chars = [...whole];
-    return form.length <= chars.length && form.every((ch, i) => {
+    const fits = opts.cut === false ? form.length === chars.length : form.length <= chars.length;
+    return fits && form.every((ch, i) => {
       const at = chars[i] as string;
       return ch === at || folded(ch) === folded(at) || (REPLACEMENTS.has(ch) && at > '\x7f');
     });
@@ -54,12 +56,30 @@ export function heldAsStored(change: Change, last: LastWritten | undefined): boo
 }
 
 /**
+ * Gives each update and reactivation of a user with recorded forms those forms (`knownForms`): the
+ * answer to its write, which may hold a form unchanged, is read by them (sync/kept-answers.ts).
+ */
+export function withKnownForms(actions: readonly Action[], last: ReadonlyMap<string, LastWritten>): Action[] {
+  return actions.map((a): Action => {
+    if (a.type !== 'update' && a.type !== 'reactivate') return a;
+    const record = last.get(a.oktaId);
+    if (record?.forms === undefined) return a;
+    const known: Record<string, { sent: string; form: string }> = {};
+    for (const [path, form] of Object.entries(record.forms)) {
+      const sent = record.values[path];
+      if (typeof sent === 'string') known[path] = { sent, form };
+    }
+    return { ...a, knownForms: known };
+  });
+}
+
+/**
  * Leaves out of a plan the changes that are only a stored form (heldAsStored). An update left with
  * none is a noop that carries the forms, so that confirming it keeps them; a reactivation stays.
  * One left with other changes carries them too, for when those are left out in turn (sync/unkept.ts).
  */
 export function leaveOutStoredForms(actions: readonly Action[], last: ReadonlyMap<string, LastWritten>): Action[] {
-  return actions.map((a): Action => {
+  return withKnownForms(actions, last).map((a): Action => {
     if ((a.type !== 'update' && a.type !== 'reactivate') || a.changes.length === 0) return a;
     const record = last.get(a.oktaId);
     if (record?.forms === undefined) return a;

@@ -53,6 +53,9 @@ export type ActionType = 'create' | 'update' | 'reactivate' | 'deactivate' | 'no
 /** Per owned path, the value as the WFM stores it, where that differs from the value sent (sync/stored-forms.ts). */
 export type StoredForms = Readonly<Record<string, string>>;
 
+/** Per owned path, a form the WFM stored and the value sent that it stored so. */
+export type KnownForms = Readonly<Record<string, Readonly<{ sent: string; form: string }>>>;
+
 export type CreateAction = Readonly<{ type: 'create'; oktaId: string; userName: string; desired: DesiredUser; reason: string }>;
 export type UpdateAction = Readonly<{
   type: 'update' | 'reactivate';
@@ -67,6 +70,8 @@ export type UpdateAction = Readonly<{
   reason: string;
   /** Values left out of the changes because the WFM holds them in a form of its own (sync/stored-forms.ts): kept if the update comes to nothing. */
   forms?: StoredForms;
+  /** The forms the WFM held this user's values in, as last recorded, each with the value it stood for: a write whose answer still holds one keeps it (sync/kept-answers.ts). */
+  knownForms?: KnownForms;
 }>;
 export type DeactivateAction = Readonly<{ type: 'deactivate'; oktaId: string; userName: string; wfmId: string; reason: string }>;
 /** `forms`: the values the WFM holds only in a form of its own, which confirming the noop keeps. */

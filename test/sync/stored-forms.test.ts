@@ -38,11 +38,18 @@ describe('formsFrom: the values a write was answered with in a form of the WFM\'
     expect(formsFrom(answer, d)).toEqual({});
   });
 
-  it('takes the form the user held before from a partial answer to an update, and no other value', () => {
+  it('a value the write left as it was (a partial answer, or the same value as before) is a form only when known as one', () => {
     const d = desired('00u4');
+    const known = { 'name.givenName': { sent: 'Zoë 🌟', form: 'Zoë ?' }, displayName: { sent: 'Zoë 🌟 Smith', form: 'Zoë ? Smith' } };
     const partial: ScimResource = { id: 'w-00u4', userName: d.userName };
-    expect(formsFrom(partial, d, narrowed(d).raw)).toEqual({ 'name.givenName': 'Zoë ?', displayName: 'Zoë ? Smith' });
-    expect(formsFrom(partial, d, { ...narrowed(d).raw, displayName: 'Someone Else' })).toEqual({ 'name.givenName': 'Zoë ?' });
+    expect(readAnswer(partial, d, mapping, narrowed(d).raw, known).forms).toEqual({ 'name.givenName': 'Zoë ?', displayName: 'Zoë ? Smith' });
+    expect(readAnswer(partial, d, mapping, { ...narrowed(d).raw, displayName: 'Someone Else' }, known).forms).toEqual({ 'name.givenName': 'Zoë ?' });
+    expect(readAnswer(partial, d, mapping, narrowed(d).raw).forms).toEqual({});
+    // A full answer holding what the user held before: the WFM may have ignored the write.
+    const ignored = desired('00u4', { lastName: 'Smith-Jones' });
+    const before = { ...narrowed(d).raw, name: { givenName: 'Zoë ?', familyName: 'Smith' } };
+    expect(readAnswer(before, ignored, mapping, before).forms).toEqual({});
+    expect(readAnswer(before, ignored, mapping, before, known).forms).toEqual({ 'name.givenName': 'Zoë ?' });
   });
 });
 
