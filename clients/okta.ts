@@ -2,6 +2,7 @@ import { z } from 'zod';
 import type { AppConfig } from '../config/load-config';
 import { OKTA_USER_STATUSES } from '../config/settings';
 import type { UpdatedUser } from '../sync/incremental';
+import { isOktaUserId } from '../sync/offboard-plan';
 import { mapPool } from '../sync/pool';
 import type { OktaUser, Rejected } from '../sync/types';
 import { SyncError } from './errors';
@@ -61,9 +62,6 @@ export type OktaSource = OktaProbes & {
   clockOffsetMs(): number | undefined;
   stats(): OktaStats;
 };
-
-/** Okta's own user ids: a 404 for one is final (no login looks like one). */
-const OKTA_ID = /^00u[A-Za-z0-9]{17}$/;
 
 const userSchema = z
   .object({
@@ -246,7 +244,7 @@ export function createOktaSource(cfg: OktaSourceConfig): OktaSource {
         if (!(err instanceof SyncError && err.kind === 'not-found')) throw err;
         // A login Okta cannot be asked for by path (one with a `/`, or an implementation that takes
         // ids alone there) is found by the documented `profile.login eq` filter. Okta's own ids are not.
-        raw = OKTA_ID.test(idOrLogin) ? undefined : await userByLogin(idOrLogin);
+        raw = isOktaUserId(idOrLogin) ? undefined : await userByLogin(idOrLogin);
         if (raw === undefined) return { found: false, oktaId: idOrLogin };
       }
       const parsed = userSchema.safeParse(raw);

@@ -1,3 +1,4 @@
+import type { Logger } from 'winston';
 import { SyncError, describeError, externalIdFilterRefused, isSyncError } from '../clients/errors';
 import type { OktaUserCheck } from '../clients/okta';
 import { assertOrgOrigin } from '../clients/okta-executor';
@@ -48,6 +49,21 @@ function offOrigin(logNext: string | undefined, orgUrl: string): string | undefi
   }
 }
 
+/** A clock apart by less than this (the Date header is to the second) is taken as the same. */
+const CLOCK_TOLERANCE_MS = 5000;
+
+/**
+ * A moment of this process's clock as Okta's clock had it, when Okta's is behind by more than
+ * CLOCK_TOLERANCE_MS (warned): changes are read from Okta's times (lastUpdated, the log's), and a
+ * start taken from a clock ahead of Okta's would leave the changes of that gap unread.
+ */
+export function byOktaClock(deps: JobDeps, at: number, log: Logger): number {
+  const behind = Math.min(0, deps.okta.clockOffsetMs() ?? 0);
+  if (behind >= -CLOCK_TOLERANCE_MS) return at;
+  log.warn("Okta's clock is behind this worker's: the incremental sync reads from then by Okta's clock", { behindMs: -behind });
+  return at + behind;
+}
+
 /**
  * A stored checkpoint Okta refuses, or one on another origin than OKTA_ORG_URL (the setting was
  * changed, e.g. to a custom domain), would fail every run the same way: the run reads every
@@ -55,7 +71,7 @@ function offOrigin(logNext: string | undefined, orgUrl: string): string | undefi
  */
 function startOver(deps: JobDeps, reason: string): Changes {
   deps.logger.warn('System Log checkpoint unusable: reading every in-scope user instead, and the cursor starts over', { reason });
-  return { touched: [], read: { logNext: undefined, events: [], updated: [], unreadable: 0, baselineAt: new Date(deps.now()).toISOString() } };
+  return { touched: [], read: { logNext: undefined, events: [], updated: [], unreadable: 0, baselineAt: new Date(byOktaClock(deps, deps.now(), deps.logger)).toISOString() } };
 }
 
 /** The users the changes touch: from the System Log, from `lastUpdated`, and the last run's failed writes. */

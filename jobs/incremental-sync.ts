@@ -6,7 +6,7 @@ import type { RunReport } from '../sync/report';
 import type { WfmUser } from '../sync/types';
 import type { JobDeps } from './deps';
 import { pullWholeScope, runFullSync } from './full-sync';
-import { handToOffboarding, pullChanges, readChanges, type ChangeRead } from './incremental-pull';
+import { byOktaClock, handToOffboarding, pullChanges, readChanges, type ChangeRead } from './incremental-pull';
 import { readWfmUsers } from './read-wfm';
 import type { RunOutcome } from './run-report';
 import { runSyncPipeline, type RunHooks } from './sync-pipeline';
@@ -54,9 +54,6 @@ async function handOverLeavers(deps: JobDeps, current: readonly WfmUser[], seen:
  * cursor, and the plan against the live WFM makes the repeat write nothing twice. With no cursor
  * yet (or one past the System Log's retention) it runs a full sync and starts from when that began.
  */
-/** A clock apart by less than this (the Date header is to the second) is taken as the same. */
-const CLOCK_TOLERANCE_MS = 5000;
-
 export async function runIncrementalSync(deps: JobDeps, input: Partial<IncrementalSyncPayload> = {}, hooks: RunHooks = {}): Promise<RunOutcome> {
   const payload = incrementalSyncPayload.parse(input);
   const runOpts = { dryRun: payload.dryRun, ...(payload.runId ? { runId: payload.runId } : {}) };
@@ -72,10 +69,7 @@ export async function runIncrementalSync(deps: JobDeps, input: Partial<Increment
     if (!outcome.fatal && !payload.dryRun) {
       // Changes are read from when the full sync began by Okta's clock: one behind ours would
       // otherwise leave its changes of that gap unread (lastUpdated and the log are Okta's times).
-      const behind = Math.min(0, deps.okta.clockOffsetMs() ?? 0);
-      const from = behind < -CLOCK_TOLERANCE_MS ? startedAt + behind : startedAt;
-      if (from !== startedAt) log.warn("Okta's clock is behind this worker's: the incremental sync reads from the full sync's start by Okta's clock", { behindMs: -behind });
-      const saved = await cursors.save(baselineCursor(from, deps.now(), failedWrites(outcome.report)), stored?.raw);
+      const saved = await cursors.save(baselineCursor(byOktaClock(deps, startedAt, log), deps.now(), failedWrites(outcome.report)), stored?.raw);
       if (!saved) log.warn('cursor set by another run meanwhile: left as it is', { runId: outcome.report.runId });
     }
     return outcome;

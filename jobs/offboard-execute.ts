@@ -1,6 +1,7 @@
 import { describeError, isSyncError, type SyncError } from '../clients/errors';
 import type { SavedPlanItem } from '../store/offboard-plans';
-import { batches, judgeRecheck } from '../sync/offboard-plan';
+import { createSeenInScope } from '../store/seen-in-scope';
+import { batches, isOktaUserId, judgeRecheck } from '../sync/offboard-plan';
 import { mapPool } from '../sync/pool';
 import { notAttempted } from './apply-plan';
 import type { JobDeps } from './deps';
@@ -18,11 +19,12 @@ const RECHECK_CONCURRENCY = 4;
 async function recheck(deps: JobDeps, item: SavedPlanItem): Promise<Checked> {
   try {
     const check = await deps.okta.checkUser(item.oktaId);
+    // An id not of Okta's form that Okta does not know is taken for deleted only if this deployment saw it in scope.
+    const seenInScope = !check.found && !isOktaUserId(item.oktaId) && (await createSeenInScope(deps.redis, deps.config.redis.prefix).seen([item.oktaId])).has(item.oktaId);
     const verdict = judgeRecheck(
       item.oktaId,
       check.found ? { found: true, oktaId: check.oktaId, status: check.user.status, assigned: check.assigned, inScope: check.inScope } : { found: false },
-      // A plan's items are candidates this deployment saw in scope (jobs/offboard.ts): its own links.
-      { seenInScope: true },
+      { seenInScope },
     );
     if (verdict.verdict !== 'deactivate') return { item, verdict };
     const current = await deps.scim.get(item.wfmId).catch((err: unknown) => {

@@ -7,7 +7,7 @@ import { createOutOfScopeMarks } from '../store/out-of-scope';
 import { createRecentDeactivations } from '../store/recent-deactivations';
 import { createSeenInScope } from '../store/seen-in-scope';
 import { checkBlastRadius, guardMessage } from '../sync/guard';
-import { linkedIdTest, planOffboard } from '../sync/offboard-plan';
+import { orgIdTest, planOffboard } from '../sync/offboard-plan';
 import type { RunReport } from '../sync/report';
 import type { JobDeps } from './deps';
 import { applySavedPlan, planSource } from './offboard-approve';
@@ -96,8 +96,8 @@ async function offboardFromOkta(deps: JobDeps, report: RunReport, log: Logger): 
   const before = await recordCompletePull(deps, pull, OFFBOARD, report.dryRun, log);
   const seenInScope = createSeenInScope(deps.redis, redis.prefix);
   // Ids no form tells as this org's (short ones, several forms) link their users once seen in scope.
-  const learned = linkedIdTest(inScopeIds);
-  const unformed = [...new Set(wfmUsers.flatMap((u) => (u.externalId && !learned(u.externalId) && !inScopeIds.has(u.externalId) ? [u.externalId] : [])))];
+  const linked = orgIdTest(inScopeIds);
+  const unformed = [...new Set(wfmUsers.flatMap((u) => (u.externalId && !linked(u.externalId) ? [u.externalId] : [])))];
   const seenIds = unformed.length > 0 ? await seenInScope.seen(unformed) : new Set<string>();
   const planned = planOffboard({ wfmUsers, inScopeIds, seenIds, outSince: await marks.all(), now, graceMs: offboard.graceMs });
   // A candidate this deployment never saw in scope was linked by something else (another app's

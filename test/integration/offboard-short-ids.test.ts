@@ -19,6 +19,8 @@ describe('off-boarding users whose Okta ids are short', () => {
       h.okta.state.createUser({ id: `u100${n}`, profile: person(n) });
       h.okta.state.assignUserToApp(h.okta.appId, `u100${n}`);
     }
+    // Linked by something else, with a value no Okta user here has: unmanaged.
+    const hr = String(h.wfm.state.seedUser({ userName: 'hr.only@example.com', externalId: 'EMP-4711', name: { givenName: 'Hr', familyName: 'Only' }, emails: [{ value: 'hr.only@example.com', type: 'work' }], active: true }).id);
     const sync = await h.cli(['sync', '--once', '--json']);
     expect(sync.code).toBe(0);
     expect(['u1001', 'u1002', 'u1003'].map((id) => activeOf(h, id))).toEqual([true, true, true]);
@@ -28,7 +30,8 @@ describe('off-boarding users whose Okta ids are short', () => {
 
     const { code, report } = await h.cli(['offboard', '--once', '--json'], { DEACTIVATION_MAX_PERCENT: '50' });
     expect(code).toBe(0);
-    expect(report).toMatchObject({ applied: { deactivate: 2 }, failed: [] });
+    expect(report).toMatchObject({ applied: { deactivate: 2 }, failed: [], unmanaged: 1 });
+    expect(h.wfm.state.get(hr)?.active).toBe(true);
     expect(['u1001', 'u1002', 'u1003'].map((id) => activeOf(h, id))).toEqual([false, false, true]);
     expect(deactivateCalls(h)).toBe(1);
   });
