@@ -146,18 +146,20 @@ export function createOktaSource(cfg: OktaSourceConfig): OktaSource {
       },
     ).catch((err: unknown) => appNotFound(err, appId));
     // Read OKTA_CONCURRENCY at a time (an implementation that ignores expand=user embeds nobody),
-    // and handed on in the listing's order.
-    const reads = await mapPool(missingEmbed, cfg.concurrency ?? DEFAULT_OKTA_CONCURRENCY, async (id) => {
-      try {
-        return { id, raw: plain(await call(`get user ${id}`, () => client.userApi.getUser({ userId: id }))) as unknown };
-      } catch (err) {
-        if (!(err instanceof SyncError && err.kind === 'not-found')) throw err;
-        return { id, gone: err.message };
+    // and handed on in the listing's order, a page's worth at a time (not all held at once).
+    for (let i = 0; i < missingEmbed.length; i += cfg.pageSize) {
+      const reads = await mapPool(missingEmbed.slice(i, i + cfg.pageSize), cfg.concurrency ?? DEFAULT_OKTA_CONCURRENCY, async (id) => {
+        try {
+          return { id, raw: plain(await call(`get user ${id}`, () => client.userApi.getUser({ userId: id }))) as unknown };
+        } catch (err) {
+          if (!(err instanceof SyncError && err.kind === 'not-found')) throw err;
+          return { id, gone: err.message };
+        }
+      });
+      for (const read of reads) {
+        if ('gone' in read) onGone(read.id, `Okta listed this user in app ${appId}, then had no such user when it was read (deleted meanwhile?): not synced, and not off-boarded, this run (${read.gone})`);
+        else onUser(read.raw, read.id);
       }
-    });
-    for (const read of reads) {
-      if ('gone' in read) onGone(read.id, `Okta listed this user in app ${appId}, then had no such user when it was read (deleted meanwhile?): not synced, and not off-boarded, this run (${read.gone})`);
-      else onUser(read.raw, read.id);
     }
     return seen.size;
   }
