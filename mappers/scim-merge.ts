@@ -124,16 +124,25 @@ function rolesGiven(mapping: Mapping): Set<string> {
 const flagged = (e: unknown): boolean => isRecord(e) && isPrimary(e);
 const roleValue = (e: unknown): string | undefined => (isRecord(e) && typeof e.value === 'string' ? e.value.trim().toLowerCase() : undefined);
 
-/** On a WFM that keeps role values without `primary`: a role the sync gives, other than `role`, held beside it. */
-function staleRole(resource: Readonly<ScimResource>, role: string, mapping: Mapping): string | undefined {
+/** The roles of a WFM that keeps their values without `primary` (several, none flagged); undefined otherwise. */
+function unflaggedRoles(resource: Readonly<ScimResource>): readonly unknown[] | undefined {
   const roles = resource.roles;
-  if (!Array.isArray(roles) || roles.length < 2 || roles.some(flagged)) return undefined;
+  return Array.isArray(roles) && roles.length >= 2 && !roles.some(flagged) ? roles : undefined;
+}
+
+/** Whether a role entry holds a role the sync gives other than `role`: one it gave before. */
+function staleFor(role: string, mapping: Mapping): (e: unknown) => boolean {
   const want = role.trim().toLowerCase();
   const given = rolesGiven(mapping);
-  const stale = roles.find((e) => {
+  return (e) => {
     const v = roleValue(e);
     return v !== undefined && v !== want && given.has(v);
-  });
+  };
+}
+
+/** On a WFM that keeps role values without `primary`: a role the sync gives, other than `role`, held beside it. */
+function staleRole(resource: Readonly<ScimResource>, role: string, mapping: Mapping): string | undefined {
+  const stale = unflaggedRoles(resource)?.find(staleFor(role, mapping));
   return isRecord(stale) && typeof stale.value === 'string' ? stale.value : undefined;
 }
 
@@ -144,15 +153,12 @@ function staleRole(resource: Readonly<ScimResource>, role: string, mapping: Mapp
  * role; an admin's other roles stay. Answers whether it wrote the role (false: writePath does).
  */
 function replaceUnflaggedRoles(resource: ScimResource, role: string, mapping: Mapping): boolean {
-  const roles = resource.roles;
-  if (!Array.isArray(roles) || roles.length < 2 || roles.some(flagged)) return false;
-  const want = role.trim().toLowerCase();
-  const given = rolesGiven(mapping);
-  const others = roles.filter((e) => {
-    const v = roleValue(e);
-    return v === undefined || v === want || !given.has(v);
-  });
+  const roles = unflaggedRoles(resource);
+  if (roles === undefined) return false;
+  const stale = staleFor(role, mapping);
+  const others = roles.filter((e) => !stale(e));
   if (others.length === roles.length) return false;
+  const want = role.trim().toLowerCase();
   const held = others.findIndex((e) => roleValue(e) === want);
   resource.roles = held >= 0 ? others.map((e, i) => (i === held && isRecord(e) ? { ...e, primary: true } : e)) : [{ value: role, primary: true }, ...others];
   return true;
