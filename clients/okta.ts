@@ -71,6 +71,9 @@ const userSchema = z
   })
   .loose();
 
+/** A user record checked once: what a pull hands on. */
+type ParsedUser = ReturnType<typeof userSchema.safeParse>;
+
 function describeIssue(error: z.ZodError): string {
   const issue = error.issues[0];
   return `Okta user data is unusable (${issue ? `${issue.path.join('.')}: ${issue.message}` : 'bad shape'})`;
@@ -125,7 +128,7 @@ export function createOktaSource(cfg: OktaSourceConfig): OktaSource {
    * The app's users with their embedded profiles (1 call per 500); those without are read one by
    * one. One listed, then gone when read (deleted in between), goes to `onGone` with the reason.
    */
-  async function appUsers(onUser: (raw: unknown, id: string) => void, onGone: (id: string, reason: string) => void): Promise<number> {
+  async function appUsers(onUser: (parsed: ParsedUser, id: string) => void, onGone: (id: string, reason: string) => void): Promise<number> {
     const appId = scopeAppId();
     const seen = new Set<string>();
     const missingEmbed: string[] = [];
@@ -141,8 +144,9 @@ export function createOktaSource(cfg: OktaSourceConfig): OktaSource {
         seen.add(id);
         // Embedded as null, or without what a user needs (an implementation that embeds a summary):
         // read on its own, as one not embedded is; a user that still reads so is that user's bad data.
-        if (embedded === undefined || !userSchema.safeParse(embedded).success) missingEmbed.push(id);
-        else onUser(embedded, id);
+        const parsed = embedded === undefined ? undefined : userSchema.safeParse(embedded);
+        if (parsed?.success !== true) missingEmbed.push(id);
+        else onUser(parsed, id);
       },
     ).catch((err: unknown) => appNotFound(err, appId));
     // Read OKTA_CONCURRENCY at a time (an implementation that ignores expand=user embeds nobody),
@@ -158,7 +162,7 @@ export function createOktaSource(cfg: OktaSourceConfig): OktaSource {
       });
       for (const read of reads) {
         if ('gone' in read) onGone(read.id, `Okta listed this user in app ${appId}, then had no such user when it was read (deleted meanwhile?): not synced, and not off-boarded, this run (${read.gone})`);
-        else onUser(read.raw, read.id);
+        else onUser(userSchema.safeParse(read.raw), read.id);
       }
     }
     return seen.size;
@@ -209,8 +213,7 @@ export function createOktaSource(cfg: OktaSourceConfig): OktaSource {
         rejected.push({ oktaId, userName: '', reason });
         counts.rejected += 1;
       };
-      const accept = (raw: unknown, fallbackId: string): void => {
-        const parsed = userSchema.safeParse(raw);
+      const accept = (parsed: ParsedUser, fallbackId: string): void => {
         if (!parsed.success) {
           reject(fallbackId, describeIssue(parsed.error));
           return;
@@ -227,7 +230,7 @@ export function createOktaSource(cfg: OktaSourceConfig): OktaSource {
         users.push({ id: u.id, status: u.status, profile: { ...u.profile }, groups: mappedNames.filter((n) => names.includes(n)) });
       };
       if (groupScope) {
-        for (const [id, raw] of scopeMembers) accept(raw, id);
+        for (const [id, raw] of scopeMembers) accept(userSchema.safeParse(raw), id);
         counts.appUsers = scopeMembers.size;
       } else {
         counts.appUsers = await appUsers(accept, reject);

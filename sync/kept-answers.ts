@@ -1,7 +1,7 @@
 import type { Mapping } from '../config/mapping';
 import { REQUIRED_TARGETS } from '../config/targets';
 import { ownedPaths } from '../mappers/okta-to-wfm';
-import { normalise } from '../mappers/scim-merge';
+import { holdsSent, normalise } from '../mappers/scim-merge';
 import { readPath } from '../mappers/scim-paths';
 import { isStoredForm } from './stored-forms';
 import type { DesiredUser, KnownForms, ScimResource } from './types';
@@ -64,11 +64,14 @@ export function readAnswer(
     const sent = desired.attrs[path];
     if (normalise(path, sent) === undefined) continue;
     const held = readPath(answer, path, mapping.customSchema, sent);
+    // Held as sent, as nearly every answer holds every value: nothing dropped, no form.
+    if (holdsSent(path, held, sent)) continue;
     const was = before === undefined ? undefined : readPath(before, path, mapping.customSchema, sent);
-    const answered = normalise(path, held) !== undefined;
+    const heldNow = normalise(path, held);
+    const answered = heldNow !== undefined;
     if (!answered && judged(path) && normalise(path, was) === undefined) dropped.push(path);
     const form = answered ? held : was;
-    const unchanged = before !== undefined && (!answered || normalise(path, held) === normalise(path, was));
+    const unchanged = before !== undefined && (!answered || heldNow === normalise(path, was));
     if (unchanged ? stillKnown(path, sent, form, known[path]) : isStoredForm(path, sent, form)) forms[path] = form as string;
   }
   return { dropped, forms };
@@ -83,10 +86,6 @@ function stillKnown(path: string, sent: string | undefined, form: string | undef
   if (known === undefined || normalise(path, form) !== normalise(path, known.form)) return false;
   return normalise(path, sent) === normalise(path, known.sent) ? isStoredForm(path, sent, form) : isStoredForm(path, sent, form, { cut: false });
 }
-
-/** The judged owned paths sent with a value that the WFM's answer lacks (readAnswer). */
-export const droppedFrom = (answer: Readonly<ScimResource>, desired: DesiredUser, mapping: Mapping, before?: Readonly<ScimResource>): string[] =>
-  readAnswer(answer, desired, mapping, before).dropped;
 
 /** Adds one answered write to the tally: every path it sent a value for, held unless listed as dropped. */
 export function tallyAnswer(tally: AnswerTally, desired: DesiredUser, mapping: Mapping, dropped: readonly string[], wfmId?: string): void {

@@ -5,13 +5,15 @@ import { clearPath } from '../../mappers/scim-paths';
 import { classifyPlan, ownedValuesOf, type OwnedValues } from '../../sync/drift';
 import { plan } from '../../sync/plan';
 import type { Action, DesiredUser, ScimResource, WfmUser } from '../../sync/types';
-import { droppedFrom, tallyAnswer, updateVerdicts, VERDICT_FRESH_MS, type AnswerTally } from '../../sync/kept-answers';
+import { readAnswer, tallyAnswer, updateVerdicts, VERDICT_FRESH_MS, type AnswerTally } from '../../sync/kept-answers';
 import { dropUnkept, judgeUnkept, MIN_UNKEPT_USERS, missingInRead, unkeptAdvice, unkeptByVerdict } from '../../sync/unkept';
 import { ENTERPRISE_URN } from '../../config/targets';
 import { oktaUser } from '../helpers/okta-user';
 
 const mapping = DEFAULT_MAPPING;
 const DEPARTMENT = 'enterprise.department';
+/** The judged paths sent with a value that the answer lacks. */
+const droppedFrom = (answer: ScimResource, d: DesiredUser, m: typeof mapping, before?: ScimResource): string[] => readAnswer(answer, d, m, before).dropped;
 
 function desired(n: number, department = 'Billing'): DesiredUser {
   const login = `user${n}@example.com`;
