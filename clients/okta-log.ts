@@ -4,7 +4,7 @@ import { WATCHED_EVENT_PREFIXES, WATCHED_EVENT_TYPES, type LogEvent, type Update
 import { SyncError, describeError } from './errors';
 import { unidentified } from './okta-errors';
 import { assertOrgOrigin } from './okta-executor';
-import { guardPaging, type OktaCaller } from './okta-sdk';
+import { guardPaging, type OktaCaller, type PagingOptions } from './okta-sdk';
 
 /** Where a System Log read starts: the next link kept from the last read, else a time. */
 export type LogCheckpoint = Readonly<{ since: string; nextUri?: string }>;
@@ -69,11 +69,11 @@ const isRefusal = (err: unknown): boolean => err instanceof SyncError && err.sta
  * `nextUri` set to it: that link is the next checkpoint. Each page is one call with its own retries
  * (a long backlog does not share one budget), and a failed page is fetched again from where it stopped.
  */
-export async function readLog(client: Client, caller: OktaCaller, orgUrl: string, from: LogCheckpoint): Promise<LogRead> {
+export async function readLog(client: Client, caller: OktaCaller, orgUrl: string, from: LogCheckpoint, paging: Omit<PagingOptions, 'repeated'> = {}): Promise<LogRead> {
   const opened = await caller.call('open the System Log', () =>
     client.systemLogApi.listLogEvents({ since: from.since, sortOrder: 'ASCENDING', limit: 1000, filter: LOG_FILTER }),
   );
-  const collection = guardPaging(opened, orgUrl, { repeated: 'checkpoint' });
+  const collection = guardPaging(opened, orgUrl, { ...paging, repeated: 'checkpoint' });
   if (from.nextUri !== undefined) {
     assertOrgOrigin(from.nextUri, orgUrl);
     collection.nextUri = from.nextUri;

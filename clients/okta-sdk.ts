@@ -4,7 +4,7 @@ import type { AppConfig } from '../config/load-config';
 import { SyncError, isTransient } from './errors';
 import { OktaRequestExecutor, assertOrgOrigin, type RateHeaders } from './okta-executor';
 import { mapOktaError } from './okta-errors';
-import { nextLinkOf } from './okta-links';
+import { nextLinkOf, onOrgUrl } from './okta-links';
 import { signWithCurrentKey, signingKey } from './okta-token';
 import { createThrottle, type Throttle } from './okta-throttle';
 import { DEFAULT_RETRY, withRetry, type RetryPolicy } from './retry';
@@ -146,17 +146,29 @@ function sendLinksVerbatim(collection: Collection<unknown>): void {
   request.getUrl = () => sent ?? getUrl();
 }
 
+/** `onLinkMoved`: told of each next link moved onto OKTA_ORG_URL from another origin. */
+export type PagingOptions = { repeated?: 'end' | 'checkpoint'; onLinkMoved?: (link: MovedLink) => void };
+export type MovedLink = { from: string; to: string };
+
 /**
  * The SDK moves a collection's cursor to the next link before it parses the page, so a page whose
  * body failed to parse would be skipped on retry (or end the listing early, when it had no link):
  * a silently short pull. This reads each page's next link itself (see okta-links.ts), puts the
- * cursor back when fetching a page fails, and refuses a next link to another origin before
- * anything is kept. A page that links to itself after bringing items ends the listing
+ * cursor back when fetching a page fails, and moves a next link on another origin onto OKTA_ORG_URL
+ * (onOrgUrl) before anything is kept. A page that links to itself after bringing items ends the listing
  * (`repeated: 'checkpoint'`: the read stops with that link kept as the next one, as the System
  * Log's polling needs); a link back to an earlier page fails it.
  */
-export function guardPaging<T>(collection: Collection<T>, orgUrl: string, opts: { repeated?: 'end' | 'checkpoint' } = {}): Collection<T> {
+export function guardPaging<T>(collection: Collection<T>, orgUrl: string, opts: PagingOptions = {}): Collection<T> {
   sendLinksVerbatim(collection);
+  /** The next link on OKTA_ORG_URL (see onOrgUrl), told to `onLinkMoved` when it was elsewhere. */
+  const onOrg = (link: string | undefined): string | undefined => {
+    if (link === undefined) return undefined;
+    const { url, from } = onOrgUrl(link, orgUrl);
+    if (from !== undefined) opts.onLinkMoved?.({ from, to: new URL(orgUrl).origin });
+    assertOrgOrigin(url, orgUrl);
+    return url;
+  };
   const sdkPage = collection.getNextPage.bind(collection);
   const readPage = pageReader(collection);
   /** The pages this listing read that brought items, with how many. */
@@ -182,12 +194,11 @@ export function guardPaging<T>(collection: Collection<T>, orgUrl: string, opts: 
     const read = async (): Promise<Awaited<ReturnType<Collection<T>['getNextPage']>>> => {
       if (readPage === undefined || !before) {
         const page = await sdkPage();
-        assertOrgOrigin(collection.nextUri, orgUrl);
+        (collection as { nextUri: string | undefined }).nextUri = onOrg(collection.nextUri);
         return page;
       }
       const { items, next } = await readPage(before);
-      assertOrgOrigin(next, orgUrl);
-      (collection as { nextUri: string | undefined }).nextUri = next;
+      (collection as { nextUri: string | undefined }).nextUri = onOrg(next);
       return items as Awaited<ReturnType<Collection<T>['getNextPage']>>;
     };
     try {
@@ -206,7 +217,7 @@ export function guardPaging<T>(collection: Collection<T>, orgUrl: string, opts: 
 export function createOktaCaller(
   policy: RetryPolicy = DEFAULT_RETRY,
   onRetry: () => void = () => undefined,
-  opts: { orgUrl?: string; authHint?: string; requestTimeoutMs?: number } = {},
+  opts: { orgUrl?: string; authHint?: string; requestTimeoutMs?: number; onLinkMoved?: (link: MovedLink) => void } = {},
 ): OktaCaller {
   async function call<T>(what: string, fn: () => Promise<T>): Promise<T> {
     return withRetry(
@@ -230,7 +241,7 @@ export function createOktaCaller(
     call,
     async drain(what, open, onItem) {
       const opened = await call(what, open);
-      const collection = opts.orgUrl !== undefined ? guardPaging(opened, opts.orgUrl) : opened;
+      const collection = opts.orgUrl !== undefined ? guardPaging(opened, opts.orgUrl, opts.onLinkMoved ? { onLinkMoved: opts.onLinkMoved } : {}) : opened;
       let emptyInARow = 0;
       for (;;) {
         const result = await call(what, () => collection.next());

@@ -10,7 +10,7 @@ import { unidentified } from './okta-errors';
 import { forgetChangedGroups, listGroupMembers, namedGroups, quoted, resolveGroupIds, type GroupIdCache } from './okta-groups';
 import { listAppGroupIds, listUpdatedSince, readLog, type LogCheckpoint, type LogRead } from './okta-log';
 import { createOktaProbes, type OktaProbes } from './okta-probes';
-import { DEFAULT_OKTA_CONCURRENCY, createOktaCaller, createOktaClient, type OktaStats, type RateHeaders } from './okta-sdk';
+import { DEFAULT_OKTA_CONCURRENCY, createOktaCaller, createOktaClient, type MovedLink, type OktaStats, type RateHeaders } from './okta-sdk';
 import { DEFAULT_RETRY, type RetryPolicy } from './retry';
 
 export type { LogCheckpoint, LogRead } from './okta-log';
@@ -26,6 +26,8 @@ export type OktaSourceConfig = Omit<AppConfig['okta'], Defaulted> &
     groupIdCache?: GroupIdCache;
     /** The clock the service app's token is renewed by; Date.now unless given. */
     now?: () => number;
+    /** Told of each next link Okta answered on another origin, followed on OKTA_ORG_URL instead. */
+    onLinkMoved?: (link: MovedLink) => void;
   }>;
 
 /** `appUsers`: the users the scope listing returned (the app's users, or the OKTA_GROUPS members). */
@@ -103,7 +105,12 @@ export function createOktaSource(cfg: OktaSourceConfig): OktaSource {
     () => {
       stats.retries += 1;
     },
-    { orgUrl: cfg.orgUrl, requestTimeoutMs: cfg.requestTimeoutMs, ...(cfg.oauth ? { authHint: SERVICE_APP_HINT } : {}) },
+    {
+      orgUrl: cfg.orgUrl,
+      requestTimeoutMs: cfg.requestTimeoutMs,
+      ...(cfg.oauth ? { authHint: SERVICE_APP_HINT } : {}),
+      ...(cfg.onLinkMoved ? { onLinkMoved: cfg.onLinkMoved } : {}),
+    },
   );
   const { call, drain } = caller;
   const groups = namedGroups(cfg);
@@ -283,7 +290,7 @@ export function createOktaSource(cfg: OktaSourceConfig): OktaSource {
       return { found: true, oktaId: u.id, user, assigned, inScope: assigned && cfg.inScopeStatuses.includes(u.status) };
     },
 
-    readLog: (from) => readLog(client, caller, cfg.orgUrl, from),
+    readLog: (from) => readLog(client, caller, cfg.orgUrl, from, cfg.onLinkMoved ? { onLinkMoved: cfg.onLinkMoved } : {}),
     listUpdatedSince: (sinceIso) => listUpdatedSince(client, caller, sinceIso),
     listAppGroupIds: async () => (groupScope ? [] : listAppGroupIds(client, caller, scopeAppId())),
     groupsChanged: (groupIds) => forgetChangedGroups(groups, cfg.groupIdCache, groupIds),

@@ -3,6 +3,7 @@ import type { Redis } from 'ioredis';
 import type { Logger } from 'winston';
 import { createGate } from '../clients/gate';
 import { createOktaSource } from '../clients/okta';
+import type { MovedLink } from '../clients/okta-sdk';
 import { createScimClient, type ScimClient } from '../clients/scim';
 import { createWfmApi, type WfmApi } from '../clients/wfm-api';
 import type { AppConfig } from '../config/load-config';
@@ -80,11 +81,26 @@ export function buildApp(config: AppConfig, logger: Logger, opts: AppOptions = {
   }
 }
 
+/**
+ * Warns once per origin (in this process) that Okta answered next links on another origin than
+ * OKTA_ORG_URL, which the listings follow on OKTA_ORG_URL: usually OKTA_ORG_URL names the org
+ * otherwise than Okta does (a custom domain, a proxy, another host name for the same server).
+ */
+function warnOncePerOrigin(logger: Logger): (link: MovedLink) => void {
+  const told = new Set<string>();
+  return (link) => {
+    if (told.has(link.from)) return;
+    told.add(link.from);
+    logger.warn("Okta's next links name another origin than OKTA_ORG_URL: followed on OKTA_ORG_URL (the credentials go nowhere else); set OKTA_ORG_URL to the org's own URL to silence this", link);
+  };
+}
+
 function buildOn(redis: Redis, config: AppConfig, logger: Logger, opts: AppOptions): App {
   const { metrics } = opts;
   const okta = createOktaSource({
     ...config.okta,
     groupIdCache: createGroupIdCache(redis, config.redis.prefix),
+    onLinkMoved: warnOncePerOrigin(logger),
     ...(metrics ? { onResponse: (s, r) => metrics.oktaResponse(s, r) } : {}),
   });
   const { scim, wfmApi } = createWfmClients(config, metrics);

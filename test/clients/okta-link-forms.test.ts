@@ -1,6 +1,6 @@
 import { createOktaSource } from '../../clients/okta';
-import { nextLinkOf } from '../../clients/okta-links';
-import { MAX_EMPTY_PAGES } from '../../clients/okta-sdk';
+import { nextLinkOf, onOrgUrl } from '../../clients/okta-links';
+import { MAX_EMPTY_PAGES, type MovedLink } from '../../clients/okta-sdk';
 import { frontConfig, startOktaFront, type FrontAnswer, type OktaFront } from '../helpers/okta-front';
 
 // RFC 8288 and Okta's docs let a server write its Link headers in more than one way; the listing
@@ -125,6 +125,48 @@ describe('a next link naming the org host in capitals', () => {
     pagedUsers(front, [200, 1], twoHeaders, (u) => u.replace('//localhost:', '//LOCALHOST:'));
     expect(await createOktaSource(frontConfig(front)).listUpdatedSince('2024-01-01T00:00:00.000Z')).toHaveLength(201);
     expect(front.requests).toHaveLength(2);
+  });
+});
+
+describe('a next link on another origin than OKTA_ORG_URL', () => {
+  let front: OktaFront;
+  beforeEach(async () => {
+    front = await startOktaFront();
+  });
+  afterEach(() => front.close());
+
+  it.each([
+    ['the host name the server knows itself by', (u: URL) => `http://localhost:${u.port}`],
+    ['a custom domain over TLS', () => 'https://login.example.com'],
+  ])('%s: followed on OKTA_ORG_URL, every page read, the move told once a page', async (_name, origin) => {
+    pagedUsers(front, [200, 200, 50], twoHeaders, (u) => {
+      const url = new URL(u);
+      return `${origin(url)}${url.pathname}${url.search}`;
+    });
+    const moved: MovedLink[] = [];
+    const users = await createOktaSource(frontConfig(front, { onLinkMoved: (m) => moved.push(m) })).listUpdatedSince('2024-01-01T00:00:00.000Z');
+    expect(users).toHaveLength(450);
+    // Every page came here, the cursor and the other parameters as the link gave them.
+    expect(front.requests.map((r) => r.query.after)).toEqual([undefined, '1', '2']);
+    expect(front.requests[1]?.query).toEqual({ ...front.requests[0]?.query, after: '1' });
+    expect(moved).toEqual([
+      { from: origin(new URL(front.url)), to: front.url },
+      { from: origin(new URL(front.url)), to: front.url },
+    ]);
+  });
+});
+
+describe('onOrgUrl', () => {
+  it.each([
+    ['same origin: as it is', 'https://acme.okta.com/api/v1/users?after=b', 'https://acme.okta.com', { url: 'https://acme.okta.com/api/v1/users?after=b' }],
+    ['another host: its path and query on the org', 'https://acme.oktapreview.com/api/v1/users?after=b&limit=2', 'https://login.acme.com', { url: 'https://login.acme.com/api/v1/users?after=b&limit=2', from: 'https://acme.oktapreview.com' }],
+    ['another scheme (http behind TLS)', 'http://acme.okta.com/api/v1/logs?after=1', 'https://acme.okta.com', { url: 'https://acme.okta.com/api/v1/logs?after=1', from: 'http://acme.okta.com' }],
+    ['under the org URL\'s path', 'http://okta:8080/api/v1/users?after=b', 'https://gw.example.com/okta/', { url: 'https://gw.example.com/okta/api/v1/users?after=b', from: 'http://okta:8080' }],
+    ['already under the org URL\'s path', 'http://okta:8080/okta/api/v1/users?after=b', 'https://gw.example.com/okta', { url: 'https://gw.example.com/okta/api/v1/users?after=b', from: 'http://okta:8080' }],
+    ['a fragment is dropped', 'https://a.example.com/api/v1/users?after=b#x', 'https://acme.okta.com', { url: 'https://acme.okta.com/api/v1/users?after=b', from: 'https://a.example.com' }],
+    ['unreadable: left for the origin check to refuse', 'not a url', 'https://acme.okta.com', { url: 'not a url' }],
+  ])('%s', (_name, link, org, expected) => {
+    expect(onOrgUrl(link, org)).toEqual(expected);
   });
 });
 

@@ -182,21 +182,25 @@ describe('incremental-sync against both sandboxes and real Redis', () => {
     expect(await rawCursor(h)).not.toBe(before);
   });
 
-  it('refuses a System Log next link to another origin: the run fails and the cursor stays', async () => {
-    h.okta.state.updateProfile(agents()[1]?.id ?? '', { lastName: 'Foreign' });
-    const before = await rawCursor(h);
+  it('follows a System Log next link to another origin on OKTA_ORG_URL: the change is written, and the cursor kept is on OKTA_ORG_URL', async () => {
+    const changed = agents()[1];
+    if (!changed) throw new Error('no agent');
+    h.okta.state.updateProfile(changed.id, { lastName: 'Foreign' });
     h.okta.setFaults({ foreignNextLink: true });
     try {
       const { report, fatal } = await runIncrementalSync(app.deps);
-      expect(fatal).toMatchObject({ kind: 'incomplete', message: expect.stringMatching(/https:\/\/foreign-okta\.invalid, outside OKTA_ORG_URL/) });
-      expect(report.applied).toMatchObject({ create: 0, update: 0 });
+      expect(fatal).toBeUndefined();
+      expect(report.applied.update).toBe(1);
     } finally {
       h.okta.resetFaults();
     }
-    expect(await rawCursor(h)).toBe(before);
+    expect(h.wfm.state.all().find((u) => u.externalId === changed.id)).toMatchObject({ name: { familyName: 'Foreign' } });
+    const cursor = JSON.parse((await rawCursor(h)) ?? '{}') as { logNext?: string };
+    expect(cursor.logNext?.startsWith(`${h.okta.url}/api/v1/logs?`)).toBe(true);
   });
 
   it('a dry run plans the pending change, writes nothing and leaves the cursor where it was', async () => {
+    h.okta.state.updateProfile(agents()[2]?.id ?? '', { lastName: 'Pending' });
     const before = await rawCursor(h);
     clearLogs(h);
     const { report } = await runIncrementalSync(app.deps, { dryRun: true });

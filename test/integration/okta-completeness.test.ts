@@ -2,6 +2,9 @@ import { runFullSync } from '../../jobs/full-sync';
 import { runIncrementalSync } from '../../jobs/incremental-sync';
 import { inScopeUsers } from '../../sandbox/okta/oracle';
 import { countRequests } from '../../sandbox/wfm/server';
+import { loadConfig } from '../../config/load-config';
+import { buildApp } from '../../worker/main';
+import { capturingLogger, type LogEntry } from '../helpers/logger';
 import { rawCursor, startTestApp, type TestApp } from '../helpers/app';
 import { startHarness, type Harness } from '../helpers/harness';
 
@@ -39,21 +42,35 @@ describe('a full pull that cannot be trusted writes nothing', () => {
     expect(await rawCursor(h)).toBeNull();
   });
 
-  it('a next link to another origin fails the run with a clear error, before any write', async () => {
-    h.okta.setFaults({ foreignNextLink: true });
-    const { fatal } = await runFullSync(app.deps);
-    expect(fatal).toMatchObject({
-      kind: 'incomplete',
-      message: expect.stringMatching(/^Okta answered a link to https:\/\/foreign-okta\.invalid, outside OKTA_ORG_URL/),
-    });
-    expect(appUserPages()).toHaveLength(1);
-    expect(h.wfm.requests).toHaveLength(0);
-  });
-
   it('once Okta answers again, the same run writes everyone', async () => {
     const { report, fatal } = await runIncrementalSync(app.deps);
     expect(fatal).toBeUndefined();
     expect(report.applied.create).toBe(inScopeUsers(h.okta.state, h.okta.appId).length);
     expect(await rawCursor(h)).not.toBeNull();
+  });
+
+  it('a next link to another origin is followed on OKTA_ORG_URL: the run reads every page and writes everyone', async () => {
+    h.wfm.state.clear();
+    h.okta.setFaults({ foreignNextLink: true });
+    const { report, fatal } = await runFullSync(app.deps);
+    expect(fatal).toBeUndefined();
+    expect(appUserPages()).toHaveLength(2);
+    expect(report.applied.create).toBe(inScopeUsers(h.okta.state, h.okta.appId).length);
+    expect(h.wfm.state.all()).toHaveLength(report.applied.create);
+  });
+
+  it("the worker's Okta source warns once that Okta's links name another origin", async () => {
+    const entries: LogEntry[] = [];
+    const built = buildApp(loadConfig(h.env), capturingLogger(entries, 'warn'));
+    try {
+      h.okta.setFaults({ foreignNextLink: true });
+      const pull = await built.deps.okta.pullInScope();
+      expect(pull.users.length).toBe(inScopeUsers(h.okta.state, h.okta.appId).length);
+      await built.deps.okta.pullInScope();
+    } finally {
+      await built.close();
+    }
+    const moved = entries.filter((e) => String(e.message).includes('another origin than OKTA_ORG_URL'));
+    expect(moved).toEqual([expect.objectContaining({ level: 'warn', from: 'https://foreign-okta.invalid', to: h.okta.url })]);
   });
 });
