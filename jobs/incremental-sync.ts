@@ -94,9 +94,9 @@ export async function runIncrementalSync(deps: JobDeps, input: Partial<Increment
     },
     async readWfm(desired) {
       if (!reconcile) return readWfmUsers(deps.scim, 'lookup', desired, deps.config.wfm.concurrency, { listWhenRefused: deps.config.wfm.readMode === 'list' });
-      const current = await readWfmUsers(deps.scim, deps.config.wfm.readMode, desired, deps.config.wfm.concurrency);
-      await handOverLeavers(deps, current, reconcile, payload.dryRun);
-      return current;
+      const read = await readWfmUsers(deps.scim, deps.config.wfm.readMode, desired, deps.config.wfm.concurrency);
+      await handOverLeavers(deps, read.users, reconcile, payload.dryRun);
+      return read;
     },
     get wholeScope() {
       return reconcile !== undefined;

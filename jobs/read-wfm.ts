@@ -1,8 +1,16 @@
-import { SyncError, externalIdFilterRefused, type ExternalIdFilterRefusedError } from '../clients/errors';
+import { SyncError, externalIdFilterRefused, isSyncError, type ExternalIdFilterRefusedError } from '../clients/errors';
 import type { ScimClient } from '../clients/scim';
 import { userNameKey } from '../mappers/scim-canonical';
 import { mapPool } from '../sync/pool';
+import type { Failure } from '../sync/report';
 import type { DesiredUser, WfmUser } from '../sync/types';
+
+/**
+ * The WFM users read, and the desired users whose own lookup the WFM refused (a 400 on their
+ * search: a value its filter parser cannot take, say): they are left out of the plan, for a user
+ * not found could not be told from one the WFM could not look up, and would be created twice.
+ */
+export type WfmRead = { users: WfmUser[]; unreadable: Failure[] };
 
 /**
  * Looking users up one by one needs the externalId filter: a user whose Okta login was renamed is
@@ -40,16 +48,31 @@ export async function readWfmUsers(
   desired: readonly DesiredUser[],
   concurrency: number,
   opts: Readonly<{ listWhenRefused?: boolean }> = {},
-): Promise<WfmUser[]> {
-  if (mode === 'list') return scim.listAll();
+): Promise<WfmRead> {
+  if (mode === 'list') return { users: await scim.listAll(), unreadable: [] };
   try {
-    const found = await mapPool(desired, concurrency, (d) => lookUp(scim, d));
+    const found = await mapPool(desired, concurrency, async (d): Promise<WfmUser[] | Failure> => {
+      try {
+        return await lookUp(scim, d);
+      } catch (err) {
+        if (!refusedForThisUser(err)) throw err;
+        return { oktaId: d.oktaId, userName: d.userName, action: 'read', kind: 'invalid', error: `the WFM refused looking this user up: ${err.message}` };
+      }
+    });
+    const unreadable = found.filter((f): f is Failure => !Array.isArray(f));
+    // Every lookup refused: the WFM's search, not these users' data (a run of one user says so too).
+    if (unreadable.length > 0 && unreadable.length === desired.length) {
+      throw new SyncError(`the WFM refused every user's lookup; the first: ${unreadable[0]?.error ?? ''}`, { kind: 'invalid', service: 'wfm-scim' });
+    }
     const byId = new Map<string, WfmUser>();
-    for (const u of found.flat()) byId.set(u.id, u);
-    return [...byId.values()];
+    for (const u of found.filter((f): f is WfmUser[] => Array.isArray(f)).flat()) byId.set(u.id, u);
+    return { users: [...byId.values()], unreadable };
   } catch (err) {
     if (!externalIdFilterRefused(err)) throw err;
-    if (opts.listWhenRefused) return listedFor(scim, desired);
+    if (opts.listWhenRefused) return { users: await listedFor(scim, desired), unreadable: [] };
     throw lookupNeedsExternalIdFilter(err);
   }
 }
+
+/** A 400 (or another "invalid" answer) to one user's search: that user's failure, not the run's. */
+const refusedForThisUser = (err: unknown): err is SyncError => isSyncError(err) && err.kind === 'invalid' && err.service === 'wfm-scim' && !externalIdFilterRefused(err);

@@ -3,8 +3,9 @@ import { mapOktaUser } from '../mappers/okta-to-wfm';
 import { plan } from '../sync/plan';
 import { storedFormCounts } from '../sync/stored-forms';
 import { conflictsOf, countPlanned, type Failure, type RunKind } from '../sync/report';
-import type { Action, DesiredUser, OktaUser, Rejected, WfmUser } from '../sync/types';
+import type { Action, DesiredUser, OktaUser, Rejected } from '../sync/types';
 import type { JobDeps } from './deps';
+import type { WfmRead } from './read-wfm';
 import { classifyDrift, confirmNoops, holdCreatesOfKnownUsers, leaveOutUnkept, pruneDrift, recordAnswers } from './drift';
 import { withNextStep } from './next-step';
 import { finishRun, startRun, type RunOutcome } from './run-report';
@@ -12,7 +13,7 @@ import { finishRun, startRun, type RunOutcome } from './run-report';
 /** What a kind of sync run reads: the Okta users it covers, and their WFM counterparts. */
 export type SyncSource = {
   pull(): Promise<{ users: OktaUser[]; rejected: Rejected[]; counts: Record<string, number>; undocumented?: Record<string, number> }>;
-  readWfm(desired: readonly DesiredUser[]): Promise<WfmUser[]>;
+  readWfm(desired: readonly DesiredUser[]): Promise<WfmRead>;
   /** The pull answers the whole in-scope set, so the drift records of users outside it can go. */
   wholeScope?: boolean;
   /**
@@ -69,10 +70,15 @@ export async function runSyncPipeline(deps: JobDeps, kind: RunKind, opts: Pipeli
       else failed.push({ oktaId: user.id, userName: typeof user.profile.login === 'string' ? user.profile.login : '', action: 'map', error: mapped.reason });
     }
     deps.onProgress?.({ phase: 'wfm', done: 0 });
-    const current = await source.readWfm(desired);
-    log.info('wfm read', { users: current.length });
+    const read = await source.readWfm(desired);
+    const current = read.users;
+    // A user the WFM could not look up is not planned: not found, it would be created a second time.
+    const unreadable = new Set(read.unreadable.map((f) => f.oktaId));
+    const plannable = unreadable.size > 0 ? desired.filter((d) => !unreadable.has(d.oktaId)) : desired;
+    failed.push(...read.unreadable);
+    log.info('wfm read', { users: current.length, ...(unreadable.size > 0 ? { unreadable: unreadable.size } : {}) });
     deps.onProgress?.({ phase: 'wfm', done: current.length, finished: true });
-    const planned = plan(desired, current, { mapping: deps.config.mapping });
+    const planned = plan(plannable, current, { mapping: deps.config.mapping });
     const classified = await classifyDrift(deps, source.holdsKnownCreates ? await holdCreatesOfKnownUsers(deps, planned) : planned, { storedForms: source.writesStoredForms ? 'write' : 'leave-out' });
     const { actions, drift, unkept } = await leaveOutUnkept(deps, classified, { wholeScope: source.wholeScope === true, dryRun: opts.dryRun, runId: report.runId, current }, log);
     if (unkept.length > 0) report.unkept = unkept;
@@ -87,7 +93,7 @@ export async function runSyncPipeline(deps: JobDeps, kind: RunKind, opts: Pipeli
     deps.onProgress?.({ phase: 'plan', done: actions.length, finished: true });
     opts.onPlan?.(actions);
     if (!opts.dryRun) {
-      await confirmNoops(deps, actions, desired);
+      await confirmNoops(deps, actions, plannable);
       if (source.wholeScope) await pruneDrift(deps, pull, log);
       const before = clientRetries();
       const outcome = await deps.writer.apply(deps, report.runId, actions);

@@ -21,7 +21,7 @@ function desired(oktaId: string, profile: Record<string, unknown>): DesiredUser 
 
 /** One sync run: read, plan, apply every write. Answers the planned action types. */
 async function run(scim: ScimClient, want: DesiredUser[], mode: 'list' | 'lookup'): Promise<ActionType[]> {
-  const actions = plan(want, await readWfmUsers(scim, mode, want, 1), { mapping });
+  const actions = plan(want, (await readWfmUsers(scim, mode, want, 1)).users, { mapping });
   const ports: ApplyPorts = { scim, mapping, wfmApi: { revive: () => Promise.reject(new Error('not expected')) } };
   for (const a of actions) if (a.type === 'create' || a.type === 'update') await applyAction(a as CreateAction | UpdateAction, ports);
   return actions.map((a) => a.type);

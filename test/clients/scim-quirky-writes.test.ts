@@ -68,7 +68,7 @@ describe('writing users to SCIM servers of other makes', () => {
   it('a login differing only in case from an unlinked WFM user is linked, not created twice, in lookup mode', async () => {
     const { server, scim } = await start([held('w1', 'Maria.Lopez@example.com')]);
     const want = desired('00u1', 'maria.lopez@example.com', 'Lopez');
-    const actions = plan([want], await readWfmUsers(scim, 'lookup', [want], 1), { mapping });
+    const actions = plan([want], (await readWfmUsers(scim, 'lookup', [want], 1)).users, { mapping });
     expect(actions.map((a) => a.type)).toEqual(['update']);
     await applyAction(actions[0] as UpdateAction, portsOf(scim));
     expect([...server.users.values()].map((u) => [u.id, u.externalId])).toEqual([['w1', '00u1']]);
@@ -77,7 +77,7 @@ describe('writing users to SCIM servers of other makes', () => {
   it('with a server whose userName filter ignores RFC 7643 caseExact=false, the create answered 409 fails alone and creates nobody', async () => {
     const { server, scim } = await start([held('w1', 'Maria.Lopez@example.com')], { caseSensitiveFilter: true });
     const want = desired('00u1', 'maria.lopez@example.com', 'Lopez');
-    const actions = plan([want], await readWfmUsers(scim, 'lookup', [want], 1), { mapping });
+    const actions = plan([want], (await readWfmUsers(scim, 'lookup', [want], 1)).users, { mapping });
     expect(actions.map((a) => a.type)).toEqual(['create']);
     const err: unknown = await applyAction(actions[0] as CreateAction, portsOf(scim)).catch((e: unknown) => e);
     expect(err).toMatchObject({ kind: 'conflict', status: 409, scimType: 'uniqueness' });

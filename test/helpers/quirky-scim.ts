@@ -55,6 +55,8 @@ export type Quirks = {
    */
   /** `empty`: a search by externalId answers an empty list, as a server that does not index it may. */
   externalIdFilter: 'supported' | 'invalidFilter' | 'bare400' | '501' | 'empty';
+  /** A filter parser that takes no escaped quote (`\"`) in a string: 400 invalidFilter, as SCIMMY 1.3's answers. */
+  noEscapedQuotes: boolean;
   /** Top-level attributes it does not store (dropped from every POST and PUT, as RFC 7644 §3.3 lets a server do). */
   ignores: string[];
   /** Strings stored with each run of whitespace inside made one space (as a database column cleaned on input may). */
@@ -128,7 +130,7 @@ function keepOmitted(held: ScimResource, sent: ScimResource): ScimResource {
 }
 
 export async function startQuirkyScim(seed: ScimResource[], quirks: Partial<Quirks> = {}): Promise<QuirkyScim> {
-  const q: Quirks = { emptyResources: 'array', nullPaging: false, pagingAsStrings: false, maxPageSize: 100, activeAsString: false, caseSensitiveFilter: false, putAnswer: '200', unicodeNfc: false, integerIds: false, bareVersions: false, frameworkEtags: false, pastEnd: 'empty', omitted: 'cleared', externalIdFilter: 'supported', ignores: [], collapsesSpaces: false, narrowCharset: false, maxLength: 0, uniquenessStatus: 409, next: [], ...quirks };
+  const q: Quirks = { emptyResources: 'array', nullPaging: false, pagingAsStrings: false, maxPageSize: 100, activeAsString: false, caseSensitiveFilter: false, putAnswer: '200', unicodeNfc: false, integerIds: false, bareVersions: false, frameworkEtags: false, pastEnd: 'empty', omitted: 'cleared', externalIdFilter: 'supported', noEscapedQuotes: false, ignores: [], collapsesSpaces: false, narrowCharset: false, maxLength: 0, uniquenessStatus: 409, next: [], ...quirks };
   const revisions = new Map<string, number>();
   const etagOf = (id: string): string => `W/"${revisions.get(id) ?? 1}"`;
   const users = new Map(seed.map((r) => [String(r.id), r]));
@@ -160,7 +162,7 @@ export async function startQuirkyScim(seed: ScimResource[], quirks: Partial<Quir
   const list = (url: URL, res: ServerResponse): void => {
     const filter = url.searchParams.get('filter');
     const m = filter === null ? null : EQ_FILTER.exec(filter);
-    if (filter !== null && !m) return error(res, 400, `cannot parse ${filter}`, 'invalidFilter');
+    if (filter !== null && (!m || (q.noEscapedQuotes && filter.includes('\\"')))) return error(res, 400, `cannot parse ${filter}`, 'invalidFilter');
     const attr = m?.[1]?.toLowerCase() === 'username' ? 'userName' : 'externalId';
     if (m && attr === 'externalId' && q.externalIdFilter !== 'supported' && q.externalIdFilter !== 'empty') return refuseExternalIdFilter(res, q.externalIdFilter);
     const unindexed = m !== null && attr === 'externalId' && q.externalIdFilter === 'empty';
