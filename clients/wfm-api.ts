@@ -33,6 +33,18 @@ export type WfmApi = {
   stats(): HttpStats;
 };
 
+/**
+ * The user-management API, or the setting error that says it is needed: off-boarding deactivates
+ * through it, and nothing else does.
+ */
+export function requireWfmApi(api: WfmApi | undefined): WfmApi {
+  if (api) return api;
+  throw new SyncError('off-boarding deactivates users through the WFM user-management API, which is not configured: set WFM_API_URL, WFM_ACCESS_KEY_ID and WFM_ACCESS_KEY_SECRET', {
+    kind: 'config',
+    service: 'wfm-api',
+  });
+}
+
 const tokenSchema = z.object({ access_token: z.string().min(1), expires_in: z.unknown().optional() }).loose();
 
 /** A user id as a WFM may list it: a string, a number, or an object naming it. */

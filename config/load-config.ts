@@ -27,9 +27,11 @@ export type AppConfig = Readonly<{
   wfm: Readonly<{
     scimUrl: string;
     scimToken: Secret;
-    apiUrl: string;
-    accessKeyId: string;
-    accessKeySecret: Secret;
+    /**
+     * The user-management API (deactivate, revive), when configured: off-boarding needs it, and
+     * without it a reactivation is a SCIM PUT with `active: true` (RFC 7643's way).
+     */
+    api?: Readonly<{ url: string; accessKeyId: string; accessKeySecret: Secret }>;
     concurrency: number;
     pageSize: number;
     readMode: 'list' | 'lookup';
@@ -165,6 +167,17 @@ function redisProblems(s: Settings): string[] {
   return s.REDIS_URL.length > 1 ? ['REDIS_URL: holds several URLs; a list is for REDIS_CLUSTER=true'] : [];
 }
 
+const WFM_API_SETTINGS = ['WFM_API_URL', 'WFM_ACCESS_KEY_ID', 'WFM_ACCESS_KEY_SECRET'] as const;
+
+/** The user-management API's settings go together: all three, or none (no off-boarding). */
+function wfmApiProblems(input: Record<string, string | undefined>): string[] {
+  const given = WFM_API_SETTINGS.filter((name) => input[name] !== undefined);
+  if (given.length === 0 || given.length === WFM_API_SETTINGS.length) return [];
+  return WFM_API_SETTINGS.filter((name) => input[name] === undefined).map(
+    (name) => `${name}: is required with ${given.join(' and ')}${name === 'WFM_ACCESS_KEY_SECRET' ? ' (or WFM_ACCESS_KEY_SECRET_FILE)' : ''}; leave all three unset to run without the user-management API (no off-boarding)`,
+  );
+}
+
 /** Parses the environment once into a frozen configuration, or throws ConfigError. */
 export function loadConfig(env: Env): AppConfig {
   const problems: string[] = [];
@@ -182,6 +195,7 @@ export function loadConfig(env: Env): AppConfig {
   }
   const mapping = loadMapping(blankToUndefined(env.MAPPING_FILE), problems);
   checkOktaAuth(input, problems);
+  problems.push(...wfmApiProblems(input));
   if (input.OKTA_APP_ID === undefined && input.OKTA_GROUPS === undefined) problems.push('OKTA_APP_ID: is required, unless OKTA_GROUPS is set');
   // Node reads this from the environment for every TLS connection: the credentials would go to
   // whoever answers. It is refused rather than obeyed.
@@ -222,9 +236,9 @@ export function loadConfig(env: Env): AppConfig {
     wfm: {
       scimUrl: s.WFM_SCIM_URL,
       scimToken: secret('WFM_SCIM_TOKEN'),
-      apiUrl: s.WFM_API_URL,
-      accessKeyId: s.WFM_ACCESS_KEY_ID,
-      accessKeySecret: secret('WFM_ACCESS_KEY_SECRET'),
+      ...(s.WFM_API_URL !== undefined && s.WFM_ACCESS_KEY_ID !== undefined && s.WFM_ACCESS_KEY_SECRET !== undefined
+        ? { api: { url: s.WFM_API_URL, accessKeyId: s.WFM_ACCESS_KEY_ID, accessKeySecret: secret('WFM_ACCESS_KEY_SECRET') } }
+        : {}),
       concurrency: s.WFM_CONCURRENCY,
       pageSize: s.WFM_PAGE_SIZE,
       readMode: s.WFM_READ_MODE,
@@ -245,7 +259,8 @@ export function loadConfig(env: Env): AppConfig {
       schedules: {
         ...(s.SYNC_CRON !== 'off' ? { 'full-sync': s.SYNC_CRON } : {}),
         ...(s.INCREMENTAL_CRON !== 'off' ? { 'incremental-sync': s.INCREMENTAL_CRON } : {}),
-        ...(s.OFFBOARD_CRON !== 'off' ? { offboard: s.OFFBOARD_CRON } : {}),
+        // Off-boarding deactivates through the user-management API: without it there is no schedule.
+        ...(s.OFFBOARD_CRON !== 'off' && s.WFM_API_URL !== undefined ? { offboard: s.OFFBOARD_CRON } : {}),
       },
       timeZone: s.SYNC_TZ,
       maxWritesPerSecond: s.WFM_MAX_RPS,

@@ -48,7 +48,8 @@ export const copyTooOld = (u: WfmUser, now: number): boolean => u.version === un
  * failure. `onRetry` is told of each request the write sends again.
  */
 export function executeWrite(deps: JobDeps, action: WriteAction, onRetry?: () => void): Promise<ApplyResult> {
-  const ports = onRetry ? { scim: deps.scim.counting(onRetry), wfmApi: deps.wfmApi.counting(onRetry) } : { scim: deps.scim, wfmApi: deps.wfmApi };
+  const wfmApi = onRetry ? deps.wfmApi?.counting(onRetry) : deps.wfmApi;
+  const ports = { scim: onRetry ? deps.scim.counting(onRetry) : deps.scim, ...(wfmApi ? { wfmApi } : {}) };
   return applyAction(action, { ...ports, mapping: deps.config.mapping, readAgain: (u) => copyTooOld(u, deps.now()) });
 }
 

@@ -17,7 +17,8 @@ export type JobDeps = Readonly<{
   config: AppConfig;
   okta: OktaSource;
   scim: ScimClient;
-  wfmApi: WfmApi;
+  /** The user-management API; undefined when WFM_API_URL is not set (no off-boarding). */
+  wfmApi?: WfmApi;
   history: RunHistory;
   audit: AuditLog;
   logger: Logger;

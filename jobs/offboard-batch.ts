@@ -1,5 +1,6 @@
 import type { Logger } from 'winston';
 import { SyncError, describeError, isSyncError } from '../clients/errors';
+import { requireWfmApi } from '../clients/wfm-api';
 import type { SavedPlanItem } from '../store/offboard-plans';
 import type { TakeBack } from '../store/recent-deactivations';
 import type { RecheckVerdict } from '../sync/offboard-plan';
@@ -97,7 +98,7 @@ export async function deactivateBatch(
   let callError: unknown;
   try {
     const sent = batch.map((c) => c.item.wfmId);
-    const answer = await deps.wfmApi.deactivate(sent);
+    const answer = await requireWfmApi(deps.wfmApi).deactivate(sent);
     const sentKeys = new Set(sent.map(idKey));
     // An answer without the list says nothing of who was not deactivated: every user is read back.
     why = answer.listed ? 'listed' : 'unlisted';

@@ -1,6 +1,7 @@
 import type { Logger } from 'winston';
 import { z } from 'zod';
 import { SyncError, describeError, isSyncError } from '../clients/errors';
+import { requireWfmApi } from '../clients/wfm-api';
 import { formatDuration } from '../config/duration';
 import { PLAN_ID, PLAN_TTL_SECONDS, createOffboardPlans } from '../store/offboard-plans';
 import { createOutOfScopeMarks } from '../store/out-of-scope';
@@ -28,7 +29,7 @@ export type OffboardPayload = z.infer<typeof offboardPayload>;
 export type OffboardOutcome = RunOutcome & { guard?: { planId: string; message: string } };
 type Guard = OffboardOutcome['guard'];
 
-const retries = (deps: JobDeps): number => deps.okta.stats().retries + deps.scim.stats().retries + deps.wfmApi.stats().retries;
+const retries = (deps: JobDeps): number => deps.okta.stats().retries + deps.scim.stats().retries + (deps.wfmApi?.stats().retries ?? 0);
 
 /**
  * Off-boarding: deactivates, through the WFM user-management API, the active WFM users linked to
@@ -46,6 +47,8 @@ export async function runOffboard(deps: JobDeps, input: Partial<OffboardPayload>
   let guard: Guard;
   try {
     log.info('run started', { dryRun: payload.dryRun, ...(payload.planId ? { planId: payload.planId } : {}) });
+    // Without the user-management API nothing can be deactivated; a dry run still shows the plan.
+    if (!payload.dryRun) requireWfmApi(deps.wfmApi);
     if (payload.planId !== undefined) await applySavedPlan(deps, report, payload.planId, log);
     else guard = await offboardFromOkta(deps, report, log);
   } catch (err) {

@@ -7,7 +7,8 @@ import type { Change, CreateAction, DesiredUser, KnownForms, ScimResource, Store
 
 export type ApplyPorts = Readonly<{
   scim: ScimPort;
-  wfmApi: WfmApiPort;
+  /** The user-management API, when configured: without it a reactivation is a PUT with `active: true`. */
+  wfmApi?: WfmApiPort;
   mapping: Mapping;
   /**
    * Whether the copy the plan read is too old to merge into: without a version (no If-Match to
@@ -184,7 +185,7 @@ async function readCurrent(ports: ApplyPorts, wfmId: string): Promise<WfmUser> {
 
 async function applyUpdate(action: UpdateAction, ports: ApplyPorts): Promise<ApplyResult> {
   let current = action.current;
-  if (action.type === 'reactivate') {
+  if (action.type === 'reactivate' && ports.wfmApi) {
     await ports.wfmApi.revive(action.wfmId);
     current = await ports.scim.get(action.wfmId);
     // Brought back by the revive call only, never by a PUT's `active: true`: a WFM that still reads
@@ -199,6 +200,14 @@ async function applyUpdate(action: UpdateAction, ports: ApplyPorts): Promise<App
     current = await readCurrent(ports, action.wfmId);
   }
   const { user, changes, reread, dropped, forms } = await replaceOwned(ports, action.desired, current, action.type === 'reactivate', action.knownForms);
+  // With no user-management API configured, the PUT's `active: true` is the reactivation (RFC
+  // 7643's way). A WFM that still answers the user inactive revives only through an API of its own.
+  if (action.type === 'reactivate' && !ports.wfmApi && !user.active) {
+    throw new SyncError(
+      `WFM user ${action.wfmId} still reads inactive after a PUT with active: true: this WFM revives users through its user-management API; set WFM_API_URL, WFM_ACCESS_KEY_ID and WFM_ACCESS_KEY_SECRET`,
+      { kind: 'invalid', service: 'wfm-scim' },
+    );
+  }
   return {
     appliedAs: action.type,
     wfmId: user.id,

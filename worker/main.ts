@@ -48,7 +48,8 @@ function observedHistory(history: RunHistory, metrics: Metrics | undefined): Run
  * The two WFM clients of a process: SCIM and the user-management API, sharing one gate so that
  * WFM_CONCURRENCY bounds this process's requests in flight to the WFM, both APIs together.
  */
-export function createWfmClients(config: AppConfig, metrics?: Metrics): { scim: ScimClient; wfmApi: WfmApi } {
+/** The WFM's clients: SCIM, and the user-management API when it is configured (WFM_API_URL). */
+export function createWfmClients(config: AppConfig, metrics?: Metrics): { scim: ScimClient; wfmApi: WfmApi | undefined } {
   const wfmCommon = { requestTimeoutMs: config.wfm.requestTimeoutMs, maxRetries: config.wfm.maxRetries, gate: createGate(config.wfm.concurrency) };
   const scim = createScimClient({
     ...wfmCommon,
@@ -58,13 +59,16 @@ export function createWfmClients(config: AppConfig, metrics?: Metrics): { scim: 
     names: scimNames(config.mapping),
     ...(metrics ? { onResponse: (s: number) => metrics.wfmResponse('scim', s) } : {}),
   });
-  const wfmApi = createWfmApi({
-    ...wfmCommon,
-    apiUrl: config.wfm.apiUrl,
-    accessKeyId: config.wfm.accessKeyId,
-    accessKeySecret: config.wfm.accessKeySecret,
-    ...(metrics ? { onResponse: (s: number) => metrics.wfmResponse('user-management', s) } : {}),
-  });
+  const { api } = config.wfm;
+  const wfmApi = api
+    ? createWfmApi({
+        ...wfmCommon,
+        apiUrl: api.url,
+        accessKeyId: api.accessKeyId,
+        accessKeySecret: api.accessKeySecret,
+        ...(metrics ? { onResponse: (s: number) => metrics.wfmResponse('user-management', s) } : {}),
+      })
+    : undefined;
   return { scim, wfmApi };
 }
 
@@ -108,7 +112,7 @@ function buildOn(redis: Redis, config: AppConfig, logger: Logger, opts: AppOptio
     config,
     okta,
     scim,
-    wfmApi,
+    ...(wfmApi ? { wfmApi } : {}),
     history: observedHistory(createRunHistory(redis, config.redis.prefix), metrics),
     audit: createAuditLog(redis, config.redis.prefix),
     logger,

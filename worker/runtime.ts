@@ -92,6 +92,9 @@ const CONCURRENCY: Record<QueueKey, (c: AppConfig) => number> = {
  */
 const SYNC_RUNS_AT_ONCE = 1;
 
+/** Why nothing is deactivated on a worker without the user-management API. */
+const NO_OFFBOARDING = 'the WFM user-management API is not configured (WFM_API_URL, WFM_ACCESS_KEY_ID, WFM_ACCESS_KEY_SECRET)';
+
 /**
  * How long closing the workers, queues and Redis may take once SHUTDOWN_TIMEOUT_MS is over: the
  * jobs cut off may still wait on a Redis that is away, and the process exits anyway.
@@ -119,6 +122,10 @@ export async function startWorker(config: AppConfig, logger: Logger, opts: { htt
       writer: createQueueWriter({ writes: queues.writes, attempts: config.worker.writeAttempts }),
       // An off-boarding run in progress may have read Okta before these users left: one more follows it.
       requestOffboard: async (reason, oktaIds) => {
+        if (!config.wfm.api) {
+          logger.warn(`users left scope, and stay active in the WFM: ${NO_OFFBOARDING}`, { reason, users: oktaIds.length });
+          return;
+        }
         const r = await trigger({ kind: 'offboard', reason, followRunning: true });
         if (r.queuedAfter) logger.info('off-boarding requested: one more run follows the run in progress', { reason, users: oktaIds.length, runningRunId: r.runId });
         else logger.info('off-boarding requested', { reason, users: oktaIds.length, runId: r.runId, coalesced: r.coalesced });
@@ -191,6 +198,7 @@ export async function startWorker(config: AppConfig, logger: Logger, opts: { htt
   phase = 'running';
   if (http) logger.info('http listening', { url: http.url });
   logger.info('worker started', { prefix: config.redis.prefix, maxWritesPerSecond: config.worker.maxWritesPerSecond });
+  if (!config.wfm.api) logger.warn(`off-boarding is off, and has no schedule: ${NO_OFFBOARDING}`);
 
   let closing: Promise<void> | undefined;
   return {

@@ -55,3 +55,30 @@ describe('durations', () => {
     expect([0, 90_000, 14_400_000, 172_800_000, 1500].map(formatDuration)).toEqual(['0', '90s', '4h', '2d', '1500ms']);
   });
 });
+
+describe('the WFM user-management API settings', () => {
+  const NO_API = { WFM_API_URL: undefined, WFM_ACCESS_KEY_ID: undefined, WFM_ACCESS_KEY_SECRET: undefined };
+
+  it('all three: the API is configured, and the off-boarding schedule kept', () => {
+    const cfg = loadConfig(validEnv());
+    expect(cfg.wfm.api).toMatchObject({ url: 'https://api.example.com', accessKeyId: 'key-id' });
+    expect(cfg.worker.schedules.offboard).toBe('0 * * * *');
+  });
+
+  it('none of them: no API, and no off-boarding schedule (a SCIM-only WFM)', () => {
+    const cfg = loadConfig(validEnv(NO_API));
+    expect(cfg.wfm.api).toBeUndefined();
+    expect(cfg.worker.schedules.offboard).toBeUndefined();
+    expect(cfg.worker.schedules['full-sync']).toBeDefined();
+  });
+
+  it.each([
+    [{ WFM_ACCESS_KEY_ID: undefined }, ['WFM_ACCESS_KEY_ID: is required with WFM_API_URL and WFM_ACCESS_KEY_SECRET']],
+    [{ WFM_ACCESS_KEY_SECRET: undefined }, ['WFM_ACCESS_KEY_SECRET: is required with WFM_API_URL and WFM_ACCESS_KEY_ID (or WFM_ACCESS_KEY_SECRET_FILE)']],
+    [{ WFM_API_URL: undefined, WFM_ACCESS_KEY_SECRET: undefined }, ['WFM_API_URL: is required with WFM_ACCESS_KEY_ID', 'WFM_ACCESS_KEY_SECRET: is required with WFM_ACCESS_KEY_ID (or WFM_ACCESS_KEY_SECRET_FILE)']],
+  ])('some of them (%o) are refused, naming what is missing', (over, expected) => {
+    const found = problems(validEnv(over));
+    expect(found).toHaveLength(expected.length);
+    expected.forEach((start, i) => expect(found[i]).toMatch(new RegExp(`^${start.replace(/[()]/g, '\\$&')}; leave all three unset`)));
+  });
+});

@@ -59,6 +59,8 @@ export type Quirks = {
   noEscapedQuotes: boolean;
   /** Top-level attributes it does not store (dropped from every POST and PUT, as RFC 7644 §3.3 lets a server do). */
   ignores: string[];
+  /** A PUT leaves `active` as it was: a WFM that revives users only through an API of its own. */
+  keepsActive: boolean;
   /** Strings stored with each run of whitespace inside made one space (as a database column cleaned on input may). */
   collapsesSpaces: boolean;
   /** Characters outside the Basic Multilingual Plane (emoji) stored as "?", as a MySQL utf8mb3 column stores them (names, titles and the like; not identifiers). */
@@ -130,7 +132,7 @@ function keepOmitted(held: ScimResource, sent: ScimResource): ScimResource {
 }
 
 export async function startQuirkyScim(seed: ScimResource[], quirks: Partial<Quirks> = {}): Promise<QuirkyScim> {
-  const q: Quirks = { emptyResources: 'array', nullPaging: false, pagingAsStrings: false, maxPageSize: 100, activeAsString: false, caseSensitiveFilter: false, putAnswer: '200', unicodeNfc: false, integerIds: false, bareVersions: false, frameworkEtags: false, pastEnd: 'empty', omitted: 'cleared', externalIdFilter: 'supported', noEscapedQuotes: false, ignores: [], collapsesSpaces: false, narrowCharset: false, maxLength: 0, uniquenessStatus: 409, next: [], ...quirks };
+  const q: Quirks = { emptyResources: 'array', nullPaging: false, pagingAsStrings: false, maxPageSize: 100, activeAsString: false, caseSensitiveFilter: false, putAnswer: '200', unicodeNfc: false, integerIds: false, bareVersions: false, frameworkEtags: false, pastEnd: 'empty', omitted: 'cleared', externalIdFilter: 'supported', noEscapedQuotes: false, ignores: [], keepsActive: false, collapsesSpaces: false, narrowCharset: false, maxLength: 0, uniquenessStatus: 409, next: [], ...quirks };
   const revisions = new Map<string, number>();
   const etagOf = (id: string): string => `W/"${revisions.get(id) ?? 1}"`;
   const users = new Map(seed.map((r) => [String(r.id), r]));
@@ -212,7 +214,7 @@ export async function startQuirkyScim(seed: ScimResource[], quirks: Partial<Quir
       if (req.method !== 'PUT') return error(res, 501, 'not supported');
       const ifMatch = req.headers['if-match'];
       if ((q.bareVersions || q.frameworkEtags) && ifMatch !== undefined && ifMatch !== etagOf(id)) return error(res, 412, `If-Match ${ifMatch} is not ${etagOf(id)}`);
-      const replaced = { ...(q.omitted === 'kept' ? keepOmitted(held, stored(text)) : stored(text)), id };
+      const replaced = { ...(q.omitted === 'kept' ? keepOmitted(held, stored(text)) : stored(text)), id, ...(q.keepsActive ? { active: held.active } : {}) };
       users.set(id, replaced);
       revisions.set(id, (revisions.get(id) ?? 1) + 1);
       if (q.putAnswer === '204') return sendScim(res, 204);

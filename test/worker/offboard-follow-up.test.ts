@@ -54,3 +54,23 @@ describe('a hand-over that arrives while off-boarding runs', () => {
     }
   });
 });
+
+describe('a worker without the WFM user-management API', () => {
+  let h: Harness;
+  offboardSuite({ users: 12, seed: 35 }, (s) => ({ h } = s as { h: Harness; redis: Redis }));
+
+  it('says at start that off-boarding is off, sets no schedule for it, and queues no off-boarding run for a leaver', async () => {
+    const config = loadConfig({ ...h.env, WFM_API_URL: '', WFM_ACCESS_KEY_ID: '', WFM_ACCESS_KEY_SECRET: '', SYNC_CRON: 'off', INCREMENTAL_CRON: 'off' });
+    const logs: LogEntry[] = [];
+    const w = await startWorker(config, capturingLogger(logs), { http: false });
+    try {
+      expect(logs.filter((e) => e.level === 'warn' && String(e.message).startsWith('off-boarding is off, and has no schedule'))).toHaveLength(1);
+      expect(await w.queues.offboarding.getJobSchedulers()).toEqual([]);
+      await w.app.deps.requestOffboard('left scope in Okta (incremental sync)', ['00uleaver']);
+      expect(logs.find((e) => String(e.message).startsWith('users left scope, and stay active in the WFM'))).toMatchObject({ level: 'warn', users: 1 });
+      expect(await w.queues.offboarding.getJobCounts()).toMatchObject({ waiting: 0, active: 0, delayed: 0 });
+    } finally {
+      await w.close();
+    }
+  });
+});

@@ -70,6 +70,7 @@ function probes(config: AppConfig): Record<CheckName, Probe> {
       return { warning: `the WFM's schema does not list ${unlisted.join(', ')}: the WFM would most likely drop ${unlisted.length === 1 ? 'it' : 'them'}; ${unkeptAdvice(unlisted)}` };
     },
     async 'wfm-api'() {
+      if (!wfmApi) return { warning: 'not configured (WFM_API_URL): off-boarding is off, and an inactive user is revived by a SCIM PUT with active: true' };
       await wfmApi.probe();
       return 'access key accepted (access token issued)';
     },
