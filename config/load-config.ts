@@ -4,6 +4,7 @@ import { DEFAULT_MAPPING, buildMapping, groupRuleGroups, type Mapping } from './
 import { checkOktaAuth, type OktaOAuth } from './okta-auth';
 import { SecretFileError, secretFromFile, secretFromValue, readSecretFile, type Secret } from './secret';
 import { SECRET_SETTINGS, settingsSchema, type SettingName, type Settings } from './settings';
+import { checkServiceUrl } from './url';
 
 export type AppConfig = Readonly<{
   okta: Readonly<{
@@ -167,6 +168,16 @@ function redisProblems(s: Settings): string[] {
   return s.REDIS_URL.length > 1 ? ['REDIS_URL: holds several URLs; a list is for REDIS_CLUSTER=true'] : [];
 }
 
+/** The services' URLs: plain http only for loopback hosts, unless ALLOW_PLAIN_HTTP. */
+function plainHttpProblems(s: Settings): string[] {
+  if (s.ALLOW_PLAIN_HTTP) return [];
+  const urls = { OKTA_ORG_URL: s.OKTA_ORG_URL, WFM_SCIM_URL: s.WFM_SCIM_URL, WFM_API_URL: s.WFM_API_URL };
+  return Object.entries(urls).flatMap(([name, url]) => {
+    const problem = url === undefined ? undefined : checkServiceUrl(url);
+    return problem === undefined ? [] : [`${name}: ${problem}`];
+  });
+}
+
 const WFM_API_SETTINGS = ['WFM_API_URL', 'WFM_ACCESS_KEY_ID', 'WFM_ACCESS_KEY_SECRET'] as const;
 
 /** The user-management API's settings go together: all three, or none (no off-boarding). */
@@ -196,6 +207,7 @@ export function loadConfig(env: Env): AppConfig {
   const mapping = loadMapping(blankToUndefined(env.MAPPING_FILE), problems);
   checkOktaAuth(input, problems);
   problems.push(...wfmApiProblems(input));
+  if (parsed.success) problems.push(...plainHttpProblems(parsed.data));
   if (input.OKTA_APP_ID === undefined && input.OKTA_GROUPS === undefined) problems.push('OKTA_APP_ID: is required, unless OKTA_GROUPS is set');
   // Node reads this from the environment for every TLS connection: the credentials would go to
   // whoever answers. It is refused rather than obeyed.

@@ -15,7 +15,8 @@ const serviceUrl = z
   .string()
   .trim()
   .superRefine((value, ctx) => {
-    const problem = checkServiceUrl(value);
+    // Plain http to a host other than loopback is refused in loadConfig, unless ALLOW_PLAIN_HTTP.
+    const problem = checkServiceUrl(value, true);
     if (problem) ctx.addIssue({ code: 'custom', message: problem });
   })
   .transform(stripTrailingSlash);
@@ -118,6 +119,7 @@ export const settingsSchema = z.object({
   WFM_API_URL: serviceUrl.optional(),
   WFM_ACCESS_KEY_ID: nonEmpty.optional(),
   WFM_ACCESS_KEY_SECRET: nonEmpty.optional(),
+  ALLOW_PLAIN_HTTP: z.enum(['true', 'false'], "must be 'true' or 'false'").transform((v) => v === 'true').default(false),
   WFM_CONCURRENCY: int(1, 64).default(4),
   WFM_PAGE_SIZE: int(1, 1000).default(100),
   WFM_READ_MODE: z.enum(['list', 'lookup']).default('list'),
@@ -204,6 +206,9 @@ export const SETTING_DOCS: Record<SettingName, SettingDoc> = {
   WFM_API_URL: { doc: 'Base URL of the WFM user-management API (token, deactivate, revive). With its access key, or none of the three: without it off-boarding is off, and an inactive user is revived by a SCIM PUT with `active: true`.', example: 'https://api.example.com' },
   WFM_ACCESS_KEY_ID: { doc: 'Access key id for the WFM user-management API (with WFM_API_URL).' },
   WFM_ACCESS_KEY_SECRET: { doc: 'Access key secret for the WFM user-management API (with WFM_API_URL).', secret: true },
+  ALLOW_PLAIN_HTTP: {
+    doc: 'true: OKTA_ORG_URL, WFM_SCIM_URL and WFM_API_URL may be plain http:// for any host (a test service on a private network; the credentials then cross it in the clear). Otherwise http:// is for loopback hosts only.',
+  },
   WFM_CONCURRENCY: { doc: 'WFM requests in flight at once, per process (the worker runs twice as many write jobs).' },
   WFM_PAGE_SIZE: { doc: 'Users asked for per SCIM list page (the server may return fewer).' },
   WFM_READ_MODE: { doc: '`list` pages through GET /Users; `lookup` reads each user by filter (for WFMs that refuse plain listing).' },

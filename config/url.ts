@@ -9,8 +9,12 @@ export function isLoopbackHost(hostname: string): boolean {
   return false;
 }
 
-/** Returns a problem description, or undefined when the URL is acceptable as a service base URL. */
-export function checkServiceUrl(value: string): string | undefined {
+/**
+ * Returns a problem description, or undefined when the URL is acceptable as a service base URL.
+ * Plain http is for loopback hosts, unless `plainHttp` (ALLOW_PLAIN_HTTP: a test service on a
+ * private network): the credentials would cross the network in the clear.
+ */
+export function checkServiceUrl(value: string, plainHttp = false): string | undefined {
   let url: URL;
   try {
     url = new URL(value);
@@ -19,7 +23,7 @@ export function checkServiceUrl(value: string): string | undefined {
   }
   if (url.protocol === 'https:') return undefined;
   if (url.protocol === 'http:') {
-    return isLoopbackHost(url.hostname) ? undefined : 'must use https:// (http:// is accepted only for loopback hosts)';
+    return plainHttp || isLoopbackHost(url.hostname) ? undefined : 'must use https:// (http:// is accepted only for loopback hosts, or for any host with ALLOW_PLAIN_HTTP=true)';
   }
   return 'must be an https:// URL';
 }

@@ -134,6 +134,18 @@ describe('loadConfig', () => {
     expect(loadConfig(validEnv({ WFM_SCIM_URL: url })).wfm.scimUrl).toBe(url.replace(/\/$/, ''));
   });
 
+  it('accepts http:// for any host with ALLOW_PLAIN_HTTP=true, and names every such URL without it', () => {
+    const env = validEnv({ OKTA_ORG_URL: 'http://okta-mock:8080', WFM_SCIM_URL: 'http://scim:8080/scim/v2', WFM_API_URL: 'http://10.0.0.5' });
+    expect(problemsOf(env)).toEqual(
+      ['OKTA_ORG_URL', 'WFM_SCIM_URL', 'WFM_API_URL'].map((name) => `${name}: must use https:// (http:// is accepted only for loopback hosts, or for any host with ALLOW_PLAIN_HTTP=true)`),
+    );
+    const cfg = loadConfig({ ...env, ALLOW_PLAIN_HTTP: 'true' });
+    expect([cfg.okta.orgUrl, cfg.wfm.scimUrl, cfg.wfm.api?.url]).toEqual(['http://okta-mock:8080', 'http://scim:8080/scim/v2', 'http://10.0.0.5']);
+    expect(problemsOf({ ...env, ALLOW_PLAIN_HTTP: 'yes' })).toContain("ALLOW_PLAIN_HTTP: must be 'true' or 'false'");
+    // It allows plain http, nothing else.
+    expect(problemsOf(validEnv({ ALLOW_PLAIN_HTTP: 'true', WFM_SCIM_URL: 'ftp://wfm.example.com' }))).toEqual(['WFM_SCIM_URL: must be an https:// URL']);
+  });
+
   it('reads a secret from NAME_FILE, again on every use', () => {
     const dir = mkdtempSync(join(tmpdir(), 'owfs-'));
     const file = join(dir, 'token');
