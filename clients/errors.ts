@@ -84,6 +84,24 @@ export function kindForStatus(status: number): ErrorKind {
 }
 
 /** A one-line reason for a report or a log, never a stack or a payload. */
+/** Node's codes for a server certificate this process does not trust (or that does not fit). */
+const UNTRUSTED_CERT_CODES = new Set([
+  'DEPTH_ZERO_SELF_SIGNED_CERT',
+  'SELF_SIGNED_CERT_IN_CHAIN',
+  'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
+  'UNABLE_TO_GET_ISSUER_CERT',
+  'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
+  'CERT_HAS_EXPIRED',
+  'CERT_NOT_YET_VALID',
+  'ERR_TLS_CERT_ALTNAME_INVALID',
+]);
+
+/** A network failure's code, with what to do when it is the server's TLS certificate. */
+export function networkCode(code: string): string {
+  if (!UNTRUSTED_CERT_CODES.has(code)) return code;
+  return `${code}: the server's TLS certificate is not trusted here (for a private CA, point NODE_EXTRA_CA_CERTS at its certificate; otherwise the certificate needs fixing)`;
+}
+
 export function describeError(err: unknown): string {
   if (err instanceof Error) return err.message;
   return String(err);

@@ -1,4 +1,4 @@
-import { SyncError, kindForStatus, secretFileFailure } from './errors';
+import { SyncError, kindForStatus, networkCode, secretFileFailure } from './errors';
 
 type OktaLikeError = {
   status?: unknown;
@@ -33,7 +33,7 @@ function causesOf(causes: unknown): string {
 function networkReason(e: OktaLikeError, timeoutMs: number | undefined): string {
   if (e.type === 'request-timeout') return timeoutMs === undefined ? 'no answer in time (OKTA_TIMEOUT_MS)' : `no answer within ${timeoutMs} ms (OKTA_TIMEOUT_MS)`;
   if (typeof e.code !== 'string') return 'network error';
-  return e.code === 'ECONNRESET' ? 'the connection closed without an answer (ECONNRESET)' : e.code;
+  return e.code === 'ECONNRESET' ? 'the connection closed without an answer (ECONNRESET)' : networkCode(e.code);
 }
 
 /**
