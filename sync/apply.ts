@@ -71,7 +71,7 @@ async function lookup(scim: ScimPort, desired: DesiredUser): Promise<WfmUser | u
   if (named.length > 1) throw conflict(`several WFM users have userName ${desired.userName}`);
   const found = named[0];
   if (found?.externalId && found.externalId !== desired.oktaId) {
-    throw conflict(`the WFM user ${found.id} with this userName is linked to another Okta user (${found.externalId})`);
+    throw conflict(`the WFM user ${found.id} with this userName carries another externalId (${found.externalId}): another Okta user's, or another system's`);
   }
   return found;
 }

@@ -63,7 +63,7 @@ export function plan(desired: readonly DesiredUser[], current: readonly WfmUser[
           type: 'conflict',
           ...base,
           candidates: [candidate.id],
-          reason: `the WFM user with this userName is linked to another Okta user (${candidate.externalId})`,
+          reason: `the WFM user with this userName carries another externalId (${candidate.externalId}): another Okta user's, or another system's`,
         };
       }
       // An inactive account nobody linked may be a former employee's whose login was given again:

@@ -70,7 +70,7 @@ describe('a WFM that does not filter users by externalId', () => {
 
     it('a create answered 409 whose userName is held by a user linked to another Okta user is a conflict, and nothing is written', async () => {
       const { server, scim, action } = await createCase(refusal, heldUser('w9', 'maria@example.com', '00u7'));
-      await expect(applyAction(action, portsOf(scim))).rejects.toMatchObject({ kind: 'conflict', message: expect.stringMatching(/w9 with this userName is linked to another Okta user \(00u7\)/) });
+      await expect(applyAction(action, portsOf(scim))).rejects.toMatchObject({ kind: 'conflict', message: expect.stringMatching(/w9 with this userName carries another externalId \(00u7\): another Okta user's, or another system's/) });
       expect(server.seen.filter((r) => r.startsWith('PUT'))).toEqual([]);
     });
 
