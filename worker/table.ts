@@ -15,9 +15,40 @@ export function printable(value: string | undefined): string {
   return value === undefined || value === '' ? '-' : safe(value);
 }
 
-function cut(text: string, width: number): string {
-  return text.length <= width ? text : `${text.slice(0, Math.max(0, width - 1))}…`;
+const graphemes = new Intl.Segmenter('en', { granularity: 'grapheme' });
+/** Characters a terminal gives two columns: East Asian wide and full-width ones, and emoji. */
+const WIDE = /[\u1100-\u115f\u2e80-\u303e\u3041-\u33ff\u3400-\u4dbf\u4e00-\u9fff\ua000-\ua4cf\uac00-\ud7a3\uf900-\ufaff\ufe30-\ufe4f\uff00-\uff60\uffe0-\uffe6\u{1f300}-\u{1f64f}\u{1f680}-\u{1f6ff}\u{1f900}-\u{1f9ff}\u{1fa70}-\u{1faff}\u{20000}-\u{3fffd}]/u;
+/** What takes no column of its own: combining marks, and format characters such as joiners. */
+const NO_WIDTH = /^[\p{Mn}\p{Me}\p{Cf}]+$/u;
+const ASCII = /^[\x20-\x7e]*$/;
+
+/** An emoji asked for in its picture form (variation selector 16) takes two columns too. */
+const EMOJI_FORM = '\ufe0f';
+
+const graphemeWidth = (g: string): number => (NO_WIDTH.test(g) ? 0 : WIDE.test(g) || g.includes(EMOJI_FORM) ? 2 : 1);
+
+/** The columns a text takes in a terminal: a CJK character or an emoji takes two, an accent none. */
+export function displayWidth(text: string): number {
+  if (ASCII.test(text)) return text.length;
+  let width = 0;
+  for (const { segment } of graphemes.segment(text)) width += graphemeWidth(segment);
+  return width;
 }
+
+function cut(text: string, width: number): string {
+  if (displayWidth(text) <= width) return text;
+  let out = '';
+  let used = 0;
+  for (const { segment } of graphemes.segment(text)) {
+    const w = graphemeWidth(segment);
+    if (used + w > width - 1) break;
+    out += segment;
+    used += w;
+  }
+  return `${out}…`;
+}
+
+const pad = (text: string, width: number): string => text + ' '.repeat(Math.max(0, width - displayWidth(text)));
 
 /**
  * Lines of a table whose columns are padded to their widest cell, the widest ones cut (with `…`)
@@ -28,12 +59,12 @@ function cut(text: string, width: number): string {
  */
 export function formatTable(header: readonly string[], rows: readonly (readonly string[])[], width = TABLE_WIDTH): string[] {
   const clean = rows.map((r) => header.map((_, i) => safe(r[i] ?? '')));
-  const widths = header.map((h, i) => Math.max(h.length, ...clean.map((r) => (r[i] ?? '').length)));
+  const widths = header.map((h, i) => Math.max(displayWidth(h), ...clean.map((r) => displayWidth(r[i] ?? ''))));
   const total = (): number => widths.reduce((a, b) => a + b, 0) + GAP.length * (widths.length - 1);
   const widestCuttable = (from: number): number => {
     let widest = -1;
     widths.forEach((w, i) => {
-      if (i >= from && w > Math.max(MIN_COLUMN, (header[i] ?? '').length) && (widest < 0 || w > (widths[widest] ?? 0))) widest = i;
+      if (i >= from && w > Math.max(MIN_COLUMN, displayWidth(header[i] ?? '')) && (widest < 0 || w > (widths[widest] ?? 0))) widest = i;
     });
     return widest;
   };
@@ -44,7 +75,7 @@ export function formatTable(header: readonly string[], rows: readonly (readonly 
     widths[widest] = (widths[widest] ?? 0) - 1;
   }
   const line = (cells: readonly string[]): string =>
-    cells.map((c, i) => (i === cells.length - 1 ? cut(c, widths[i] ?? 0) : cut(c, widths[i] ?? 0).padEnd(widths[i] ?? 0))).join(GAP).trimEnd();
+    cells.map((c, i) => (i === cells.length - 1 ? cut(c, widths[i] ?? 0) : pad(cut(c, widths[i] ?? 0), widths[i] ?? 0))).join(GAP).trimEnd();
   return [line(header), ...clean.map(line)];
 }
 
