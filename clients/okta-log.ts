@@ -61,7 +61,7 @@ function toEvent(raw: unknown): LogEvent | undefined {
  * any other client error but those that speak of the credentials or the pace (another make may
  * answer 410 or 422 for a cursor it no longer keeps).
  */
-const isRefusal = (err: unknown): boolean => err instanceof SyncError && err.status !== undefined && err.status >= 400 && err.status < 500 && ![401, 403, 408, 429].includes(err.status);
+export const isRefusal = (err: unknown): boolean => err instanceof SyncError && err.status !== undefined && err.status >= 400 && err.status < 500 && ![401, 403, 408, 429].includes(err.status);
 
 /**
  * Reads the System Log onwards from a checkpoint, ascending, page by page as `each()` would: polling

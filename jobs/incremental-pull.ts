@@ -2,6 +2,7 @@ import type { Logger } from 'winston';
 import { SyncError, describeError, externalIdFilterRefused, isSyncError } from '../clients/errors';
 import type { OktaUserCheck } from '../clients/okta';
 import { assertOrgOrigin } from '../clients/okta-executor';
+import { isRefusal } from '../clients/okta-log';
 import {
   changedGroupIds,
   freshEvents,
@@ -74,6 +75,21 @@ function startOver(deps: JobDeps, reason: string): Changes {
   return { touched: [], read: { logNext: undefined, events: [], updated: [], unreadable: 0, baselineAt: new Date(byOktaClock(deps, deps.now(), deps.logger)).toISOString() } };
 }
 
+/**
+ * The app's groups, by id; `all` when Okta refuses to list them (a service without the route):
+ * the users of every membership change are then read again, each read deciding its assignment,
+ * where failing would stop every incremental run from then on.
+ */
+async function appGroupsOrAll(deps: JobDeps): Promise<ReadonlySet<string> | 'all'> {
+  try {
+    return new Set(await deps.okta.listAppGroupIds());
+  } catch (err) {
+    if (!isRefusal(err)) throw err;
+    deps.logger.warn("Okta did not list the app's groups: the users of every group membership change are read again", { reason: describeError(err) });
+    return 'all';
+  }
+}
+
 /** The users the changes touch: from the System Log, from `lastUpdated`, and the last run's failed writes. */
 export async function readChanges(deps: JobDeps, cursor: IncrementalCursor): Promise<Changes> {
   const { okta, config } = deps;
@@ -90,7 +106,7 @@ export async function readChanges(deps: JobDeps, cursor: IncrementalCursor): Pro
   // the app's scope, against the app's group list.
   if (unnamedGroupIds(events, groupNames).length > 0) for (const id of await okta.namedGroupIds()) groupNames.add(id);
   const unnamed = appScope ? unnamedGroupIds(events, groupNames) : [];
-  const appGroupIds = new Set(unnamed.length > 0 ? await okta.listAppGroupIds() : []);
+  const appGroupIds = unnamed.length > 0 ? await appGroupsOrAll(deps) : new Set<string>();
   const fromLog = touchedUsers(events, { ...(appScope ? { appId: config.okta.appId } : {}), groupNames, appGroupIds });
   const touched = [...new Set([...cursor.retry, ...fromLog, ...freshUpdates(updated, cursor.recent)])];
   const renamedOrDeleted = changedGroupIds(log.events);

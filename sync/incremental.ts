@@ -32,8 +32,11 @@ export type Relevance = Readonly<{
   appId?: string;
   /** Groups whose membership matters, as configured (name or id): role groups, group-rule groups, OKTA_GROUPS. */
   groupNames: ReadonlySet<string>;
-  /** Groups assigned to the app, by id: their membership decides app assignment. */
-  appGroupIds: ReadonlySet<string>;
+  /**
+   * Groups assigned to the app, by id: their membership decides app assignment. `all` when Okta
+   * would not list them: every membership change is read again, and the user's own read decides.
+   */
+  appGroupIds: ReadonlySet<string> | 'all';
 }>;
 
 const targetOf = (e: LogEvent, type: string): LogTarget | undefined => e.targets.find((t) => t.type === type);
@@ -69,7 +72,7 @@ function touches(e: LogEvent, rel: Relevance): boolean {
   if (e.eventType.startsWith('group.user_membership.')) {
     // No group named (the API makes every target optional): the user is read again, as for an app event with no app.
     const group = targetOf(e, 'UserGroup');
-    return group === undefined || isNamed(group, rel.groupNames) || rel.appGroupIds.has(group.id);
+    return group === undefined || isNamed(group, rel.groupNames) || rel.appGroupIds === 'all' || rel.appGroupIds.has(group.id);
   }
   if (e.eventType.startsWith('application.user_membership.')) {
     if (rel.appId === undefined) return false;

@@ -64,6 +64,8 @@ function common(ctx: SandboxContext): RequestHandler {
 /** Faults and rate limits for /api/v1 (after authentication, as Okta counts them). */
 function apiGate(ctx: SandboxContext): RequestHandler {
   return async (req, res, next) => {
+    const path = `${req.baseUrl}${req.path}`;
+    if (ctx.faults.faults.withoutRoutes.some((route) => new RegExp(`^${route}$`).test(path))) throw unknownEndpoint(path);
     const { latencyMs, fault } = ctx.faults.decide();
     if (latencyMs > 0) await delay(latencyMs);
     const rate = res.locals.rate as RateLimitStatus;

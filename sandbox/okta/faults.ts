@@ -37,6 +37,8 @@ export type OktaFaults = {
   foreignNextLink: boolean;
   /** Users carry big custom attributes (pages over 64 KB). */
   largeProfiles: boolean;
+  /** Paths under /api/v1 (regular expressions, whole path) this service lacks: answered 404, as by an Okta implementation without them. */
+  withoutRoutes: string[];
   /** Random faults of the chosen kinds, each request with this probability, from a seeded source. */
   random: { probability: number; seed: number; kinds: RandomFaultKind[] } | null;
 };
@@ -60,11 +62,21 @@ export function defaultFaults(): OktaFaults {
     emptyPageNext: 0,
     foreignNextLink: false,
     largeProfiles: false,
+    withoutRoutes: [],
     random: null,
   };
 }
 
 const count = z.number().int().min(0);
+
+const isRegExp = (source: string): boolean => {
+  try {
+    new RegExp(source);
+    return true;
+  } catch {
+    return false;
+  }
+};
 
 /** What POST /_sandbox/faults accepts: any subset of the switches. */
 export const faultsPatchSchema = z.object({
@@ -83,6 +95,7 @@ export const faultsPatchSchema = z.object({
   emptyPageNext: count.optional(),
   foreignNextLink: z.boolean().optional(),
   largeProfiles: z.boolean().optional(),
+  withoutRoutes: z.array(z.string().refine(isRegExp, 'must be a regular expression')).optional(),
   random: z.object({
     probability: z.number().min(0).max(1),
     seed: z.number().int().default(1),

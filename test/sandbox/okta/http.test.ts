@@ -157,6 +157,19 @@ describe('sandbox Okta over HTTP', () => {
     expect((await call(sandbox, '/api/v1/groups')).status).toBe(200);
   });
 
+  test('faults: routes the service lacks answer 404 as an unknown path, the others as usual', async () => {
+    sandbox.setFaults({ withoutRoutes: ['/api/v1/apps/[^/]+/groups'] });
+    try {
+      const missing = await call(sandbox, `/api/v1/apps/${sandbox.appId}/groups`);
+      expect(missing.status).toBe(404);
+      expect(JSON.parse(missing.text)).toMatchObject({ errorCode: 'E0000007', errorSummary: `Not found: Resource not found: /api/v1/apps/${sandbox.appId}/groups (PathInfo)` });
+      expect((await call(sandbox, `/api/v1/apps/${sandbox.appId}/users?limit=1`)).status).toBe(200);
+    } finally {
+      sandbox.resetFaults();
+    }
+    expect((await call(sandbox, `/api/v1/apps/${sandbox.appId}/groups`)).status).toBe(200);
+  });
+
   test('every request outside /_sandbox is logged', async () => {
     sandbox.requests.length = 0;
     await call(sandbox, '/api/v1/groups?limit=1&q=wfm');
