@@ -230,7 +230,8 @@ async function lookUpByName(client: Client, caller: OktaCaller, group: Pick<Name
     await caller.drain(`search groups named "${group.name}"`, () => client.groupApi.listGroups({ search: `profile.name eq ${quoted(group.name)}`, limit: Q_LIMIT }), keep);
   }
   if (ids.length === 0) {
-    throw new SyncError(`${group.setting}: Okta has no group named "${group.name}"`, { kind: 'config', service: 'okta' });
+    const off = group.setting === 'SUPERVISOR_GROUPS' ? '; name the group as Okta has it, or set SUPERVISOR_GROUPS=off when no group gives the supervisor role' : '';
+    throw new SyncError(`${group.setting}: Okta has no group named "${group.name}"${off}`, { kind: 'config', service: 'okta' });
   }
   return ids;
 }

@@ -110,7 +110,11 @@ export const settingsSchema = z.object({
     .refine((v) => v.length > 0, 'must name at least one status')
     .refine((v) => v.every((s) => (SELECTABLE_STATUSES as readonly string[]).includes(s)), `must list Okta user statuses among ${SELECTABLE_STATUSES.join(', ')}`)
     .default([...IN_SCOPE_STATUSES]),
-  SUPERVISOR_GROUPS: list.default(['WFM Supervisors']),
+  // `off`: no group gives the supervisor role (an org with no such group).
+  SUPERVISOR_GROUPS: csv
+    .refine((v) => v.length > 0, 'must name at least one group, or be off')
+    .transform((v) => (v.length === 1 && v[0]?.toLowerCase() === 'off' ? [] : v))
+    .default(['WFM Supervisors']),
   OKTA_TIMEOUT_MS: int(1000, 300000).default(30000),
   OKTA_CONCURRENCY: int(1, 32).default(4),
   OKTA_RATE_RESERVE: int(0, 90).default(20),
@@ -195,7 +199,7 @@ export const SETTING_DOCS: Record<SettingName, SettingDoc> = {
     doc: 'Comma-separated Okta user statuses that keep an assigned user in scope (synced); a user in any other status is out of scope, and off-boarding deactivates it in the WFM (one in a status Okta does not document is reported and left active). DEPROVISIONED is never in scope.',
   },
   SUPERVISOR_GROUPS: {
-    doc: 'Comma-separated Okta groups, by name or id (00g...), whose members get the supervisor role. Ids are advised: a name costs one lookup a week (its ids are kept in Redis), and a group renamed in Okta keeps its id.',
+    doc: 'Comma-separated Okta groups, by name or id (00g...), whose members get the supervisor role. Ids are advised: a name costs one lookup a week (its ids are kept in Redis), and a group renamed in Okta keeps its id. `off`: no group gives the supervisor role (everyone synced is an agent, unless a group rule says otherwise).',
     example: 'WFM Supervisors',
   },
   OKTA_TIMEOUT_MS: { doc: 'Timeout of one Okta request, in milliseconds.' },

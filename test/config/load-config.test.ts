@@ -103,6 +103,12 @@ describe('loadConfig', () => {
     ]);
   });
 
+  it('takes SUPERVISOR_GROUPS=off as no supervisor group, and refuses a list of commas alone', () => {
+    expect(loadConfig(validEnv({ SUPERVISOR_GROUPS: 'Off' })).okta.supervisorGroups).toEqual([]);
+    expect(loadConfig(validEnv()).okta.supervisorGroups).toEqual(['WFM Supervisors']);
+    expect(problemsOf(validEnv({ SUPERVISOR_GROUPS: ' , ' }))).toEqual(['SUPERVISOR_GROUPS: must name at least one group, or be off']);
+  });
+
   it('names every missing setting, one line each', () => {
     const problems = problemsOf({});
     for (const name of ['OKTA_ORG_URL', 'OKTA_API_TOKEN', 'OKTA_APP_ID', 'WFM_SCIM_URL', 'WFM_SCIM_TOKEN']) {

@@ -106,7 +106,7 @@ describe('okta-wfm-sync check', () => {
     const { code, by, failed } = await check({ SUPERVISOR_GROUPS: 'WFM Supervisors,Night Shift Leads' });
     expect(code).toBe(1);
     expect(failed).toEqual(['okta-groups']);
-    expect(by('okta-groups')?.detail).toBe('SUPERVISOR_GROUPS: Okta has no group named "Night Shift Leads"');
+    expect(by('okta-groups')?.detail).toBe('SUPERVISOR_GROUPS: Okta has no group named "Night Shift Leads"; name the group as Okta has it, or set SUPERVISOR_GROUPS=off when no group gives the supervisor role');
   });
 
   it('with OKTA_GROUPS, okta names the scope groups found; one Okta does not have fails naming OKTA_GROUPS', async () => {
