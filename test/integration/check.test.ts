@@ -40,6 +40,7 @@ describe('okta-wfm-sync check', () => {
       expect.stringMatching(/^ok {4}redis {7}answers PING at redis:\/\//),
       `ok    okta        app ${h.okta.appId} answers (app users listed)`,
       'ok    okta-groups found "WFM Supervisors"',
+      'ok    okta-log    the System Log answers (incremental runs read it)',
       expect.stringMatching(/^ok {4}wfm-scim {4}GET \/Users answers \(\d+ users?\)$/),
       "ok    wfm-schema  the WFM's schema lists every mapped attribute (8)",
       'ok    wfm-api     access key accepted (access token issued)',
@@ -69,7 +70,7 @@ describe('okta-wfm-sync check', () => {
     expect(code).toBe(0);
     expect(out).toHaveLength(1);
     expect(report.ok).toBe(true);
-    expect(report.checks.map((c) => c.name)).toEqual(['redis', 'okta', 'okta-groups', 'wfm-scim', 'wfm-schema', 'wfm-api']);
+    expect(report.checks.map((c) => c.name)).toEqual(['redis', 'okta', 'okta-groups', 'okta-log', 'wfm-scim', 'wfm-schema', 'wfm-api']);
     for (const c of report.checks) expect(c).toEqual({ name: c.name, ok: true, detail: expect.any(String) as unknown });
   });
 
@@ -84,7 +85,7 @@ describe('okta-wfm-sync check', () => {
     expect(human.code).toBe(1);
     expect(human.out.find((l) => l.startsWith('FAIL'))).toMatch(/^FAIL {2}wfm-scim {4}WFM SCIM GET \/Users answered 401/);
     expect(human.out.find((l) => l.includes('wfm-schema'))).toMatch(/^warn {2}wfm-schema {2}GET \/Schemas failed \(WFM SCIM GET \/Schemas answered 401/);
-    expect(human.out.at(-1)).toBe('1 of 6 checks failed');
+    expect(human.out.at(-1)).toBe('1 of 7 checks failed');
   });
 
   it('an OKTA_APP_ID Okta does not know fails okta, naming OKTA_APP_ID', async () => {
@@ -94,12 +95,26 @@ describe('okta-wfm-sync check', () => {
     expect(by('okta')?.detail).toMatch(/^OKTA_APP_ID: Okta has no app 0oanosuchapp00000001 /);
   });
 
-  it('a refused OKTA_API_TOKEN fails both Okta checks with the setting to check', async () => {
+  it('a refused OKTA_API_TOKEN fails every Okta check with the setting to check', async () => {
     const { code, by, failed } = await check({ OKTA_API_TOKEN: 'wrong-okta-token' });
     expect(code).toBe(1);
-    expect(failed).toEqual(['okta', 'okta-groups']);
+    expect(failed).toEqual(['okta', 'okta-groups', 'okta-log']);
     expect(by('okta')?.detail).toMatch(/answered 401.*check OKTA_API_TOKEN/);
     expect(by('okta')?.detail).not.toContain('wrong-okta-token');
+  });
+
+  it('a System Log Okta will not read fails okta-log (incremental runs would fail), or warns when INCREMENTAL_CRON is off', async () => {
+    h.okta.setFaults({ withoutRoutes: ['/api/v1/logs'] });
+    try {
+      const scheduled = await check();
+      expect(scheduled.failed).toEqual(['okta-log']);
+      expect(scheduled.by('okta-log')?.detail).toMatch(/^Okta read the System Log answered 404 E0000007/);
+      const off = await check({ INCREMENTAL_CRON: 'off' });
+      expect(off.code).toBe(0);
+      expect(off.by('okta-log')).toMatchObject({ ok: true, warning: true, detail: expect.stringMatching(/answered 404 .*: incremental runs \(INCREMENTAL_CRON is off\) would fail$/) as unknown });
+    } finally {
+      h.okta.resetFaults();
+    }
   });
 
   it('a SUPERVISOR_GROUPS name no Okta group has fails okta-groups, naming the setting and the name', async () => {

@@ -9,7 +9,7 @@ import { ownedPaths } from '../../mappers/okta-to-wfm';
 import { unlistedPaths } from '../../mappers/scim-schemas';
 import { unkeptAdvice } from '../../sync/unkept';
 
-export const CHECK_NAMES = ['redis', 'okta', 'okta-groups', 'wfm-scim', 'wfm-schema', 'wfm-api'] as const;
+export const CHECK_NAMES = ['redis', 'okta', 'okta-groups', 'okta-log', 'wfm-scim', 'wfm-schema', 'wfm-api'] as const;
 export type CheckName = (typeof CHECK_NAMES)[number];
 /** `warning`: it passed, but something may go wrong (the exit code stays 0). */
 export type CheckResult = { name: CheckName; ok: boolean; detail: string; warning?: true };
@@ -50,6 +50,16 @@ function probes(config: AppConfig): Record<CheckName, Probe> {
     async 'okta-groups'() {
       const groups = await oktaSource().probeGroups();
       return groups.length === 0 ? 'no groups named (SUPERVISOR_GROUPS and the group rules are empty)' : `found ${foundGroups(groups)}`;
+    },
+    async 'okta-log'() {
+      try {
+        await oktaSource().probeLog();
+      } catch (err) {
+        // Only the incremental sync reads the System Log: without its schedule, a failure is a warning.
+        if (config.worker.schedules['incremental-sync'] !== undefined) throw err;
+        return { warning: `${failure(err)}: incremental runs (INCREMENTAL_CRON is off) would fail` };
+      }
+      return 'the System Log answers (incremental runs read it)';
     },
     async 'wfm-scim'() {
       const { totalResults } = await scim.probe(config.wfm.readMode);
@@ -101,7 +111,7 @@ export const checkCommand: CommandModule = {
   register(program, ctx) {
     program
       .command('check')
-      .description('Check the settings before a first sync: Redis, Okta and its groups, WFM SCIM (and that its schema lists the mapped attributes) and the WFM API answer. Writes nothing.')
+      .description('Check the settings before a first sync: Redis, Okta, its groups and its System Log, WFM SCIM (and that its schema lists the mapped attributes) and the WFM API answer. Writes nothing.')
       .option('--json', 'print one JSON object')
       .action(async (opts: { json?: boolean }) => {
         const checks = await runChecks(ctx.config());
