@@ -1,6 +1,6 @@
 import type { Client } from '@okta/okta-sdk-nodejs';
 import { z } from 'zod';
-import { WATCHED_EVENT_PREFIXES, WATCHED_EVENT_TYPES, type LogEvent, type UpdatedUser } from '../sync/incremental';
+import { WATCHED_EVENT_PREFIXES, WATCHED_EVENT_TYPES, isWatched, type LogEvent, type UpdatedUser } from '../sync/incremental';
 import { SyncError, describeError } from './errors';
 import { unidentified } from './okta-errors';
 import { assertOrgOrigin } from './okta-executor';
@@ -70,33 +70,48 @@ export const isRefusal = (err: unknown): boolean => err instanceof SyncError && 
  * (a long backlog does not share one budget), and a failed page is fetched again from where it stopped.
  */
 export async function readLog(client: Client, caller: OktaCaller, orgUrl: string, from: LogCheckpoint, paging: Omit<PagingOptions, 'repeated'> = {}): Promise<LogRead> {
-  const opened = await caller.call('open the System Log', () =>
-    client.systemLogApi.listLogEvents({ since: from.since, sortOrder: 'ASCENDING', limit: 1000, filter: LOG_FILTER }),
-  );
-  const collection = guardPaging(opened, orgUrl, { ...paging, repeated: 'checkpoint' });
-  if (from.nextUri !== undefined) {
-    assertOrgOrigin(from.nextUri, orgUrl);
-    collection.nextUri = from.nextUri;
-  }
-  const readNext = () => caller.call('read the System Log', () => collection.next());
-  let item: Awaited<ReturnType<typeof readNext>>;
+  const open = async (filter: string | undefined) => {
+    const opened = await caller.call('open the System Log', () =>
+      client.systemLogApi.listLogEvents({ since: from.since, sortOrder: 'ASCENDING', limit: 1000, ...(filter !== undefined ? { filter } : {}) }),
+    );
+    const collection = guardPaging(opened, orgUrl, { ...paging, repeated: 'checkpoint' });
+    if (from.nextUri !== undefined) {
+      assertOrgOrigin(from.nextUri, orgUrl);
+      collection.nextUri = from.nextUri;
+    }
+    const readNext = () => caller.call('read the System Log', () => collection.next());
+    return { collection, readNext, first: await readNext() }; // the first page: the stored checkpoint's, when there is one
+  };
+  let read: Awaited<ReturnType<typeof open>>;
   try {
-    item = await readNext(); // the first page: the stored checkpoint's, when there is one
+    read = await open(LOG_FILTER);
   } catch (err) {
     if (from.nextUri !== undefined && isRefusal(err)) return { events: [], nextUri: undefined, unreadable: 0, checkpointRefused: describeError(err) };
-    throw err;
+    // A service whose filter grammar lacks an operator the filter uses (`sw`): the whole log is
+    // read, and the events kept as the filter would have kept them.
+    if (!(isRefusal(err) && err instanceof SyncError && err.status === 400)) throw err;
+    read = await open(undefined);
   }
+  const { collection, readNext } = read;
+  let item = read.first;
   const events: LogEvent[] = [];
   let unreadable = 0;
   // No value: the first empty page, as each() reads it; the collection keeps that page's next link.
   while (item.value) {
     const event = toEvent(item.value);
-    if (event) events.push(event);
-    else unreadable += 1;
+    if (event) {
+      if (isWatched(event.eventType)) events.push(event);
+    } else if (mayBeWatched(item.value)) unreadable += 1;
     if (item.done) break;
     item = await readNext();
   }
   return { events, nextUri: collection.nextUri, unreadable };
+}
+
+/** An event that could not be read is unreadable for the sync only if its type is one it watches, or cannot be told. */
+function mayBeWatched(raw: unknown): boolean {
+  const type = typeof raw === 'object' && raw !== null ? (raw as { eventType?: unknown }).eventType : undefined;
+  return typeof type !== 'string' || isWatched(type);
 }
 
 const updatedSchema = z.object({ id: z.string().min(1), lastUpdated: z.string().nullish() }).loose();

@@ -1,6 +1,6 @@
 import { createOktaSource } from '../../clients/okta';
 import { freshEvents, touchedUsers } from '../../sync/incremental';
-import { frontConfig, startOktaFront, type FrontAnswer, type OktaFront } from '../helpers/okta-front';
+import { frontConfig, oktaError, startOktaFront, type FrontAnswer, type OktaFront } from '../helpers/okta-front';
 
 // The System Log as Okta documents it: polling (since, no until) always answers a next link, even
 // on an empty page; the spec requires no property of an event or of its targets.
@@ -94,5 +94,41 @@ describe('the System Log as a faithful Okta serves it', () => {
     logPages(front, [[event('e1', 'user.lifecycle.suspend')]], { lastHasNext: false });
     expect(await read()).toMatchObject({ events: [{ uuid: 'e1' }], nextUri: undefined });
     expect(front.requests).toHaveLength(1);
+  });
+});
+
+describe('the System Log of a service that does not filter as Okta does', () => {
+  let front: OktaFront;
+  beforeEach(async () => {
+    front = await startOktaFront();
+  });
+  afterEach(() => front.close());
+  const since = '2024-05-01T09:00:00.000Z';
+  const read = () => createOktaSource(frontConfig(front)).readLog({ since });
+  const mixed = [
+    event('watched', 'user.lifecycle.suspend'),
+    event('session', 'user.session.start', { target: undefined }),
+    event('other', 'policy.evaluate_sign_on'),
+    event('unreadable', 'user.account.update_profile', { target: [] }),
+  ];
+
+  it('one that ignores the filter: only watched events are kept, and only those count as unreadable', async () => {
+    logPages(front, [mixed]);
+    const log = await read();
+    expect(log.events.map((e) => e.uuid)).toEqual(['watched']);
+    expect(log.unreadable).toBe(1);
+  });
+
+  it("one whose filter grammar lacks `sw` (400): the log is read unfiltered, and kept as the filter would", async () => {
+    logPages(front, [mixed]);
+    const pages = front.routes.get('/api/v1/logs');
+    front.routes.set('/api/v1/logs', (url, nth, req) =>
+      (url.searchParams.get('filter') ?? '').includes(' sw ') ? oktaError(400, 'E0000001', 'Api validation failed: filter') : (pages?.(url, nth, req) ?? { body: [] }),
+    );
+    const log = await read();
+    expect(log.events.map((e) => e.uuid)).toEqual(['watched']);
+    expect(front.requests.map((r) => r.query.filter === undefined)).toEqual([false, true, true]);
+    expect(log.nextUri).toMatch(/after=1/);
+    expect(new URL(log.nextUri ?? '').searchParams.get('filter')).toBeNull();
   });
 });
