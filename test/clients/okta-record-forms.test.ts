@@ -150,7 +150,7 @@ describe('group names the `q` query does not bring back', () => {
     front.routes.set('/api/v1/groups', () => ({ body: [] }));
     await expect(createOktaSource(frontConfig(front, { supervisorGroups: ['Nobody "quoted"'] })).pullInScope()).rejects.toMatchObject({
       kind: 'config',
-      message: 'SUPERVISOR_GROUPS: Okta has no group named "Nobody "quoted""',
+      message: 'SUPERVISOR_GROUPS: Okta has no group named "Nobody "quoted""; name the group as Okta has it, or set SUPERVISOR_GROUPS=off when no group gives the supervisor role',
     });
     expect(front.requests.map((r) => r.query.search)).toEqual([undefined, 'profile.name eq "Nobody \\"quoted\\""']);
   });

@@ -62,7 +62,7 @@ describe('the Okta source against the sandbox Okta (real SDK)', () => {
   it('names the setting when a supervisor group or the app does not exist', async () => {
     await expect(createOktaSource({ ...cfg, supervisorGroups: ['No Such Group'] }).pullInScope()).rejects.toMatchObject({
       kind: 'config',
-      message: 'SUPERVISOR_GROUPS: Okta has no group named "No Such Group"',
+      message: 'SUPERVISOR_GROUPS: Okta has no group named "No Such Group"; name the group as Okta has it, or set SUPERVISOR_GROUPS=off when no group gives the supervisor role',
     });
     await expect(createOktaSource({ ...cfg, appId: '0oanosuchapp' }).pullInScope()).rejects.toMatchObject({
       kind: 'config',

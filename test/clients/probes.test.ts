@@ -93,7 +93,7 @@ describe('client probes', () => {
     expect(memberPages.map((r) => r.query.limit)).toEqual(['1', '1']);
     expect(await source.probeGroups()).toEqual([
       { name: 'WFM Supervisors', setting: 'SUPERVISOR_GROUPS', ids: [okta.state.groupByName('WFM Supervisors')?.id] },
-      { name: 'No Such Group', setting: 'SUPERVISOR_GROUPS', problem: 'SUPERVISOR_GROUPS: Okta has no group named "No Such Group"' },
+      { name: 'No Such Group', setting: 'SUPERVISOR_GROUPS', problem: 'SUPERVISOR_GROUPS: Okta has no group named "No Such Group"; name the group as Okta has it, or set SUPERVISOR_GROUPS=off when no group gives the supervisor role' },
     ]);
     expect(touched).toEqual([]);
     expect(okta.requests.every((r) => r.method === 'GET')).toBe(true);
