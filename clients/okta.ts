@@ -31,7 +31,8 @@ export type OktaSourceConfig = Omit<AppConfig['okta'], Defaulted> &
   }>;
 
 /** `appUsers`: the users the scope listing returned (the app's users, or the OKTA_GROUPS members). */
-export type OktaPullCounts = { appUsers: number; inScope: number; outOfScope: number; rejected: number; supervisors: number };
+/** `readOneByOne`: app users listed without their user (or its profile), each read on its own; present only when there are some. */
+export type OktaPullCounts = { appUsers: number; inScope: number; outOfScope: number; rejected: number; supervisors: number; readOneByOne?: number };
 /**
  * `undocumented`: out-of-scope users by a status Okta does not document (a newer one, or another
  * make's), which OKTA_IN_SCOPE_STATUSES cannot name; present only when there are some.
@@ -135,7 +136,7 @@ export function createOktaSource(cfg: OktaSourceConfig): OktaSource {
    * The app's users with their embedded profiles (1 call per 500); those without are read one by
    * one. One listed, then gone when read (deleted in between), goes to `onGone` with the reason.
    */
-  async function appUsers(onUser: (parsed: ParsedUser, id: string) => void, onGone: (id: string, reason: string) => void): Promise<number> {
+  async function appUsers(onUser: (parsed: ParsedUser, id: string) => void, onGone: (id: string, reason: string) => void): Promise<{ listed: number; readOneByOne: number }> {
     const appId = scopeAppId();
     const seen = new Set<string>();
     const missingEmbed: string[] = [];
@@ -172,7 +173,7 @@ export function createOktaSource(cfg: OktaSourceConfig): OktaSource {
         else onUser(userSchema.safeParse(read.raw), read.id);
       }
     }
-    return seen.size;
+    return { listed: seen.size, readOneByOne: missingEmbed.length };
   }
 
   /** The one user whose login is exactly this (Okta compares logins ignoring case), if there is one. */
@@ -240,7 +241,9 @@ export function createOktaSource(cfg: OktaSourceConfig): OktaSource {
         for (const [id, raw] of scopeMembers) accept(userSchema.safeParse(raw), id);
         counts.appUsers = scopeMembers.size;
       } else {
-        counts.appUsers = await appUsers(accept, reject);
+        const { listed, readOneByOne } = await appUsers(accept, reject);
+        counts.appUsers = listed;
+        if (readOneByOne > 0) counts.readOneByOne = readOneByOne;
       }
       return { users, rejected, counts, ...(undocumented.size > 0 ? { undocumented: Object.fromEntries(undocumented) } : {}) };
     },

@@ -58,6 +58,9 @@ export async function runSyncPipeline(deps: JobDeps, kind: RunKind, opts: Pipeli
     deps.onProgress?.({ phase: 'okta', done: 0 });
     const pull = await source.pull();
     log.info('okta pulled', { ...pull.counts });
+    if ((pull.counts.readOneByOne ?? 0) > 0) {
+      log.warn('Okta listed app users without their user (expand=user): each was read on its own, one call a user', { users: pull.counts.readOneByOne });
+    }
     if (pull.undocumented) {
       log.warn('Okta users in statuses Okta does not document are out of scope: not synced, and off-boarding leaves their WFM users active', { statuses: pull.undocumented });
     }

@@ -55,7 +55,7 @@ describe('records with values and shapes the sync has not met', () => {
       [id(2), 'ACTIVE'],
       [id(3), 'PASSWORD_EXPIRED'],
     ]);
-    expect(pull.counts).toEqual({ appUsers: 7, inScope: 3, outOfScope: 1, rejected: 3, supervisors: 0 });
+    expect(pull.counts).toEqual({ appUsers: 7, inScope: 3, outOfScope: 1, rejected: 3, supervisors: 0, readOneByOne: 3 });
     // The pull says which statuses it did not know (the run logs them at warn).
     expect(pull.undocumented).toEqual({ ARCHIVED: 1 });
     expect(pull.rejected).toEqual([

@@ -24,6 +24,8 @@ describe('users deleted in Okta while a run reads them', () => {
     const pull = await createOktaSource(frontConfig(front)).pullInScope();
     expect(pull.users.map((u) => [u.id, u.profile.login])).toEqual([[id(1), 'u1@example.com'], [id(2), 'u2@example.com']]);
     expect(pull.rejected).toEqual([]);
+    // Counted, for the run to say why it made a call a user.
+    expect(pull.counts).toMatchObject({ appUsers: 2, readOneByOne: 2 });
   });
 
   it('an app user listed without its user, then 404 when read, is rejected with the reason and kept from off-boarding; the pull goes on', async () => {
@@ -32,7 +34,7 @@ describe('users deleted in Okta while a run reads them', () => {
     front.routes.set(`/api/v1/users/${id(2)}`, () => gone(2));
     const pull = await createOktaSource(frontConfig(front)).pullInScope();
     expect(pull.users.map((u) => u.id)).toEqual([id(3), id(1)]);
-    expect(pull.counts).toEqual({ appUsers: 3, inScope: 2, outOfScope: 0, rejected: 1, supervisors: 0 });
+    expect(pull.counts).toEqual({ appUsers: 3, inScope: 2, outOfScope: 0, rejected: 1, supervisors: 0, readOneByOne: 2 });
     expect(pull.rejected).toEqual([
       {
         oktaId: id(2),
