@@ -6,7 +6,7 @@ import { OktaRequestExecutor, assertOrgOrigin, type RateHeaders } from './okta-e
 import { mapOktaError } from './okta-errors';
 import { nextLinkOf, onOrgUrl } from './okta-links';
 import { signWithCurrentKey, signingKey } from './okta-token';
-import { createThrottle, type Throttle } from './okta-throttle';
+import { createThrottle, type Hold, type Throttle } from './okta-throttle';
 import { DEFAULT_RETRY, withRetry, type RetryPolicy } from './retry';
 
 export type { RateHeaders } from './okta-executor';
@@ -15,7 +15,7 @@ export type OktaStats = { requests: number; retries: number; byStatus: Record<st
 /** What the SDK client needs; the settings beyond AppConfig's required ones have defaults. */
 export type OktaClientConfig = Pick<AppConfig['okta'], 'orgUrl' | 'requestTimeoutMs'> &
   Partial<Pick<AppConfig['okta'], 'apiToken' | 'oauth' | 'concurrency' | 'rateReservePercent'>> &
-  Readonly<{ now?: () => number }>;
+  Readonly<{ now?: () => number; onHold?: (hold: Hold) => void }>;
 
 export const DEFAULT_OKTA_CONCURRENCY = 4;
 export const DEFAULT_RATE_RESERVE_PERCENT = 20;
@@ -48,6 +48,7 @@ export function createOktaClient(cfg: OktaClientConfig, onResponse: (status: num
   const throttle = createThrottle({
     concurrency: cfg.concurrency ?? DEFAULT_OKTA_CONCURRENCY,
     reservePercent: cfg.rateReservePercent ?? DEFAULT_RATE_RESERVE_PERCENT,
+    ...(cfg.onHold ? { onHold: cfg.onHold } : {}),
   });
   const requestExecutor = new OktaRequestExecutor({
     orgUrl: cfg.orgUrl,

@@ -20,7 +20,13 @@ export type Throttle = {
   stats(): ThrottleStats;
 };
 
-export type ThrottleOptions = Partial<PacerOptions> & { concurrency: number; now?: () => number };
+/** A wait for a rate-limit window of at least HOLD_TOLD_MS, told once per bucket and minute: a run otherwise silent for minutes says why. */
+export type Hold = { bucket: OktaBucket; waitMs: number; reason: string };
+
+export type ThrottleOptions = Partial<PacerOptions> & { concurrency: number; now?: () => number; onHold?: (hold: Hold) => void };
+
+export const HOLD_TOLD_MS = 5000;
+const HOLD_TOLD_EVERY_MS = 60_000;
 
 /**
  * The shell around the pure pacer: holds its state, sleeps when it says wait, and caps the requests
@@ -38,6 +44,14 @@ export function createThrottle(opts: ThrottleOptions): Throttle {
   let active = 0;
   let wakers: (() => void)[] = [];
   const stats: ThrottleStats = { waits: 0, waitedMs: 0 };
+  const toldAt = new Map<OktaBucket, number>();
+  const tell = (bucket: OktaBucket, waitMs: number, reason: string): void => {
+    if (!opts.onHold || waitMs < HOLD_TOLD_MS) return;
+    const last = toldAt.get(bucket);
+    if (last !== undefined && now() - last < HOLD_TOLD_EVERY_MS) return;
+    toldAt.set(bucket, now());
+    opts.onHold({ bucket, waitMs, reason });
+  };
 
   const wakeAll = (): void => {
     const current = wakers;
@@ -65,6 +79,7 @@ export function createThrottle(opts: ThrottleOptions): Throttle {
           const decision = decide(state, bucket, now(), pacer);
           if (decision.go) break;
           stats.waits += 1;
+          tell(bucket, decision.waitMs, decision.reason);
           const started = now();
           await pause(decision.waitMs);
           stats.waitedMs += now() - started;

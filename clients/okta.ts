@@ -11,6 +11,7 @@ import { forgetChangedGroups, listGroupMembers, namedGroups, quoted, resolveGrou
 import { listAppGroupIds, listUpdatedSince, readLog, type LogCheckpoint, type LogRead } from './okta-log';
 import { createOktaProbes, type OktaProbes } from './okta-probes';
 import { DEFAULT_OKTA_CONCURRENCY, createOktaCaller, createOktaClient, type MovedLink, type OktaStats, type RateHeaders } from './okta-sdk';
+import type { Hold } from './okta-throttle';
 import { DEFAULT_RETRY, type RetryPolicy } from './retry';
 
 export type { LogCheckpoint, LogRead } from './okta-log';
@@ -28,6 +29,8 @@ export type OktaSourceConfig = Omit<AppConfig['okta'], Defaulted> &
     now?: () => number;
     /** Told of each next link Okta answered on another origin, followed on OKTA_ORG_URL instead. */
     onLinkMoved?: (link: MovedLink) => void;
+    /** Told when calls wait 5 s or more for a rate-limit window (once per endpoint family and minute). */
+    onHold?: (hold: Hold) => void;
   }>;
 
 /** `appUsers`: the users the scope listing returned (the app's users, or the OKTA_GROUPS members). */

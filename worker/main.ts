@@ -105,6 +105,7 @@ function buildOn(redis: Redis, config: AppConfig, logger: Logger, opts: AppOptio
     ...config.okta,
     groupIdCache: createGroupIdCache(redis, config.redis.prefix),
     onLinkMoved: warnOncePerOrigin(logger),
+    onHold: (hold) => logger.warn("Okta's rate limit: calls wait for the window to reset", hold),
     ...(metrics ? { onResponse: (s, r) => metrics.oktaResponse(s, r) } : {}),
   });
   const { scim, wfmApi } = createWfmClients(config, metrics);
