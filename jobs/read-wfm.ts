@@ -1,4 +1,4 @@
-import { SyncError, externalIdFilterRefused, isSyncError, type ExternalIdFilterRefusedError } from '../clients/errors';
+import { SyncError, describeError, externalIdFilterRefused, isSyncError, type ExternalIdFilterRefusedError } from '../clients/errors';
 import type { ScimClient } from '../clients/scim';
 import { userNameKey } from '../mappers/scim-canonical';
 import { mapPool } from '../sync/pool';
@@ -60,10 +60,7 @@ export async function readWfmUsers(
       }
     });
     const unreadable = found.filter((f): f is Failure => !Array.isArray(f));
-    // Every lookup refused: the WFM's search, not these users' data (a run of one user says so too).
-    if (unreadable.length > 0 && unreadable.length === desired.length) {
-      throw new SyncError(`the WFM refused every user's lookup; the first: ${unreadable[0]?.error ?? ''}`, { kind: 'invalid', service: 'wfm-scim' });
-    }
+    if (unreadable.length > 0 && unreadable.length === desired.length) await searchAnswers(scim);
     const byId = new Map<string, WfmUser>();
     for (const u of found.filter((f): f is WfmUser[] => Array.isArray(f)).flat()) byId.set(u.id, u);
     return { users: [...byId.values()], unreadable };
@@ -71,6 +68,19 @@ export async function readWfmUsers(
     if (!externalIdFilterRefused(err)) throw err;
     if (opts.listWhenRefused) return { users: await listedFor(scim, desired), unreadable: [] };
     throw lookupNeedsExternalIdFilter(err);
+  }
+}
+
+/**
+ * Every lookup refused (an incremental run of one changed user, say): refused for these users'
+ * values, or is the WFM's search itself broken? A search for a plain userName no user has tells;
+ * when it is refused too, the run stops with that answer (the users' values go in no message).
+ */
+async function searchAnswers(scim: ScimClient): Promise<void> {
+  try {
+    await scim.probe('lookup');
+  } catch (err) {
+    throw new SyncError(`the WFM refused every user's lookup, and a search for a plain userName too: ${describeError(err)}`, { kind: 'invalid', service: 'wfm-scim' });
   }
 }
 

@@ -2,6 +2,7 @@ import { runFullSync } from '../../jobs/full-sync';
 import { runIncrementalSync } from '../../jobs/incremental-sync';
 import { runResyncUser } from '../../jobs/resync-user';
 import { inScopeUsers } from '../../sandbox/okta/oracle';
+import { rawCursor } from '../helpers/app';
 import { startQuirkyApp, type QuirkyApp } from '../helpers/quirky-app';
 
 /**
@@ -35,9 +36,22 @@ describe.each([['lookup'], ['list']])('WFM_READ_MODE=%s, a WFM that cannot look 
       expect(report.applied.create).toBe(others().length);
       expect([...quirky.wfm.users.values()].filter((u) => u.externalId === quotedId)).toEqual([]);
     });
-    it('a resync of that user alone stops with the reason: the WFM refused every lookup of the run', async () => {
-      const { fatal } = await runResyncUser(quirky.app.deps, { user: quoted });
-      expect(fatal).toMatchObject({ kind: 'invalid', message: expect.stringMatching(/^the WFM refused every user's lookup; the first: the WFM refused looking this user up: .*400/) as unknown });
+    it('a resync of that user alone fails that user: a plain search still answers, so the WFM searches', async () => {
+      const { report, fatal } = await runResyncUser(quirky.app.deps, { user: quoted });
+      expect(fatal).toBeUndefined();
+      expect(report.failed).toEqual([expect.objectContaining({ oktaId: quotedId, action: 'read', error: expect.stringMatching(/^the WFM refused looking this user up: .*400/) as unknown })]);
+    });
+
+    it('a run whose every lookup is refused, and a plain search too, stops: the search is broken, not the users', async () => {
+      const [user] = others();
+      if (!user) throw new Error('no user');
+      const refused = { status: 400, contentType: 'application/scim+json', body: JSON.stringify({ schemas: ['urn:ietf:params:scim:api:messages:2.0:Error'], status: '400', scimType: 'invalidFilter', detail: 'search is down' }) };
+      const empty = { status: 200, contentType: 'application/scim+json', body: JSON.stringify({ schemas: ['urn:ietf:params:scim:api:messages:2.0:ListResponse'], totalResults: 0, Resources: [] }) };
+      // The user's externalId search finds nothing, its userName search is refused, and so is the plain one.
+      quirky.wfm.quirks.next.push(empty, refused, refused);
+      const { fatal } = await runResyncUser(quirky.app.deps, { user: user.login });
+      expect(fatal).toMatchObject({ kind: 'invalid', message: expect.stringMatching(/^the WFM refused every user's lookup, and a search for a plain userName too: .*400 \(invalidFilter\): search is down/) as unknown });
+      expect(quirky.wfm.quirks.next).toEqual([]);
     });
   } else {
     it('a full sync reads the listing: everyone is written, that user too', async () => {
@@ -70,4 +84,15 @@ describe.each([['lookup'], ['list']])('WFM_READ_MODE=%s, a WFM that cannot look 
       expect(report.failed).toEqual([]);
     }
   });
+
+  if (mode === 'lookup') {
+    it('an incremental run whose one change is that user fails that user, not the run, and its cursor moves on', async () => {
+      const before = await rawCursor(quirky.h);
+      quirky.h.okta.state.updateProfile(quotedId, { lastName: 'Changed again' });
+      const { report, fatal } = await runIncrementalSync(quirky.app.deps);
+      expect(fatal).toBeUndefined();
+      expect(report.failed).toEqual([expect.objectContaining({ oktaId: quotedId, action: 'read' })]);
+      expect(await rawCursor(quirky.h)).not.toBe(before);
+    });
+  }
 });
