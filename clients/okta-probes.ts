@@ -4,7 +4,7 @@ import type { Client, Collection } from '@okta/okta-sdk-nodejs';
 import { SyncError } from './errors';
 import { findGroupIds, type NamedGroup } from './okta-groups';
 import type { OktaCaller } from './okta-sdk';
-import { LOG_FILTER } from './okta-log';
+import { LOG_FILTER, isRefusal } from './okta-log';
 
 /** A group entry as the preflight check found it: the ids it stands for, or why it stands for none. */
 export type GroupProbe = Readonly<{ name: string; setting: string }> & ({ ids: readonly string[] } | { problem: string });
@@ -17,8 +17,12 @@ export type OktaProbes = {
   probeScope(): Promise<ScopeProbe>;
   /** Each group entry of SUPERVISOR_GROUPS and the group rules resolved as the pull does, the id cache left alone. */
   probeGroups(): Promise<GroupProbe[]>;
-  /** One System Log page of one event of the last minute, asked as an incremental run asks (the same filter). */
-  probeLog(): Promise<void>;
+  /**
+   * One System Log page of one event of the last minute, asked as an incremental run asks (the same
+   * filter); `unfiltered` when the service refused the filter (400) and answered without it, as
+   * incremental runs then read it.
+   */
+  probeLog(): Promise<{ unfiltered: boolean }>;
 };
 
 /** What the probes read with, as the Okta source holds it. */
@@ -78,10 +82,19 @@ export function createOktaProbes(ctx: ProbeContext): OktaProbes {
       return { scope: 'app', appId };
     },
 
-    probeLog: () =>
-      firstPage('read the System Log', () =>
-        client.systemLogApi.listLogEvents({ since: new Date(Date.now() - 60_000).toISOString(), sortOrder: 'ASCENDING', limit: 1, filter: LOG_FILTER }),
-      ),
+    async probeLog() {
+      const since = new Date(Date.now() - 60_000).toISOString();
+      const read = (filter?: string) =>
+        firstPage('read the System Log', () => client.systemLogApi.listLogEvents({ since, sortOrder: 'ASCENDING', limit: 1, ...(filter !== undefined ? { filter } : {}) }));
+      try {
+        await read(LOG_FILTER);
+        return { unfiltered: false };
+      } catch (err) {
+        if (!(isRefusal(err) && err instanceof SyncError && err.status === 400)) throw err;
+        await read();
+        return { unfiltered: true };
+      }
+    },
 
     // An entry of OKTA_GROUPS and of a group rule is probed here for the rule (probeScope probes it for OKTA_GROUPS).
     probeGroups: () => probeEach(ctx.groups.filter((g) => g.mapped).map((g) => ({ name: g.name, setting: g.setting === 'OKTA_GROUPS' ? 'MAPPING_FILE (groupRules)' : g.setting }))),

@@ -201,8 +201,9 @@ async function applyUpdate(action: UpdateAction, ports: ApplyPorts): Promise<App
   }
   const { user, changes, reread, dropped, forms } = await replaceOwned(ports, action.desired, current, action.type === 'reactivate', action.knownForms);
   // With no user-management API configured, the PUT's `active: true` is the reactivation (RFC
-  // 7643's way). A WFM that still answers the user inactive revives only through an API of its own.
-  if (action.type === 'reactivate' && !ports.wfmApi && !user.active) {
+  // 7643's way). A WFM that still answers the user inactive revives only through an API of its own;
+  // an answer that leaves `active` out says nothing, so the user is read again.
+  if (action.type === 'reactivate' && !ports.wfmApi && !(user.raw.active != null ? user.active : (await ports.scim.get(user.id)).active)) {
     throw new SyncError(
       `WFM user ${action.wfmId} still reads inactive after a PUT with active: true: this WFM revives users through its user-management API; set WFM_API_URL, WFM_ACCESS_KEY_ID and WFM_ACCESS_KEY_SECRET`,
       { kind: 'invalid', service: 'wfm-scim' },

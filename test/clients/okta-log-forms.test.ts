@@ -131,4 +131,17 @@ describe('the System Log of a service that does not filter as Okta does', () => 
     expect(log.nextUri).toMatch(/after=1/);
     expect(new URL(log.nextUri ?? '').searchParams.get('filter')).toBeNull();
   });
+
+  it("check's probe says so: the log answers, unfiltered; a service that takes the filter answers filtered", async () => {
+    logPages(front, [mixed]);
+    const pages = front.routes.get('/api/v1/logs');
+    const source = createOktaSource(frontConfig(front));
+    expect(await source.probeLog()).toEqual({ unfiltered: false });
+    front.routes.set('/api/v1/logs', (url, nth, req) =>
+      (url.searchParams.get('filter') ?? '').includes(' sw ') ? oktaError(400, 'E0000001', 'Api validation failed: filter') : (pages?.(url, nth, req) ?? { body: [] }),
+    );
+    expect(await source.probeLog()).toEqual({ unfiltered: true });
+    front.routes.set('/api/v1/logs', () => oktaError(403, 'E0000006', 'You do not have permission'));
+    await expect(source.probeLog()).rejects.toMatchObject({ status: 403 });
+  });
 });

@@ -22,7 +22,7 @@ export type Quirks = {
   /** `userName eq` compared case-sensitively (create's uniqueness check still ignores case). */
   caseSensitiveFilter: boolean;
   /** How a successful PUT is answered: 200 with the resource, 204, or 200 with no body. */
-  putAnswer: '200' | '204' | '200-empty';
+  putAnswer: '200' | '204' | '200-empty' | '200-without-active';
   /**
    * Strings it stores, and the filter values it compares, in Unicode NFC (as a database with a
    * normalising collation does): "e" and a combining accent comes back as "é". Seeded users are kept as given.
@@ -219,6 +219,10 @@ export async function startQuirkyScim(seed: ScimResource[], quirks: Partial<Quir
       revisions.set(id, (revisions.get(id) ?? 1) + 1);
       if (q.putAnswer === '204') return sendScim(res, 204);
       if (q.putAnswer === '200') return sendOne(res, 200, replaced);
+      if (q.putAnswer === '200-without-active') {
+        const { active: _active, ...answer } = replaced;
+        return sendOne(res, 200, answer);
+      }
       return sendScim(res, 200);
     });
   });

@@ -71,9 +71,12 @@ describe('without the WFM user-management API (WFM_API_URL unset)', () => {
   });
 });
 
-describe('without the user-management API, on a WFM whose PUT leaves `active` as it was', () => {
+describe.each([
+  ['answers the user', '200'],
+  ['answers without `active` (read again)', '200-without-active'],
+] as const)('without the user-management API, on a WFM whose PUT leaves `active` as it was, and %s', (_name, putAnswer) => {
   it('a reactivation fails that user, saying the WFM revives through its API and which settings it needs', async () => {
-    const quirky = await startQuirkyApp({ users: 8, seed: 5 }, { keepsActive: true }, NO_API);
+    const quirky = await startQuirkyApp({ users: 8, seed: 5 }, { keepsActive: true, putAnswer }, NO_API);
     try {
       expect((await runFullSync(quirky.app.deps)).report.failed).toEqual([]);
       const [first] = [...quirky.wfm.users.values()];
