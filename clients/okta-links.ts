@@ -59,16 +59,18 @@ export function nextLinkOf(header: string | null | undefined, pageUrl: string): 
 /**
  * A next link moved onto OKTA_ORG_URL: one Okta answered on another origin (a custom domain, a
  * proxy, the host name a server knows itself by, http behind a TLS front) keeps its path and query
- * on the origin the credentials are for, and under OKTA_ORG_URL's path when it has one. The token
- * never goes to the other origin. `from` is that origin, when the link moved; a link that cannot be
- * read stays as it is, and the origin check refuses it.
+ * as written (the fragment aside) on the origin the credentials are for, under OKTA_ORG_URL's path
+ * when it has one and the link's path is not there already (`{path}/api/...`). The token never
+ * goes to the other origin. `from` is that origin, when the link moved; a link that cannot be read
+ * stays as it is, and the origin check refuses it.
  */
 export function onOrgUrl(link: string, orgUrl: string): { url: string; from?: string } {
   if (!URL.canParse(link) || !URL.canParse(orgUrl)) return { url: link };
   const target = new URL(link);
   const org = new URL(orgUrl);
   if (target.origin === org.origin) return { url: link };
+  const rest = link.replace(/^[a-z][a-z\d+.-]*:\/\/[^/?#]*/i, '').replace(/#.*$/s, '');
   const base = org.pathname.replace(/\/+$/, '');
-  const path = base === '' || target.pathname === base || target.pathname.startsWith(`${base}/`) ? target.pathname : `${base}${target.pathname}`;
-  return { url: `${org.origin}${path}${target.search}`, from: target.origin };
+  const underBase = base !== '' && (rest.startsWith(`${base}/api/`) || rest.startsWith(`${base}/oauth2/`));
+  return { url: `${org.origin}${underBase ? '' : base}${rest}`, from: target.origin };
 }

@@ -162,6 +162,8 @@ describe('onOrgUrl', () => {
     ['another host: its path and query on the org', 'https://acme.oktapreview.com/api/v1/users?after=b&limit=2', 'https://login.acme.com', { url: 'https://login.acme.com/api/v1/users?after=b&limit=2', from: 'https://acme.oktapreview.com' }],
     ['another scheme (http behind TLS)', 'http://acme.okta.com/api/v1/logs?after=1', 'https://acme.okta.com', { url: 'https://acme.okta.com/api/v1/logs?after=1', from: 'http://acme.okta.com' }],
     ['under the org URL\'s path', 'http://okta:8080/api/v1/users?after=b', 'https://gw.example.com/okta/', { url: 'https://gw.example.com/okta/api/v1/users?after=b', from: 'http://okta:8080' }],
+    ['under an org URL path that begins as Okta\'s do', 'http://okta:8080/api/v1/users?after=b', 'https://gw.example.com/api', { url: 'https://gw.example.com/api/api/v1/users?after=b', from: 'http://okta:8080' }],
+    ['the query as written', 'http://okta:8080/api/v1/logs?filter=eventType sw "user."&after=a+b', 'https://acme.okta.com', { url: 'https://acme.okta.com/api/v1/logs?filter=eventType sw "user."&after=a+b', from: 'http://okta:8080' }],
     ['already under the org URL\'s path', 'http://okta:8080/okta/api/v1/users?after=b', 'https://gw.example.com/okta', { url: 'https://gw.example.com/okta/api/v1/users?after=b', from: 'http://okta:8080' }],
     ['a fragment is dropped', 'https://a.example.com/api/v1/users?after=b#x', 'https://acme.okta.com', { url: 'https://acme.okta.com/api/v1/users?after=b', from: 'https://a.example.com' }],
     ['unreadable: left for the origin check to refuse', 'not a url', 'https://acme.okta.com', { url: 'not a url' }],
