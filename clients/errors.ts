@@ -83,7 +83,6 @@ export function kindForStatus(status: number): ErrorKind {
   return 'invalid';
 }
 
-/** A one-line reason for a report or a log, never a stack or a payload. */
 /** Node's codes for a server certificate this process does not trust (or that does not fit). */
 const UNTRUSTED_CERT_CODES = new Set([
   'DEPTH_ZERO_SELF_SIGNED_CERT',
@@ -96,12 +95,16 @@ const UNTRUSTED_CERT_CODES = new Set([
   'ERR_TLS_CERT_ALTNAME_INVALID',
 ]);
 
+/** Whether a network failure is the server's TLS certificate: a setting to fix, not a failure to retry. */
+export const isUntrustedCert = (code: string): boolean => UNTRUSTED_CERT_CODES.has(code);
+
 /** A network failure's code, with what to do when it is the server's TLS certificate. */
 export function networkCode(code: string): string {
   if (!UNTRUSTED_CERT_CODES.has(code)) return code;
   return `${code}: the server's TLS certificate is not trusted here (for a private CA, point NODE_EXTRA_CA_CERTS at its certificate; otherwise the certificate needs fixing)`;
 }
 
+/** A one-line reason for a report or a log, never a stack or a payload. */
 export function describeError(err: unknown): string {
   if (err instanceof Error) return err.message;
   return String(err);

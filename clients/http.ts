@@ -2,7 +2,7 @@ import { Agent as HttpAgent } from 'node:http';
 import { Agent as HttpsAgent } from 'node:https';
 import axios, { type AxiosInstance, type Method } from 'axios';
 import type { Gate } from './gate';
-import { SyncError, kindForStatus, networkCode, parseRetryAfter, secretFileFailure, type Service } from './errors';
+import { SyncError, isUntrustedCert, kindForStatus, networkCode, parseRetryAfter, secretFileFailure, type Service } from './errors';
 import { DEFAULT_RETRY, withRetry, type RetryPolicy } from './retry';
 
 export type HttpResponse = { status: number; headers: Record<string, string>; body: unknown };
@@ -147,7 +147,7 @@ export function createHttpClient(opts: HttpClientOptions): HttpClient {
       opts.onResponse?.(0);
       const timedOut = code === 'ECONNABORTED' || code === 'ETIMEDOUT';
       throw new SyncError(`${where} failed: ${timedOut ? `no answer within ${opts.timeoutMs} ms` : networkCode(code)}`, {
-        kind: 'transient',
+        kind: isUntrustedCert(code) ? 'config' : 'transient',
         service: opts.service,
       });
     }

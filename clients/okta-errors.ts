@@ -1,4 +1,4 @@
-import { SyncError, kindForStatus, networkCode, secretFileFailure } from './errors';
+import { SyncError, isUntrustedCert, kindForStatus, networkCode, secretFileFailure } from './errors';
 
 type OktaLikeError = {
   status?: unknown;
@@ -77,7 +77,7 @@ export function mapOktaError(err: unknown, what: string, timeoutMs?: number): Sy
     return new SyncError(`Okta ${what} was not sent: ${field} is empty`, { kind: 'invalid', service: 'okta' });
   }
   if (e.name === 'FetchError' || e.type === 'request-timeout' || typeof e.code === 'string') {
-    return new SyncError(`Okta ${what} failed: ${networkReason(e, timeoutMs)}`, { kind: 'transient', service: 'okta' });
+    return new SyncError(`Okta ${what} failed: ${networkReason(e, timeoutMs)}`, { kind: typeof e.code === 'string' && isUntrustedCert(e.code) ? 'config' : 'transient', service: 'okta' });
   }
   if (err instanceof SyntaxError) {
     return new SyncError(`Okta ${what} answered a body that is not valid JSON`, { kind: 'transient', service: 'okta' });
