@@ -147,6 +147,10 @@ async function mayBeActiveInWfm(deps: JobDeps, oktaId: string): Promise<boolean>
 /** Hands changed users who left scope, with an active WFM counterpart, to off-boarding (which re-checks and guards); a dry run only says how many. */
 export async function handToOffboarding(deps: JobDeps, oktaIds: readonly string[], dryRun: boolean): Promise<void> {
   if (oktaIds.length === 0) return;
+  if (!deps.config.wfm.api) {
+    deps.logger.warn('users left scope, and stay active in the WFM: off-boarding is off (WFM_API_URL is not set)', { users: oktaIds.length });
+    return;
+  }
   if (dryRun) deps.logger.info('dry run: users who left scope not handed to off-boarding', { users: oktaIds.length });
   else await deps.requestOffboard('left scope in Okta (incremental sync)', oktaIds);
 }
@@ -171,7 +175,8 @@ export async function pullChanges(deps: JobDeps, changes: Changes, dryRun: boole
   // Users changed anywhere in the org who were never in scope here are not off-boarding's to
   // deactivate (it counts them unmanaged): they are neither looked up nor handed over.
   const seen = leavers.size > 0 ? await seenInScope.seen([...leavers]) : new Set<string>();
-  const linked = await mapPool([...seen], deps.config.wfm.concurrency, async (oktaId) => ((await mayBeActiveInWfm(deps, oktaId)) ? oktaId : undefined));
+  // Without the user-management API there is no off-boarding to hand them to: none is looked up.
+  const linked = deps.config.wfm.api ? await mapPool([...seen], deps.config.wfm.concurrency, async (oktaId) => ((await mayBeActiveInWfm(deps, oktaId)) ? oktaId : undefined)) : [...seen];
   const handOver = linked.filter((id): id is string => id !== undefined);
   await handToOffboarding(deps, handOver, dryRun);
   const counts = {
@@ -181,7 +186,7 @@ export async function pullChanges(deps: JobDeps, changes: Changes, dryRun: boole
     touched: touched.length,
     inScope: users.size,
     leftScope: leavers.size,
-    handedToOffboarding: dryRun ? 0 : handOver.length,
+    handedToOffboarding: dryRun || !deps.config.wfm.api ? 0 : handOver.length,
     rejected: rejected.length,
   };
   return { users: [...users.values()], rejected, counts, read };

@@ -123,7 +123,8 @@ function buildOn(redis: Redis, config: AppConfig, logger: Logger, opts: AppOptio
     requestOffboard:
       opts.requestOffboard ??
       (async (reason, oktaIds) => {
-        logger.info('off-boarding requested', { reason, users: oktaIds.length });
+        if (config.wfm.api) logger.info('off-boarding requested', { reason, users: oktaIds.length });
+        else logger.warn('users left scope, and stay active in the WFM: the WFM user-management API is not configured (WFM_API_URL, WFM_ACCESS_KEY_ID, WFM_ACCESS_KEY_SECRET)', { reason, users: oktaIds.length });
       }),
     now: () => Date.now(),
     newRunId: (kind) => newRunId(kind),

@@ -1,4 +1,5 @@
 import { runFullSync } from '../../jobs/full-sync';
+import { runIncrementalSync } from '../../jobs/incremental-sync';
 import { runOffboard } from '../../jobs/offboard';
 import { inScopeUsers } from '../../sandbox/okta/oracle';
 import { countRequests } from '../../sandbox/wfm/server';
@@ -6,6 +7,7 @@ import { runChecks } from '../../worker/commands/check';
 import { loadConfig } from '../../config/load-config';
 import { startTestApp, type TestApp } from '../helpers/app';
 import { startHarness, type Harness } from '../helpers/harness';
+import { capturingLogger, type LogEntry } from '../helpers/logger';
 import { startQuirkyApp } from '../helpers/quirky-app';
 
 /** The user-management API's settings left unset: a WFM known by its SCIM endpoint alone. */
@@ -62,6 +64,30 @@ describe('without the WFM user-management API (WFM_API_URL unset)', () => {
     const checks = await runChecks(loadConfig({ ...h.env, ...NO_API }));
     expect(checks.find((c) => c.name === 'wfm-api')).toEqual({ name: 'wfm-api', ok: true, warning: true, detail: expect.stringMatching(/^not configured \(WFM_API_URL\): off-boarding is off/) as unknown });
     expect(checks.every((c) => c.ok)).toBe(true);
+  });
+
+  it('an incremental run logs the users who left scope, and neither looks them up in the WFM nor hands them over', async () => {
+    const logs: LogEntry[] = [];
+    const inc = startTestApp(h, { env: NO_API, deps: { logger: capturingLogger(logs, 'warn') } });
+    try {
+      expect((await runIncrementalSync(inc.deps)).fatal).toBeUndefined(); // starts the cursor
+      const [, , leaver] = inScopeUsers(h.okta.state, h.okta.appId);
+      if (!leaver) throw new Error('no user');
+      h.okta.state.setStatus(leaver.id, 'SUSPENDED');
+      h.wfm.requests.length = 0;
+      const { report, fatal } = await runIncrementalSync(inc.deps);
+      expect(fatal).toBeUndefined();
+      expect(report.failed).toEqual([]);
+      expect(inc.offboards).toEqual([]);
+      expect(h.wfm.requests.filter((r) => (new URLSearchParams(r.query).get('filter') ?? '').includes(leaver.id))).toEqual([]);
+      // This leaver, and the one the off-boarding test suspended, still inside the cursor's overlap window.
+      const told = logs.filter((e) => String(e.message).startsWith('users left scope, and stay active in the WFM'));
+      expect(told).toHaveLength(1);
+      expect(told[0]?.users).toBeGreaterThanOrEqual(1);
+      expect(report).toMatchObject({ planned: { create: 0, update: 0 } });
+    } finally {
+      await inc.close();
+    }
   });
 
   it('the CLI runs a sync with none of the three set', async () => {
