@@ -113,6 +113,7 @@ export const settingsSchema = z.object({
   // `off`: no group gives the supervisor role (an org with no such group).
   SUPERVISOR_GROUPS: csv
     .refine((v) => v.length > 0, 'must name at least one group, or be off')
+    .refine((v) => v.length === 1 || !v.some((g) => g.toLowerCase() === 'off'), 'is off alone or a list of groups, not both (a group named off goes by its id)')
     .transform((v) => (v.length === 1 && v[0]?.toLowerCase() === 'off' ? [] : v))
     .default(['WFM Supervisors']),
   OKTA_TIMEOUT_MS: int(1000, 300000).default(30000),

@@ -25,7 +25,10 @@ const ASCII = /^[\x20-\x7e]*$/;
 /** An emoji asked for in its picture form (variation selector 16) takes two columns too. */
 const EMOJI_FORM = '\ufe0f';
 
-const graphemeWidth = (g: string): number => (NO_WIDTH.test(g) ? 0 : WIDE.test(g) || g.includes(EMOJI_FORM) ? 2 : 1);
+/** Emoji a terminal shows as pictures by default, and flags (pairs of regional indicators). */
+const EMOJI = /\p{Emoji_Presentation}|\p{Regional_Indicator}/u;
+
+const graphemeWidth = (g: string): number => (NO_WIDTH.test(g) ? 0 : WIDE.test(g) || EMOJI.test(g) || g.includes(EMOJI_FORM) ? 2 : 1);
 
 /** The columns a text takes in a terminal: a CJK character or an emoji takes two, an accent none. */
 export function displayWidth(text: string): number {

@@ -107,6 +107,7 @@ describe('loadConfig', () => {
     expect(loadConfig(validEnv({ SUPERVISOR_GROUPS: 'Off' })).okta.supervisorGroups).toEqual([]);
     expect(loadConfig(validEnv()).okta.supervisorGroups).toEqual(['WFM Supervisors']);
     expect(problemsOf(validEnv({ SUPERVISOR_GROUPS: ' , ' }))).toEqual(['SUPERVISOR_GROUPS: must name at least one group, or be off']);
+    expect(problemsOf(validEnv({ SUPERVISOR_GROUPS: 'off,Leads' }))).toEqual(['SUPERVISOR_GROUPS: is off alone or a list of groups, not both (a group named off goes by its id)']);
   });
 
   it('names every missing setting, one line each', () => {

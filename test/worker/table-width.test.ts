@@ -8,6 +8,7 @@ describe('table columns as a terminal shows them', () => {
     ['an emoji, and one joined by a zero-width joiner', '👍 👩‍💻', 5],
     ['full-width letters', 'ＡＢ', 4],
     ['a symbol in its emoji form', '\u2764\ufe0f', 2],
+    ['a flag, a watch and an orange circle', '🇯🇵⌚🟠', 6],
   ])('%s', (_name, text, width) => {
     expect(displayWidth(text)).toBe(width);
   });
