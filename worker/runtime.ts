@@ -1,6 +1,7 @@
 import { UnrecoverableError, Worker, type Job } from 'bullmq';
 import type { Logger } from 'winston';
 import { isSyncError } from '../clients/errors';
+import { isLoopbackHost } from '../config/url';
 import type { AppConfig } from '../config/load-config';
 import { assertRegistry, jobFor, type JobContext, type TriggerRequest } from '../jobs';
 import { loadKept } from '../jobs/drift';
@@ -91,6 +92,14 @@ const CONCURRENCY: Record<QueueKey, (c: AppConfig) => number> = {
  * the same queue wait their turn too, which only delays a trigger that would coalesce anyway.
  */
 const SYNC_RUNS_AT_ONCE = 1;
+
+/** The services' URLs that are plain http to a host other than loopback (ALLOW_PLAIN_HTTP let them through). */
+function plainHttpUrls(config: AppConfig): string[] {
+  return [config.okta.orgUrl, config.wfm.scimUrl, ...(config.wfm.api ? [config.wfm.api.url] : [])].filter((u) => {
+    const url = new URL(u);
+    return url.protocol === 'http:' && !isLoopbackHost(url.hostname);
+  });
+}
 
 /** Why nothing is deactivated on a worker without the user-management API. */
 const NO_OFFBOARDING = 'the WFM user-management API is not configured (WFM_API_URL, WFM_ACCESS_KEY_ID, WFM_ACCESS_KEY_SECRET)';
@@ -199,6 +208,8 @@ export async function startWorker(config: AppConfig, logger: Logger, opts: { htt
   if (http) logger.info('http listening', { url: http.url });
   logger.info('worker started', { prefix: config.redis.prefix, maxWritesPerSecond: config.worker.maxWritesPerSecond });
   if (!config.wfm.api) logger.warn(`off-boarding is off, and has no schedule: ${NO_OFFBOARDING}`);
+  const clear = plainHttpUrls(config);
+  if (clear.length > 0) logger.warn('credentials go over plain http, in the clear, to hosts other than loopback (ALLOW_PLAIN_HTTP=true)', { urls: clear });
 
   let closing: Promise<void> | undefined;
   return {

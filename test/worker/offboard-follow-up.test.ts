@@ -73,4 +73,15 @@ describe('a worker without the WFM user-management API', () => {
       await w.close();
     }
   });
+
+  it('warns at start when ALLOW_PLAIN_HTTP lets credentials go in the clear to a host other than loopback', async () => {
+    const config = loadConfig({ ...h.env, ALLOW_PLAIN_HTTP: 'true', WFM_SCIM_URL: 'http://wfm.invalid/scim/v2', SYNC_CRON: 'off', INCREMENTAL_CRON: 'off', OFFBOARD_CRON: 'off' });
+    const logs: LogEntry[] = [];
+    const w = await startWorker(config, capturingLogger(logs), { http: false });
+    try {
+      expect(logs.filter((e) => String(e.message).startsWith('credentials go over plain http'))).toEqual([expect.objectContaining({ level: 'warn', urls: ['http://wfm.invalid/scim/v2'] })]);
+    } finally {
+      await w.close();
+    }
+  });
 });
