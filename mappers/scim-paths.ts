@@ -58,10 +58,12 @@ function entryIndex(entries: unknown[], select: string, value?: string): number 
   }
   const typed = entries.findIndex((e) => isRecord(e) && isType(e, select));
   if (typed >= 0) return typed;
-  // An untyped primary entry (or a lone untyped one) stands for the typed one we own.
-  const untyped = entries.findIndex((e) => isRecord(e) && e.type === undefined && (isPrimary(e) || entries.length === 1));
-  if (untyped >= 0 || value === undefined) return untyped;
-  return entries.findIndex((e) => isRecord(e) && e.type === undefined && sameValue(e.value, value));
+  // A server that returns no types: the untyped entry holding our value is ours, whatever another
+  // one's primary flag (an admin may have made their own address primary); else an untyped
+  // primary entry (or a lone untyped one) stands for the typed one we own.
+  const holding = value === undefined ? -1 : entries.findIndex((e) => isRecord(e) && e.type === undefined && sameValue(e.value, value));
+  if (holding >= 0) return holding;
+  return entries.findIndex((e) => isRecord(e) && e.type === undefined && (isPrimary(e) || entries.length === 1));
 }
 
 /** `expected`: the value the sync would write there (see entryIndex). */

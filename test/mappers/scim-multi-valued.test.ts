@@ -33,8 +33,17 @@ describe('multi-valued attributes as servers of other makes hold them', () => {
     ['untyped but primary', [{ value: 'home@example.com', type: 'home' }, { value: WORK, primary: true }]],
     ['untyped among others, neither typed nor primary', [{ value: 'home@example.com', type: 'home' }, { value: WORK }]],
     ['stored as values only', [{ value: WORK }, { value: 'home@example.com' }]],
+    ['untyped, beside an untyped address an admin made primary', [{ value: WORK }, { value: 'home@example.com', primary: true }]],
   ])('the work email %s is up to date', (_what, emails) => {
     expect(diffOwned(desired, current(emails), mapping)).toEqual([]);
+  });
+
+  it("a write on a server that returns no types keeps an admin's primary address and the work entry beside it", () => {
+    const moved = { ...desired, attrs: { ...desired.attrs, displayName: 'Maria L.' } };
+    expect(mergeOwned(current([{ value: WORK }, { value: 'home@example.com', primary: true }]), moved, mapping).emails).toEqual([
+      { value: WORK, type: 'work' },
+      { value: 'home@example.com', primary: true },
+    ]);
   });
 
   it('a changed work email is written over its entry and its duplicates, never beside an untyped copy', () => {
