@@ -23,10 +23,16 @@ function lookupNeedsExternalIdFilter(refusal: ExternalIdFilterRefusedError): Syn
   );
 }
 
-/** The WFM users one desired user may own: those carrying its Okta id, else those holding its userName. */
+/**
+ * The WFM users one desired user may own: those carrying its Okta id, else those holding its
+ * userName. A linked user under another userName (the login renamed in Okta) brings the holder of
+ * the new one too, if any, as a listing would: the plan then sees a rename into a taken userName.
+ */
 async function lookUp(scim: ScimClient, d: DesiredUser): Promise<WfmUser[]> {
   const linked = await scim.findByExternalId(d.oktaId);
-  return linked.length > 0 ? linked : scim.findByUserName(d.userName);
+  if (linked.length === 0) return scim.findByUserName(d.userName);
+  if (linked.every((u) => userNameKey(u.userName) === userNameKey(d.userName))) return linked;
+  return [...linked, ...(await scim.findByUserName(d.userName)).filter((u) => !linked.some((l) => l.id === u.id))];
 }
 
 /** Of the whole listing, the WFM users the lookups of these desired users would have found. */
