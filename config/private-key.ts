@@ -2,6 +2,12 @@ import { createPrivateKey, type JsonWebKey, type KeyObject } from 'node:crypto';
 
 export type PrivateKeyResult = { ok: true; jwk: string } | { ok: false; problem: string };
 
+/**
+ * A PEM as an environment file or a secret store often holds it: on one line, its line breaks
+ * written as `\n` (or `\r\n`). A JWK never has a line break to write so.
+ */
+const unescapePem = (pem: string): string => (pem.startsWith('-----BEGIN') && !pem.includes('\n') ? pem.replace(/\\r\\n|\\n/g, '\n') : pem);
+
 function readKey(text: string): { key: KeyObject; given?: JsonWebKey } | undefined {
   const trimmed = text.trim();
   try {
@@ -9,7 +15,7 @@ function readKey(text: string): { key: KeyObject; given?: JsonWebKey } | undefin
       const given = JSON.parse(trimmed) as JsonWebKey;
       return { key: createPrivateKey({ key: given, format: 'jwk' }), given };
     }
-    return { key: createPrivateKey(trimmed) };
+    return { key: createPrivateKey(unescapePem(trimmed)) };
   } catch {
     return undefined;
   }

@@ -185,7 +185,7 @@ export const SETTING_DOCS: Record<SettingName, SettingDoc> = {
     secret: true,
   },
   OKTA_CLIENT_ID: { doc: 'OAuth service app instead of an API token: the app\'s client id (with OKTA_PRIVATE_KEY).' },
-  OKTA_PRIVATE_KEY: { doc: 'The service app\'s RSA private key, as PEM or JWK (its public key registered in Okta).', secret: true },
+  OKTA_PRIVATE_KEY: { doc: 'The service app\'s RSA private key, as PEM or JWK (its public key registered in Okta). A PEM may be on one line with its line breaks written as \\n, as env files hold it.', secret: true },
   OKTA_KEY_ID: { doc: 'Key id (kid) of OKTA_PRIVATE_KEY as registered in Okta; a JWK\'s own kid is used when unset.' },
   OKTA_SCOPES: { doc: 'Scopes the service app asks for (space- or comma-separated); it must have been granted them.' },
   OKTA_APP_ID: {

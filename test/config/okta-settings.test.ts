@@ -79,6 +79,8 @@ describe('sdkPrivateKey: the key as the SDK signs with it', () => {
     ['RSA PKCS#8 PEM', pkcs8, 'pem-1', { kty: 'RSA', alg: 'RS256', kid: 'pem-1' }],
     ['RSA PKCS#1 PEM', rsa.privateKey.export({ format: 'pem', type: 'pkcs1' }).toString(), undefined, { kty: 'RSA', alg: 'RS256' }],
     ['RSA JWK keeps its kid', jwk, undefined, { kty: 'RSA', kid: 'key-1' }],
+    ['RSA PKCS#8 PEM on one line, its line breaks written as \\n (an env file)', pkcs8.trim().replace(/\n/g, '\\n'), 'pem-2', { kty: 'RSA', kid: 'pem-2' }],
+    ['RSA PKCS#1 PEM on one line, its line breaks written as \\r\\n', rsa.privateKey.export({ format: 'pem', type: 'pkcs1' }).toString().trim().replace(/\n/g, '\\r\\n'), undefined, { kty: 'RSA' }],
   ])('%s', (_name, text, kid, expected) => {
     const r = sdkPrivateKey(text, kid);
     if (!r.ok) throw new Error(r.problem);
