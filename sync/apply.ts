@@ -3,6 +3,7 @@ import type { Mapping } from '../config/mapping';
 import { buildResource, diffOwned, mergeOwned } from '../mappers/scim-merge';
 import type { ScimPort, WfmApiPort } from './ports';
 import { readAnswer } from './kept-answers';
+import { sendDroppingRefused } from './refused-extension';
 import type { Change, CreateAction, DesiredUser, KnownForms, ScimResource, StoredForms, UpdateAction, WfmUser } from './types';
 
 export type ApplyPorts = Readonly<{
@@ -111,7 +112,8 @@ async function replaceOwned(
     if (changes.length === 0 && target.active) return { user: target, changes, reread };
     try {
       const body = mergeOwned(target.raw, desired, ports.mapping);
-      const user = await ports.scim.replace(target.id, body, target.version);
+      const version = target.version;
+      const user = await sendDroppingRefused(body, (b) => ports.scim.replace(target.id, b, version));
       return { user, changes, reread, ...answered(user.raw, desired, ports.mapping, target.raw, known) };
     } catch (err) {
       if (isSyncError(err) && err.status === 412 && attempt < MAX_ATTEMPTS) {
@@ -132,7 +134,7 @@ async function replaceOwned(
 async function applyCreate(action: CreateAction, ports: ApplyPorts): Promise<ApplyResult> {
   for (let attempt = 1; ; attempt += 1) {
     try {
-      const created = await ports.scim.create(buildResource(action.desired, ports.mapping));
+      const created = await sendDroppingRefused(buildResource(action.desired, ports.mapping), (b) => ports.scim.create(b));
       return { appliedAs: 'create', wfmId: created.id, changes: [], ...answered(created.raw, action.desired, ports.mapping) };
     } catch (err) {
       // A 409 says the user exists (so does a 400 `uniqueness`, as RFC 7644 §3.12 lists it among

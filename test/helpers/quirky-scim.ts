@@ -61,6 +61,8 @@ export type Quirks = {
   ignores: string[];
   /** A PUT leaves `active` as it was: a WFM that revives users only through an API of its own. */
   keepsActive: boolean;
+  /** Schema extensions it does not have: a POST or PUT carrying one is refused (400 invalidSyntax), as a strict server does. */
+  refusesExtensions: string[];
   /** Strings stored with each run of whitespace inside made one space (as a database column cleaned on input may). */
   collapsesSpaces: boolean;
   /** Characters outside the Basic Multilingual Plane (emoji) stored as "?", as a MySQL utf8mb3 column stores them (names, titles and the like; not identifiers). */
@@ -132,7 +134,7 @@ function keepOmitted(held: ScimResource, sent: ScimResource): ScimResource {
 }
 
 export async function startQuirkyScim(seed: ScimResource[], quirks: Partial<Quirks> = {}): Promise<QuirkyScim> {
-  const q: Quirks = { emptyResources: 'array', nullPaging: false, pagingAsStrings: false, maxPageSize: 100, activeAsString: false, caseSensitiveFilter: false, putAnswer: '200', unicodeNfc: false, integerIds: false, bareVersions: false, frameworkEtags: false, pastEnd: 'empty', omitted: 'cleared', externalIdFilter: 'supported', noEscapedQuotes: false, ignores: [], keepsActive: false, collapsesSpaces: false, narrowCharset: false, maxLength: 0, uniquenessStatus: 409, next: [], ...quirks };
+  const q: Quirks = { emptyResources: 'array', nullPaging: false, pagingAsStrings: false, maxPageSize: 100, activeAsString: false, caseSensitiveFilter: false, putAnswer: '200', unicodeNfc: false, integerIds: false, bareVersions: false, frameworkEtags: false, pastEnd: 'empty', omitted: 'cleared', externalIdFilter: 'supported', noEscapedQuotes: false, ignores: [], keepsActive: false, refusesExtensions: [], collapsesSpaces: false, narrowCharset: false, maxLength: 0, uniquenessStatus: 409, next: [], ...quirks };
   const revisions = new Map<string, number>();
   const etagOf = (id: string): string => `W/"${revisions.get(id) ?? 1}"`;
   const users = new Map(seed.map((r) => [String(r.id), r]));
@@ -198,6 +200,10 @@ export async function startQuirkyScim(seed: ScimResource[], quirks: Partial<Quir
         return res.end(raw.body);
       }
       const url = new URL(req.url ?? '/', 'http://scim');
+      if (req.method === 'POST' || req.method === 'PUT') {
+        const unknown = q.refusesExtensions.find((urn) => Object.keys(JSON.parse(text || '{}') as object).includes(urn));
+        if (unknown) return error(res, 400, `Unknown schema ${unknown}`, 'invalidSyntax');
+      }
       if (url.pathname === '/scim/v2/Users' && req.method === 'GET') return list(url, res);
       if (url.pathname === '/scim/v2/Users' && req.method === 'POST') {
         const sent = stored(text);

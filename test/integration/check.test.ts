@@ -149,7 +149,7 @@ describe('okta-wfm-sync check', () => {
       const { code, out } = await h.cli(['check']);
       expect(code).toBe(0);
       expect(out.find((l) => l.includes('wfm-schema'))).toBe(
-        "warn  wfm-schema  the WFM's schema does not list enterprise.department, roles.primary: the WFM would most likely drop them; enable enterprise.department in the WFM tenant, or remove its rule from the mapping; roles.primary is the role the sync sets: enable roles in the WFM tenant",
+        "warn  wfm-schema  the WFM's schema does not list enterprise.department, roles.primary: the WFM would most likely drop or refuse them; enable enterprise.department in the WFM tenant, or remove its rule from the mapping; roles.primary is the role the sync sets: enable roles in the WFM tenant",
       );
       expect(out.at(-1)).toBe('all checks passed');
       const { report, by } = await check();

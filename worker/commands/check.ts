@@ -78,7 +78,7 @@ function probes(config: AppConfig): Record<CheckName, Probe> {
       const unlisted = unlistedPaths(body, paths, config.mapping.customSchema);
       if (unlisted === undefined) return { warning: "GET /Schemas answered no readable User schema: the mapped attributes cannot be checked against the WFM's schema" };
       if (unlisted.length === 0) return `the WFM's schema lists every mapped attribute (${paths.length})`;
-      return { warning: `the WFM's schema does not list ${unlisted.join(', ')}: the WFM would most likely drop ${unlisted.length === 1 ? 'it' : 'them'}; ${unkeptAdvice(unlisted)}` };
+      return { warning: `the WFM's schema does not list ${unlisted.join(', ')}: the WFM would most likely drop or refuse ${unlisted.length === 1 ? 'it' : 'them'}; ${unkeptAdvice(unlisted)}` };
     },
     async 'wfm-api'() {
       if (!wfmApi) return { warning: 'not configured (WFM_API_URL): off-boarding is off, and an inactive user is revived by a SCIM PUT with active: true' };
