@@ -20,6 +20,8 @@ export type OktaExecutorOptions = {
   onResponse: (status: number, rate: RateHeaders) => void;
   /** SSWS mode: the token, read on every request so a rotated OKTA_API_TOKEN_FILE takes effect at once. */
   apiToken?: Secret;
+  /** OAuth mode: the scopes the service app asks for, named when the token endpoint refuses it. */
+  scopes?: readonly string[];
 };
 
 const TOKEN_PATH = '/oauth2/v1/token';
@@ -86,16 +88,18 @@ async function tokenError(res: Answer): Promise<{ error?: string; description?: 
  * its own rate limit and can fail as any endpoint does: a 408, 429 or 5xx is transient (the pacer
  * has seen the reset), anything else is a refusal of the service app's credentials.
  */
-async function tokenRefused(res: Answer): Promise<SyncError> {
+async function tokenRefused(res: Answer, scopes: readonly string[] | undefined): Promise<SyncError> {
   const { error, description } = await tokenError(res);
   const detail = `${error ?? `HTTP ${res.status}`}${description !== undefined ? `: ${description}` : ''}`;
   if (kindForStatus(res.status) === 'transient') {
     return new SyncError(`Okta's token endpoint answered ${res.status} (${detail})`, { kind: 'transient', service: 'okta', status: res.status });
   }
-  return new SyncError(
-    `Okta refused the service app's token (${detail}): check OKTA_CLIENT_ID, OKTA_KEY_ID, OKTA_SCOPES and the key`,
-    { kind: 'auth', service: 'okta' },
-  );
+  // Asked for a nonce again, right after one was given: the proof's time, or a proxy in between.
+  if (error === 'use_dpop_nonce') {
+    return new SyncError(`Okta refused the service app's token (${detail}): it asked for a DPoP nonce again; check this machine's clock and any proxy in front of Okta`, { kind: 'auth', service: 'okta' });
+  }
+  const asked = scopes !== undefined && scopes.length > 0 ? ` (it asks for ${scopes.join(' ')})` : '';
+  return new SyncError(`Okta refused the service app's token (${detail}): check OKTA_CLIENT_ID, OKTA_KEY_ID, OKTA_SCOPES${asked} and the key`, { kind: 'auth', service: 'okta' });
 }
 
 /** The claims of the DPoP proof (RFC 9449) the SDK sent with a request; undefined when it sent none. */
@@ -165,7 +169,7 @@ export class OktaRequestExecutor extends DefaultRequestExecutor {
     });
     if (url.pathname === TOKEN_PATH && (res.status < 200 || res.status >= 300)) {
       if (await asksForDpopNonce(request, res)) return res as SdkResponse;
-      throw await tokenRefused(res);
+      throw await tokenRefused(res, this.opts.scopes);
     }
     return res as SdkResponse;
   }

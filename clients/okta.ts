@@ -92,7 +92,9 @@ function idOf(raw: unknown): string | undefined {
   return typeof id === 'string' && id !== '' ? id : undefined;
 }
 
-const SERVICE_APP_HINT = 'check the service app: OKTA_CLIENT_ID, OKTA_KEY_ID, the key, and the scopes granted to it (OKTA_SCOPES)';
+/** What a call refused for the service app's credentials or scopes says to check, naming the scopes it asks for. */
+const serviceAppHint = (scopes: readonly string[]): string =>
+  `check the service app: OKTA_CLIENT_ID, OKTA_KEY_ID, the key, and the scopes granted to it (OKTA_SCOPES asks for ${scopes.join(' ')})`;
 
 export function createOktaSource(cfg: OktaSourceConfig): OktaSource {
   const stats: OktaStats = { requests: 0, retries: 0, byStatus: {} };
@@ -112,7 +114,7 @@ export function createOktaSource(cfg: OktaSourceConfig): OktaSource {
     {
       orgUrl: cfg.orgUrl,
       requestTimeoutMs: cfg.requestTimeoutMs,
-      ...(cfg.oauth ? { authHint: SERVICE_APP_HINT } : {}),
+      ...(cfg.oauth ? { authHint: serviceAppHint(cfg.oauth.scopes) } : {}),
       ...(cfg.onLinkMoved ? { onLinkMoved: cfg.onLinkMoved } : {}),
     },
   );

@@ -87,7 +87,7 @@ describe('a token endpoint that asks for a DPoP nonce and will not take it', () 
     await expect(source().listAppGroupIds()).rejects.toMatchObject({
       kind: 'auth',
       service: 'okta',
-      message: "Okta refused the service app's token (use_dpop_nonce: Authorization server requires nonce in DPoP proof.): check OKTA_CLIENT_ID, OKTA_KEY_ID, OKTA_SCOPES and the key",
+      message: "Okta refused the service app's token (use_dpop_nonce: Authorization server requires nonce in DPoP proof.): it asked for a DPoP nonce again; check this machine's clock and any proxy in front of Okta",
     });
     expect(tokenRequests()).toBe(2);
 

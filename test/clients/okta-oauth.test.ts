@@ -51,7 +51,7 @@ describe('OAuth service app (OKTA_CLIENT_ID + OKTA_PRIVATE_KEY) against the sand
     [
       'a key Okta does not know',
       { privateKey: JSON.stringify({ ...generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey.export({ format: 'jwk' }), kid: 'rsa-1' }) },
-      /^Okta refused the service app's token \(invalid_client: The client_assertion signature is invalid\.\): check OKTA_CLIENT_ID, OKTA_KEY_ID, OKTA_SCOPES and the key$/,
+      /^Okta refused the service app's token \(invalid_client: The client_assertion signature is invalid\.\): check OKTA_CLIENT_ID, OKTA_KEY_ID, OKTA_SCOPES \(it asks for okta\.users\.read okta\.groups\.read okta\.apps\.read okta\.logs\.read\) and the key$/,
     ],
     ['a client id Okta does not know', { clientId: '0oanobody', privateKey: jwk }, /^Okta refused the service app's token \(invalid_client: /],
     ['a scope the app was not granted', { clientId: '0oanarrow', privateKey: jwk }, /^Okta refused the service app's token \(invalid_scope: The following scopes are not allowed: okta\.groups\.read/],
@@ -87,7 +87,7 @@ describe('OAuth service app (OKTA_CLIENT_ID + OKTA_PRIVATE_KEY) against the sand
     expect(err).toMatchObject({
       kind: 'auth',
       status: 403,
-      message: expect.stringMatching(/answered 403 E0000006.*: check the service app: OKTA_CLIENT_ID, OKTA_KEY_ID, the key, and the scopes granted to it \(OKTA_SCOPES\)$/),
+      message: expect.stringMatching(/answered 403 E0000006.*: check the service app: OKTA_CLIENT_ID, OKTA_KEY_ID, the key, and the scopes granted to it \(OKTA_SCOPES asks for okta\.users\.read\)$/),
     });
   });
 
