@@ -3,6 +3,7 @@ import { SyncError, describeError, externalIdFilterRefused, isSyncError } from '
 import type { OktaUserCheck } from '../clients/okta';
 import { assertOrgOrigin } from '../clients/okta-executor';
 import { isRefusal } from '../clients/okta-log';
+import { WFM_API_NOT_SET } from '../clients/wfm-api';
 import {
   changedGroupIds,
   freshEvents,
@@ -148,7 +149,7 @@ async function mayBeActiveInWfm(deps: JobDeps, oktaId: string): Promise<boolean>
 export async function handToOffboarding(deps: JobDeps, oktaIds: readonly string[], dryRun: boolean): Promise<void> {
   if (oktaIds.length === 0) return;
   if (!deps.config.wfm.api) {
-    deps.logger.warn('users left scope, and stay active in the WFM: off-boarding is off (WFM_API_URL is not set)', { users: oktaIds.length });
+    deps.logger.warn(`users left scope, and stay active in the WFM: ${WFM_API_NOT_SET}`, { users: oktaIds.length });
     return;
   }
   if (dryRun) deps.logger.info('dry run: users who left scope not handed to off-boarding', { users: oktaIds.length });

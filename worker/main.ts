@@ -5,7 +5,7 @@ import { createGate } from '../clients/gate';
 import { createOktaSource } from '../clients/okta';
 import type { MovedLink } from '../clients/okta-sdk';
 import { createScimClient, type ScimClient } from '../clients/scim';
-import { createWfmApi, type WfmApi } from '../clients/wfm-api';
+import { WFM_API_NOT_SET, createWfmApi, type WfmApi } from '../clients/wfm-api';
 import type { AppConfig } from '../config/load-config';
 import type { JobDeps } from '../jobs/deps';
 import { createPlannedWrites } from '../jobs/planned-writes';
@@ -45,10 +45,10 @@ function observedHistory(history: RunHistory, metrics: Metrics | undefined): Run
 }
 
 /**
- * The two WFM clients of a process: SCIM and the user-management API, sharing one gate so that
- * WFM_CONCURRENCY bounds this process's requests in flight to the WFM, both APIs together.
+ * The two WFM clients of a process: SCIM, and the user-management API when it is configured
+ * (WFM_API_URL), sharing one gate so that WFM_CONCURRENCY bounds this process's requests in flight
+ * to the WFM, both APIs together.
  */
-/** The WFM's clients: SCIM, and the user-management API when it is configured (WFM_API_URL). */
 export function createWfmClients(config: AppConfig, metrics?: Metrics): { scim: ScimClient; wfmApi: WfmApi | undefined } {
   const wfmCommon = { requestTimeoutMs: config.wfm.requestTimeoutMs, maxRetries: config.wfm.maxRetries, gate: createGate(config.wfm.concurrency) };
   const scim = createScimClient({
@@ -124,7 +124,7 @@ function buildOn(redis: Redis, config: AppConfig, logger: Logger, opts: AppOptio
       opts.requestOffboard ??
       (async (reason, oktaIds) => {
         if (config.wfm.api) logger.info('off-boarding requested', { reason, users: oktaIds.length });
-        else logger.warn('users left scope, and stay active in the WFM: the WFM user-management API is not configured (WFM_API_URL, WFM_ACCESS_KEY_ID, WFM_ACCESS_KEY_SECRET)', { reason, users: oktaIds.length });
+        else logger.warn(`users left scope, and stay active in the WFM: ${WFM_API_NOT_SET}`, { reason, users: oktaIds.length });
       }),
     now: () => Date.now(),
     newRunId: (kind) => newRunId(kind),

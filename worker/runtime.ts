@@ -1,6 +1,7 @@
 import { UnrecoverableError, Worker, type Job } from 'bullmq';
 import type { Logger } from 'winston';
 import { isSyncError } from '../clients/errors';
+import { WFM_API_NOT_SET } from '../clients/wfm-api';
 import { isLoopbackHost } from '../config/url';
 import type { AppConfig } from '../config/load-config';
 import { assertRegistry, jobFor, type JobContext, type TriggerRequest } from '../jobs';
@@ -101,9 +102,6 @@ function plainHttpUrls(config: AppConfig): string[] {
   });
 }
 
-/** Why nothing is deactivated on a worker without the user-management API. */
-const NO_OFFBOARDING = 'the WFM user-management API is not configured (WFM_API_URL, WFM_ACCESS_KEY_ID, WFM_ACCESS_KEY_SECRET)';
-
 /**
  * How long closing the workers, queues and Redis may take once SHUTDOWN_TIMEOUT_MS is over: the
  * jobs cut off may still wait on a Redis that is away, and the process exits anyway.
@@ -132,7 +130,7 @@ export async function startWorker(config: AppConfig, logger: Logger, opts: { htt
       // An off-boarding run in progress may have read Okta before these users left: one more follows it.
       requestOffboard: async (reason, oktaIds) => {
         if (!config.wfm.api) {
-          logger.warn(`users left scope, and stay active in the WFM: ${NO_OFFBOARDING}`, { reason, users: oktaIds.length });
+          logger.warn(`users left scope, and stay active in the WFM: ${WFM_API_NOT_SET}`, { reason, users: oktaIds.length });
           return;
         }
         const r = await trigger({ kind: 'offboard', reason, followRunning: true });
@@ -207,7 +205,7 @@ export async function startWorker(config: AppConfig, logger: Logger, opts: { htt
   phase = 'running';
   if (http) logger.info('http listening', { url: http.url });
   logger.info('worker started', { prefix: config.redis.prefix, maxWritesPerSecond: config.worker.maxWritesPerSecond });
-  if (!config.wfm.api) logger.warn(`off-boarding is off, and has no schedule: ${NO_OFFBOARDING}`);
+  if (!config.wfm.api) logger.warn(`off-boarding is off, and has no schedule: ${WFM_API_NOT_SET}`);
   const clear = plainHttpUrls(config);
   if (clear.length > 0) logger.warn('credentials go over plain http, in the clear, to hosts other than loopback (ALLOW_PLAIN_HTTP=true)', { urls: clear });
 
