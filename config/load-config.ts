@@ -4,7 +4,7 @@ import { DEFAULT_MAPPING, buildMapping, groupRuleGroups, type Mapping } from './
 import { checkOktaAuth, type OktaOAuth } from './okta-auth';
 import { SecretFileError, secretFromFile, secretFromValue, readSecretFile, type Secret } from './secret';
 import { SECRET_SETTINGS, settingsSchema, type SettingName, type Settings } from './settings';
-import { checkServiceUrl } from './url';
+import { plainHttpProblems, redisProblems, wfmApiProblems } from './setting-pairs';
 
 export type AppConfig = Readonly<{
   okta: Readonly<{
@@ -146,47 +146,6 @@ function loadMapping(path: string | undefined, problems: string[]): Mapping {
   const built = buildMapping(doc);
   for (const p of built.problems) problems.push(`MAPPING_FILE: ${p}`);
   return built.mapping ?? DEFAULT_MAPPING;
-}
-
-/**
- * On a Redis Cluster every key of a run (and BullMQ's keys of a queue) must share one slot, for its
- * scripts and transactions: the prefix needs a hash tag. A cluster has database 0 only.
- */
-function clusterProblems(seeds: readonly string[], prefix: string): string[] {
-  const problems: string[] = [];
-  if (!/\{[^{}]+\}/.test(prefix)) problems.push(`QUEUE_PREFIX: must hold a hash tag such as {${prefix.replace(/[{}]/g, '') || 'okta-wfm'}} with REDIS_CLUSTER=true, so every key lives in one slot`);
-  for (const url of seeds) {
-    const db = /^rediss?:\/\/[^/]*\/(\d+)/.exec(url)?.[1];
-    if (db !== undefined && db !== '0') problems.push(`REDIS_URL: selects database ${db}, but a Redis Cluster has database 0 only`);
-  }
-  return problems;
-}
-
-/** Seed nodes are a cluster's: one server is reached at one URL. */
-function redisProblems(s: Settings): string[] {
-  if (s.REDIS_CLUSTER) return clusterProblems(s.REDIS_URL, s.QUEUE_PREFIX);
-  return s.REDIS_URL.length > 1 ? ['REDIS_URL: holds several URLs; a list is for REDIS_CLUSTER=true'] : [];
-}
-
-/** The services' URLs: plain http only for loopback hosts, unless ALLOW_PLAIN_HTTP. */
-function plainHttpProblems(s: Settings): string[] {
-  if (s.ALLOW_PLAIN_HTTP) return [];
-  const urls = { OKTA_ORG_URL: s.OKTA_ORG_URL, WFM_SCIM_URL: s.WFM_SCIM_URL, WFM_API_URL: s.WFM_API_URL };
-  return Object.entries(urls).flatMap(([name, url]) => {
-    const problem = url === undefined ? undefined : checkServiceUrl(url);
-    return problem === undefined ? [] : [`${name}: ${problem}`];
-  });
-}
-
-const WFM_API_SETTINGS = ['WFM_API_URL', 'WFM_ACCESS_KEY_ID', 'WFM_ACCESS_KEY_SECRET'] as const;
-
-/** The user-management API's settings go together: all three, or none (no off-boarding). */
-function wfmApiProblems(input: Record<string, string | undefined>): string[] {
-  const given = WFM_API_SETTINGS.filter((name) => input[name] !== undefined);
-  if (given.length === 0 || given.length === WFM_API_SETTINGS.length) return [];
-  return WFM_API_SETTINGS.filter((name) => input[name] === undefined).map(
-    (name) => `${name}: is required with ${given.join(' and ')}${name === 'WFM_ACCESS_KEY_SECRET' ? ' (or WFM_ACCESS_KEY_SECRET_FILE)' : ''}; leave all three unset to run without the user-management API (no off-boarding)`,
-  );
 }
 
 /** Parses the environment once into a frozen configuration, or throws ConfigError. */
