@@ -31,6 +31,9 @@ const renewAt = (obtainedAt: number, expiry: number): number => expiry - Math.mi
 
 type SdkToken = Awaited<ReturnType<Client['oauth']['getAccessToken']>>;
 
+/** Whether a token answer says the token is DPoP-bound (`token_type` compares without case, RFC 6749 §5.1). */
+const isDpopBound = (token: SdkToken): boolean => String((token as { token_type?: unknown } | undefined)?.token_type ?? '').toLowerCase() === 'dpop';
+
 /**
  * The SDK signs its token request with `client.privateKey` whenever it holds no access token (the
  * first call, and again after Okta answers 401). The key is read just before, so a key rotated in
@@ -53,6 +56,10 @@ export function signWithCurrentKey(client: Client, oauth: OktaOAuth, now: () => 
     client.privateKey = signingKey(oauth);
     const obtainedAt = now();
     const token = await requestToken();
+    // A token bound to the proof's key (RFC 9449 §5: token_type DPoP) is presented as DPoP, with a
+    // proof on every call, even when the server issued it without asking for a nonce first (the
+    // SDK switches to DPoP only on a `use_dpop_nonce` answer, and would send it as Bearer).
+    if (isDpopBound(token)) (sdkOAuth as unknown as { isDPoP: boolean }).isDPoP = true;
     const expiry = expiresAt((token as { expires_in?: unknown } | undefined)?.expires_in, obtainedAt);
     held = expiry === undefined ? undefined : { expiry, renewBy: renewAt(obtainedAt, expiry) };
     return token;

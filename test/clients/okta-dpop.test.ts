@@ -97,3 +97,27 @@ describe('a token endpoint that asks for a DPoP nonce and will not take it', () 
     expect(tokenRequests()).toBe(1);
   });
 });
+
+describe('a token endpoint that issues a DPoP-bound token without asking for a nonce (RFC 9449 allows it)', () => {
+  let front: OktaFront;
+  const key = JSON.stringify({ ...generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey.export({ format: 'jwk' }), kid: 'k' });
+  afterEach(() => front.close());
+
+  it.each(['DPoP', 'dpop'])('token_type %s: every API call carries the token as DPoP, with a proof', async (tokenType) => {
+    front = await startOktaFront();
+    const groups = `/api/v1/apps/0oa1appappappappapp1/groups`;
+    const seen: { authorization: string; proof: boolean }[] = [];
+    front.routes.set('/oauth2/v1/token', () => ({ body: { token_type: tokenType, access_token: 'bound-token', expires_in: 3600, scope: SCOPES.join(' ') } }));
+    front.routes.set(groups, (_url, _nth, req) => {
+      const authorization = String(req.headers.authorization ?? '');
+      seen.push({ authorization, proof: typeof req.headers.dpop === 'string' && req.headers.dpop.split('.').length === 3 });
+      if (!authorization.startsWith('DPoP ')) return { status: 401, headers: { 'WWW-Authenticate': 'DPoP error="invalid_token"' }, body: { errorCode: 'E0000011', errorSummary: 'Invalid token provided', errorCauses: [] } };
+      return { body: [{ id: '00g1scopescopescope1', priority: 0 }] };
+    });
+    const { apiToken: _token, ...over } = frontConfig(front);
+    const source = createOktaSource({ ...over, oauth: { clientId: '0oafront', scopes: SCOPES, privateKey: secretFromValue(key) } });
+    await expect(source.listAppGroupIds()).resolves.toEqual(['00g1scopescopescope1']);
+    expect(seen).toEqual([{ authorization: 'DPoP bound-token', proof: true }]);
+    expect(front.requests.filter((r) => r.path === '/oauth2/v1/token')).toHaveLength(1);
+  });
+});
