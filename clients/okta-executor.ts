@@ -3,6 +3,7 @@ import type { Secret } from '../config/secret';
 import { SyncError, kindForStatus, parseRetryAfter } from './errors';
 import { bucketOf, type RateObservation } from './okta-pacer';
 import type { Throttle } from './okta-throttle';
+import { dpopClaimsOf, refreshDpopProof } from './okta-dpop-proof';
 
 type SdkRequest = Parameters<DefaultRequestExecutor['fetch']>[0];
 type SdkResponse = Awaited<ReturnType<DefaultRequestExecutor['fetch']>>;
@@ -22,7 +23,12 @@ export type OktaExecutorOptions = {
   apiToken?: Secret;
   /** OAuth mode: the scopes the service app asks for, named when the token endpoint refuses it. */
   scopes?: readonly string[];
+  /** OAuth mode: the key the SDK signs with (a private JWK), to sign a DPoP proof again after a wait. */
+  signingKey?: () => string | undefined;
 };
+
+/** A request that waited this long for its turn has its DPoP proof signed again: its `iat` is checked on arrival. */
+export const PROOF_REFRESH_AFTER_MS = 1000;
 
 const TOKEN_PATH = '/oauth2/v1/token';
 
@@ -102,19 +108,6 @@ async function tokenRefused(res: Answer, scopes: readonly string[] | undefined):
   return new SyncError(`Okta refused the service app's token (${detail}): check OKTA_CLIENT_ID, OKTA_KEY_ID, OKTA_SCOPES${asked} and the key`, { kind: 'auth', service: 'okta' });
 }
 
-/** The claims of the DPoP proof (RFC 9449) the SDK sent with a request; undefined when it sent none. */
-function dpopClaimsOf(request: SdkRequest): Record<string, unknown> | undefined {
-  const headers = (request as { headers?: Record<string, unknown> }).headers ?? {};
-  const proof = Object.entries(headers).find(([name]) => name.toLowerCase() === 'dpop')?.[1];
-  if (typeof proof !== 'string') return undefined;
-  try {
-    const claims: unknown = JSON.parse(Buffer.from(proof.split('.')[1] ?? '', 'base64url').toString('utf8'));
-    return claims !== null && typeof claims === 'object' ? (claims as Record<string, unknown>) : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
 /**
  * An Okta service app that requires DPoP answers the first token request 400 `use_dpop_nonce`
  * with a DPoP-Nonce header (RFC 9449 §8); the SDK then asks again with a proof that carries the
@@ -124,7 +117,7 @@ function dpopClaimsOf(request: SdkRequest): Record<string, unknown> | undefined 
  */
 async function asksForDpopNonce(request: SdkRequest, res: Answer): Promise<boolean> {
   if (res.status !== 400 || !res.headers.get('dpop-nonce')) return false;
-  const claims = dpopClaimsOf(request);
+  const claims = dpopClaimsOf((request as { headers?: Record<string, unknown> }).headers);
   if (claims === undefined || claims.nonce !== undefined) return false;
   return (await tokenError(res.clone())).error === 'use_dpop_nonce';
 }
@@ -151,9 +144,13 @@ export class OktaRequestExecutor extends DefaultRequestExecutor {
       req.headers = { ...req.headers, Authorization: `SSWS ${this.opts.apiToken.reveal()}` };
     }
     const bucket = bucketOf(url.pathname);
+    const asked = Date.now();
     const release = await this.opts.throttle.acquire(bucket);
+    const waited = Date.now() - asked >= PROOF_REFRESH_AFTER_MS;
     let res: Answer;
     try {
+      const key = waited ? this.opts.signingKey?.() : undefined;
+      if (key) refreshDpopProof((request as { headers?: Record<string, unknown> }).headers, key);
       res = (await super.fetch(request)) as Answer;
     } catch (err) {
       release();

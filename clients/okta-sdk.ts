@@ -56,7 +56,7 @@ export function createOktaClient(cfg: OktaClientConfig, onResponse: (status: num
     throttle,
     onResponse,
     ...(cfg.oauth === undefined && cfg.apiToken ? { apiToken: cfg.apiToken } : {}),
-    ...(cfg.oauth ? { scopes: cfg.oauth.scopes } : {}),
+    ...(cfg.oauth ? { scopes: cfg.oauth.scopes, signingKey: () => (typeof client.privateKey === 'string' ? client.privateKey : undefined) } : {}),
   });
   const blank = { token: '', clientId: '', scopes: '', privateKey: '', keyId: '' };
   const common = { ...blank, orgUrl: cfg.orgUrl, cacheMiddleware: null, requestExecutor };

@@ -1,4 +1,4 @@
-import { generateKeyPairSync } from 'node:crypto';
+import { createPublicKey, generateKeyPairSync, verify, type JsonWebKey } from 'node:crypto';
 import { createOktaSource, type OktaSourceConfig } from '../../clients/okta';
 import { secretFromValue } from '../../config/secret';
 import { inScopeUsers } from '../../sandbox/okta/oracle';
@@ -119,5 +119,41 @@ describe('a token endpoint that issues a DPoP-bound token without asking for a n
     await expect(source.listAppGroupIds()).resolves.toEqual(['00g1scopescopescope1']);
     expect(seen).toEqual([{ authorization: 'DPoP bound-token', proof: true }]);
     expect(front.requests.filter((r) => r.path === '/oauth2/v1/token')).toHaveLength(1);
+  });
+});
+
+describe('a DPoP proof signed before a wait for a rate-limit window', () => {
+  let front: OktaFront;
+  const key = JSON.stringify({ ...generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey.export({ format: 'jwk' }), kid: 'k' });
+  const part = (jwt: string, i: number): Record<string, unknown> => JSON.parse(Buffer.from(jwt.split('.')[i] ?? '', 'base64url').toString('utf8')) as Record<string, unknown>;
+  afterEach(() => front.close());
+
+  it('is signed again when the request goes: a fresh iat and jti, the same method, URL and token hash, a valid signature', async () => {
+    front = await startOktaFront();
+    const groups = `/api/v1/apps/0oa1appappappappapp1/groups`;
+    const proofs: { proof: string; ageS: number }[] = [];
+    front.routes.set('/oauth2/v1/token', () => ({ body: { token_type: 'DPoP', access_token: 'bound-token', expires_in: 3600 } }));
+    front.routes.set(groups, (_url, nth, req) => {
+      const proof = String(req.headers.dpop);
+      proofs.push({ proof, ageS: Date.now() / 1000 - Number(part(proof, 1).iat) });
+      if (nth === 0) {
+        // The window is spent: Okta answers 429 with the reset, and the retry waits for it.
+        const reset = Math.ceil(Date.now() / 1000) + 2;
+        return { status: 429, headers: { 'X-Rate-Limit-Limit': '100', 'X-Rate-Limit-Remaining': '0', 'X-Rate-Limit-Reset': String(reset) }, body: { errorCode: 'E0000047', errorSummary: 'API call exceeded rate limit due to too many requests.', errorCauses: [] } };
+      }
+      return { body: [{ id: '00g1scopescopescope1', priority: 0 }] };
+    });
+    const { apiToken: _token, ...over } = frontConfig(front);
+    const source = createOktaSource({ ...over, oauth: { clientId: '0oafront', scopes: SCOPES, privateKey: secretFromValue(key) } });
+    await expect(source.listAppGroupIds()).resolves.toEqual(['00g1scopescopescope1']);
+    expect(proofs).toHaveLength(2);
+    const [first, second] = proofs.map((p) => p.proof) as [string, string];
+    expect(proofs[1]?.ageS).toBeLessThan(1.5); // signed when it went, not before the wait of 2 s and more
+    expect(part(second, 1)).toMatchObject({ htm: part(first, 1).htm, htu: part(first, 1).htu, ath: part(first, 1).ath });
+    expect(part(second, 1).jti).not.toBe(part(first, 1).jti);
+    expect(part(second, 0)).toEqual(part(first, 0));
+    const publicKey = createPublicKey({ key: part(second, 0).jwk as JsonWebKey, format: 'jwk' });
+    const [h, c, sig] = second.split('.') as [string, string, string];
+    expect(verify('sha256', Buffer.from(`${h}.${c}`), publicKey, Buffer.from(sig, 'base64url'))).toBe(true);
   });
 });
