@@ -87,6 +87,9 @@ async function tokenError(res: Answer): Promise<{ error?: string; description?: 
   }
 }
 
+/** What Okta says of a client assertion whose `exp`, `iat` or `nbf` does not fit its clock. */
+const CLOCK_REFUSAL = /\b(expired|in the future|not yet valid|clock skew|iat|nbf)\b/i;
+
 /**
  * The SDK 8.1 caches an error answer of the token endpoint as if it were a token (its oauth.js
  * calls an undefined Http.errorFilter), and the caller then sees only a 401 E0000011. We look at
@@ -103,6 +106,10 @@ async function tokenRefused(res: Answer, scopes: readonly string[] | undefined):
   // Asked for a nonce again, right after one was given: the proof's time, or a proxy in between.
   if (error === 'use_dpop_nonce') {
     return new SyncError(`Okta refused the service app's token (${detail}): it asked for a DPoP nonce again; check this machine's clock and any proxy in front of Okta`, { kind: 'auth', service: 'okta' });
+  }
+  // The assertion's times refused (expired, issued in the future): this machine's clock is off from Okta's.
+  if (description !== undefined && CLOCK_REFUSAL.test(description)) {
+    return new SyncError(`Okta refused the service app's token (${detail}): the times in the signed assertion were refused; check this machine's clock (it must be within a few minutes of Okta's)`, { kind: 'auth', service: 'okta' });
   }
   const asked = scopes !== undefined && scopes.length > 0 ? ` (it asks for ${scopes.join(' ')})` : '';
   return new SyncError(`Okta refused the service app's token (${detail}): check OKTA_CLIENT_ID, OKTA_KEY_ID, OKTA_SCOPES${asked} and the key`, { kind: 'auth', service: 'okta' });

@@ -91,6 +91,23 @@ describe('OAuth service app (OKTA_CLIENT_ID + OKTA_PRIVATE_KEY) against the sand
     });
   });
 
+  it("Okta's clock hours ahead of ours: the assertion reads as expired, and the error points at the clock, not the credentials", async () => {
+    h.okta.state.setClock(() => Date.now() + 3 * 3600_000);
+    try {
+      const err = await createOktaSource(cfg({ privateKey: jwk }))
+        .listAppGroupIds()
+        .catch((e: unknown) => e);
+      expect(err).toMatchObject({
+        kind: 'auth',
+        service: 'okta',
+        message:
+          "Okta refused the service app's token (invalid_client: The client_assertion token is expired.): the times in the signed assertion were refused; check this machine's clock (it must be within a few minutes of Okta's)",
+      });
+    } finally {
+      h.okta.state.setClock(null);
+    }
+  });
+
   it('a revoked token is renewed once, silently', async () => {
     const source = createOktaSource(cfg({ privateKey: jwk }));
     await source.listAppGroupIds();
