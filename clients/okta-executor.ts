@@ -112,6 +112,12 @@ async function tokenRefused(res: Answer, scopes: readonly string[] | undefined):
     return new SyncError(`Okta refused the service app's token (${detail}): the times in the signed assertion were refused; check this machine's clock (it must be within a few minutes of Okta's)`, { kind: 'auth', service: 'okta' });
   }
   const asked = scopes !== undefined && scopes.length > 0 ? ` (it asks for ${scopes.join(' ')})` : '';
+  if (error === 'invalid_scope') {
+    return new SyncError(
+      `Okta refused the service app's token (${detail}): the app is not granted every scope OKTA_SCOPES asks for${asked}; grant them to it in Okta (Okta API Scopes), or leave them out of OKTA_SCOPES (okta.logs.read is needed only by incremental runs)`,
+      { kind: 'auth', service: 'okta' },
+    );
+  }
   return new SyncError(`Okta refused the service app's token (${detail}): check OKTA_CLIENT_ID, OKTA_KEY_ID, OKTA_SCOPES${asked} and the key`, { kind: 'auth', service: 'okta' });
 }
 

@@ -54,7 +54,7 @@ describe('OAuth service app (OKTA_CLIENT_ID + OKTA_PRIVATE_KEY) against the sand
       /^Okta refused the service app's token \(invalid_client: The client_assertion signature is invalid\.\): check OKTA_CLIENT_ID, OKTA_KEY_ID, OKTA_SCOPES \(it asks for okta\.users\.read okta\.groups\.read okta\.apps\.read okta\.logs\.read\) and the key$/,
     ],
     ['a client id Okta does not know', { clientId: '0oanobody', privateKey: jwk }, /^Okta refused the service app's token \(invalid_client: /],
-    ['a scope the app was not granted', { clientId: '0oanarrow', privateKey: jwk }, /^Okta refused the service app's token \(invalid_scope: The following scopes are not allowed: okta\.groups\.read/],
+    ['a scope the app was not granted', { clientId: '0oanarrow', privateKey: jwk }, /^Okta refused the service app's token \(invalid_scope: The following scopes are not allowed: okta\.groups\.read.*\): the app is not granted every scope OKTA_SCOPES asks for \(it asks for okta\.users\.read okta\.groups\.read okta\.apps\.read okta\.logs\.read\); grant them to it in Okta \(Okta API Scopes\), or leave them out of OKTA_SCOPES \(okta\.logs\.read is needed only by incremental runs\)$/],
   ])('%s: a clear auth error, once, instead of the SDK\'s 401 E0000011', async (_name, oauth, message) => {
     const err = await createOktaSource(cfg(oauth))
       .pullInScope()
