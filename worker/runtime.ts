@@ -2,7 +2,7 @@ import { UnrecoverableError, Worker, type Job } from 'bullmq';
 import type { Logger } from 'winston';
 import { isSyncError } from '../clients/errors';
 import { WFM_API_NOT_SET } from '../clients/wfm-api';
-import { isLoopbackHost } from '../config/url';
+import { checkServiceUrl } from '../config/url';
 import type { AppConfig } from '../config/load-config';
 import { assertRegistry, jobFor, type JobContext, type TriggerRequest } from '../jobs';
 import { loadKept } from '../jobs/drift';
@@ -96,10 +96,8 @@ const SYNC_RUNS_AT_ONCE = 1;
 
 /** The services' URLs that are plain http to a host other than loopback (ALLOW_PLAIN_HTTP let them through). */
 function plainHttpUrls(config: AppConfig): string[] {
-  return [config.okta.orgUrl, config.wfm.scimUrl, ...(config.wfm.api ? [config.wfm.api.url] : [])].filter((u) => {
-    const url = new URL(u);
-    return url.protocol === 'http:' && !isLoopbackHost(url.hostname);
-  });
+  // The URLs the settings took only because plain http was allowed.
+  return [config.okta.orgUrl, config.wfm.scimUrl, ...(config.wfm.api ? [config.wfm.api.url] : [])].filter((u) => checkServiceUrl(u) !== undefined);
 }
 
 /**
