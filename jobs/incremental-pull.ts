@@ -26,16 +26,32 @@ import type { JobDeps } from './deps';
 export type ChangeRead = { logNext: string | undefined; events: LogEvent[]; updated: UpdatedUser[]; unreadable: number; baselineAt?: string };
 export type IncrementalPull = { users: OktaUser[]; rejected: Rejected[]; counts: Record<string, number>; read: ChangeRead };
 
-type Checked = { ref: string; check: OktaUserCheck } | { ref: string; error: string };
+type Checked = { ref: string; check: OktaUserCheck } | { ref: string; error: string; failure: SyncError };
 
-/** One bad user record never stops the run; anything else (auth, Okta down) does. */
+/** Kinds of failure that are the whole run's, whoever they came with: credentials, settings. */
+const RUN_WIDE: readonly string[] = ['auth', 'config'];
+
+/**
+ * One user Okta could not serve never stops the run: a bad record, or a read still failing after
+ * its retries (a 5xx or a timeout on that user alone) is that user's failure, read again by the next
+ * run. A refused token or a setting is the run's.
+ */
 async function checkOne(deps: JobDeps, ref: string): Promise<Checked> {
   try {
     return { ref, check: await deps.okta.checkUser(ref) };
   } catch (err) {
-    if (isSyncError(err) && err.kind === 'invalid') return { ref, error: describeError(err) };
+    if (isSyncError(err) && !RUN_WIDE.includes(err.kind)) return { ref, error: describeError(err), failure: err };
     throw err;
   }
+}
+
+/** At least this many users, and more than half of those touched, failing to read is Okta failing, not them: the run stops. */
+const OKTA_FAILING_MIN = 3;
+
+/** The first read failure, when so many failed that Okta itself is failing (bad records aside). */
+function oktaFailing(checked: readonly Checked[]): SyncError | undefined {
+  const failures = checked.flatMap((c) => ('failure' in c && c.failure.kind !== 'invalid' ? [c.failure] : []));
+  return failures.length >= OKTA_FAILING_MIN && failures.length * 2 > checked.length ? failures[0] : undefined;
 }
 
 /** What changed since the cursor: the users touched, and what was read to find them. */
@@ -60,10 +76,15 @@ const CLOCK_TOLERANCE_MS = 5000;
  * start taken from a clock ahead of Okta's would leave the changes of that gap unread.
  */
 export function byOktaClock(deps: JobDeps, at: number, log: Logger): number {
+  const okta = oktaTime(deps, at);
+  if (okta !== at) log.warn("Okta's clock is behind this worker's: the incremental sync reads from then by Okta's clock", { behindMs: at - okta });
+  return okta;
+}
+
+/** A moment of this process's clock as Okta's clock had it, when Okta's is behind by more than CLOCK_TOLERANCE_MS (not warned). */
+export function oktaTime(deps: JobDeps, at: number): number {
   const behind = Math.min(0, deps.okta.clockOffsetMs() ?? 0);
-  if (behind >= -CLOCK_TOLERANCE_MS) return at;
-  log.warn("Okta's clock is behind this worker's: the incremental sync reads from then by Okta's clock", { behindMs: -behind });
-  return at + behind;
+  return behind >= -CLOCK_TOLERANCE_MS ? at : at + behind;
 }
 
 /**
@@ -163,11 +184,14 @@ export async function handToOffboarding(deps: JobDeps, oktaIds: readonly string[
 export async function pullChanges(deps: JobDeps, changes: Changes, dryRun: boolean): Promise<IncrementalPull> {
   const { touched, read } = changes;
   const checked = await mapPool(touched, deps.config.okta.concurrency, (ref) => checkOne(deps, ref));
+  const failing = oktaFailing(checked);
+  if (failing) throw failing;
   const users = new Map<string, OktaUser>();
   const leavers = new Set<string>();
   const rejected: Rejected[] = [];
   for (const c of checked) {
-    if ('error' in c) rejected.push({ oktaId: c.ref, userName: '', reason: c.error });
+    // A bad record is the user's until Okta's data changes (which touches it again); any other failure is read again next run.
+    if ('error' in c) rejected.push({ oktaId: c.ref, userName: '', reason: c.error, ...(c.failure.kind === 'invalid' ? {} : { action: 'read', kind: c.failure.kind }) });
     else if (c.check.found && c.check.inScope) users.set(c.check.oktaId, c.check.user);
     else leavers.add(c.check.oktaId);
   }

@@ -6,7 +6,7 @@ import type { RunReport } from '../sync/report';
 import type { WfmUser } from '../sync/types';
 import type { JobDeps } from './deps';
 import { pullWholeScope, runFullSync } from './full-sync';
-import { byOktaClock, handToOffboarding, pullChanges, readChanges, type ChangeRead } from './incremental-pull';
+import { byOktaClock, handToOffboarding, oktaTime, pullChanges, readChanges, type ChangeRead } from './incremental-pull';
 import { readWfmUsers } from './read-wfm';
 import type { RunOutcome } from './run-report';
 import { runSyncPipeline, type RunHooks } from './sync-pipeline';
@@ -19,12 +19,13 @@ export const incrementalSyncPayload = z.object({ dryRun: z.boolean().default(fal
 export type IncrementalSyncPayload = z.infer<typeof incrementalSyncPayload>;
 
 /**
- * Users whose write failed are read again by the next run, even with no new change in Okta; but
- * not those whose data the WFM refused (400): the same data would be refused every run, and a
- * change of it in Okta touches the user anyway.
+ * Users whose write failed, or whose Okta read failed (Okta could not serve that user), are read
+ * again by the next run, even with no new change in Okta; but not those whose data was refused
+ * (400, a bad record): the same data would be refused every run, and a change of it in Okta
+ * touches the user anyway.
  */
-export function failedWrites(report: RunReport): string[] {
-  return report.failed.filter((f) => (f.action === 'create' || f.action === 'update' || f.action === 'reactivate') && f.kind !== 'invalid').map((f) => f.oktaId);
+export function readAgainNextRun(report: RunReport): string[] {
+  return report.failed.filter((f) => (f.action === 'create' || f.action === 'update' || f.action === 'reactivate' || f.action === 'read') && f.kind !== 'invalid').map((f) => f.oktaId);
 }
 
 /** The basis of the estimate of a full read: the last complete pull's counts, and the page sizes. */
@@ -69,7 +70,7 @@ export async function runIncrementalSync(deps: JobDeps, input: Partial<Increment
     if (!outcome.fatal && !payload.dryRun) {
       // Changes are read from when the full sync began by Okta's clock: one behind ours would
       // otherwise leave its changes of that gap unread (lastUpdated and the log are Okta's times).
-      const saved = await cursors.save(baselineCursor(byOktaClock(deps, startedAt, log), deps.now(), failedWrites(outcome.report)), stored?.raw);
+      const saved = await cursors.save(baselineCursor(byOktaClock(deps, startedAt, log), deps.now(), readAgainNextRun(outcome.report)), stored?.raw);
       if (!saved) log.warn('cursor set by another run meanwhile: left as it is', { runId: outcome.report.runId });
     }
     return outcome;
@@ -106,7 +107,8 @@ export async function runIncrementalSync(deps: JobDeps, input: Partial<Increment
     },
   });
   if (outcome.fatal || payload.dryRun || read === undefined) return outcome;
-  const next = advanceCursor(cursor, read, failedWrites(outcome.report), deps.now());
+  // Okta's times (the log's, lastUpdated) move the cursor no further than Okta's clock.
+  const next = advanceCursor(cursor, read, readAgainNextRun(outcome.report), oktaTime(deps, deps.now()));
   if (!(await cursors.save(next, stored?.raw))) {
     log.warn('cursor moved by another run meanwhile: this run does not move it', { runId: outcome.report.runId });
   }

@@ -66,7 +66,7 @@ export async function runSyncPipeline(deps: JobDeps, kind: RunKind, opts: Pipeli
     }
     deps.onProgress?.({ phase: 'okta', done: pull.users.length, finished: true });
     const desired: DesiredUser[] = [];
-    const failed: Failure[] = pull.rejected.map((r) => ({ oktaId: r.oktaId, userName: r.userName, action: 'map', error: r.reason }));
+    const failed: Failure[] = pull.rejected.map((r) => ({ oktaId: r.oktaId, userName: r.userName, action: r.action ?? 'map', error: r.reason, ...(r.kind ? { kind: r.kind } : {}) }));
     for (const user of pull.users) {
       const mapped = mapOktaUser(user, { mapping: deps.config.mapping, supervisorGroups: deps.config.okta.supervisorGroups });
       if (mapped.ok) desired.push(mapped.user);

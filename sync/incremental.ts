@@ -171,6 +171,7 @@ export function freshUpdates(updated: readonly UpdatedUser[], recent: Readonly<R
 function nextLogStart(
   cursor: IncrementalCursor,
   read: Readonly<{ logNext: string | undefined; events: readonly LogEvent[] }>,
+  latestMs: number,
   opts: CursorOptions,
 ): { logSince: string; logNext: string | undefined } {
   if (read.logNext !== undefined) return { logSince: cursor.logSince, logNext: read.logNext };
@@ -178,7 +179,7 @@ function nextLogStart(
   let newest = Number.NaN;
   for (const e of read.events) {
     const at = ms(e.published);
-    if (Number.isFinite(at) && !(at <= newest)) newest = at;
+    if (Number.isFinite(at) && !(at <= newest)) newest = Math.min(at, latestMs);
   }
   if (!Number.isFinite(newest)) return { logSince: cursor.logSince, logNext: cursor.logNext };
   return { logSince: iso(Math.max(ms(cursor.logSince), newest - opts.overlapMs)), logNext: undefined };
@@ -197,13 +198,21 @@ export function advanceCursor(
   opts: CursorOptions = DEFAULT_CURSOR_OPTIONS,
 ): IncrementalCursor {
   if (read.baselineAt !== undefined) return baselineCursor(ms(read.baselineAt), now, retry, opts);
-  const watermarkMs = Math.max(ms(cursor.watermark), ...read.updated.map((u) => ms(u.lastUpdated)).filter(Number.isFinite));
+  // A time stamped ahead of the clock (a skewed or imported record) would move the reads past every
+  // change to come: the cursor moves no further than now (Okta's clock, when it is behind ours).
+  const latestMs = now;
+  let watermarkMs = ms(cursor.watermark);
+  for (const u of read.updated) {
+    const at = ms(u.lastUpdated);
+    if (Number.isFinite(at) && at > watermarkMs) watermarkMs = at;
+  }
+  watermarkMs = Math.min(watermarkMs, latestMs);
   const recent: Record<string, string> = {};
   for (const [id, at] of [...Object.entries(cursor.recent), ...read.updated.map((u) => [u.id, u.lastUpdated] as const)]) {
     if (ms(at) > watermarkMs - opts.overlapMs) recent[id] = at;
   }
   const uuids = [...new Set([...cursor.seenUuids, ...read.events.map((e) => e.uuid)])];
-  const { logSince, logNext } = nextLogStart(cursor, read, opts);
+  const { logSince, logNext } = nextLogStart(cursor, read, latestMs, opts);
   return {
     version: 1,
     baselineAt: cursor.baselineAt,

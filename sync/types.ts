@@ -87,4 +87,5 @@ export type ConflictAction = Readonly<{
 export type Action = CreateAction | UpdateAction | DeactivateAction | NoopAction | ConflictAction;
 
 /** A user the run could not even plan for (bad data from Okta), with the reason. */
-export type Rejected = Readonly<{ oktaId: string; userName: string; reason: string }>;
+/** A user the pull could not take: `action` what failed (`map` when absent), `kind` the error's kind when it came from one. */
+export type Rejected = Readonly<{ oktaId: string; userName: string; reason: string; action?: 'map' | 'read'; kind?: string }>;

@@ -149,13 +149,31 @@ describe('the cursor', () => {
     const withLink = advanceCursor(base, { logNext: 'https://org.okta.com/api/v1/logs?after=7', events: [], updated: [] }, [], start + 1);
     const at = (published: string): LogEvent => ({ ...ev('user.lifecycle.suspend', user('00uA')), published });
     const events = [at('2026-03-01T10:10:00Z'), at('2026-03-01T10:30:00.000+00:00'), at('')];
-    const next = advanceCursor(withLink, { logNext: undefined, events, updated: [] }, [], start + 2);
+    const hourLater = start + 3_600_000;
+    const next = advanceCursor(withLink, { logNext: undefined, events, updated: [] }, [], hourLater);
     expect(next.logNext).toBeUndefined();
     expect(next.logSince).toBe('2026-03-01T10:28:00.000Z');
     expect(next.seenUuids).toEqual(events.map((e) => e.uuid));
     // Never backwards, and with no readable time nothing moves.
-    expect(advanceCursor(next, { logNext: undefined, events: [at('2026-02-01T00:00:00Z')], updated: [] }, [], start + 3).logSince).toBe('2026-03-01T10:28:00.000Z');
-    expect(advanceCursor(withLink, { logNext: undefined, events: [at('')], updated: [] }, [], start + 3)).toMatchObject({ logSince: base.logSince, logNext: withLink.logNext });
+    expect(advanceCursor(next, { logNext: undefined, events: [at('2026-02-01T00:00:00Z')], updated: [] }, [], hourLater).logSince).toBe('2026-03-01T10:28:00.000Z');
+    expect(advanceCursor(withLink, { logNext: undefined, events: [at('')], updated: [] }, [], hourLater)).toMatchObject({ logSince: base.logSince, logNext: withLink.logNext });
+  });
+
+  it('a time stamped ahead of the clock (a skewed or imported record) moves neither `since` nor the watermark past the next changes', () => {
+    const now = start + 60_000; // 10:01
+    const at = (published: string): LogEvent => ({ ...ev('user.lifecycle.suspend', user('00uA')), published });
+    const next = advanceCursor(
+      base,
+      { logNext: undefined, events: [at('2099-01-01T00:00:00.000Z'), at('2026-03-01T10:00:30.000Z')], updated: [{ id: '00uF', lastUpdated: '2099-01-01T00:00:00.000Z' }] },
+      [],
+      now,
+    );
+    // No further than now: the next read starts the overlap before it.
+    expect(next).toMatchObject({ logSince: '2026-03-01T09:59:00.000Z', watermark: '2026-03-01T10:01:00.000Z' });
+    expect(updatedSince(next)).toBe('2026-03-01T09:59:00.000Z');
+    // Times before now are taken as they are.
+    const past = advanceCursor(base, { logNext: undefined, events: [at('2026-03-01T10:00:30.000Z')], updated: [{ id: '00uG', lastUpdated: '2026-03-01T10:00:30.000Z' }] }, [], now);
+    expect(past).toMatchObject({ logSince: '2026-03-01T09:58:30.000Z', watermark: '2026-03-01T10:00:30.000Z' });
   });
 
   it('keeps only the latest event uuids', () => {
