@@ -138,9 +138,10 @@ async function applyCreate(action: CreateAction, ports: ApplyPorts): Promise<App
       return { appliedAs: 'create', wfmId: created.id, changes: [], ...answered(created.raw, action.desired, ports.mapping) };
     } catch (err) {
       // A 409 says the user exists (so does a 400 `uniqueness`, as RFC 7644 §3.12 lists it among
-      // the 400 scimTypes); a transient failure may have created it with the answer lost. Either
-      // way look it up before anything is sent again, so a user is never created twice.
-      const ambiguous = isSyncError(err) && (err.kind === 'transient' || taken(err));
+      // the 400 scimTypes; some servers answer a duplicate with any 400: `invalidValue`, or none);
+      // a transient failure may have created it with the answer lost. Either way look it up before
+      // anything is sent again, so a user is never created twice.
+      const ambiguous = isSyncError(err) && (err.kind === 'transient' || taken(err) || err.status === 400);
       if (!ambiguous) throw err;
       const found = await lookup(ports.scim, action.desired);
       if (found) {
@@ -157,6 +158,8 @@ async function applyCreate(action: CreateAction, ports: ApplyPorts): Promise<App
       }
       // A 409 nobody can be found for: sending the create again would only be refused again.
       if (taken(err)) throw unexplainedConflict(action.desired, err);
+      // Any other 400 nobody holds the user for: the WFM refused the data itself.
+      if (err.status === 400) throw err;
       // The WFM asked for a pause (Retry-After on a 503, or on a 429 past the client's own
       // retries): the create is not sent again now but left to the write's retry, which waits as asked.
       if (attempt >= MAX_ATTEMPTS || err.retryAfterMs !== undefined) throw err;

@@ -1,0 +1,39 @@
+// The SCIM client and write path against documented behaviours of real SCIM service providers
+// (test/helpers/real-scim.ts): what each one answers, and what the sync does with it.
+import { SyncError } from '../../clients/errors';
+import { DEFAULT_MAPPING } from '../../config/mapping';
+import { copyTooOld } from '../../jobs/apply-plan';
+import { applyAction } from '../../sync/apply';
+import { plan } from '../../sync/plan';
+import type { CreateAction } from '../../sync/types';
+import { desiredUser, heldUser, portsOf } from '../helpers/scim-writes';
+import { realServers } from '../helpers/real-scim';
+
+const mapping = DEFAULT_MAPPING;
+/** The ports a queued write uses (jobs/apply-plan.ts executeWrite): a listed copy read < 60 s ago is merged into as it is. */
+const prodPorts = (scim: Parameters<typeof portsOf>[0]) => ({ ...portsOf(scim), readAgain: (u: Parameters<typeof copyTooOld>[0]) => copyTooOld(u, Date.now()) });
+
+describe('SCIM servers of real makes', () => {
+  const { start, close } = realServers();
+  afterAll(close);
+
+  it.each([['invalidValue'], ['bare400']] as const)(
+    'a create refused as a duplicate with 400 %s (go-scim, FusionAuth before 1.37, WSO2 IS) is looked up and linked, as a 409 is',
+    async (duplicate) => {
+      const { server, scim } = await start([heldUser('w1', 'maria@example.com')], { duplicate });
+      const [action] = plan([desiredUser('00u1', 'maria@example.com', 'Lopez')], [], { mapping });
+      await expect(applyAction(action as CreateAction, prodPorts(scim))).resolves.toMatchObject({ appliedAs: 'update', wfmId: 'w1' });
+      expect(server.users.get('w1')?.externalId).toBe('00u1');
+    },
+  );
+
+  it("a create refused with a 400 that no lookup explains fails with the WFM's own refusal", async () => {
+    const { server, scim } = await start([]);
+    const refusal = new SyncError('WFM SCIM POST /Users answered 400 (invalidValue): phoneNumbers is not valid', { kind: 'invalid', service: 'wfm-scim', status: 400, scimType: 'invalidValue' });
+    const refusing = { ...scim, create: () => Promise.reject(refusal) };
+    const [action] = plan([desiredUser('00u2', 'nobody@example.com', 'Lopez')], [], { mapping });
+    await expect(applyAction(action as CreateAction, { ...prodPorts(scim), scim: refusing })).rejects.toBe(refusal);
+    expect(server.seen.filter((r) => r.startsWith('GET /scim/v2/Users?') && r.includes('filter=')).length).toBe(2); // looked up first, by externalId and by userName
+    expect(server.users.size).toBe(0);
+  });
+});
