@@ -26,6 +26,11 @@ export async function pageThrough<T extends { id: string }>(
   mode: PagingMode,
   pageSize: number,
   fetchPage: (startIndex: number) => Promise<ScimPage<T>>,
+  /**
+   * A search whose pages ran out (an empty page) short of its totalResults: whether that total is
+   * the whole collection's, as some servers announce on every search. Its results are then whole.
+   */
+  totalIsCollection?: (announced: number) => Promise<boolean>,
 ): Promise<T[]> {
   const items: T[] = [];
   const seen = new Set<string>();
@@ -56,7 +61,10 @@ export async function pageThrough<T extends { id: string }>(
       items.push(item);
     }
     const n = page.resources.length;
-    if (n === 0) break;
+    if (n === 0) {
+      if (mode === 'search' && items.length < announced && (await totalIsCollection?.(announced))) return items;
+      break;
+    }
     startIndex += n;
     largest = Math.max(largest, n);
     const short = mode === 'all' ? n < largest : n < pageSize;

@@ -152,15 +152,33 @@ export function createScimClient(cfg: ScimClientConfig, http?: HttpClient): Scim
     }
   }
 
+  /** Set once a search's totalResults was found to count the whole collection (some servers do so on every search). */
+  let searchTotalsCountAll = false;
+  /** Whether `announced` is the number of users in the whole listing: one page of one user tells. */
+  const totalIsCollection = async (announced: number): Promise<boolean> => {
+    if (searchTotalsCountAll) return true;
+    try {
+      searchTotalsCountAll = (await listPage(1, 1)).total === announced;
+    } catch {
+      return false; // a WFM that lists nothing without a filter cannot tell: the search stays untrusted
+    }
+    return searchTotalsCountAll;
+  };
+
   /** The requests one user's write makes; `onRetry` is told of each retry. */
   function port(onRetry?: () => void): ScimPort {
     const counted = onRetry ? { onRetry } : {};
     /** A search by filter; `refusal` may turn an error of its first page into another (a later page's is a paging problem). */
     const search = (what: string, filter: string, refusal: (err: unknown) => unknown = (err) => err): Promise<WfmUser[]> =>
-      pageThrough(`search by ${what}`, 'search', cfg.pageSize, (startIndex) =>
-        listPage(startIndex, cfg.pageSize, filter, onRetry).catch((err: unknown) => {
-          throw startIndex === 1 ? refusal(err) : err;
-        }),
+      pageThrough(
+        `search by ${what}`,
+        'search',
+        cfg.pageSize,
+        (startIndex) =>
+          listPage(startIndex, cfg.pageSize, filter, onRetry).catch((err: unknown) => {
+            throw startIndex === 1 ? refusal(err) : err;
+          }),
+        totalIsCollection,
       );
     const findByExternalId = async (externalId: string): Promise<WfmUser[]> => {
       if (externalIdRefused && now() - externalIdRefused.at < EXTERNAL_ID_REFUSAL_MEMORY_MS) throw externalIdRefusal(externalIdRefused.refusal);

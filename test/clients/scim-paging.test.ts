@@ -54,4 +54,21 @@ describe('paging a SCIM listing', () => {
     };
     expect(await pageThrough('listing', 'all', 5, appended)).toEqual(ids(1, 11));
   });
+
+  it('a search whose pages run out short of its totalResults is whole only when that total is the whole collection', async () => {
+    // One match, announced as 25 (the collection's size), then an empty page.
+    const oneOf25 = async (startIndex: number): Promise<ScimPage<Item>> => ({ total: 25, resources: startIndex === 1 ? ids(7, 7) : [] });
+    const asked: number[] = [];
+    const collectionOf = (size: number) => async (announced: number): Promise<boolean> => {
+      asked.push(announced);
+      return announced === size;
+    };
+    expect(await pageThrough('search', 'search', 10, oneOf25, collectionOf(25))).toEqual(ids(7, 7));
+    expect(asked).toEqual([25]);
+    await expect(pageThrough('search', 'search', 10, oneOf25, collectionOf(30))).rejects.toMatchObject({ kind: 'incomplete', message: expect.stringMatching(/announced 25 users \(totalResults\) but returned 1/) });
+    await expect(pageThrough('search', 'search', 10, oneOf25)).rejects.toMatchObject({ kind: 'incomplete' });
+    // A listing is never judged so: its pages are every user.
+    await expect(pageThrough('listing', 'all', 10, oneOf25, collectionOf(25))).rejects.toMatchObject({ kind: 'incomplete' });
+  });
 });
+

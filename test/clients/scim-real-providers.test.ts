@@ -8,6 +8,7 @@ import { plan } from '../../sync/plan';
 import type { CreateAction } from '../../sync/types';
 import { desiredUser, heldUser, portsOf } from '../helpers/scim-writes';
 import { realServers } from '../helpers/real-scim';
+import { scimUser } from '../helpers/scim-server';
 
 const mapping = DEFAULT_MAPPING;
 /** The ports a queued write uses (jobs/apply-plan.ts executeWrite): a listed copy read < 60 s ago is merged into as it is. */
@@ -35,5 +36,17 @@ describe('SCIM servers of real makes', () => {
     await expect(applyAction(action as CreateAction, { ...prodPorts(scim), scim: refusing })).rejects.toBe(refusal);
     expect(server.seen.filter((r) => r.startsWith('GET /scim/v2/Users?') && r.includes('filter=')).length).toBe(2); // looked up first, by externalId and by userName
     expect(server.users.size).toBe(0);
+  });
+
+  describe('a search whose totalResults counts every user, not the matches (the "Pitfall 6" advice some implementers follow)', () => {
+    const many = Array.from({ length: 25 }, (_, i) => scimUser(`u${i + 1}`, `user${i + 1}@example.com`, { externalId: `00u${i + 1}` }));
+
+    it('finds the one match, and a search matching nobody finds none; one page of one user tells, once', async () => {
+      const { server, scim } = await start(many, { totalIsEveryUser: true });
+      expect((await scim.findByUserName('user7@example.com')).map((u) => u.id)).toEqual(['u7']);
+      expect(await scim.findByExternalId('00u404')).toEqual([]);
+      expect((await scim.findByExternalId('00u9')).map((u) => u.id)).toEqual(['u9']);
+      expect(server.seen.filter((r) => r === 'GET /scim/v2/Users?startIndex=1&count=1')).toHaveLength(1);
+    });
   });
 });
