@@ -153,6 +153,21 @@ export async function listGroupMembers(
   for (const entry of entries) await listEntry(entry);
 }
 
+/** The ids of one group's members, 1000 a page; undefined when Okta no longer has the group. */
+export async function memberIds(client: Client, caller: OktaCaller, groupId: string): Promise<string[] | undefined> {
+  const ids: string[] = [];
+  try {
+    await caller.drain(`list members of group ${groupId}`, () => client.groupApi.listGroupUsers({ groupId, limit: 1000 }), (u) => {
+      if (!u.id) throw unidentified(`a member of group ${groupId}`);
+      ids.push(u.id);
+    });
+  } catch (err) {
+    if (isNotFound(err)) return undefined;
+    throw err;
+  }
+  return ids;
+}
+
 /**
  * Forgets the ids kept for each group name that stood for one of these groups (renamed or deleted
  * in Okta), so the next pull looks the name up again; answers the names forgotten.

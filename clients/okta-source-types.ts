@@ -53,6 +53,8 @@ export type OktaSource = OktaProbes & {
   listUpdatedSince(sinceIso: string): Promise<UpdatedUser[]>;
   /** Ids of the groups assigned to the app; none with OKTA_GROUPS, where the app decides nothing. */
   listAppGroupIds(): Promise<string[]>;
+  /** The ids of one group's members; undefined when Okta no longer has the group. */
+  groupMemberIds(groupId: string): Promise<string[] | undefined>;
   /** These groups were renamed or deleted: the names that stood for them are looked up again. Answers those names. */
   groupsChanged(groupIds: readonly string[]): Promise<string[]>;
   /** The ids of the groups the settings name (SUPERVISOR_GROUPS, group rules, OKTA_GROUPS), resolved as a pull resolves them. */

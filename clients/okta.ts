@@ -5,7 +5,7 @@ import { mapPool } from '../sync/pool';
 import type { OktaUser, Rejected } from '../sync/types';
 import { SyncError } from './errors';
 import { unidentified } from './okta-errors';
-import { forgetChangedGroups, listGroupMembers, namedGroups, quoted, resolveGroupIds } from './okta-groups';
+import { forgetChangedGroups, listGroupMembers, memberIds, namedGroups, quoted, resolveGroupIds } from './okta-groups';
 import { listAppGroupIds, listUpdatedSince, readLog } from './okta-log';
 import { createOktaProbes } from './okta-probes';
 import { DEFAULT_OKTA_CONCURRENCY, createOktaCaller, createOktaClient, type OktaStats } from './okta-sdk';
@@ -249,6 +249,7 @@ export function createOktaSource(cfg: OktaSourceConfig): OktaSource {
     readLog: (from) => readLog(client, caller, cfg.orgUrl, from, cfg.onLinkMoved ? { onLinkMoved: cfg.onLinkMoved } : {}),
     listUpdatedSince: (sinceIso) => listUpdatedSince(client, caller, sinceIso),
     listAppGroupIds: async () => (groupScope ? [] : listAppGroupIds(client, caller, scopeAppId())),
+    groupMemberIds: (groupId) => memberIds(client, caller, groupId),
     groupsChanged: (groupIds) => forgetChangedGroups(groups, cfg.groupIdCache, groupIds),
     namedGroupIds: () => resolveGroupIds(client, caller, groups, cfg.groupIdCache),
     clockOffsetMs: () => clockOffsetMs,

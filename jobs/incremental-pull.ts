@@ -8,6 +8,7 @@ import {
   changedGroupIds,
   freshEvents,
   freshUpdates,
+  reassignedGroupIds,
   touchedUsers,
   unnamedGroupIds,
   updatedSince,
@@ -112,6 +113,21 @@ async function appGroupsOrAll(deps: JobDeps): Promise<ReadonlySet<string> | 'all
   }
 }
 
+/**
+ * The members of the groups assigned to the app or unassigned from it: each is read again, and
+ * its read decides. A group deleted since has no members to list; the users it held in scope are
+ * off-boarding's to find (it reads every user), as for a group deleted outright.
+ */
+async function membersOfReassigned(deps: JobDeps, groupIds: readonly string[]): Promise<string[]> {
+  const members: string[] = [];
+  for (const groupId of groupIds) {
+    const ids = await deps.okta.groupMemberIds(groupId);
+    if (ids === undefined) deps.logger.warn("a group assigned to the app or unassigned from it is gone from Okta: its members are not read again (off-boarding's full read finds those who left)", { groupId });
+    else members.push(...ids);
+  }
+  return members;
+}
+
 /** The users the changes touch: from the System Log, from `lastUpdated`, and the last run's failed writes. */
 export async function readChanges(deps: JobDeps, cursor: IncrementalCursor): Promise<Changes> {
   const { okta, config } = deps;
@@ -130,7 +146,8 @@ export async function readChanges(deps: JobDeps, cursor: IncrementalCursor): Pro
   const unnamed = appScope ? unnamedGroupIds(events, groupNames) : [];
   const appGroupIds = unnamed.length > 0 ? await appGroupsOrAll(deps) : new Set<string>();
   const fromLog = touchedUsers(events, { ...(appScope ? { appId: config.okta.appId } : {}), groupNames, appGroupIds });
-  const touched = [...new Set([...cursor.retry, ...fromLog, ...freshUpdates(updated, cursor.recent)])];
+  const reassigned = await membersOfReassigned(deps, reassignedGroupIds(events, appScope ? config.okta.appId : undefined));
+  const touched = [...new Set([...cursor.retry, ...fromLog, ...reassigned, ...freshUpdates(updated, cursor.recent)])];
   const renamedOrDeleted = changedGroupIds(log.events);
   if (renamedOrDeleted.length > 0) {
     const names = await okta.groupsChanged(renamedOrDeleted);

@@ -9,7 +9,7 @@ export type LogEvent = Readonly<{ uuid: string; eventType: string; published: st
 export type UpdatedUser = Readonly<{ id: string; lastUpdated: string }>;
 
 /** The event types that can change who is in scope or what a user should look like. */
-export const WATCHED_EVENT_PREFIXES = ['user.lifecycle.', 'group.user_membership.', 'application.user_membership.'] as const;
+export const WATCHED_EVENT_PREFIXES = ['user.lifecycle.', 'group.user_membership.', 'application.user_membership.', 'group.application_assignment.'] as const;
 export const WATCHED_EVENT_TYPES = ['user.account.update_profile', 'group.profile.update', 'group.lifecycle.delete'] as const;
 
 /** Events that can make a group name the settings use stand for other groups than the ids kept for it. */
@@ -80,6 +80,23 @@ function touches(e: LogEvent, rel: Relevance): boolean {
     return app === undefined || app.id === rel.appId;
   }
   return false;
+}
+
+/**
+ * The groups assigned to the app or unassigned from it (`group.application_assignment.*`, their
+ * `UserGroup` targets): each member's assignment changed with it, and Okta need not log one
+ * event a member. None in group scope (OKTA_GROUPS), where the app decides nothing.
+ */
+export function reassignedGroupIds(events: readonly LogEvent[], appId: string | undefined): string[] {
+  if (appId === undefined) return [];
+  const ids = new Set<string>();
+  for (const e of events) {
+    if (!e.eventType.startsWith('group.application_assignment.')) continue;
+    const app = targetOf(e, 'AppInstance');
+    if (app !== undefined && app.id !== appId) continue;
+    for (const t of e.targets) if (t.type === 'UserGroup' && t.id !== '') ids.add(t.id);
+  }
+  return [...ids];
 }
 
 /** The users the events touch (Okta ids, or logins where only those are known), each once, in log order. */

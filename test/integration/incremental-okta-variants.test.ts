@@ -122,3 +122,30 @@ describe('a System Log that ends its listing without a next link, and one event 
     expect(JSON.parse((await rawCursor(h)) ?? '{}')).not.toMatchObject({ logSince: expect.stringMatching(/^2098/) });
   });
 });
+
+describe('a group assigned to the app or unassigned from it, logged as group.application_assignment.* only', () => {
+  let e: Env | undefined;
+  afterEach(async () => stop(e));
+
+  it('its members are created by the next incremental run; unassigned, they are handed to off-boarding', async () => {
+    e = await start(13);
+    const { h, app, proxy } = e;
+    const g = h.okta.state.createGroup('Late Joiners');
+    const members = h.okta.state.users().filter((u) => u.status === 'ACTIVE' && !h.okta.state.appUser(h.okta.appId, u.id)).slice(0, 2);
+    if (members.length < 2) throw new Error('no unassigned users');
+    for (const m of members) h.okta.state.addToGroup(g.id, m.id);
+    expect((await runIncrementalSync(app.deps)).fatal).toBeUndefined(); // the memberships are read: out of scope then
+    h.okta.state.assignGroupToApp(h.okta.appId, g.id);
+    // An implementation that logs the assignment of the group (group.application_assignment.add,
+    // in Okta's event catalog) and not one application.user_membership.add per member.
+    proxy.rewrites.push(onLogs((evs, a) => ({ ...a, body: evs.filter((ev) => !ev.eventType.startsWith('application.user_membership.')) })));
+    const out = await runIncrementalSync(app.deps);
+    expect(out.fatal).toBeUndefined();
+    for (const m of members) expect(wfmUser(h, m.id)).toBeDefined();
+
+    h.okta.state.unassignGroupFromApp(h.okta.appId, g.id);
+    const removed = await runIncrementalSync(app.deps);
+    expect(removed.fatal).toBeUndefined();
+    expect(app.offboards).toEqual([['left scope in Okta (incremental sync)', expect.arrayContaining(members.map((m) => m.id))]]);
+  });
+});

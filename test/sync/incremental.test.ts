@@ -1,5 +1,6 @@
 import {
   advanceCursor,
+  reassignedGroupIds,
   baselineCursor,
   freshEvents,
   freshUpdates,
@@ -246,5 +247,23 @@ describe('changedGroupIds: groups renamed or deleted', () => {
       ]),
     ).toEqual(['00g1', '00g2']);
     expect(isWatched('group.profile.update') && isWatched('group.lifecycle.delete')).toBe(true);
+  });
+});
+
+describe('groups assigned to the app or unassigned from it', () => {
+  const at = (eventType: string, targets: LogTarget[]): LogEvent => ({ uuid: `${eventType}-${targets.map((t) => t.id).join()}`, eventType, published: '2026-03-01T10:00:00.000Z', targets });
+  const group = (id: string): LogTarget => ({ id, type: 'UserGroup', displayName: id });
+  const app = (id: string): LogTarget => ({ id, type: 'AppInstance' });
+
+  it("are this app's group.application_assignment events' groups (or an event's naming no app), each once; none in group scope", () => {
+    const events = [
+      at('group.application_assignment.add', [group('00gA'), app('0oaTHIS')]),
+      at('group.application_assignment.remove', [group('00gB'), app('0oaTHIS')]),
+      at('group.application_assignment.add', [group('00gC'), app('0oaOTHER')]),
+      at('group.application_assignment.update', [group('00gA')]),
+      at('group.user_membership.add', [group('00gD'), { id: '00u1', type: 'User' }]),
+    ];
+    expect(reassignedGroupIds(events, '0oaTHIS')).toEqual(['00gA', '00gB']);
+    expect(reassignedGroupIds(events, undefined)).toEqual([]);
   });
 });
