@@ -42,15 +42,21 @@ export type Relevance = Readonly<{
 const targetOf = (e: LogEvent, type: string): LogTarget | undefined => e.targets.find((t) => t.type === type);
 
 /**
- * The users an event is about: its `User` targets' ids (an event may name several). Okta's
- * `AppUser` target carries the app user's own id (0ua...), never the user's, so it only helps
- * through its alternateId (the login), when no User target is named.
+ * The users an event is about: its `User` targets' ids (an event may name several). When no User
+ * target is named, the `AppUser` target's: its alternateId (the login, or an app username) and its
+ * id, which in Okta's API is the user's own, though Okta's log gives the app user's (0ua...), which
+ * is left out. Each is read again; one that finds nobody is no user.
  */
 function usersOf(e: LogEvent): string[] {
   const users = e.targets.filter((t) => t.type === 'User' && t.id !== '').map((t) => t.id);
   if (users.length > 0) return users;
-  const login = targetOf(e, 'AppUser')?.alternateId;
-  return login !== undefined && login !== '' && login !== 'unknown' ? [login] : [];
+  const appUser = targetOf(e, 'AppUser');
+  if (appUser === undefined) return [];
+  const login = appUser.alternateId;
+  return [
+    ...(login !== undefined && login !== '' && login !== 'unknown' ? [login] : []),
+    ...(appUser.id !== '' && !appUser.id.startsWith('0ua') ? [appUser.id] : []),
+  ];
 }
 
 /** Whether a group target is one the settings name, by its name or its id. */

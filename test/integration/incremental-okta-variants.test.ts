@@ -149,3 +149,29 @@ describe('a group assigned to the app or unassigned from it, logged as group.app
     expect(app.offboards).toEqual([['left scope in Okta (incremental sync)', expect.arrayContaining(members.map((m) => m.id))]]);
   });
 });
+
+describe('app membership events naming the user only through an AppUser target', () => {
+  let e: Env | undefined;
+  afterEach(async () => stop(e));
+
+  it('an AppUser target whose id is the user id (as the API gives AppUser.id) and whose alternateId is the app username', async () => {
+    e = await start(17);
+    const { h, app, proxy } = e;
+    const outsider = h.okta.state.users().find((u) => u.status === 'ACTIVE' && !h.okta.state.appUser(h.okta.appId, u.id));
+    if (!outsider) throw new Error('no outsider');
+    h.okta.state.assignUserToApp(h.okta.appId, outsider.id); // moves no lastUpdated: only the log tells
+    proxy.rewrites.push(
+      onLogs((evs, a) => {
+        for (const ev of evs) {
+          if (!ev.eventType.startsWith('application.user_membership.')) continue;
+          const user = (ev.target ?? []).find((t) => t.type === 'User');
+          ev.target = (ev.target ?? []).filter((t) => t.type !== 'User').map((t) => (t.type === 'AppUser' && user ? { ...t, id: user.id, alternateId: 'jdoe-app-username' } : t));
+        }
+        return a;
+      }),
+    );
+    const out = await runIncrementalSync(app.deps);
+    expect(out.fatal).toBeUndefined();
+    expect(wfmUser(h, outsider.id)).toBeDefined();
+  });
+});

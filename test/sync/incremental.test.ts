@@ -43,6 +43,11 @@ describe('touchedUsers: the users an event touches', () => {
     ['a membership of a group named by id here, its target without a name', ev('group.user_membership.add', user('00uA'), { id: '00gAGENTS', type: 'UserGroup' }), ['00uA']],
     ['an assignment to the app: the User target, never the AppUser id', ev('application.user_membership.add', appUser('a@example.com'), app(), user('00uA')), ['00uA']],
     ['an assignment known only by the AppUser login', ev('application.user_membership.remove', appUser('a@example.com'), app()), ['a@example.com']],
+    [
+      "an AppUser target carrying the user's own id (as the API's AppUser has it) and an app username",
+      ev('application.user_membership.add', { id: '00uOWN', type: 'AppUser', alternateId: 'jdoe-app' }, app()),
+      ['jdoe-app', '00uOWN'],
+    ],
     ['an assignment to another app', ev('application.user_membership.add', appUser('a@example.com'), app('0oaOTHER'), user('00uA')), []],
     ['a password change', ev('user.account.update_password', user('00uA')), []],
     ['a sign-in', ev('user.session.start', user('00uA')), []],
