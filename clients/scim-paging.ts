@@ -16,20 +16,66 @@ function untrusted(what: string, detail: string): SyncError {
 const wrapsAround = (resources: readonly { id: string }[], seen: ReadonlySet<string>): boolean =>
   resources.length > 0 && resources.every((r) => seen.has(r.id));
 
+/** How a WFM pages, as learnt: `zeroBased` once it was found to read startIndex as a 0-based offset. */
+export type PagingMemory = { zeroBased: boolean };
+
+export type PagingOptions = {
+  /**
+   * A search whose pages ran out (an empty page) short of its totalResults: whether that total is
+   * the whole collection's, as some servers announce on every search. Its results are then whole.
+   */
+  totalIsCollection?: (announced: number) => Promise<boolean>;
+  /** Kept across listings of one client, so a server found to page from 0 is asked so from then on. */
+  memory?: PagingMemory;
+};
+
 /**
  * Pages through a SCIM ListResponse by startIndex and the number of resources actually returned
  * (servers cap `count`). Refuses what it cannot trust: an id seen twice, a totalResults that falls
  * between pages, or a number of resources that differs from the totalResults announced (too high or too low).
+ *
+ * A server that reads startIndex as a 0-based offset (a known bug of several implementations)
+ * skips the first user and comes up short. Before refusing a short listing, the first page is
+ * asked at startIndex 0: RFC 7644 §3.4.2.4 reads it as 1, so a server that answers a user not seen
+ * pages from 0, and is read again so (and asked so from then on).
  */
 export async function pageThrough<T extends { id: string }>(
   what: string,
   mode: PagingMode,
   pageSize: number,
   fetchPage: (startIndex: number) => Promise<ScimPage<T>>,
-  /**
-   * A search whose pages ran out (an empty page) short of its totalResults: whether that total is
-   * the whole collection's, as some servers announce on every search. Its results are then whole.
-   */
+  opts: PagingOptions = {},
+): Promise<T[]> {
+  const { memory } = opts;
+  const fromZero = (startIndex: number): Promise<ScimPage<T>> => fetchPage(startIndex - 1);
+  if (memory?.zeroBased) return pageOnce(what, mode, pageSize, fromZero, opts.totalIsCollection);
+  try {
+    return await pageOnce(what, mode, pageSize, fetchPage, opts.totalIsCollection);
+  } catch (err) {
+    if (!(err instanceof ShortListing)) throw err;
+    const first = await fetchPage(0);
+    if (!first.resources.some((r) => !err.seen.has(r.id))) throw err.refusal;
+    const items = await pageOnce(what, mode, pageSize, fromZero, opts.totalIsCollection);
+    if (memory) memory.zeroBased = true;
+    return items;
+  }
+}
+
+/** A listing that came back with fewer users than it announced, with the ids it did return. */
+class ShortListing extends Error {
+  constructor(
+    readonly refusal: SyncError,
+    readonly seen: ReadonlySet<string>,
+  ) {
+    super(refusal.message);
+  }
+}
+
+async function pageOnce<T extends { id: string }>(
+  what: string,
+  mode: PagingMode,
+  pageSize: number,
+  fetchPage: (startIndex: number) => Promise<ScimPage<T>>,
   totalIsCollection?: (announced: number) => Promise<boolean>,
 ): Promise<T[]> {
   const items: T[] = [];
@@ -71,7 +117,8 @@ export async function pageThrough<T extends { id: string }>(
     if (startIndex > page.total && short) break;
   }
   if (items.length !== announced) {
-    throw untrusted(what, `announced ${announced} user${announced === 1 ? '' : 's'} (totalResults) but returned ${items.length}`);
+    const refusal = untrusted(what, `announced ${announced} user${announced === 1 ? '' : 's'} (totalResults) but returned ${items.length}`);
+    throw items.length < announced ? new ShortListing(refusal, seen) : refusal;
   }
   return items;
 }

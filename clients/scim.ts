@@ -9,7 +9,7 @@ import { createHttpClient, type HttpClient, type HttpStats } from './http';
 import { pathSegment } from './path-segment';
 import { externalIdRefusal, refusesFilter } from './scim-filter';
 import { STANDARD_NAMES, answeredId, describeScimError, listedUser, toWfmUser } from './scim-resource';
-import { pageThrough } from './scim-paging';
+import { pageThrough, type PagingMemory } from './scim-paging';
 
 export type ScimClientConfig = Readonly<{
   scimUrl: string;
@@ -152,6 +152,8 @@ export function createScimClient(cfg: ScimClientConfig, http?: HttpClient): Scim
     }
   }
 
+  /** How this WFM pages, as learnt by its listings and searches. */
+  const paging: PagingMemory = { zeroBased: false };
   /** Set once a search's totalResults was found to count the whole collection (some servers do so on every search). */
   let searchTotalsCountAll = false;
   /** Whether `announced` is the number of users in the whole listing: one page of one user tells. */
@@ -176,9 +178,9 @@ export function createScimClient(cfg: ScimClientConfig, http?: HttpClient): Scim
         cfg.pageSize,
         (startIndex) =>
           listPage(startIndex, cfg.pageSize, filter, onRetry).catch((err: unknown) => {
-            throw startIndex === 1 ? refusal(err) : err;
+            throw startIndex <= 1 ? refusal(err) : err;
           }),
-        totalIsCollection,
+        { totalIsCollection, memory: paging },
       );
     const findByExternalId = async (externalId: string): Promise<WfmUser[]> => {
       if (externalIdRefused && now() - externalIdRefused.at < EXTERNAL_ID_REFUSAL_MEMORY_MS) throw externalIdRefusal(externalIdRefused.refusal);
@@ -261,7 +263,7 @@ export function createScimClient(cfg: ScimClientConfig, http?: HttpClient): Scim
       // listing is read again, up to LISTING_READS times in all, before the run gives up.
       for (let read = 1; ; read += 1) {
         try {
-          return await pageThrough('listing', 'all', cfg.pageSize, (startIndex) => (startIndex === 1 ? firstListPage() : listPage(startIndex, cfg.pageSize)));
+          return await pageThrough('listing', 'all', cfg.pageSize, (startIndex) => (startIndex === 1 ? firstListPage() : listPage(startIndex, cfg.pageSize)), { memory: paging });
         } catch (err) {
           if (read >= LISTING_READS || !(err instanceof SyncError && err.kind === 'incomplete')) throw err;
         }

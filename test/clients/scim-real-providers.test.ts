@@ -49,4 +49,24 @@ describe('SCIM servers of real makes', () => {
       expect(server.seen.filter((r) => r === 'GET /scim/v2/Users?startIndex=1&count=1')).toHaveLength(1);
     });
   });
+
+  describe('a server that reads startIndex as a 0-based offset (OSIAM, SimpleIdServer 2.0.0, Harness before a fix)', () => {
+    const many = Array.from({ length: 25 }, (_, i) => scimUser(`u${i + 1}`, `user${i + 1}@example.com`, { externalId: `00u${i + 1}` }));
+
+    it('is found out by one page asked at startIndex 0, and read so from then on: every user listed, every search finds its user', async () => {
+      const { server, scim } = await start(many, { zeroBasedOffset: true });
+      expect((await scim.listAll()).map((u) => u.id).sort()).toEqual(many.map((u) => String(u.id)).sort());
+      const asked = server.seen.length;
+      expect((await scim.listAll()).length).toBe(25);
+      expect(server.seen.slice(asked).every((r) => /startIndex=(0|10|20)&/.test(r))).toBe(true); // 0-based from the start: pages at 0, 10, 20
+      expect((await scim.findByUserName('user1@example.com')).map((u) => u.id)).toEqual(['u1']);
+      expect((await scim.findByExternalId('00u25')).map((u) => u.id)).toEqual(['u25']);
+    });
+
+    it('a search on such a server finds its one user even before any listing', async () => {
+      const { scim } = await start(many, { zeroBasedOffset: true });
+      expect((await scim.findByExternalId('00u3')).map((u) => u.id)).toEqual(['u3']);
+    });
+  });
 });
+
