@@ -4,18 +4,8 @@ import type { OktaUserCheck } from '../clients/okta';
 import { assertOrgOrigin } from '../clients/okta-executor';
 import { isRefusal } from '../clients/okta-log';
 import { WFM_API_NOT_SET } from '../clients/wfm-api';
-import {
-  changedGroupIds,
-  freshEvents,
-  freshUpdates,
-  reassignedGroupIds,
-  touchedUsers,
-  unnamedGroupIds,
-  updatedSince,
-  type IncrementalCursor,
-  type LogEvent,
-  type UpdatedUser,
-} from '../sync/incremental';
+import { changedGroupIds, reassignedGroupIds, touchedUsers, unnamedGroupIds, type LogEvent, type UpdatedUser } from '../sync/incremental';
+import { freshEvents, freshUpdates, updatedSince, type IncrementalCursor } from '../sync/incremental-cursor';
 import { mapPool } from '../sync/pool';
 import type { OktaUser, Rejected } from '../sync/types';
 import { createSeenInScope } from '../store/seen-in-scope';

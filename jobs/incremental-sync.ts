@@ -1,7 +1,8 @@
 import { z } from 'zod';
 import { createCursorStore } from '../store/cursor';
 import { createPullStats } from '../store/pull-stats';
-import { advanceCursor, baselineCursor, needsBaseline, reconcileInstead, type FullReadBasis } from '../sync/incremental';
+import { reconcileInstead, type FullReadBasis } from '../sync/incremental';
+import { advanceCursor, baselineCursor, needsBaseline } from '../sync/incremental-cursor';
 import type { RunReport } from '../sync/report';
 import type { WfmUser } from '../sync/types';
 import type { JobDeps } from './deps';

@@ -1,6 +1,6 @@
 import type { Redis } from 'ioredis';
 import { z } from 'zod';
-import type { IncrementalCursor } from '../sync/incremental';
+import type { IncrementalCursor } from '../sync/incremental-cursor';
 import { key } from './redis';
 
 /** The stored cursor and its raw text (what a save compares against); `cursor` is absent when unreadable. */

@@ -1,5 +1,6 @@
 import { createOktaSource } from '../../clients/okta';
-import { freshEvents, touchedUsers } from '../../sync/incremental';
+import { touchedUsers } from '../../sync/incremental';
+import { freshEvents } from '../../sync/incremental-cursor';
 import { frontConfig, oktaError, startOktaFront, type FrontAnswer, type OktaFront } from '../helpers/okta-front';
 
 // The System Log as Okta documents it: polling (since, no until) always answers a next link, even

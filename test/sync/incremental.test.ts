@@ -1,14 +1,9 @@
+import { advanceCursor, baselineCursor, freshEvents, freshUpdates, needsBaseline, updatedSince } from '../../sync/incremental-cursor';
 import {
-  advanceCursor,
   reassignedGroupIds,
-  baselineCursor,
-  freshEvents,
-  freshUpdates,
   isWatched,
-  needsBaseline,
   touchedUsers,
   unnamedGroupIds,
-  updatedSince,
   AUTO_RECONCILE_MIN,
   changedGroupIds,
   fullReadCalls,
