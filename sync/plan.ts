@@ -43,7 +43,11 @@ export function plan(desired: readonly DesiredUser[], current: readonly WfmUser[
     let target = linked[0];
     let link = false;
     if (target) {
-      const other = named.find((u) => u.id !== target?.id);
+      // Another holder of the userName matters only when the write would rename the linked user
+      // into it; one that already holds the name is unambiguous (a twin in another case, Unicode
+      // form or spacing is an admin's to sort out, and the WFM has taken both).
+      const renames = userNameKey(target.userName) !== userNameKey(d.userName);
+      const other = renames ? named.find((u) => u.id !== target?.id) : undefined;
       if (other) {
         return {
           type: 'conflict',

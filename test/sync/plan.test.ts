@@ -67,6 +67,18 @@ describe('plan', () => {
     expect(action?.type === 'conflict' && action.reason.length).toBeGreaterThan(0);
   });
 
+  it.each([
+    ['in another case', 'ZOË.NG@example.com'],
+    ['in another Unicode form (NFD)', 'zoë.ng@example.com'.normalize('NFD')],
+    ['with a trailing blank', 'zoë.ng@example.com '],
+  ])('a linked user that already holds its login is written, though another WFM user holds the login %s', (_how, twinName) => {
+    const zoe = desired('00u1', 'zoë.ng@example.com', { department: 'Support' });
+    const twin = wfm('w2', { userName: twinName });
+    const linked = synced(zoe, 'w1', { 'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User': { department: 'Sales' } });
+    expect(plan([zoe], [linked, twin], { mapping })).toMatchObject([{ type: 'update', wfmId: 'w1', link: false }]);
+    expect(plan([zoe], [synced(zoe, 'w1', { active: false }), twin], { mapping })).toMatchObject([{ type: 'reactivate', wfmId: 'w1' }]);
+  });
+
   it('is a conflict for both Okta users when two logins differ only in case', () => {
     const a = desired('00u1', 'sam@example.com');
     const b = desired('00u2', 'SAM@example.com');
