@@ -56,6 +56,10 @@ function entryIndex(entries: unknown[], select: string, value?: string): number 
     const holding = value === undefined ? -1 : entries.findIndex((e) => isRecord(e) && sameValue(e.value, value));
     return holding >= 0 ? holding : entries.length === 1 ? 0 : -1;
   }
+  // Several entries of the type (an admin added their own, perhaps made it primary): the one
+  // holding our value is ours, else the first of the type.
+  const typedHolding = value === undefined ? -1 : entries.findIndex((e) => isRecord(e) && isType(e, select) && sameValue(e.value, value));
+  if (typedHolding >= 0) return typedHolding;
   const typed = entries.findIndex((e) => isRecord(e) && isType(e, select));
   if (typed >= 0) return typed;
   // A server that returns no types: the untyped entry holding our value is ours, whatever another

@@ -46,6 +46,16 @@ describe('multi-valued attributes as servers of other makes hold them', () => {
     ]);
   });
 
+  it("several work emails, an admin's one primary and listed first: the one holding Okta's value is ours, and nothing is written", () => {
+    const emails = [
+      { value: 'team-east@example.com', type: 'work', primary: true },
+      { value: WORK, type: 'work' },
+    ];
+    expect(diffOwned(desired, current(emails), mapping)).toEqual([]);
+    // Merged anyway (another attribute changed): both stay, the admin's still primary.
+    expect(mergeOwned(current(emails), desired, mapping).emails).toEqual(emails);
+  });
+
   it('a changed work email is written over its entry and its duplicates, never beside an untyped copy', () => {
     const old = 'old@example.com';
     const moved = { ...desired, attrs: { ...desired.attrs, 'emails.work': 'new@example.com' } };
