@@ -1,3 +1,4 @@
+import { safe } from './printable';
 import type { DriftSummary } from './drift';
 import type { Action, ActionType } from './types';
 
@@ -78,13 +79,13 @@ export function summarise(report: RunReport): string {
   if (report.failed.length > 0) {
     const total = report.failedTotal ?? report.failed.length;
     lines.push(`  failed: ${total}`);
-    for (const f of report.failed.slice(0, 20)) lines.push(`    ${f.action} ${f.userName} (${f.oktaId}): ${f.error}`);
+    for (const f of report.failed.slice(0, 20)) lines.push(`    ${f.action} ${safe(f.userName)} (${safe(f.oktaId)}): ${safe(f.error)}`);
     if (total > 20) lines.push(`    ... and ${total - 20} more (see --json${report.failedTotal !== undefined ? `, which keeps the first ${report.failed.length}` : ''})`);
   }
-  for (const c of report.conflicts.slice(0, 20)) lines.push(`  conflict ${c.userName} (${c.oktaId}): ${c.reason}`);
+  for (const c of report.conflicts.slice(0, 20)) lines.push(`  conflict ${safe(c.userName)} (${safe(c.oktaId)}): ${safe(c.reason)}`);
   const conflicts = report.conflictsTotal ?? report.conflicts.length;
   if (conflicts > 20) lines.push(`  ... and ${conflicts - 20} more conflicts (see --json)`);
-  if (report.error !== undefined) lines.push(`  stopped: ${report.error}`);
+  if (report.error !== undefined) lines.push(`  stopped: ${safe(report.error)}`);
   return lines.join('\n');
 }
 
@@ -95,7 +96,7 @@ function driftLines(drift: DriftSummary | undefined): string[] {
   if (drift.both > 0) parts.push(`${drift.both} changed on both sides`);
   if (drift.unknown > 0) parts.push(`${drift.unknown} with no record of our last write`);
   const lines = [`  changes by side: ${parts.join(', ')}`];
-  for (const e of drift.edited.slice(0, 20)) lines.push(`    edited in the WFM: ${e.userName} (${e.fields.join(', ')}): Okta's values win`);
+  for (const e of drift.edited.slice(0, 20)) lines.push(`    edited in the WFM: ${safe(e.userName)} (${safe(e.fields.join(', '))}): Okta's values win`);
   if (drift.wfm + drift.both > 20) lines.push(`    ... and ${drift.wfm + drift.both - 20} more (see --json or okta-wfm-sync audit)`);
   return lines;
 }

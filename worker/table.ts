@@ -3,12 +3,9 @@ export const TABLE_WIDTH = 100;
 
 const GAP = '  ';
 const MIN_COLUMN = 6;
-// Values come from Okta and the WFM: a control character (an escape sequence) must not reach the terminal.
-// eslint-disable-next-line no-control-regex
-const CONTROL = /[\u0000-\u001f\u007f-\u009f]/g;
+import { safe } from '../sync/printable';
 
-/** Text safe for a terminal: control characters shown as `?`. */
-export const safe = (text: string): string => text.replace(CONTROL, '?');
+export { safe };
 
 /** A value as a person reads it: control characters shown as `?`, nothing as `-`. */
 export function printable(value: string | undefined): string {
