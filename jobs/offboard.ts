@@ -7,14 +7,14 @@ import { PLAN_ID, PLAN_TTL_SECONDS, createOffboardPlans } from '../store/offboar
 import { createOutOfScopeMarks } from '../store/out-of-scope';
 import { createRecentDeactivations } from '../store/recent-deactivations';
 import { createSeenInScope } from '../store/seen-in-scope';
-import { checkBlastRadius, guardMessage } from '../sync/guard';
+import { checkBlastRadius, guardMessage, pullDrop } from '../sync/guard';
 import { orgIdTest, planOffboard } from '../sync/offboard-plan';
 import type { RunReport } from '../sync/report';
 import type { JobDeps } from './deps';
 import { applySavedPlan, planSource } from './offboard-approve';
 import { recheckAndDeactivate } from './offboard-execute';
 import { withNextStep } from './next-step';
-import { recordCompletePull } from './pull-records';
+import { recordBaseline, recordCompletePull } from './pull-records';
 import { finishRun, startRun, type RunOutcome } from './run-report';
 
 export const OFFBOARD = 'offboard' as const;
@@ -121,6 +121,16 @@ async function offboardFromOkta(deps: JobDeps, report: RunReport, log: Logger): 
   if (!report.dryRun) {
     await marks.mark(plan.mark, now);
     await marks.clear(plan.clear);
+  }
+
+  // A fall that leaves nobody to deactivate, now or after the grace period (those who left were
+  // deactivated already, by hand or by an earlier run), becomes the baseline: else every later
+  // leaver, even one, would trip the pull-drop rule against a count that can no longer come back.
+  // A pull that lost users by mistake leaves their active WFM users out of scope, and stays guarded.
+  const fell = pullDrop(before?.inScope, pull.counts.inScope, offboard.maxPercent);
+  if (fell && !report.dryRun && plan.candidates.length === 0 && plan.waiting.length === 0) {
+    await recordBaseline(deps, pull, OFFBOARD);
+    log.info('okta in-scope count fell with nobody active in the WFM to deactivate: it is the baseline from now on', { before: before?.inScope, now: pull.counts.inScope });
   }
 
   report.unmanaged = plan.unmanaged;

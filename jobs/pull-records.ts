@@ -22,7 +22,13 @@ export async function recordCompletePull(deps: JobDeps, pull: OktaPull, source: 
   if (pullDrop(before?.inScope, pull.counts.inScope, deps.config.offboard.maxPercent)) {
     log.warn('okta in-scope count fell: the last good count stays the baseline for off-boarding', { before: before?.inScope, now: pull.counts.inScope });
   } else {
-    await stats.record({ inScope: pull.counts.inScope, appUsers: pull.counts.appUsers, at: new Date(deps.now()).toISOString(), source });
+    await recordBaseline(deps, pull, source);
   }
   return before;
+}
+
+/** Makes this pull's counts the baseline the next off-boarding run compares its pull with. */
+export async function recordBaseline(deps: JobDeps, pull: OktaPull, source: string): Promise<void> {
+  const stats = createPullStats(deps.redis, deps.config.redis.prefix);
+  await stats.record({ inScope: pull.counts.inScope, appUsers: pull.counts.appUsers, at: new Date(deps.now()).toISOString(), source });
 }
