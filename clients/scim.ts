@@ -46,6 +46,8 @@ export type ScimClient = {
    * userName no user has (WFM_READ_MODE). Answers the total the WFM announced.
    */
   probe(mode: 'list' | 'lookup'): Promise<{ totalResults: number }>;
+  /** Preflight: the first `count` users of the listing, as listed. */
+  sampleListing(count: number): Promise<WfmUser[]>;
   /** Preflight: the WFM's `GET /Schemas` answer as sent (RFC 7643 §7), for mappers/scim-schemas.ts to read. */
   schemas(): Promise<unknown>;
   /** The same requests, each retry also told to `onRetry`: one write's own count, whatever else runs. */
@@ -272,6 +274,9 @@ export function createScimClient(cfg: ScimClientConfig, http?: HttpClient): Scim
     async probe(mode) {
       const page = mode === 'list' ? await firstListPage(1) : await listPage(1, 1, `userName eq ${filterValue(PROBE_USER_NAME)}`);
       return { totalResults: page.total };
+    },
+    async sampleListing(count) {
+      return (await firstListPage(count)).resources;
     },
     async schemas() {
       return (await client.request({ method: 'GET', path: '/Schemas' })).body;

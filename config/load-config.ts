@@ -36,6 +36,8 @@ export type AppConfig = Readonly<{
     concurrency: number;
     pageSize: number;
     readMode: 'list' | 'lookup';
+    /** `always`: each update reads its user by id before the merge; `auto`: a fresh listed copy is merged into (WFM_READ_BEFORE_UPDATE). */
+    readBeforeUpdate: 'auto' | 'always';
     requestTimeoutMs: number;
     maxRetries: number;
   }>;
@@ -213,6 +215,7 @@ export function loadConfig(env: Env): AppConfig {
       concurrency: s.WFM_CONCURRENCY,
       pageSize: s.WFM_PAGE_SIZE,
       readMode: s.WFM_READ_MODE,
+      readBeforeUpdate: s.WFM_READ_BEFORE_UPDATE,
       requestTimeoutMs: s.WFM_TIMEOUT_MS,
       maxRetries: s.WFM_MAX_RETRIES,
     },

@@ -128,6 +128,7 @@ export const settingsSchema = z.object({
   WFM_CONCURRENCY: int(1, 64).default(4),
   WFM_PAGE_SIZE: int(1, 1000).default(100),
   WFM_READ_MODE: z.enum(['list', 'lookup']).default('list'),
+  WFM_READ_BEFORE_UPDATE: z.enum(['auto', 'always']).default('auto'),
   WFM_TIMEOUT_MS: int(1000, 300000).default(30000),
   WFM_MAX_RETRIES: int(0, 20).default(5),
   WFM_DEACTIVATE_BATCH: int(1, 100).default(50),
@@ -217,6 +218,9 @@ export const SETTING_DOCS: Record<SettingName, SettingDoc> = {
   WFM_CONCURRENCY: { doc: 'WFM requests in flight at once, per process (the worker runs twice as many write jobs).' },
   WFM_PAGE_SIZE: { doc: 'Users asked for per SCIM list page (the server may return fewer).' },
   WFM_READ_MODE: { doc: '`list` pages through GET /Users; `lookup` reads each user by filter (for WFMs that refuse plain listing).' },
+  WFM_READ_BEFORE_UPDATE: {
+    doc: '`always`: every update reads its user (GET /Users/{id}) before it merges and PUTs, for a WFM whose listing holds fewer attributes than that read (`check` tells). `auto`: a listed copy read in the last 60 s is merged into as it is, an older one is read again.',
+  },
   WFM_TIMEOUT_MS: { doc: 'Timeout of one WFM request, in milliseconds.' },
   WFM_MAX_RETRIES: { doc: 'Retries of a WFM request that failed transiently (429, 5xx, network).' },
   WFM_DEACTIVATE_BATCH: { doc: 'User ids per deactivate call of the WFM user-management API (1-100).' },

@@ -43,14 +43,33 @@ export const LISTED_COPY_FRESH_MS = 60_000;
 /** Whether an update must read its user again first: no version to guard the merge, and not read within LISTED_COPY_FRESH_MS. */
 export const copyTooOld = (u: WfmUser, now: number): boolean => u.version === undefined && (u.readAt === undefined || now - u.readAt > LISTED_COPY_FRESH_MS);
 
+/** Whether this process warned already that a listed copy lacked what the user read alone held. */
+let unlistedTold = false;
+
+/**
+ * A user read again before its update held attributes its listed copy lacked: the WFM's listing
+ * may leave them out, and updates merged into listed copies would drop them. Warned once a process.
+ */
+function tellUnlisted(deps: JobDeps, wfmId: string, unlisted: readonly string[]): void {
+  if (unlistedTold) return;
+  unlistedTold = true;
+  deps.logger.warn(
+    "a WFM user read again before its update held attributes its listed copy lacked: if the WFM's listing leaves them out (`okta-wfm-sync check` tells), set WFM_READ_BEFORE_UPDATE=always, or updates merged into listed copies drop them",
+    { wfmId, attributes: unlisted.slice(0, 10) },
+  );
+}
+
 /**
  * Carries out one write: the same function in-process and in a queued write job. Throws on
  * failure. `onRetry` is told of each request the write sends again.
  */
-export function executeWrite(deps: JobDeps, action: WriteAction, onRetry?: () => void): Promise<ApplyResult> {
+export async function executeWrite(deps: JobDeps, action: WriteAction, onRetry?: () => void): Promise<ApplyResult> {
   const wfmApi = onRetry ? deps.wfmApi?.counting(onRetry) : deps.wfmApi;
   const ports = { scim: onRetry ? deps.scim.counting(onRetry) : deps.scim, ...(wfmApi ? { wfmApi } : {}) };
-  return applyAction(action, { ...ports, mapping: deps.config.mapping, readAgain: (u) => copyTooOld(u, deps.now()) });
+  const always = deps.config.wfm.readBeforeUpdate === 'always';
+  const result = await applyAction(action, { ...ports, mapping: deps.config.mapping, readAgain: (u) => always || copyTooOld(u, deps.now()) });
+  if (result.unlisted !== undefined && !always) tellUnlisted(deps, result.wfmId, result.unlisted);
+  return result;
 }
 
 const plannedChanges = (action: WriteAction) => (action.type === 'create' ? [] : action.changes);

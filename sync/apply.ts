@@ -1,3 +1,4 @@
+import { leftOutOfListing } from '../mappers/listed-attributes';
 import { SyncError, externalIdFilterRefused, isSyncError } from '../clients/errors';
 import type { Mapping } from '../config/mapping';
 import { buildResource, diffOwned, mergeOwned } from '../mappers/scim-merge';
@@ -33,6 +34,8 @@ export type ApplyResult = Readonly<{
   dropped?: readonly string[];
   /** The owned values the answer holds in a form of the WFM's own (sync/stored-forms.ts), when any. */
   forms?: StoredForms;
+  /** An update that read its user again: what that read held and the listed copy lacked (a listing that leaves attributes out, or an edit since). */
+  unlisted?: readonly string[];
 }>;
 
 /** What an answer to a write shows beyond the write itself: the values it lacks, and those it holds in its own form. */
@@ -190,6 +193,7 @@ async function readCurrent(ports: ApplyPorts, wfmId: string): Promise<WfmUser> {
 
 async function applyUpdate(action: UpdateAction, ports: ApplyPorts): Promise<ApplyResult> {
   let current = action.current;
+  let unlisted: string[] = [];
   if (action.type === 'reactivate' && ports.wfmApi) {
     await ports.wfmApi.revive(action.wfmId);
     current = await ports.scim.get(action.wfmId);
@@ -202,7 +206,9 @@ async function applyUpdate(action: UpdateAction, ports: ApplyPorts): Promise<App
       });
     }
   } else if (ports.readAgain?.(current)) {
+    const listed = current;
     current = await readCurrent(ports, action.wfmId);
+    unlisted = leftOutOfListing(listed.raw, current.raw);
   }
   const { user, changes, reread, dropped, forms } = await replaceOwned(ports, action.desired, current, action.type === 'reactivate', action.knownForms);
   // With no user-management API configured, the PUT's `active: true` is the reactivation (RFC
@@ -221,6 +227,7 @@ async function applyUpdate(action: UpdateAction, ports: ApplyPorts): Promise<App
     ...(dropped ? { dropped } : {}),
     ...(forms ? { forms } : {}),
     ...(reread ? { note: 'changed in the WFM meanwhile (412): re-read and merged' } : {}),
+    ...(unlisted.length > 0 ? { unlisted } : {}),
   };
 }
 

@@ -5,7 +5,8 @@ import { DEFAULT_MAPPING } from '../../config/mapping';
 import { copyTooOld } from '../../jobs/apply-plan';
 import { applyAction } from '../../sync/apply';
 import { plan } from '../../sync/plan';
-import type { CreateAction } from '../../sync/types';
+import type { CreateAction, ScimResource, UpdateAction } from '../../sync/types';
+import { ENTERPRISE_URN } from '../../config/targets';
 import { desiredUser, heldUser, portsOf } from '../helpers/scim-writes';
 import { realServers } from '../helpers/real-scim';
 import { scimUser } from '../helpers/scim-server';
@@ -66,6 +67,31 @@ describe('SCIM servers of real makes', () => {
     it('a search on such a server finds its one user even before any listing', async () => {
       const { scim } = await start(many, { zeroBasedOffset: true });
       expect((await scim.findByExternalId('00u3')).map((u) => u.id)).toEqual(['u3']);
+    });
+  });
+
+  describe('a listing that holds less than GET /Users/{id} (Zoom: ListUsers leaves out what GetUser shows)', () => {
+    const ZOOM_LIST_OMITS = [`${ENTERPRISE_URN}:manager`, `${ENTERPRISE_URN}:costCenter`, 'title'];
+    const held = (): ScimResource => {
+      const user: ScimResource = { ...heldUser('w1', 'maria@example.com', '00u1'), [ENTERPRISE_URN]: { manager: { value: 'mgr-42' }, costCenter: 'CC-7' } };
+      return { ...user, schemas: [...(user.schemas as string[]), ENTERPRISE_URN] };
+    };
+
+    it('with WFM_READ_BEFORE_UPDATE=always an update reads its user first: what a WFM admin set and the listing left out stays', async () => {
+      const { server, scim } = await start([held()], { listOmits: ZOOM_LIST_OMITS });
+      const [action] = plan([desiredUser('00u1', 'maria@example.com', 'Smith')], await scim.listAll(), { mapping });
+      expect(action?.type).toBe('update');
+      const result = await applyAction(action as UpdateAction, { ...portsOf(scim), readAgain: () => true });
+      expect(server.users.get('w1')).toMatchObject({ name: { familyName: 'Smith' }, title: 'Set by a WFM admin', [ENTERPRISE_URN]: { manager: { value: 'mgr-42' }, costCenter: 'CC-7' } });
+      // What the read showed and the listed copy lacked is told, for the worker to warn about.
+      expect(result.unlisted).toEqual(['title', `${ENTERPRISE_URN}:costCenter`.toLowerCase(), `${ENTERPRISE_URN}:manager`.toLowerCase()].sort());
+    });
+
+    it('on a server whose listing holds every attribute, the read tells nothing left out', async () => {
+      const { scim } = await start([held()]);
+      const [action] = plan([desiredUser('00u1', 'maria@example.com', 'Smith')], await scim.listAll(), { mapping });
+      const result = await applyAction(action as UpdateAction, { ...portsOf(scim), readAgain: () => true });
+      expect(result.unlisted).toBeUndefined();
     });
   });
 });

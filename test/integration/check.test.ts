@@ -2,6 +2,8 @@ import { Redis } from 'ioredis';
 import { countRequests } from '../../sandbox/wfm/server';
 import type { CheckResult } from '../../worker/commands/check';
 import { REDIS_URL, startHarness, type Harness } from '../helpers/harness';
+import { startRealScim } from '../helpers/real-scim';
+import { scimUser } from '../helpers/scim-server';
 
 type CheckReport = { checks: CheckResult[]; ok: boolean };
 
@@ -32,7 +34,7 @@ describe('okta-wfm-sync check', () => {
     for (const secret of [h.okta.token, h.wfm.scimToken, h.wfm.accessKeySecret, WRONG.scim, WRONG.secret]) expect(text).not.toContain(secret);
   };
 
-  it('passes all six on a configured sandbox, exit 0, and writes nothing anywhere', async () => {
+  it('passes every check on a configured sandbox, exit 0, and writes nothing anywhere', async () => {
     const { code, out, err } = await h.cli(['check']);
     expect(err).toEqual([]);
     expect(code).toBe(0);
@@ -43,15 +45,16 @@ describe('okta-wfm-sync check', () => {
       'ok    okta-log    the System Log answers (incremental runs read it)',
       expect.stringMatching(/^ok {4}wfm-scim {4}GET \/Users answers \(\d+ users?\)$/),
       "ok    wfm-schema  the WFM's schema lists every mapped attribute (8)",
+      'ok    wfm-listing not checked (the WFM lists no users yet)',
       'ok    wfm-api     access key accepted (access token issued)',
       'all checks passed',
     ]);
     expectNoSecrets(out);
-    // The WFM: one listing page of one user and one token; no SCIM write, no deactivate or revive.
+    // The WFM: a listing page of one user, one of a few to compare with GET, and one token; no SCIM write, no deactivate or revive.
     expect(countRequests(h.wfm.requests, { api: 'scim', method: ['POST', 'PUT', 'PATCH', 'DELETE'] })).toBe(0);
     expect(countRequests(h.wfm.requests, { pathPrefix: '/user-management/' })).toBe(0);
-    expect(h.wfm.requests.map((r) => `${r.method} ${r.path}`).sort()).toEqual(['GET /scim/v2/Schemas', 'GET /scim/v2/Users', 'POST /authentication/v1/token/access-key']);
-    expect(new URLSearchParams(h.wfm.requests.find((r) => r.path === '/scim/v2/Users')?.query).get('count')).toBe('1');
+    expect(h.wfm.requests.map((r) => `${r.method} ${r.path}`).sort()).toEqual(['GET /scim/v2/Schemas', 'GET /scim/v2/Users', 'GET /scim/v2/Users', 'POST /authentication/v1/token/access-key']);
+    expect(h.wfm.requests.filter((r) => r.path === '/scim/v2/Users').map((r) => new URLSearchParams(r.query).get('count')).sort()).toEqual(['1', '5']);
     // Okta: reads only, one page of one app user, and the supervisor group looked up by name.
     expect(h.okta.requests.filter((r) => r.method !== 'GET')).toEqual([]);
     expect(h.okta.requests.filter((r) => r.path.startsWith('/api/v1/apps/')).map((r) => [r.path, r.query.limit])).toEqual([[`/api/v1/apps/${h.okta.appId}/users`, '1']]);
@@ -70,7 +73,7 @@ describe('okta-wfm-sync check', () => {
     expect(code).toBe(0);
     expect(out).toHaveLength(1);
     expect(report.ok).toBe(true);
-    expect(report.checks.map((c) => c.name)).toEqual(['redis', 'okta', 'okta-groups', 'okta-log', 'wfm-scim', 'wfm-schema', 'wfm-api']);
+    expect(report.checks.map((c) => c.name)).toEqual(['redis', 'okta', 'okta-groups', 'okta-log', 'wfm-scim', 'wfm-schema', 'wfm-listing', 'wfm-api']);
     for (const c of report.checks) expect(c).toEqual({ name: c.name, ok: true, detail: expect.any(String) as unknown });
   });
 
@@ -85,7 +88,29 @@ describe('okta-wfm-sync check', () => {
     expect(human.code).toBe(1);
     expect(human.out.find((l) => l.startsWith('FAIL'))).toMatch(/^FAIL {2}wfm-scim {4}WFM SCIM GET \/Users answered 401/);
     expect(human.out.find((l) => l.includes('wfm-schema'))).toMatch(/^warn {2}wfm-schema {2}GET \/Schemas failed \(WFM SCIM GET \/Schemas answered 401/);
-    expect(human.out.at(-1)).toBe('1 of 7 checks failed');
+    expect(human.out.find((l) => l.includes('wfm-listing'))).toMatch(/^warn {2}wfm-listing the listing could not be compared with GET \/Users\/\{id\} \(WFM SCIM GET \/Users answered 401/);
+    expect(human.out.at(-1)).toBe('1 of 8 checks failed');
+  });
+
+  it("a WFM whose listing leaves out attributes GET /Users/{id} shows: wfm-listing warns, naming them and WFM_READ_BEFORE_UPDATE; with it set, ok", async () => {
+    const ENTERPRISE = 'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User';
+    const seed = [1, 2].map((n) => ({ ...scimUser(`w${n}`, `user${n}@example.com`, { externalId: `00u${n}`, title: 'Team lead' }), [ENTERPRISE]: { manager: { value: 'w9' } } }));
+    const zoom = await startRealScim(seed, { listOmits: ['title', `${ENTERPRISE}:manager`] });
+    try {
+      const warned = await check({ WFM_SCIM_URL: zoom.url });
+      expect(warned.by('wfm-listing')).toEqual({
+        name: 'wfm-listing',
+        ok: true,
+        warning: true,
+        detail: `the listing leaves out title, ${ENTERPRISE.toLowerCase()}:manager, which GET /Users/{id} shows: an update merged into a listed copy would drop them; set WFM_READ_BEFORE_UPDATE=always`,
+      });
+      expect(zoom.seen.filter((r) => r.startsWith('GET /scim/v2/Users/'))).toEqual(['GET /scim/v2/Users/w1', 'GET /scim/v2/Users/w2']);
+      const set = await check({ WFM_SCIM_URL: zoom.url, WFM_READ_BEFORE_UPDATE: 'always' });
+      expect(set.by('wfm-listing')).toMatchObject({ ok: true, detail: expect.stringMatching(/every update reads its user first \(WFM_READ_BEFORE_UPDATE=always\)$/) });
+      expect(set.by('wfm-listing')?.warning).toBeUndefined();
+    } finally {
+      await zoom.close();
+    }
   });
 
   it('an OKTA_APP_ID Okta does not know fails okta, naming OKTA_APP_ID', async () => {

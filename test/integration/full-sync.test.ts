@@ -140,4 +140,17 @@ describe('sync --once against both sandboxes and real Redis', () => {
       await redis.quit();
     }
   });
+  it('an update reads its user first (GET /Users/{id}) with WFM_READ_BEFORE_UPDATE=always; by default a fresh listed copy is merged into', async () => {
+    const [one, two] = inScopeUsers(h.okta.state, h.okta.appId).slice(5, 7);
+    if (!one || !two) throw new Error('no users');
+    const wfmPath = (oktaId: string) => `/scim/v2/Users/${encodeURIComponent(String(byExternalId(h, oktaId)?.id))}`;
+    h.okta.state.updateProfile(one.id, { lastName: 'ReadFirst' });
+    h.wfm.requests.length = 0;
+    await h.cli(['sync', '--once'], { WFM_READ_BEFORE_UPDATE: 'always' }); // exit 1: the user with bad data above still fails
+    expect(h.wfm.requests.filter((r) => r.path === wfmPath(one.id)).map((r) => r.method)).toEqual(['GET', 'PUT']);
+    h.okta.state.updateProfile(two.id, { lastName: 'Listed' });
+    h.wfm.requests.length = 0;
+    await h.cli(['sync', '--once']);
+    expect(h.wfm.requests.filter((r) => r.path === wfmPath(two.id)).map((r) => r.method)).toEqual(['PUT']);
+  });
 });

@@ -8,8 +8,13 @@ import { createWfmClients } from '../main';
 import { ownedPaths } from '../../mappers/okta-to-wfm';
 import { unlistedPaths } from '../../mappers/scim-schemas';
 import { unkeptAdvice } from '../../sync/unkept';
+import { leftOutOfListing } from '../../mappers/listed-attributes';
+import type { WfmUser } from '../../sync/types';
 
-export const CHECK_NAMES = ['redis', 'okta', 'okta-groups', 'okta-log', 'wfm-scim', 'wfm-schema', 'wfm-api'] as const;
+/** Listed users compared with the same users read alone. */
+const LISTING_SAMPLE = 5;
+
+export const CHECK_NAMES = ['redis', 'okta', 'okta-groups', 'okta-log', 'wfm-scim', 'wfm-schema', 'wfm-listing', 'wfm-api'] as const;
 export type CheckName = (typeof CHECK_NAMES)[number];
 /** `warning`: it passed, but something may go wrong (the exit code stays 0). */
 export type CheckResult = { name: CheckName; ok: boolean; detail: string; warning?: true };
@@ -80,6 +85,23 @@ function probes(config: AppConfig): Record<CheckName, Probe> {
       if (unlisted.length === 0) return `the WFM's schema lists every mapped attribute (${paths.length})`;
       return { warning: `the WFM's schema does not list ${unlisted.join(', ')}: the WFM would most likely drop or refuse ${unlisted.length === 1 ? 'it' : 'them'}; ${unkeptAdvice(unlisted)}` };
     },
+    async 'wfm-listing'() {
+      if (config.wfm.readMode === 'lookup') return 'not checked (WFM_READ_MODE=lookup: each user is read by filter)';
+      const missing = new Set<string>();
+      let listed: WfmUser[];
+      try {
+        listed = await scim.sampleListing(LISTING_SAMPLE);
+        for (const user of listed) for (const path of leftOutOfListing(user.raw, (await scim.get(user.id)).raw)) missing.add(path);
+      } catch (err) {
+        // wfm-scim says what fails; this one only compares.
+        return { warning: `the listing could not be compared with GET /Users/{id} (${describeError(err)})` };
+      }
+      if (listed.length === 0) return 'not checked (the WFM lists no users yet)';
+      if (missing.size === 0) return `the listing holds what GET /Users/{id} holds (${listed.length} user${listed.length === 1 ? '' : 's'} compared)`;
+      const left = [...missing].sort().join(', ');
+      if (config.wfm.readBeforeUpdate === 'always') return `the listing leaves out ${left}; every update reads its user first (WFM_READ_BEFORE_UPDATE=always)`;
+      return { warning: `the listing leaves out ${left}, which GET /Users/{id} shows: an update merged into a listed copy would drop them; set WFM_READ_BEFORE_UPDATE=always` };
+    },
     async 'wfm-api'() {
       if (!wfmApi) return { warning: 'not configured (WFM_API_URL): off-boarding is off, and an inactive user is revived by a SCIM PUT with active: true' };
       await wfmApi.probe();
@@ -112,7 +134,7 @@ export const checkCommand: CommandModule = {
   register(program, ctx) {
     program
       .command('check')
-      .description('Check the settings before a first sync: Redis, Okta, its groups and its System Log, WFM SCIM (and that its schema lists the mapped attributes) and the WFM API answer. Writes nothing.')
+      .description('Check the settings before a first sync: Redis, Okta, its groups and its System Log, WFM SCIM (that its schema lists the mapped attributes, and its listing holds what GET /Users/{id} holds) and the WFM API answer. Writes nothing.')
       .option('--json', 'print one JSON object')
       .action(async (opts: { json?: boolean }) => {
         const checks = await runChecks(ctx.config());
