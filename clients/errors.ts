@@ -2,6 +2,7 @@
  * The closed error taxonomy. Every client maps its failures into one of these kinds in one place,
  * so the rest of the code decides on `kind` alone: transient ones are retried, the others are not.
  */
+import { redact } from '../config/redact';
 import { SecretFileError } from '../config/secret';
 
 export type ErrorKind =
@@ -31,7 +32,8 @@ export class SyncError extends Error {
   readonly scimType: string | undefined;
 
   constructor(message: string, init: SyncErrorInit) {
-    super(message);
+    // The message may hold a service's own text, which may repeat the credential it refused.
+    super(redact(message));
     this.name = 'SyncError';
     this.kind = init.kind;
     this.service = init.service;
@@ -106,8 +108,7 @@ export function networkCode(code: string): string {
 
 /** A one-line reason for a report or a log, never a stack or a payload. */
 export function describeError(err: unknown): string {
-  if (err instanceof Error) return err.message;
-  return String(err);
+  return redact(err instanceof Error ? err.message : String(err));
 }
 
 /**

@@ -1,6 +1,7 @@
 import type { Client } from '@okta/okta-sdk-nodejs';
 import type { OktaOAuth } from '../config/okta-auth';
 import { sdkPrivateKey } from '../config/private-key';
+import { rememberSecret } from '../config/redact';
 import { SyncError } from './errors';
 
 // The OAuth service app's access token as the SDK client holds it: signed with the key read when
@@ -56,6 +57,7 @@ export function signWithCurrentKey(client: Client, oauth: OktaOAuth, now: () => 
     client.privateKey = signingKey(oauth);
     const obtainedAt = now();
     const token = await requestToken();
+    rememberSecret((token as { access_token?: string } | undefined)?.access_token);
     // A token bound to the proof's key (RFC 9449 §5: token_type DPoP) is presented as DPoP, with a
     // proof on every call, even when the server issued it without asking for a nonce first (the
     // SDK switches to DPoP only on a `use_dpop_nonce` answer, and would send it as Bearer).

@@ -5,6 +5,7 @@ import type { Gate } from './gate';
 import { SyncError, secretFileFailure } from './errors';
 import { asJson, createHttpClient, type HttpStats } from './http';
 import { pathSegment } from './path-segment';
+import { rememberSecret } from '../config/redact';
 
 export type WfmApiConfig = Readonly<{
   apiUrl: string;
@@ -138,6 +139,7 @@ export function createWfmApi(cfg: WfmApiConfig): WfmApi {
     if (!parsed.success) throw new SyncError('WFM API token answer has no access_token', { kind: 'invalid', service: 'wfm-api' });
     const ttlMs = (lifetimeSeconds(parsed.data.expires_in) ?? DEFAULT_TOKEN_TTL_S) * 1000;
     // A minute before expiry; a token that lives less than two minutes is renewed half-way instead.
+    rememberSecret(parsed.data.access_token);
     token = { value: parsed.data.access_token, renewAt: now() + Math.max(ttlMs - RENEW_BEFORE_MS, ttlMs / 2) };
     return token.value;
   }

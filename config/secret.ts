@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { rememberSecret } from './redact';
 
 /**
  * A secret read from `NAME` or from the file named by `NAME_FILE`. A file is read again on every
@@ -15,6 +16,7 @@ export type Secret = {
 const REDACTED = '[redacted]';
 
 export function secretFromValue(value: string): Secret {
+  rememberSecret(value);
   return {
     source: 'env',
     reveal: () => value,
@@ -39,7 +41,9 @@ export function secretFromFile(path: string, setting: string): Secret {
     source: 'file',
     reveal: () => {
       try {
-        return readSecretFile(path);
+        const value = readSecretFile(path);
+        rememberSecret(value);
+        return value;
       } catch (err) {
         throw new SecretFileError(setting, path, err);
       }
