@@ -35,7 +35,6 @@ export type WfmApi = {
 };
 
 /** Why nothing is deactivated: no user-management API is configured. */
-export const WFM_API_NOT_SET = 'the WFM user-management API is not configured (WFM_API_URL, WFM_ACCESS_KEY_ID, WFM_ACCESS_KEY_SECRET)';
 
 /**
  * The user-management API, or the setting error that says it is needed: off-boarding deactivates

@@ -234,7 +234,7 @@ export function loadConfig(env: Env): AppConfig {
         ...(s.SYNC_CRON !== 'off' ? { 'full-sync': s.SYNC_CRON } : {}),
         ...(s.INCREMENTAL_CRON !== 'off' ? { 'incremental-sync': s.INCREMENTAL_CRON } : {}),
         // Off-boarding deactivates through the user-management API: without it there is no schedule.
-        ...(s.OFFBOARD_CRON !== 'off' && s.WFM_API_URL !== undefined ? { offboard: s.OFFBOARD_CRON } : {}),
+        ...(s.OFFBOARD_CRON !== 'off' && s.WFM_API_URL !== undefined && s.WFM_READ_MODE === 'list' ? { offboard: s.OFFBOARD_CRON } : {}),
       },
       timeZone: s.SYNC_TZ,
       maxWritesPerSecond: s.WFM_MAX_RPS,

@@ -3,7 +3,7 @@ import { SyncError, describeError, externalIdFilterRefused, isSyncError } from '
 import type { OktaUserCheck } from '../clients/okta';
 import { assertOrgOrigin } from '../clients/okta-executor';
 import { isRefusal } from '../clients/okta-log';
-import { WFM_API_NOT_SET } from '../clients/wfm-api';
+import { offboardingOff } from '../config/offboarding';
 import { changedGroupIds, reassignedGroupIds, touchedUsers, unnamedGroupIds, type LogEvent, type UpdatedUser } from '../sync/incremental';
 import { freshEvents, freshUpdates, updatedSince, type IncrementalCursor } from '../sync/incremental-cursor';
 import { mapPool } from '../sync/pool';
@@ -176,8 +176,9 @@ async function mayBeActiveInWfm(deps: JobDeps, oktaId: string): Promise<boolean>
 /** Hands changed users who left scope, with an active WFM counterpart, to off-boarding (which re-checks and guards); a dry run only says how many. */
 export async function handToOffboarding(deps: JobDeps, oktaIds: readonly string[], dryRun: boolean): Promise<void> {
   if (oktaIds.length === 0) return;
-  if (!deps.config.wfm.api) {
-    deps.logger.warn(`users left scope, and stay active in the WFM: ${WFM_API_NOT_SET}`, { users: oktaIds.length });
+  const off = offboardingOff(deps.config.wfm);
+  if (off !== undefined) {
+    deps.logger.warn(`users left scope, and stay active in the WFM: off-boarding is off: ${off}`, { users: oktaIds.length });
     return;
   }
   if (dryRun) deps.logger.info('dry run: users who left scope not handed to off-boarding', { users: oktaIds.length });
@@ -207,8 +208,9 @@ export async function pullChanges(deps: JobDeps, changes: Changes, dryRun: boole
   // Users changed anywhere in the org who were never in scope here are not off-boarding's to
   // deactivate (it counts them unmanaged): they are neither looked up nor handed over.
   const seen = leavers.size > 0 ? await seenInScope.seen([...leavers]) : new Set<string>();
-  // Without the user-management API there is no off-boarding to hand them to: none is looked up.
-  const linked = deps.config.wfm.api ? await mapPool([...seen], deps.config.wfm.concurrency, async (oktaId) => ((await mayBeActiveInWfm(deps, oktaId)) ? oktaId : undefined)) : [...seen];
+  // With off-boarding off (no user-management API, or WFM_READ_MODE=lookup) there is none to hand them to: none is looked up.
+  const offboarding = offboardingOff(deps.config.wfm) === undefined;
+  const linked = offboarding ? await mapPool([...seen], deps.config.wfm.concurrency, async (oktaId) => ((await mayBeActiveInWfm(deps, oktaId)) ? oktaId : undefined)) : [...seen];
   const handOver = linked.filter((id): id is string => id !== undefined);
   await handToOffboarding(deps, handOver, dryRun);
   const counts = {
@@ -218,7 +220,7 @@ export async function pullChanges(deps: JobDeps, changes: Changes, dryRun: boole
     touched: touched.length,
     inScope: users.size,
     leftScope: leavers.size,
-    handedToOffboarding: dryRun || !deps.config.wfm.api ? 0 : handOver.length,
+    handedToOffboarding: dryRun || !offboarding ? 0 : handOver.length,
     rejected: rejected.length,
   };
   return { users: [...users.values()], rejected, counts, read };

@@ -16,6 +16,7 @@ import { recheckAndDeactivate } from './offboard-execute';
 import { withNextStep } from './next-step';
 import { recordBaseline, recordCompletePull } from './pull-records';
 import { finishRun, startRun, type RunOutcome } from './run-report';
+import { LISTING_NOT_READ } from '../config/offboarding';
 
 export const OFFBOARD = 'offboard' as const;
 
@@ -79,7 +80,7 @@ async function pullInScope(deps: JobDeps) {
 async function offboardFromOkta(deps: JobDeps, report: RunReport, log: Logger): Promise<Guard> {
   const { offboard, redis } = deps.config;
   if (deps.config.wfm.readMode !== 'list') {
-    throw new SyncError('WFM_READ_MODE=lookup: off-boarding needs the WFM user listing (GET /Users) to find who left; set WFM_READ_MODE=list', {
+    throw new SyncError(`off-boarding is off: ${LISTING_NOT_READ}`, {
       kind: 'config',
       service: 'local',
     });

@@ -1,7 +1,7 @@
 import { UnrecoverableError, Worker, type Job } from 'bullmq';
 import type { Logger } from 'winston';
 import { isSyncError } from '../clients/errors';
-import { WFM_API_NOT_SET } from '../clients/wfm-api';
+import { offboardingOff } from '../config/offboarding';
 import { checkServiceUrl } from '../config/url';
 import type { AppConfig } from '../config/load-config';
 import { assertRegistry, jobFor, type JobContext, type TriggerRequest } from '../jobs';
@@ -127,8 +127,9 @@ export async function startWorker(config: AppConfig, logger: Logger, opts: { htt
       writer: createQueueWriter({ writes: queues.writes, attempts: config.worker.writeAttempts }),
       // An off-boarding run in progress may have read Okta before these users left: one more follows it.
       requestOffboard: async (reason, oktaIds) => {
-        if (!config.wfm.api) {
-          logger.warn(`users left scope, and stay active in the WFM: ${WFM_API_NOT_SET}`, { reason, users: oktaIds.length });
+        const off = offboardingOff(config.wfm);
+        if (off !== undefined) {
+          logger.warn(`users left scope, and stay active in the WFM: off-boarding is off: ${off}`, { reason, users: oktaIds.length });
           return;
         }
         const r = await trigger({ kind: 'offboard', reason, followRunning: true });
@@ -203,7 +204,8 @@ export async function startWorker(config: AppConfig, logger: Logger, opts: { htt
   phase = 'running';
   if (http) logger.info('http listening', { url: http.url });
   logger.info('worker started', { prefix: config.redis.prefix, maxWritesPerSecond: config.worker.maxWritesPerSecond });
-  if (!config.wfm.api) logger.warn(`off-boarding is off, and has no schedule: ${WFM_API_NOT_SET}`);
+  const offboardOff = offboardingOff(config.wfm);
+  if (offboardOff !== undefined) logger.warn(`off-boarding is off, and has no schedule: ${offboardOff}`);
   const clear = plainHttpUrls(config);
   if (clear.length > 0) logger.warn('credentials go over plain http, in the clear, to hosts other than loopback (ALLOW_PLAIN_HTTP=true)', { urls: clear });
 

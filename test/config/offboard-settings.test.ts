@@ -65,6 +65,13 @@ describe('the WFM user-management API settings', () => {
     expect(cfg.worker.schedules.offboard).toBe('0 * * * *');
   });
 
+  it('with WFM_READ_MODE=lookup: the API is configured, but off-boarding (which reads the listing) has no schedule', () => {
+    const cfg = loadConfig(validEnv({ WFM_READ_MODE: 'lookup' }));
+    expect(cfg.wfm.api).toBeDefined();
+    expect(cfg.worker.schedules.offboard).toBeUndefined();
+    expect(cfg.worker.schedules['full-sync']).toBeDefined();
+  });
+
   it('none of them: no API, and no off-boarding schedule (a SCIM-only WFM)', () => {
     const cfg = loadConfig(validEnv(NO_API));
     expect(cfg.wfm.api).toBeUndefined();

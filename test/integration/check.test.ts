@@ -185,10 +185,11 @@ describe('okta-wfm-sync check', () => {
     }
   });
 
-  it('with WFM_READ_MODE=lookup, wfm-scim looks up one userName no user has', async () => {
+  it('with WFM_READ_MODE=lookup, wfm-scim looks up one userName no user has, and wfm-api warns that off-boarding is off', async () => {
     const { code, by } = await check({ WFM_READ_MODE: 'lookup' });
     expect(code).toBe(0);
     expect(by('wfm-scim')?.detail).toContain('lookup');
+    expect(by('wfm-api')).toMatchObject({ ok: true, warning: true, detail: expect.stringMatching(/^access key accepted \(access token issued\), but off-boarding is off: it needs the WFM user listing/) });
     const scim = h.wfm.requests.filter((r) => r.path === '/scim/v2/Users');
     expect(scim).toHaveLength(1);
     expect(new URLSearchParams(scim[0]?.query).get('filter')).toBe('userName eq "okta-wfm-sync-check"');

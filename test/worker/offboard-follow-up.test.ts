@@ -55,16 +55,19 @@ describe('a hand-over that arrives while off-boarding runs', () => {
   });
 });
 
-describe('a worker without the WFM user-management API', () => {
+describe('a worker with off-boarding off', () => {
   let h: Harness;
   offboardSuite({ users: 12, seed: 35 }, (s) => ({ h } = s as { h: Harness; redis: Redis }));
 
-  it('says at start that off-boarding is off, sets no schedule for it, and queues no off-boarding run for a leaver', async () => {
-    const config = loadConfig({ ...h.env, WFM_API_URL: '', WFM_ACCESS_KEY_ID: '', WFM_ACCESS_KEY_SECRET: '', SYNC_CRON: 'off', INCREMENTAL_CRON: 'off' });
+  it.each([
+    ['without the user-management API', { WFM_API_URL: '', WFM_ACCESS_KEY_ID: '', WFM_ACCESS_KEY_SECRET: '' }, 'the WFM user-management API is not configured'],
+    ['with WFM_READ_MODE=lookup (off-boarding reads the listing)', { WFM_READ_MODE: 'lookup' }, 'it needs the WFM user listing'],
+  ])('%s: says at start that off-boarding is off, sets no schedule for it, and queues no off-boarding run for a leaver', async (_why, settings, reason) => {
+    const config = loadConfig({ ...h.env, ...settings, SYNC_CRON: 'off', INCREMENTAL_CRON: 'off' });
     const logs: LogEntry[] = [];
     const w = await startWorker(config, capturingLogger(logs), { http: false });
     try {
-      expect(logs.filter((e) => e.level === 'warn' && String(e.message).startsWith('off-boarding is off, and has no schedule'))).toHaveLength(1);
+      expect(logs.filter((e) => e.level === 'warn' && String(e.message).startsWith(`off-boarding is off, and has no schedule: ${reason}`))).toHaveLength(1);
       expect(await w.queues.offboarding.getJobSchedulers()).toEqual([]);
       await w.app.deps.requestOffboard('left scope in Okta (incremental sync)', ['00uleaver']);
       expect(logs.find((e) => String(e.message).startsWith('users left scope, and stay active in the WFM'))).toMatchObject({ level: 'warn', users: 1 });

@@ -8,6 +8,7 @@ import { createWfmClients } from '../main';
 import { ownedPaths } from '../../mappers/okta-to-wfm';
 import { unlistedPaths } from '../../mappers/scim-schemas';
 import { unkeptAdvice } from '../../sync/unkept';
+import { offboardingOff } from '../../config/offboarding';
 import { leftOutOfListing } from '../../mappers/listed-attributes';
 import type { WfmUser } from '../../sync/types';
 
@@ -105,6 +106,8 @@ function probes(config: AppConfig): Record<CheckName, Probe> {
     async 'wfm-api'() {
       if (!wfmApi) return { warning: 'not configured (WFM_API_URL): off-boarding is off, and an inactive user is revived by a SCIM PUT with active: true' };
       await wfmApi.probe();
+      const off = offboardingOff(config.wfm);
+      if (off !== undefined) return { warning: `access key accepted (access token issued), but off-boarding is off: ${off}` };
       return 'access key accepted (access token issued)';
     },
   };
