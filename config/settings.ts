@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { parseDuration } from './duration';
 import { checkRedisUrls, splitRedisUrls } from './redis-url';
 import { checkServiceUrl, stripTrailingSlash } from './url';
+import { CronExpressionParser } from 'cron-parser';
 
 /**
  * Every environment setting: its schema, whether it is a secret (also read from NAME_FILE) and a
@@ -60,10 +61,24 @@ const int = (min: number, max: number) =>
     .transform(Number)
     .refine((n) => n >= min && n <= max, `must be between ${min} and ${max}`);
 
+/** Why a cron pattern cannot be scheduled (parsed as BullMQ parses it), or undefined. */
+function cronProblem(pattern: string): string | undefined {
+  if (!/^(\S+\s+){4,5}\S+$/.test(pattern)) return 'must be a cron expression (5 or 6 fields) or off';
+  try {
+    CronExpressionParser.parse(pattern);
+    return undefined;
+  } catch (err) {
+    return `must be a cron expression (5 or 6 fields) or off: ${err instanceof Error ? err.message : String(err)}`;
+  }
+}
+
 const cron = z
   .string()
   .trim()
-  .refine((v) => v === 'off' || /^(\S+\s+){4,5}\S+$/.test(v), 'must be a cron expression (5 or 6 fields) or off');
+  .superRefine((v, ctx) => {
+    const problem = v === 'off' ? undefined : cronProblem(v);
+    if (problem !== undefined) ctx.addIssue({ code: 'custom', message: problem });
+  });
 
 /** 0 or a duration such as 30m, 4h or 2d, read as milliseconds. */
 const duration = z

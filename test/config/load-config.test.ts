@@ -96,6 +96,23 @@ describe('loadConfig', () => {
     ]);
   });
 
+  it.each([
+    ['SYNC_CRON', '99 99 * * *', /^SYNC_CRON: must be a cron expression \(5 or 6 fields\) or off: .*99/],
+    ['SYNC_CRON', 'a b c d e', /^SYNC_CRON: must be a cron expression \(5 or 6 fields\) or off: .+/],
+    ['INCREMENTAL_CRON', '*/0 * * * *', /^INCREMENTAL_CRON: must be a cron expression \(5 or 6 fields\) or off: .+/],
+    ['OFFBOARD_CRON', '0 2 31 2 *', /^OFFBOARD_CRON: must be a cron expression \(5 or 6 fields\) or off: .+/],
+    ['SYNC_CRON', '0 2 * *', /^SYNC_CRON: must be a cron expression \(5 or 6 fields\) or off$/],
+  ])('refuses %s=%s, a pattern no schedule can run, naming the setting and why', (name, value, message) => {
+    expect(problemsOf(validEnv({ [name]: value }))).toEqual([expect.stringMatching(message)]);
+  });
+
+  it('takes every cron the schedules can run: 5 fields, 6 fields (seconds first), off', () => {
+    expect(loadConfig(validEnv({ SYNC_CRON: '0 2 * * 1-5', INCREMENTAL_CRON: '*/30 * * * * *', OFFBOARD_CRON: 'off' })).worker.schedules).toEqual({
+      'full-sync': '0 2 * * 1-5',
+      'incremental-sync': '*/30 * * * * *',
+    });
+  });
+
   it('splits SUPERVISOR_GROUPS on commas', () => {
     expect(loadConfig(validEnv({ SUPERVISOR_GROUPS: ' Team Leads , WFM Supervisors,' })).okta.supervisorGroups).toEqual([
       'Team Leads',
