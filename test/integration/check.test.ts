@@ -47,6 +47,7 @@ describe('okta-wfm-sync check', () => {
       "ok    wfm-schema  the WFM's schema lists every mapped attribute (8)",
       'ok    wfm-listing not checked (the WFM lists no users yet)',
       'ok    wfm-api     access key accepted (access token issued)',
+      expect.stringMatching(/^ok {4}http {8}the worker's HTTP server would listen at 127\.0\.0\.1:\d+, on loopback only, without credentials$/),
       'all checks passed',
     ]);
     expectNoSecrets(out);
@@ -73,7 +74,7 @@ describe('okta-wfm-sync check', () => {
     expect(code).toBe(0);
     expect(out).toHaveLength(1);
     expect(report.ok).toBe(true);
-    expect(report.checks.map((c) => c.name)).toEqual(['redis', 'okta', 'okta-groups', 'okta-log', 'wfm-scim', 'wfm-schema', 'wfm-listing', 'wfm-api']);
+    expect(report.checks.map((c) => c.name)).toEqual(['redis', 'okta', 'okta-groups', 'okta-log', 'wfm-scim', 'wfm-schema', 'wfm-listing', 'wfm-api', 'http']);
     for (const c of report.checks) expect(c).toEqual({ name: c.name, ok: true, detail: expect.any(String) as unknown });
   });
 
@@ -89,7 +90,7 @@ describe('okta-wfm-sync check', () => {
     expect(human.out.find((l) => l.startsWith('FAIL'))).toMatch(/^FAIL {2}wfm-scim {4}WFM SCIM GET \/Users answered 401/);
     expect(human.out.find((l) => l.includes('wfm-schema'))).toMatch(/^warn {2}wfm-schema {2}GET \/Schemas failed \(WFM SCIM GET \/Schemas answered 401/);
     expect(human.out.find((l) => l.includes('wfm-listing'))).toMatch(/^warn {2}wfm-listing the listing could not be compared with GET \/Users\/\{id\} \(WFM SCIM GET \/Users answered 401/);
-    expect(human.out.at(-1)).toBe('1 of 8 checks failed');
+    expect(human.out.at(-1)).toBe('1 of 9 checks failed');
   });
 
   it("a WFM whose listing leaves out attributes GET /Users/{id} shows: wfm-listing warns, naming them and WFM_READ_BEFORE_UPDATE; with it set, ok", async () => {
@@ -111,6 +112,15 @@ describe('okta-wfm-sync check', () => {
     } finally {
       await zoom.close();
     }
+  });
+
+  it('HTTP_HOST beyond loopback without admin credentials fails http, as the worker would refuse to start; with them, ok', async () => {
+    const open = await check({ HTTP_HOST: '0.0.0.0' });
+    expect(open.code).toBe(1);
+    expect(open.failed).toEqual(['http']);
+    expect(open.by('http')?.detail).toBe('HTTP_HOST: 0.0.0.0 is not a loopback address, so the dashboard and /api need ADMIN_TOKEN or ADMIN_USER and ADMIN_PASSWORD (or run the worker with --no-http); the worker would not start');
+    const guarded = await check({ HTTP_HOST: '0.0.0.0', ADMIN_TOKEN: 'a-long-enough-admin-token-4711' });
+    expect(guarded.by('http')).toEqual({ name: 'http', ok: true, detail: expect.stringMatching(/^the worker's HTTP server would listen at 0\.0\.0\.0:\d+, with the admin credentials$/) });
   });
 
   it('an OKTA_APP_ID Okta does not know fails okta, naming OKTA_APP_ID', async () => {

@@ -9,13 +9,14 @@ import { ownedPaths } from '../../mappers/okta-to-wfm';
 import { unlistedPaths } from '../../mappers/scim-schemas';
 import { unkeptAdvice } from '../../sync/unkept';
 import { offboardingOff } from '../../config/offboarding';
+import { hasAdminCredentials, httpExposureProblem } from '../auth';
 import { leftOutOfListing } from '../../mappers/listed-attributes';
 import type { WfmUser } from '../../sync/types';
 
 /** Listed users compared with the same users read alone. */
 const LISTING_SAMPLE = 5;
 
-export const CHECK_NAMES = ['redis', 'okta', 'okta-groups', 'okta-log', 'wfm-scim', 'wfm-schema', 'wfm-listing', 'wfm-api'] as const;
+export const CHECK_NAMES = ['redis', 'okta', 'okta-groups', 'okta-log', 'wfm-scim', 'wfm-schema', 'wfm-listing', 'wfm-api', 'http'] as const;
 export type CheckName = (typeof CHECK_NAMES)[number];
 /** `warning`: it passed, but something may go wrong (the exit code stays 0). */
 export type CheckResult = { name: CheckName; ok: boolean; detail: string; warning?: true };
@@ -103,6 +104,13 @@ function probes(config: AppConfig): Record<CheckName, Probe> {
       if (config.wfm.readBeforeUpdate === 'always') return `the listing leaves out ${left}; every update reads its user first (WFM_READ_BEFORE_UPDATE=always)`;
       return { warning: `the listing leaves out ${left}, which GET /Users/{id} shows: an update merged into a listed copy would drop them; set WFM_READ_BEFORE_UPDATE=always` };
     },
+    async http() {
+      // The worker refuses to start its HTTP server so: said here, before it is deployed.
+      const exposure = httpExposureProblem(config.http);
+      if (exposure) throw new Error(`${exposure} (or run the worker with --no-http); the worker would not start`);
+      const auth = hasAdminCredentials(config.http) ? 'with the admin credentials' : 'on loopback only, without credentials';
+      return `the worker's HTTP server would listen at ${config.http.host}:${config.http.port}, ${auth}`;
+    },
     async 'wfm-api'() {
       if (!wfmApi) return { warning: 'not configured (WFM_API_URL): off-boarding is off, and an inactive user is revived by a SCIM PUT with active: true' };
       await wfmApi.probe();
@@ -137,7 +145,7 @@ export const checkCommand: CommandModule = {
   register(program, ctx) {
     program
       .command('check')
-      .description('Check the settings before a first sync: Redis, Okta, its groups and its System Log, WFM SCIM (that its schema lists the mapped attributes, and its listing holds what GET /Users/{id} holds) and the WFM API answer. Writes nothing.')
+      .description('Check the settings before a first sync: Redis, Okta, its groups and its System Log, WFM SCIM (that its schema lists the mapped attributes, and its listing holds what GET /Users/{id} holds) and the WFM API answer, and that the worker may start its HTTP server. Writes nothing.')
       .option('--json', 'print one JSON object')
       .action(async (opts: { json?: boolean }) => {
         const checks = await runChecks(ctx.config());
