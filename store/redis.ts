@@ -74,19 +74,43 @@ export function createRedis(target: RedisTarget | string, opts: { lazyConnect?: 
 
 /** Whether Redis answers PING at any of these URLs (a cluster's seeds) within the time given; never throws. */
 export async function redisAnswers(urls: string | readonly string[], timeoutMs = 2000): Promise<boolean> {
-  const answers = await Promise.all((typeof urls === 'string' ? [urls] : urls).map((url) => pingAnswers(url, timeoutMs)));
-  return answers.includes(true);
+  return (await redisPing(urls, timeoutMs)) === 'answers';
 }
 
-async function pingAnswers(url: string, timeoutMs: number): Promise<boolean> {
+/**
+ * How Redis takes a PING at any of these URLs: `answers`; `down` when nothing answers (refused,
+ * no such host, a timeout); or, when a Redis answered but refused us, why, in a few words.
+ */
+export async function redisPing(urls: string | readonly string[], timeoutMs = 2000): Promise<'answers' | 'down' | { refused: string }> {
+  const outcomes = await Promise.all((typeof urls === 'string' ? [urls] : urls).map((url) => pingOutcome(url, timeoutMs)));
+  if (outcomes.includes('answers')) return 'answers';
+  return outcomes.find((o): o is { refused: string } => typeof o === 'object') ?? 'down';
+}
+
+/** What a Redis that answered said when it refused us, by its error's words; undefined for no answer at all. */
+function refusal(err: unknown): string | undefined {
+  const message = err instanceof Error ? err.message : String(err);
+  if (/WRONGPASS|invalid (username-)?password/i.test(message)) return 'refused the user name or password in REDIS_URL (WRONGPASS)';
+  if (/NOAUTH|authentication required/i.test(message)) return 'requires a password: put it in REDIS_URL (redis://:PASSWORD@host:6379) (NOAUTH)';
+  if (/NOPERM/i.test(message)) return "refused this user the commands the sync needs (NOPERM): check the user's ACL";
+  if (/certificate|SSL|TLS/i.test(message)) return `refused the TLS connection (${message.slice(0, 120)})`;
+  return undefined;
+}
+
+async function pingOutcome(url: string, timeoutMs: number): Promise<'answers' | 'down' | { refused: string }> {
   let redis: Redis | undefined;
+  // A refused AUTH comes as an 'error' event; the connect itself fails with "Connection is closed".
+  let said: unknown;
   try {
     redis = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 0, connectTimeout: timeoutMs, retryStrategy: () => null });
-    redis.on('error', () => undefined);
+    redis.on('error', (err: unknown) => {
+      said ??= err;
+    });
     await redis.connect();
-    return (await redis.ping()) === 'PONG';
-  } catch {
-    return false;
+    return (await redis.ping()) === 'PONG' ? 'answers' : 'down';
+  } catch (err) {
+    const refused = refusal(said) ?? refusal(err);
+    return refused === undefined ? 'down' : { refused };
   } finally {
     // A client whose connection was refused has ended; disconnecting it again would keep a
     // two-second timer (ioredis's disconnectTimeout) holding the process open.

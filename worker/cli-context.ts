@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { ConfigError, loadConfig, type AppConfig } from '../config/load-config';
 import type { JobDeps } from '../jobs/deps';
-import { redisAnswers } from '../store/redis';
+import { redisPing } from '../store/redis';
 import { createLogger } from './logger';
 import { buildApp, type App } from './main';
 import { createProgressReporter } from './progress';
@@ -54,9 +54,10 @@ export function redactUrl(url: string): string {
 /** REDIS_URL as it may be printed: its URL, or a cluster's seeds, credentials hidden. */
 export const shownRedis = (redis: AppConfig['redis']): string => redis.seeds.map(redactUrl).join(', ');
 
-/** Start-up found no Redis at REDIS_URL: its URL, or each seed of a cluster's list, credentials hidden. */
-export function redisDownMessage(redis: AppConfig['redis']): string {
+/** Start-up found no Redis at REDIS_URL, or one that refused us: its URL, or each seed of a cluster's list, credentials hidden. */
+export function redisDownMessage(redis: AppConfig['redis'], refused?: string): string {
   const at = shownRedis(redis);
+  if (refused !== undefined) return `okta-wfm-sync: Redis at REDIS_URL (${at}) ${refused}.`;
   if (redis.seeds.length > 1) return `okta-wfm-sync: Redis does not answer at REDIS_URL: none of its seeds answers (${at}). Start the cluster's nodes, or set REDIS_URL.`;
   return `okta-wfm-sync: Redis does not answer at REDIS_URL (${at}). Start one, e.g. \`redis-server --daemonize yes\`, or set REDIS_URL.`;
 }
@@ -83,8 +84,9 @@ export function createCommandContext(io: CliIo, setCode: (code: number) => void)
     config,
     async withApp(fn) {
       const cfg = config();
-      if (!(await redisAnswers(cfg.redis.seeds))) {
-        io.stderr(redisDownMessage(cfg.redis));
+      const ping = await redisPing(cfg.redis.seeds);
+      if (ping !== 'answers') {
+        io.stderr(redisDownMessage(cfg.redis, ping === 'down' ? undefined : ping.refused));
         throw new ExitError(EXIT.failed);
       }
       const logger = createLogger({ level: cfg.logLevel, ...(io.statusLine ? { stream: statusLineStream(io.statusLine) } : {}) });

@@ -212,6 +212,17 @@ describe('okta-wfm-sync check', () => {
     expect(by('redis')?.detail).toBe('no answer to PING at REDIS_URL (redis://***@127.0.0.1:1)');
   }, 15000);
 
+  it('a Redis that refuses the credentials in REDIS_URL is named as such, in check and at start-up, not as absent', async () => {
+    const wrong = { REDIS_URL: 'redis://nobody-here:wrong-password-4711@127.0.0.1:6379' };
+    const { code, by } = await check(wrong);
+    expect(code).toBe(1);
+    expect(by('redis')?.detail).toBe('Redis at REDIS_URL (redis://***@127.0.0.1:6379) refused the user name or password in REDIS_URL (WRONGPASS)');
+    const status = await h.cli(['status'], wrong);
+    expect(status.code).toBe(1);
+    expect(status.err).toEqual(['okta-wfm-sync: Redis at REDIS_URL (redis://***@127.0.0.1:6379) refused the user name or password in REDIS_URL (WRONGPASS).']);
+    expect([...status.err, ...(by('redis')?.detail ?? '')].join('')).not.toContain('wrong-password-4711');
+  });
+
   it('a setting that cannot work is refused at start-up, naming it, before any check', async () => {
     const { code, out, err } = await h.cli(['check'], { WFM_READ_MODE: 'sometimes' });
     expect(code).toBe(2);

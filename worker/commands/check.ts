@@ -2,7 +2,7 @@ import { describeError, isSyncError, isTransient } from '../../clients/errors';
 import { createOktaSource, type GroupProbe, type OktaSource } from '../../clients/okta';
 import type { AppConfig } from '../../config/load-config';
 import { withNextStep } from '../../jobs/next-step';
-import { redisAnswers } from '../../store/redis';
+import { redisPing } from '../../store/redis';
 import { EXIT, shownRedis, type CommandModule } from '../cli-context';
 import { createWfmClients } from '../main';
 import { ownedPaths } from '../../mappers/okta-to-wfm';
@@ -46,7 +46,9 @@ function probes(config: AppConfig): Record<CheckName, Probe> {
   const redisAt = shownRedis(config.redis);
   return {
     async redis() {
-      if (!(await redisAnswers(config.redis.seeds))) throw new Error(`no answer to PING at REDIS_URL (${redisAt})`);
+      const ping = await redisPing(config.redis.seeds);
+      if (ping === 'down') throw new Error(`no answer to PING at REDIS_URL (${redisAt})`);
+      if (ping !== 'answers') throw new Error(`Redis at REDIS_URL (${redisAt}) ${ping.refused}`);
       return `answers PING at ${redisAt}`;
     },
     async okta() {

@@ -5,7 +5,7 @@ import { HttpListenError } from '../http';
 import { createLogger } from '../logger';
 import { installShutdown } from '../main';
 import { startWorker } from '../runtime';
-import { redisAnswers } from '../../store/redis';
+import { redisPing } from '../../store/redis';
 
 /** Resolves once the logger has handed every line on (stderr writes synchronously to a file or pipe). */
 function flushed(logger: Logger): Promise<void> {
@@ -28,8 +28,9 @@ export const workerCommand: CommandModule = {
           ctx.io.stderr(`okta-wfm-sync: the configuration is not usable:\n  ${exposure}`);
           throw new ExitError(EXIT.usage);
         }
-        if (!(await redisAnswers(config.redis.seeds))) {
-          ctx.io.stderr(redisDownMessage(config.redis));
+        const ping = await redisPing(config.redis.seeds);
+        if (ping !== 'answers') {
+          ctx.io.stderr(redisDownMessage(config.redis, ping === 'down' ? undefined : ping.refused));
           throw new ExitError(EXIT.failed);
         }
         const logger = createLogger({ level: config.logLevel });
