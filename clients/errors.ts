@@ -101,10 +101,28 @@ const UNTRUSTED_CERT_CODES = new Set([
 export const isUntrustedCert = (code: string): boolean => UNTRUSTED_CERT_CODES.has(code);
 
 /** A network failure's code, with what to do when it is the server's TLS certificate. */
-export function networkCode(code: string): string {
-  if (!UNTRUSTED_CERT_CODES.has(code)) return code;
-  return `${code}: the server's TLS certificate is not trusted here (for a private CA, point NODE_EXTRA_CA_CERTS at its certificate; otherwise the certificate needs fixing)`;
+export function networkCode(code: string, at?: Readonly<{ service: Service; url: string }>): string {
+  if (UNTRUSTED_CERT_CODES.has(code)) {
+    return `${code}: the server's TLS certificate is not trusted here (for a private CA, point NODE_EXTRA_CA_CERTS at its certificate; otherwise the certificate needs fixing)`;
+  }
+  if (at === undefined || !UNREACHED_CODES.has(code)) return code;
+  let url: URL;
+  try {
+    url = new URL(at.url);
+  } catch {
+    return code;
+  }
+  // No such host, or nothing listening there: most often the URL's own mistake, so it and its setting are named.
+  const what = code === 'ENOTFOUND' || code === 'EAI_AGAIN' ? `no host ${url.hostname} is known here` : `nothing answers at ${url.origin}`;
+  const setting = URL_SETTINGS[at.service];
+  return `${code}: ${what}${setting !== undefined ? `; check ${setting}` : ''}`;
 }
+
+/** Network failures that mean the service was not reached at all. */
+const UNREACHED_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH']);
+
+/** The setting that holds each service's URL. */
+const URL_SETTINGS: Readonly<Record<Service, string | undefined>> = { okta: 'OKTA_ORG_URL', 'wfm-scim': 'WFM_SCIM_URL', 'wfm-api': 'WFM_API_URL', redis: 'REDIS_URL', local: undefined };
 
 /** A one-line reason for a report or a log, never a stack or a payload. */
 export function describeError(err: unknown): string {

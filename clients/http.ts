@@ -146,7 +146,7 @@ export function createHttpClient(opts: HttpClientOptions): HttpClient {
       count(code);
       opts.onResponse?.(0);
       const timedOut = code === 'ECONNABORTED' || code === 'ETIMEDOUT';
-      throw new SyncError(`${where} failed: ${timedOut ? `no answer within ${opts.timeoutMs} ms` : networkCode(code)}`, {
+      throw new SyncError(`${where} failed: ${timedOut ? `no answer within ${opts.timeoutMs} ms` : networkCode(code, { service: opts.service, url: opts.baseUrl })}`, {
         kind: isUntrustedCert(code) ? 'config' : 'transient',
         service: opts.service,
       });

@@ -30,10 +30,10 @@ function causesOf(causes: unknown): string {
 }
 
 /** What a network failure means, in words, with its code (the error's own message may hold a URL with a login in it). */
-function networkReason(e: OktaLikeError, timeoutMs: number | undefined): string {
+function networkReason(e: OktaLikeError, timeoutMs: number | undefined, orgUrl: string | undefined): string {
   if (e.type === 'request-timeout') return timeoutMs === undefined ? 'no answer in time (OKTA_TIMEOUT_MS)' : `no answer within ${timeoutMs} ms (OKTA_TIMEOUT_MS)`;
   if (typeof e.code !== 'string') return 'network error';
-  return e.code === 'ECONNRESET' ? 'the connection closed without an answer (ECONNRESET)' : networkCode(e.code);
+  return e.code === 'ECONNRESET' ? 'the connection closed without an answer (ECONNRESET)' : networkCode(e.code, orgUrl === undefined ? undefined : { service: 'okta', url: orgUrl });
 }
 
 /**
@@ -56,7 +56,7 @@ function fieldsOfHttpError(e: OktaLikeError & { message?: unknown }): OktaLikeEr
 }
 
 /** Maps whatever the Okta SDK threw into the taxonomy, with a message that holds no secret. */
-export function mapOktaError(err: unknown, what: string, timeoutMs?: number): SyncError {
+export function mapOktaError(err: unknown, what: string, timeoutMs?: number, orgUrl?: string): SyncError {
   if (err instanceof SyncError) return err;
   const fromFile = secretFileFailure(err, 'okta');
   if (fromFile) return fromFile;
@@ -77,7 +77,7 @@ export function mapOktaError(err: unknown, what: string, timeoutMs?: number): Sy
     return new SyncError(`Okta ${what} was not sent: ${field} is empty`, { kind: 'invalid', service: 'okta' });
   }
   if (e.name === 'FetchError' || e.type === 'request-timeout' || typeof e.code === 'string') {
-    return new SyncError(`Okta ${what} failed: ${networkReason(e, timeoutMs)}`, { kind: typeof e.code === 'string' && isUntrustedCert(e.code) ? 'config' : 'transient', service: 'okta' });
+    return new SyncError(`Okta ${what} failed: ${networkReason(e, timeoutMs, orgUrl)}`, { kind: typeof e.code === 'string' && isUntrustedCert(e.code) ? 'config' : 'transient', service: 'okta' });
   }
   if (err instanceof SyntaxError) {
     return new SyncError(`Okta ${what} answered a body that is not valid JSON`, { kind: 'transient', service: 'okta' });

@@ -227,7 +227,7 @@ export function createOktaCaller(
         try {
           return await fn();
         } catch (err) {
-          const mapped = mapOktaError(err, what, opts.requestTimeoutMs);
+          const mapped = mapOktaError(err, what, opts.requestTimeoutMs, opts.orgUrl);
           if (mapped.kind === 'auth' && opts.authHint && mapped.status !== undefined) {
             throw new SyncError(`${mapped.message}: ${opts.authHint}`, { kind: 'auth', service: 'okta', status: mapped.status });
           }

@@ -223,6 +223,14 @@ describe('okta-wfm-sync check', () => {
     expect([...status.err, ...(by('redis')?.detail ?? '')].join('')).not.toContain('wrong-password-4711');
   });
 
+  it('a service URL nothing answers at names the URL and its setting', async () => {
+    const { code, by } = await check({ WFM_SCIM_URL: 'http://127.0.0.1:1/scim/v2', OKTA_ORG_URL: 'http://127.0.0.1:1', WFM_API_URL: 'http://127.0.0.1:1' });
+    expect(code).toBe(1);
+    expect(by('wfm-scim')?.detail).toContain('ECONNREFUSED: nothing answers at http://127.0.0.1:1; check WFM_SCIM_URL');
+    expect(by('okta')?.detail).toContain('ECONNREFUSED: nothing answers at http://127.0.0.1:1; check OKTA_ORG_URL');
+    expect(by('wfm-api')?.detail).toContain('ECONNREFUSED: nothing answers at http://127.0.0.1:1; check WFM_API_URL');
+  });
+
   it('a setting that cannot work is refused at start-up, naming it, before any check', async () => {
     const { code, out, err } = await h.cli(['check'], { WFM_READ_MODE: 'sometimes' });
     expect(code).toBe(2);
