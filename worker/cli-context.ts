@@ -6,6 +6,7 @@ import { createLogger } from './logger';
 import { buildApp, type App } from './main';
 import { createProgressReporter } from './progress';
 import { statusLineStream, type StatusLine } from './status-line';
+import { unknownSettings } from '../config/unknown-settings';
 
 export type CliIo = {
   env: Readonly<Record<string, string | undefined>>;
@@ -68,6 +69,7 @@ export function createCommandContext(io: CliIo, setCode: (code: number) => void)
     if (cached) return cached;
     try {
       cached = loadConfig(io.env);
+      for (const line of unknownSettings(io.env)) io.stderr(`okta-wfm-sync: warning: ${line}`);
       return cached;
     } catch (err) {
       if (err instanceof ConfigError) {

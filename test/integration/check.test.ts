@@ -231,6 +231,12 @@ describe('okta-wfm-sync check', () => {
     expect(by('wfm-api')?.detail).toContain('ECONNREFUSED: nothing answers at http://127.0.0.1:1; check WFM_API_URL');
   });
 
+  it('a misspelled setting is told on stderr with the one meant, and the checks run', async () => {
+    const { code, err } = await h.cli(['check'], { DEACTIVATION_MAX_PERCNT: '50' });
+    expect(code).toBe(0);
+    expect(err).toEqual(['okta-wfm-sync: warning: DEACTIVATION_MAX_PERCNT is not a setting of okta-wfm-sync, and is ignored (did you mean DEACTIVATION_MAX_PERCENT?)']);
+  });
+
   it('a setting that cannot work is refused at start-up, naming it, before any check', async () => {
     const { code, out, err } = await h.cli(['check'], { WFM_READ_MODE: 'sometimes' });
     expect(code).toBe(2);
