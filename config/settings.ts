@@ -176,7 +176,7 @@ export const settingsSchema = z.object({
   HTTP_HOST: z.string().trim().min(1).default('127.0.0.1'),
   ADMIN_TOKEN: z.string().trim().min(16, 'must be at least 16 characters').optional(),
   ADMIN_USER: nonEmpty.optional(),
-  ADMIN_PASSWORD: z.string().min(12, 'must be at least 12 characters').optional(),
+  ADMIN_PASSWORD: z.string().trim().min(12, 'must be at least 12 characters').optional(),
   HTTP_TRUSTED_PROXIES: csv
     .superRefine((entries, ctx) => {
       for (const entry of entries) {

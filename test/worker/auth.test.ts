@@ -30,6 +30,10 @@ describe('admin credentials and exposure', () => {
     expect(clientKey('')).toBe('');
   });
 
+  it('counts ADMIN_PASSWORD as stored, without the blanks around it: 3 characters padded to 13 are too short', () => {
+    expect(() => loadConfig(validEnv({ ADMIN_USER: 'ops', ADMIN_PASSWORD: `abc${' '.repeat(10)}` }))).toThrow(/ADMIN_PASSWORD: must be at least 12 characters/);
+  });
+
   it('needs ADMIN_USER and ADMIN_PASSWORD together', () => {
     expect(() => loadConfig(validEnv({ ADMIN_USER: 'ops' }))).toThrow(/ADMIN_PASSWORD: is required with ADMIN_USER/);
   });
