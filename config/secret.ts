@@ -29,11 +29,14 @@ export function secretFromValue(value: string): Secret {
 export class SecretFileError extends Error {
   readonly setting: string;
   constructor(setting: string, path: string, err: unknown) {
-    super(`${setting}_FILE: cannot read ${path} (${(err as NodeJS.ErrnoException).code ?? 'unreadable'})`);
+    super(err instanceof EmptySecretFile ? `${setting}_FILE: ${path} is empty` : `${setting}_FILE: cannot read ${path} (${(err as NodeJS.ErrnoException).code ?? 'unreadable'})`);
     this.name = 'SecretFileError';
     this.setting = setting;
   }
 }
+
+/** A secret file that stayed empty: an empty credential is never sent. */
+class EmptySecretFile extends Error {}
 
 /** `setting` names the secret (e.g. WFM_SCIM_TOKEN) in the error a file that went missing gives. */
 export function secretFromFile(path: string, setting: string): Secret {
@@ -63,7 +66,8 @@ const pause = (ms: number): void => {
 /**
  * Reads a secret file, trimming the trailing newline editors and `echo` leave. A file rewritten in
  * place (`echo new > file`) is empty for a moment between truncation and write: an empty read is
- * tried again a few times over about 50 ms, so a rotation never sends an empty credential.
+ * tried again a few times over about 50 ms, so a rotation never sends an empty credential; a file
+ * still empty then is an error (SecretFileError names the setting and the file).
  */
 export function readSecretFile(path: string, wait: (ms: number) => void = pause): string {
   let value = readTrimmed(path);
@@ -71,5 +75,6 @@ export function readSecretFile(path: string, wait: (ms: number) => void = pause)
     wait(10);
     value = readTrimmed(path);
   }
+  if (value === '') throw new EmptySecretFile(path);
   return value;
 }

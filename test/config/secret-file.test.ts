@@ -1,7 +1,9 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { readSecretFile } from '../../config/secret';
+import { loadConfig } from '../../config/load-config';
+import { readSecretFile, secretFromFile } from '../../config/secret';
+import { validEnv } from '../helpers/env';
 
 describe('reading a secret file that is being rewritten', () => {
   let dir: string;
@@ -23,11 +25,14 @@ describe('reading a secret file that is being rewritten', () => {
     expect(waits).toEqual([10, 10]);
   });
 
-  it('gives up after about 50 ms: an empty file stays empty (and the setting is then refused)', () => {
+  it('gives up after about 50 ms: a file still empty is an error naming the setting and the file, never an empty credential', () => {
     writeFileSync(file, '\n');
     const waits: number[] = [];
-    expect(readSecretFile(file, (ms) => waits.push(ms))).toBe('');
+    expect(() => readSecretFile(file, (ms) => waits.push(ms))).toThrow();
     expect(waits.reduce((a, b) => a + b, 0)).toBe(50);
+    const secret = secretFromFile(file, 'WFM_SCIM_TOKEN');
+    expect(() => secret.reveal()).toThrow(`WFM_SCIM_TOKEN_FILE: ${file} is empty`);
+    expect(() => loadConfig(validEnv({ WFM_SCIM_TOKEN: undefined, WFM_SCIM_TOKEN_FILE: file }))).toThrow(`WFM_SCIM_TOKEN_FILE: ${file} is empty`);
   });
 
   it('reads a written file at once, trimming the trailing newline', () => {
