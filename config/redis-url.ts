@@ -40,11 +40,15 @@ export function checkRedisUrls(urls: readonly string[]): string | undefined {
     const which = urls.length > 1 ? `URL ${i + 1} of the list ` : '';
     if (!SCHEME.test(url)) return `${which}must be a redis:// or rediss:// URL`;
     if (commaInHost(url)) return `${which}holds a comma in its host: start every URL of a list with redis:// or rediss://, e.g. redis://10.0.0.1:6379,redis://10.0.0.2:6379`;
+    let u: URL;
     try {
-      parsed.push(new URL(url));
+      u = new URL(url);
     } catch {
       return `${which}is not a valid URL`;
     }
+    // The path selects a database by its number; anything else would not select one at all.
+    if (!/^\/?(\d+)?$/.test(u.pathname)) return `${which}must end at the host and port, or at a database number (redis://host:6379/0)`;
+    parsed.push(u);
   }
   const [first, ...rest] = parsed;
   if (first === undefined) return undefined;

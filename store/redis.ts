@@ -93,6 +93,7 @@ function refusal(err: unknown): string | undefined {
   if (/WRONGPASS|invalid (username-)?password/i.test(message)) return 'refused the user name or password in REDIS_URL (WRONGPASS)';
   if (/NOAUTH|authentication required/i.test(message)) return 'requires a password: put it in REDIS_URL (redis://:PASSWORD@host:6379) (NOAUTH)';
   if (/NOPERM/i.test(message)) return "refused this user the commands the sync needs (NOPERM): check the user's ACL";
+  if (/DB index is out of range/i.test(message)) return 'has no database of the number at the end of REDIS_URL (DB index is out of range)';
   if (/certificate|SSL|TLS/i.test(message)) return `refused the TLS connection (${message.slice(0, 120)})`;
   return undefined;
 }
@@ -107,7 +108,11 @@ async function pingOutcome(url: string, timeoutMs: number): Promise<'answers' | 
       said ??= err;
     });
     await redis.connect();
-    return (await redis.ping()) === 'PONG' ? 'answers' : 'down';
+    const pong = (await redis.ping()) === 'PONG';
+    // A database that could not be selected is only said (an 'error' event): the connection goes on in database 0.
+    const refused = refusal(said);
+    if (refused !== undefined) return { refused };
+    return pong ? 'answers' : 'down';
   } catch (err) {
     const refused = refusal(said) ?? refusal(err);
     return refused === undefined ? 'down' : { refused };

@@ -231,6 +231,15 @@ describe('okta-wfm-sync check', () => {
     expect(by('wfm-api')?.detail).toContain('ECONNREFUSED: nothing answers at http://127.0.0.1:1; check WFM_API_URL');
   });
 
+  it('a REDIS_URL database Redis does not have fails redis, where the sync would go on in database 0', async () => {
+    const { code, by } = await check({ REDIS_URL: 'redis://127.0.0.1:6379/99' });
+    expect(code).toBe(1);
+    expect(by('redis')?.detail).toBe('Redis at REDIS_URL (redis://127.0.0.1:6379/99) has no database of the number at the end of REDIS_URL (DB index is out of range)');
+    const notANumber = await h.cli(['check'], { REDIS_URL: 'redis://127.0.0.1:6379/abc' });
+    expect(notANumber.code).toBe(2);
+    expect(notANumber.err.join('\n')).toContain('REDIS_URL: must end at the host and port, or at a database number (redis://host:6379/0)');
+  });
+
   it('a misspelled setting is told on stderr with the one meant, and the checks run', async () => {
     const { code, err } = await h.cli(['check'], { DEACTIVATION_MAX_PERCNT: '50' });
     expect(code).toBe(0);
