@@ -44,6 +44,13 @@ export function bodyErrors(err: unknown, _req: Request, res: Response, next: Nex
   if (type === 'entity.parse.failed') return sendError(res, 400, 'invalid', 'The body is not a JSON object.');
   if (type === 'entity.too.large') return sendError(res, 413, 'too-large', 'The body is larger than 16 kB.');
   if (type === 'charset.unsupported' || type === 'encoding.unsupported') return sendError(res, 415, 'unsupported-media-type', 'Send the body as UTF-8 JSON.');
+  // A path with a broken %-escape (Express cannot decode its parameter), or a body its
+  // Content-Encoding does not decode: the request's fault, as any other 4xx the parsers raise.
+  if (err instanceof URIError) return sendError(res, 400, 'invalid', 'The path holds a broken %-escape.');
+  const status = typeof err === 'object' && err !== null ? ((err as { status?: unknown }).status ?? (err as { statusCode?: unknown }).statusCode) : undefined;
+  const zlib = typeof err === 'object' && err !== null && typeof (err as { code?: unknown }).code === 'string' && String((err as { code: string }).code).startsWith('Z_');
+  if (zlib) return sendError(res, 400, 'invalid', 'The body does not decode as its Content-Encoding says.');
+  if (typeof status === 'number' && status >= 400 && status < 500) return sendError(res, status, 'invalid', 'The request was refused as malformed.');
   next(err);
 }
 

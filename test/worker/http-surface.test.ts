@@ -84,12 +84,19 @@ describe('the HTTP surface', () => {
     ['text/plain', '{"user":"ann@example.com"}', { 'Content-Type': 'text/plain' }, 415, 'unsupported-media-type'],
     ['a form', 'user=ann%40example.com', { 'Content-Type': 'application/x-www-form-urlencoded' }, 415, 'unsupported-media-type'],
     ['no content type', '{"user":"ann@example.com"}', {}, 415, 'unsupported-media-type'],
+    ['a body marked gzip that is not', 'not gzip at all', { ...JSON_TYPE, 'Content-Encoding': 'gzip' }, 400, 'invalid'],
   ])('refuses %s with a JSON client error and queues nothing', async (_name, body, headers, status, error) => {
     const res = await resync(body, headers);
     expect(res.status).toBe(status);
     expect(res.headers.get('content-type')).toMatch(/^application\/json/);
     expect(await res.json()).toMatchObject({ error, message: expect.any(String) });
     expect(calls).toEqual([]);
+  });
+
+  it('answers 400 for a path with a broken %-escape', async () => {
+    const res = await request('/api/runs/%E0%A4%A');
+    expect(res.status).toBe(400);
+    expect(await res.json()).toMatchObject({ error: 'invalid', message: 'The path holds a broken %-escape.' });
   });
 
   it('answers 405 with Allow for a method a route does not serve, and lists them on OPTIONS', async () => {
