@@ -14,6 +14,8 @@ WORKDIR /app
 COPY --from=build /app/node_modules ./node_modules
 COPY --from=build /app/dist ./dist
 COPY package.json ./
+# `okta-wfm-sync` on the PATH, as the README has it (`docker compose exec worker okta-wfm-sync status`).
+RUN chmod +x dist/worker/cli.js && ln -s /app/dist/worker/cli.js /usr/local/bin/okta-wfm-sync
 USER node
 EXPOSE 8080
 HEALTHCHECK --interval=30s --timeout=5s --start-period=20s CMD node -e "fetch('http://127.0.0.1:'+(process.env.HTTP_PORT||8080)+'/healthz').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"

@@ -17,6 +17,10 @@ describe('docker-compose.yml', () => {
   it('runs every worker with its HTTP server, so the image\'s health check (GET /healthz on HTTP_PORT) answers', () => {
     const dockerfile = readFileSync(join(__dirname, '..', '..', 'Dockerfile'), 'utf8');
     expect(dockerfile).toMatch(/HEALTHCHECK .*\/healthz/);
+    // The command on the image's PATH, as `docker compose exec worker okta-wfm-sync status` needs.
+    const pkg = JSON.parse(readFileSync(join(__dirname, '..', '..', 'package.json'), 'utf8')) as { bin?: Record<string, string> };
+    expect(pkg.bin?.['okta-wfm-sync']).toBe('dist/worker/cli.js');
+    expect(dockerfile).toMatch(/ln -s \/app\/dist\/worker\/cli\.js \/usr\/local\/bin\/okta-wfm-sync/);
     for (const name of ['worker', 'extra-worker']) {
       const service = compose.services[name] as Service & { environment?: Record<string, string> };
       expect(service.command).toEqual(['worker']);
