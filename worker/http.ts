@@ -126,12 +126,13 @@ export function createHttpApp(h: HttpDeps): express.Express {
     res.send(await h.metrics.registry.metrics());
   }).all(otherMethods('GET'));
 
-  app.use('/api', ...guards, async (_req: Request, res: Response, next: NextFunction) => {
-    // Runs and reports live in Redis: without it a request would wait for its return.
+  /** Runs, reports and queues live in Redis: without it a request would wait for its return. */
+  const redisGate = async (_req: Request, res: Response, next: NextFunction): Promise<void> => {
     if (await redisAnswersNow(h.deps.redis)) return next();
     res.set('Retry-After', '5');
     sendError(res, 503, 'unavailable', 'Redis does not answer; try again when /readyz answers 200.');
-  });
+  };
+  app.use('/api', ...guards, redisGate);
   app.route('/api/resync').post(requireJson, express.json({ limit: '16kb' }), async (req: Request, res: Response) => {
     const parsed = resyncBody.safeParse(req.body ?? {});
     if (!parsed.success) {
@@ -164,6 +165,8 @@ export function createHttpApp(h: HttpDeps): express.Express {
   board.setBasePath('/admin/queues');
   const { dashboardReadOnly } = h.deps.config.http;
   createBullBoard({ queues: h.queues.all.map((q) => boardAdapter(q, h.queues.writes, dashboardReadOnly)), serverAdapter: board });
+  // The dashboard's own API reads the queues: 503 while Redis is away (its page and assets need no Redis).
+  app.use('/admin/queues/api', ...guards, redisGate);
   app.use('/admin/queues', ...guards, board.getRouter());
   app.use(notFound);
   app.use(bodyErrors);

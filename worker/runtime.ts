@@ -16,6 +16,7 @@ import { bullConnection, createQueues, type Queues } from './queues';
 import { applySchedules } from './schedules';
 import { triggerRun } from './triggers';
 import { within } from './within';
+import { throttledError } from './log-throttle';
 
 export type WorkerHandle = {
   app: App;
@@ -179,7 +180,9 @@ export async function startWorker(config: AppConfig, logger: Logger, opts: { htt
         if (state === 'failed') await jobFor(job.name)?.lost?.(contextFor(job), job.data, err.message);
       }).catch((e: unknown) => logger.error('recording a lost job failed', { jobId: job.id, error: String(e) }));
     });
-    worker.on('error', (err) => logger.error('worker error', { queue: QUEUE_NAMES[key], error: err.message }));
+    // Redis away makes every worker say so several times a second: once, then once a minute.
+    const workerError = throttledError(logger, 'worker error');
+    worker.on('error', (err) => workerError({ queue: QUEUE_NAMES[key], error: err.message }));
     return worker;
   });
   /** Closes the workers (`force`: without waiting for their running jobs), then the queues and Redis. */

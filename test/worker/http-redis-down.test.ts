@@ -1,9 +1,9 @@
-import winston from 'winston';
 import { loadConfig } from '../../config/load-config';
 import { startWorker, type WorkerHandle } from '../../worker/runtime';
 import { redisAnswers, startRedisServer, type RedisServer } from '../faults/helpers/redis-server';
 import { validEnv } from '../helpers/env';
 import { waitFor } from '../helpers/wait';
+import { capturingLogger, type LogEntry } from '../helpers/logger';
 
 const ADMIN_TOKEN = 'admin-token-0123456789abcdef';
 
@@ -17,6 +17,7 @@ describe('HTTP while Redis is down', () => {
   let worker: WorkerHandle;
   let url: string;
   const printed: string[] = [];
+  const logs: LogEntry[] = [];
   let spy: jest.SpyInstance;
   // A request that waits for Redis would hang until it returns: fail it instead, well before the test's timeout.
   const get = (path: string, init: RequestInit = {}) => fetch(`${url}${path}`, { ...init, signal: AbortSignal.timeout(15000) });
@@ -29,7 +30,7 @@ describe('HTTP while Redis is down', () => {
     const config = loadConfig(
       validEnv({ REDIS_URL: redis.url, QUEUE_PREFIX: 'okta-wfm-test-down', HTTP_PORT: '0', ADMIN_TOKEN, SYNC_CRON: 'off', INCREMENTAL_CRON: 'off', OFFBOARD_CRON: 'off' }),
     );
-    worker = await startWorker(config, winston.createLogger({ silent: true }));
+    worker = await startWorker(config, capturingLogger(logs));
     url = worker.http?.url ?? '';
   });
   afterAll(async () => {
@@ -61,6 +62,13 @@ describe('HTTP while Redis is down', () => {
     expect(trigger.headers.get('retry-after')).toBe('5');
     expect(await trigger.json()).toMatchObject({ error: 'unavailable' });
     expect((await get('/api/runs', { headers: authed })).status).toBe(503);
+    // The dashboard's own API answers too, instead of waiting for Redis.
+    expect((await get('/admin/queues/api/queues', { headers: authed })).status).toBe(503);
+    // Every queue's worker says Redis is away once, not several times a second.
+    await new Promise((r) => setTimeout(r, 3000));
+    const errors = logs.filter((e) => e.message === 'worker error');
+    expect(errors.length).toBeGreaterThan(0);
+    expect(errors.length).toBeLessThanOrEqual(3);
 
     await redis.start();
     await waitFor(async () => ((await get('/readyz')).status === 200 ? true : undefined), 30000, 'readiness after Redis returned');
