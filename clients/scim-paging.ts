@@ -48,14 +48,20 @@ export async function pageThrough<T extends { id: string }>(
 ): Promise<T[]> {
   const { memory } = opts;
   const fromZero = (startIndex: number): Promise<ScimPage<T>> => fetchPage(startIndex - 1);
-  if (memory?.zeroBased) return pageOnce(what, mode, pageSize, fromZero, opts.totalIsCollection);
+  /** A short listing leaves here as the refusal it is. */
+  const once = (fetch: (startIndex: number) => Promise<ScimPage<T>>): Promise<T[]> =>
+    pageOnce(what, mode, pageSize, fetch, opts.totalIsCollection).catch((err: unknown) => {
+      throw err instanceof ShortListing ? err.refusal : err;
+    });
+  if (memory?.zeroBased) return once(fromZero);
   try {
     return await pageOnce(what, mode, pageSize, fetchPage, opts.totalIsCollection);
   } catch (err) {
     if (!(err instanceof ShortListing)) throw err;
-    const first = await fetchPage(0);
-    if (!first.resources.some((r) => !err.seen.has(r.id))) throw err.refusal;
-    const items = await pageOnce(what, mode, pageSize, fromZero, opts.totalIsCollection);
+    // A server that refuses startIndex=0 outright is not one that pages from it: the short listing stands.
+    const first = await fetchPage(0).catch(() => undefined);
+    if (first === undefined || !first.resources.some((r) => !err.seen.has(r.id))) throw err.refusal;
+    const items = await once(fromZero);
     if (memory) memory.zeroBased = true;
     return items;
   }

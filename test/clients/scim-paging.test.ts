@@ -70,5 +70,18 @@ describe('paging a SCIM listing', () => {
     // A listing is never judged so: its pages are every user.
     await expect(pageThrough('listing', 'all', 10, oneOf25, { totalIsCollection: collectionOf(25) })).rejects.toMatchObject({ kind: 'incomplete' });
   });
+
+  it('a short listing stays the refusal it is when startIndex=0 is refused too, or finds no user more', async () => {
+    // A compliant server short of its total (a user gone meanwhile): startIndex=0 reads as 1.
+    const shortOne = async (startIndex: number): Promise<ScimPage<Item>> => ({ total: 6, resources: startIndex <= 1 ? ids(1, 5) : [] });
+    await expect(pageThrough('listing', 'all', 5, shortOne)).rejects.toMatchObject({ kind: 'incomplete', message: expect.stringMatching(/announced 6 users \(totalResults\) but returned 5/) });
+    const refusesZero = async (startIndex: number): Promise<ScimPage<Item>> => {
+      if (startIndex === 0) throw new Error('400: startIndex must be at least 1');
+      return shortOne(startIndex);
+    };
+    await expect(pageThrough('listing', 'all', 5, refusesZero)).rejects.toMatchObject({ kind: 'incomplete' });
+    // Remembered as paging from 0, and short even so: the refusal, not an error of another kind.
+    await expect(pageThrough('listing', 'all', 5, shortOne, { memory: { zeroBased: true } })).rejects.toMatchObject({ kind: 'incomplete' });
+  });
 });
 
