@@ -138,11 +138,24 @@ function loadMapping(path: string | undefined, problems: string[]): Mapping {
     problems.push(`MAPPING_FILE: ${path} does not exist`);
     return DEFAULT_MAPPING;
   }
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (err) {
+    problems.push(`MAPPING_FILE: cannot read ${path} (${(err as NodeJS.ErrnoException).code ?? 'unreadable'})`);
+    return DEFAULT_MAPPING;
+  }
   let doc: unknown;
   try {
-    doc = parseYaml(readFileSync(path, 'utf8'));
+    doc = parseYaml(text);
   } catch (err) {
     problems.push(`MAPPING_FILE: ${path} is not valid YAML (${(err as Error).message.split('\n')[0]})`);
+    return DEFAULT_MAPPING;
+  }
+  // An empty file (a config map mounted under the wrong key) would quietly be the default mapping,
+  // and the next sync would write the defaults over every user's mapped attributes.
+  if (doc === null || doc === undefined) {
+    problems.push(`MAPPING_FILE: ${path} is empty; unset MAPPING_FILE to use the default mapping`);
     return DEFAULT_MAPPING;
   }
   const built = buildMapping(doc);

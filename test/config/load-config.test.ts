@@ -200,6 +200,11 @@ describe('loadConfig', () => {
     writeFileSync(bad, 'attributes:\n  shoeSize:\n    source: profile.shoe\n');
     expect(problemsOf(validEnv({ MAPPING_FILE: bad }))).toEqual(['MAPPING_FILE: attributes.shoeSize: unknown target attribute "shoeSize"']);
     expect(problemsOf(validEnv({ MAPPING_FILE: join(dir, 'missing.yaml') }))[0]).toMatch(/^MAPPING_FILE: .* does not exist$/);
+    // An empty file, or one of comments alone, is not the default mapping by mistake; a directory is not a file to read.
+    const empty = join(dir, 'empty.yaml');
+    writeFileSync(empty, '# the mapping\n');
+    expect(problemsOf(validEnv({ MAPPING_FILE: empty }))).toEqual([`MAPPING_FILE: ${empty} is empty; unset MAPPING_FILE to use the default mapping`]);
+    expect(problemsOf(validEnv({ MAPPING_FILE: dir }))).toEqual([`MAPPING_FILE: cannot read ${dir} (EISDIR)`]);
   });
 });
 
