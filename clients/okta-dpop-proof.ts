@@ -1,11 +1,17 @@
-import { createPrivateKey, randomUUID, sign, type JsonWebKey } from 'node:crypto';
+import { randomUUID, sign } from 'node:crypto';
+import { privateKeyObject } from '../config/private-key';
 
 // The DPoP proof (RFC 9449) the SDK puts on a request, read and signed again here: the SDK signs
 // it before our executor waits for a rate-limit window, and a server checks its `iat` on arrival.
 
 type Headers = Record<string, unknown>;
 
-const proofHeaderName = (headers: Headers): string | undefined => Object.keys(headers).find((name) => name.toLowerCase() === 'dpop');
+/** The request's DPoP header (any case) and the proof it holds; undefined when it carries none. */
+function proofOf(headers: Headers | undefined): { name: string; proof: string } | undefined {
+  const name = headers === undefined ? undefined : Object.keys(headers).find((n) => n.toLowerCase() === 'dpop');
+  const proof = name === undefined ? undefined : headers?.[name];
+  return name !== undefined && typeof proof === 'string' ? { name, proof } : undefined;
+}
 
 const decodePart = (part: string | undefined): Record<string, unknown> | undefined => {
   try {
@@ -18,9 +24,8 @@ const decodePart = (part: string | undefined): Record<string, unknown> | undefin
 
 /** The claims of the DPoP proof a request carries; undefined when it carries none. */
 export function dpopClaimsOf(headers: Headers | undefined): Record<string, unknown> | undefined {
-  const name = headers === undefined ? undefined : proofHeaderName(headers);
-  const proof = name === undefined ? undefined : headers?.[name];
-  return typeof proof === 'string' ? decodePart(proof.split('.')[1]) : undefined;
+  const found = proofOf(headers);
+  return found === undefined ? undefined : decodePart(found.proof.split('.')[1]);
 }
 
 const encodePart = (value: unknown): string => Buffer.from(JSON.stringify(value), 'utf8').toString('base64url');
@@ -30,15 +35,14 @@ const encodePart = (value: unknown): string => Buffer.from(JSON.stringify(value)
  * token hash, nonce) and its header kept; with the service app's key (a private JWK as the SDK
  * signs with, or a PEM). Nothing changes for a request without a proof, or one signed otherwise than RS256.
  */
-export function refreshDpopProof(headers: Headers | undefined, privateJwk: string, nowMs: number = Date.now()): void {
-  const name = headers === undefined ? undefined : proofHeaderName(headers);
-  const proof = name === undefined ? undefined : headers?.[name];
-  if (headers === undefined || name === undefined || typeof proof !== 'string') return;
-  const [rawHeader, rawClaims] = proof.split('.');
+export function refreshDpopProof(headers: Headers | undefined, privateKey: string, nowMs: number = Date.now()): void {
+  const found = proofOf(headers);
+  if (headers === undefined || found === undefined) return;
+  const [rawHeader, rawClaims] = found.proof.split('.');
   const header = decodePart(rawHeader);
   const claims = decodePart(rawClaims);
-  if (header === undefined || claims === undefined || header.alg !== 'RS256') return;
+  const key = privateKeyObject(privateKey);
+  if (header === undefined || claims === undefined || header.alg !== 'RS256' || key === undefined) return;
   const signingInput = `${encodePart(header)}.${encodePart({ ...claims, iat: Math.floor(nowMs / 1000), jti: randomUUID() })}`;
-  const key = privateJwk.trim().startsWith('{') ? createPrivateKey({ key: JSON.parse(privateJwk) as JsonWebKey, format: 'jwk' }) : createPrivateKey(privateJwk);
-  headers[name] = `${signingInput}.${sign('sha256', Buffer.from(signingInput), key).toString('base64url')}`;
+  headers[found.name] = `${signingInput}.${sign('sha256', Buffer.from(signingInput), key).toString('base64url')}`;
 }

@@ -8,6 +8,9 @@ export type PrivateKeyResult = { ok: true; jwk: string } | { ok: false; problem:
  */
 const unescapePem = (pem: string): string => (pem.startsWith('-----BEGIN') && !pem.includes('\n') ? pem.replace(/\\r\\n|\\n/g, '\n') : pem);
 
+/** OKTA_PRIVATE_KEY's text (a PEM, one-line PEM or private JWK) as a key; undefined when it is none. */
+export const privateKeyObject = (text: string): KeyObject | undefined => readKey(text)?.key;
+
 function readKey(text: string): { key: KeyObject; given?: JsonWebKey } | undefined {
   const trimmed = text.trim();
   try {

@@ -56,11 +56,19 @@ export function redactUrl(url: string): string {
 export const shownRedis = (redis: AppConfig['redis']): string => redis.seeds.map(redactUrl).join(', ');
 
 /** Start-up found no Redis at REDIS_URL, or one that refused us: its URL, or each seed of a cluster's list, credentials hidden. */
-export function redisDownMessage(redis: AppConfig['redis'], refused?: string): string {
+function redisDownMessage(redis: AppConfig['redis'], refused?: string): string {
   const at = shownRedis(redis);
   if (refused !== undefined) return `okta-wfm-sync: Redis at REDIS_URL (${at}) ${refused}.`;
   if (redis.seeds.length > 1) return `okta-wfm-sync: Redis does not answer at REDIS_URL: none of its seeds answers (${at}). Start the cluster's nodes, or set REDIS_URL.`;
   return `okta-wfm-sync: Redis does not answer at REDIS_URL (${at}). Start one, e.g. \`redis-server --daemonize yes\`, or set REDIS_URL.`;
+}
+
+/** Stops the command (exit 1, saying why) unless Redis answers at REDIS_URL and takes us. */
+export async function requireRedis(io: Pick<CliIo, 'stderr'>, redis: AppConfig['redis']): Promise<void> {
+  const ping = await redisPing(redis.seeds);
+  if (ping === 'answers') return;
+  io.stderr(redisDownMessage(redis, ping === 'down' ? undefined : ping.refused));
+  throw new ExitError(EXIT.failed);
 }
 
 export function createCommandContext(io: CliIo, setCode: (code: number) => void): CommandContext {
@@ -86,11 +94,7 @@ export function createCommandContext(io: CliIo, setCode: (code: number) => void)
     config,
     async withApp(fn) {
       const cfg = config();
-      const ping = await redisPing(cfg.redis.seeds);
-      if (ping !== 'answers') {
-        io.stderr(redisDownMessage(cfg.redis, ping === 'down' ? undefined : ping.refused));
-        throw new ExitError(EXIT.failed);
-      }
+      await requireRedis(io, cfg.redis);
       const logger = createLogger({ level: cfg.logLevel, ...(io.statusLine ? { stream: statusLineStream(io.statusLine) } : {}) });
       const app = buildApp(cfg, logger);
       try {

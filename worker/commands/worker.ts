@@ -1,11 +1,10 @@
 import type { Logger } from 'winston';
-import { ExitError, EXIT, redisDownMessage, type CommandModule } from '../cli-context';
+import { ExitError, EXIT, requireRedis, type CommandModule } from '../cli-context';
 import { httpExposureProblem } from '../auth';
 import { HttpListenError } from '../http';
 import { createLogger } from '../logger';
 import { installShutdown } from '../main';
 import { startWorker } from '../runtime';
-import { redisPing } from '../../store/redis';
 
 /** Resolves once the logger has handed every line on (stderr writes synchronously to a file or pipe). */
 function flushed(logger: Logger): Promise<void> {
@@ -28,11 +27,7 @@ export const workerCommand: CommandModule = {
           ctx.io.stderr(`okta-wfm-sync: the configuration is not usable:\n  ${exposure}`);
           throw new ExitError(EXIT.usage);
         }
-        const ping = await redisPing(config.redis.seeds);
-        if (ping !== 'answers') {
-          ctx.io.stderr(redisDownMessage(config.redis, ping === 'down' ? undefined : ping.refused));
-          throw new ExitError(EXIT.failed);
-        }
+        await requireRedis(ctx.io, config.redis);
         const logger = createLogger({ level: config.logLevel });
         const handle = await startWorker(config, logger, { http: opts.http }).catch((err: unknown) => {
           if (!(err instanceof HttpListenError)) throw err;
