@@ -3,7 +3,7 @@ import { SyncError, describeError, externalIdFilterRefused, isSyncError } from '
 import type { OktaUserCheck } from '../clients/okta';
 import { assertOrgOrigin } from '../clients/okta-executor';
 import { isRefusal } from '../clients/okta-log';
-import { offboardingOff } from '../config/offboarding';
+import { leaversStay, offboardingOff } from '../config/offboarding';
 import { changedGroupIds, reassignedGroupIds, touchedUsers, unnamedGroupIds, type LogEvent, type UpdatedUser } from '../sync/incremental';
 import { freshEvents, freshUpdates, updatedSince, type IncrementalCursor } from '../sync/incremental-cursor';
 import { mapPool } from '../sync/pool';
@@ -176,9 +176,9 @@ async function mayBeActiveInWfm(deps: JobDeps, oktaId: string): Promise<boolean>
 /** Hands changed users who left scope, with an active WFM counterpart, to off-boarding (which re-checks and guards); a dry run only says how many. */
 export async function handToOffboarding(deps: JobDeps, oktaIds: readonly string[], dryRun: boolean): Promise<void> {
   if (oktaIds.length === 0) return;
-  const off = offboardingOff(deps.config.wfm);
-  if (off !== undefined) {
-    deps.logger.warn(`users left scope, and stay active in the WFM: off-boarding is off: ${off}`, { users: oktaIds.length });
+  const stay = leaversStay(deps.config.wfm);
+  if (stay !== undefined) {
+    deps.logger.warn(stay, { users: oktaIds.length });
     return;
   }
   if (dryRun) deps.logger.info('dry run: users who left scope not handed to off-boarding', { users: oktaIds.length });

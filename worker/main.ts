@@ -6,7 +6,7 @@ import { createOktaSource } from '../clients/okta';
 import type { MovedLink } from '../clients/okta-sdk';
 import { createScimClient, type ScimClient } from '../clients/scim';
 import { createWfmApi, type WfmApi } from '../clients/wfm-api';
-import { offboardingOff } from '../config/offboarding';
+import { leaversStay } from '../config/offboarding';
 import type { AppConfig } from '../config/load-config';
 import type { JobDeps } from '../jobs/deps';
 import { createPlannedWrites } from '../jobs/planned-writes';
@@ -124,9 +124,9 @@ function buildOn(redis: Redis, config: AppConfig, logger: Logger, opts: AppOptio
     requestOffboard:
       opts.requestOffboard ??
       (async (reason, oktaIds) => {
-        const off = offboardingOff(config.wfm);
-        if (off === undefined) logger.info('off-boarding requested', { reason, users: oktaIds.length });
-        else logger.warn(`users left scope, and stay active in the WFM: off-boarding is off: ${off}`, { reason, users: oktaIds.length });
+        const stay = leaversStay(config.wfm);
+        if (stay === undefined) logger.info('off-boarding requested', { reason, users: oktaIds.length });
+        else logger.warn(stay, { reason, users: oktaIds.length });
       }),
     now: () => Date.now(),
     newRunId: (kind) => newRunId(kind),

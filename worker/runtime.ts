@@ -1,7 +1,7 @@
 import { UnrecoverableError, Worker, type Job } from 'bullmq';
 import type { Logger } from 'winston';
 import { isSyncError } from '../clients/errors';
-import { offboardingOff } from '../config/offboarding';
+import { leaversStay, offboardingOff } from '../config/offboarding';
 import { checkServiceUrl } from '../config/url';
 import type { AppConfig } from '../config/load-config';
 import { assertRegistry, jobFor, type JobContext, type TriggerRequest } from '../jobs';
@@ -128,9 +128,9 @@ export async function startWorker(config: AppConfig, logger: Logger, opts: { htt
       writer: createQueueWriter({ writes: queues.writes, attempts: config.worker.writeAttempts }),
       // An off-boarding run in progress may have read Okta before these users left: one more follows it.
       requestOffboard: async (reason, oktaIds) => {
-        const off = offboardingOff(config.wfm);
-        if (off !== undefined) {
-          logger.warn(`users left scope, and stay active in the WFM: off-boarding is off: ${off}`, { reason, users: oktaIds.length });
+        const stay = leaversStay(config.wfm);
+        if (stay !== undefined) {
+          logger.warn(stay, { reason, users: oktaIds.length });
           return;
         }
         const r = await trigger({ kind: 'offboard', reason, followRunning: true });
