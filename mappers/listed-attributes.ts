@@ -1,4 +1,5 @@
 import type { ScimResource } from '../sync/types';
+import { isRecord } from './scim-paths';
 
 // Whether a WFM's listing holds as much of a user as GET /Users/{id} does. RFC 7644 §3.4.2 has a
 // listing return each resource as GET would (same `returned` rules), but some servers list fewer
@@ -7,7 +8,6 @@ import type { ScimResource } from '../sync/types';
 /** Attributes that say nothing of the user's data: the server's own bookkeeping. */
 const BOOKKEEPING = new Set(['id', 'meta', 'schemas']);
 
-const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 const held = (v: unknown): boolean => v !== undefined && v !== null && v !== '' && !(Array.isArray(v) && v.length === 0);
 
 /**
