@@ -1,6 +1,6 @@
 import { CORE_URN } from '../config/targets';
 import { ROLE_TARGET, type Mapping } from '../config/mapping';
-import type { Change, DesiredUser, ScimResource } from '../sync/types';
+import type { Change, DesiredUser, LastSent, ScimResource } from '../sync/types';
 import { ownedPaths } from './okta-to-wfm';
 import { addSchema, clearPath, isPrimary, isRecord, readPath, writePath } from './scim-paths';
 
@@ -48,11 +48,11 @@ export function holdsSent(path: string, held: string | undefined, sent: string |
 }
 
 /** The owned attributes that differ between the desired user and the WFM resource. */
-export function diffOwned(desired: DesiredUser, current: Readonly<ScimResource>, mapping: Mapping): Change[] {
+export function diffOwned(desired: DesiredUser, current: Readonly<ScimResource>, mapping: Mapping, lastSent?: LastSent): Change[] {
   const changes: Change[] = [];
   for (const path of ownedPaths(mapping)) {
     const to = desired.attrs[path];
-    const from = readPath(current, path, mapping.customSchema, to);
+    const from = readPath(current, path, mapping.customSchema, to, lastSent?.[path]);
     if (!holdsSent(path, from, to)) changes.push({ path, from, to });
     else if (path === ROLE_TARGET && to !== undefined) {
       // Held among unflagged roles beside another role the sync gives (an old one a WFM without
@@ -93,7 +93,7 @@ function listExtensions(resource: ScimResource): void {
  * An owned attribute Okta no longer has is sent as null or [] rather than left out: a WFM may keep
  * what a PUT leaves out (RFC 7644 §3.5.1), and the old value would then be planned away every run.
  */
-export function mergeOwned(current: Readonly<ScimResource>, desired: DesiredUser, mapping: Mapping): ScimResource {
+export function mergeOwned(current: Readonly<ScimResource>, desired: DesiredUser, mapping: Mapping, lastSent?: LastSent): ScimResource {
   const resource = structuredClone(current) as ScimResource;
   // Read-only (RFC 7643 §4.1.2, §3.1): a strict server refuses them in a PUT (400 mutability), and
   // `groups` as read may be older than a membership change made since.
@@ -108,7 +108,7 @@ export function mergeOwned(current: Readonly<ScimResource>, desired: DesiredUser
     const value = desired.attrs[path];
     if (path === ROLE_TARGET && value !== undefined && replaceUnflaggedRoles(resource, value, mapping)) continue;
     if (value === undefined) clearPath(resource, path, mapping.customSchema);
-    else writePath(resource, path, value, mapping.customSchema);
+    else writePath(resource, path, value, mapping.customSchema, lastSent?.[path]);
   }
   refreshFormattedName(resource, partsBefore);
   resource.active = true;

@@ -46,8 +46,10 @@ const isType = (e: Record<string, unknown>, select: string): boolean => typeof e
 /**
  * The entry a path selects. `value`, when known, is the one we would write: an untyped entry holding
  * it stands for the typed one, since `type` is optional and some servers keep only values.
+ * `previous`, when known, is the value we last wrote there: where no entry holds `value`, the one
+ * still holding `previous` is ours, not an entry of the same type an admin added beside it.
  */
-function entryIndex(entries: unknown[], select: string, value?: string): number {
+function entryIndex(entries: unknown[], select: string, value?: string, previous?: string): number {
   if (select === 'primary') {
     const primary = entries.findIndex((e) => isRecord(e) && isPrimary(e));
     if (primary >= 0) return primary;
@@ -57,27 +59,33 @@ function entryIndex(entries: unknown[], select: string, value?: string): number 
     return holding >= 0 ? holding : entries.length === 1 ? 0 : -1;
   }
   // Several entries of the type (an admin added their own, perhaps made it primary): the one
-  // holding our value is ours, else the first of the type.
-  const typedHolding = value === undefined ? -1 : entries.findIndex((e) => isRecord(e) && isType(e, select) && sameValue(e.value, value));
-  if (typedHolding >= 0) return typedHolding;
+  // holding our value is ours, else the one holding the value we last wrote, else the first of the type.
+  const typedHolding = (v: string | undefined): number => (v === undefined ? -1 : entries.findIndex((e) => isRecord(e) && isType(e, select) && sameValue(e.value, v)));
+  const ours = typedHolding(value);
+  if (ours >= 0) return ours;
+  const oursBefore = typedHolding(previous);
+  if (oursBefore >= 0) return oursBefore;
   const typed = entries.findIndex((e) => isRecord(e) && isType(e, select));
   if (typed >= 0) return typed;
-  // A server that returns no types: the untyped entry holding our value is ours, whatever another
-  // one's primary flag (an admin may have made their own address primary); else an untyped
-  // primary entry (or a lone untyped one) stands for the typed one we own.
-  const holding = value === undefined ? -1 : entries.findIndex((e) => isRecord(e) && e.type === undefined && sameValue(e.value, value));
+  // A server that returns no types: the untyped entry holding our value (or the one we last wrote)
+  // is ours, whatever another one's primary flag (an admin may have made their own address
+  // primary); else an untyped primary entry (or a lone untyped one) stands for the typed one we own.
+  const untypedHolding = (v: string | undefined): number => (v === undefined ? -1 : entries.findIndex((e) => isRecord(e) && e.type === undefined && sameValue(e.value, v)));
+  const holding = untypedHolding(value);
   if (holding >= 0) return holding;
+  const holdingBefore = untypedHolding(previous);
+  if (holdingBefore >= 0) return holdingBefore;
   return entries.findIndex((e) => isRecord(e) && e.type === undefined && (isPrimary(e) || entries.length === 1));
 }
 
-/** `expected`: the value the sync would write there (see entryIndex). */
-export function readPath(resource: Readonly<ScimResource>, path: string, customSchema?: string, expected?: string): string | undefined {
+/** `expected`: the value the sync would write there; `previous`: the one it last wrote there (see entryIndex). */
+export function readPath(resource: Readonly<ScimResource>, path: string, customSchema?: string, expected?: string, previous?: string): string | undefined {
   if (path === 'timezone') return asString(resource.timezone ?? resource.timeZone);
   const loc = locate(path, customSchema);
   if (loc.kind === 'multi') {
     const entries = resource[loc.attr];
     if (!Array.isArray(entries)) return undefined;
-    const i = entryIndex(entries, loc.select, expected);
+    const i = entryIndex(entries, loc.select, expected, previous);
     const entry: unknown = i >= 0 ? entries[i] : undefined;
     return isRecord(entry) ? asString(entry.value) : undefined;
   }
@@ -89,8 +97,8 @@ export function readPath(resource: Readonly<ScimResource>, path: string, customS
   return asString(node);
 }
 
-/** Sets (or, for undefined, removes) one path in place. */
-export function writePath(resource: ScimResource, path: string, value: string | undefined, customSchema?: string): void {
+/** Sets (or, for undefined, removes) one path in place; `previous` as for readPath. */
+export function writePath(resource: ScimResource, path: string, value: string | undefined, customSchema?: string, previous?: string): void {
   if (path === 'timezone') {
     delete resource.timeZone;
     if (value === undefined) delete resource.timezone;
@@ -99,7 +107,7 @@ export function writePath(resource: ScimResource, path: string, value: string | 
   }
   const loc = locate(path, customSchema);
   if (loc.kind === 'multi') {
-    writeMulti(resource, loc.attr, loc.select, value);
+    writeMulti(resource, loc.attr, loc.select, value, previous);
     return;
   }
   if (loc.container !== undefined) {
@@ -183,9 +191,9 @@ function dropRepeats(entries: unknown[], i: number, select: string, value: strin
   return i - before;
 }
 
-function writeMulti(resource: ScimResource, attr: string, select: string, value: string | undefined): void {
+function writeMulti(resource: ScimResource, attr: string, select: string, value: string | undefined, previous?: string): void {
   const entries: unknown[] = Array.isArray(resource[attr]) ? [...(resource[attr] as unknown[])] : [];
-  let i = entryIndex(entries, select, value);
+  let i = entryIndex(entries, select, value, previous);
   if (value === undefined) {
     if (i >= 0) entries.splice(i, 1);
   } else {

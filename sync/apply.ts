@@ -5,7 +5,7 @@ import { buildResource, diffOwned, mergeOwned } from '../mappers/scim-merge';
 import type { ScimPort, WfmApiPort } from './ports';
 import { readAnswer } from './kept-answers';
 import { sendDroppingRefused } from './refused-extension';
-import type { Change, CreateAction, DesiredUser, KnownForms, ScimResource, StoredForms, UpdateAction, WfmUser } from './types';
+import type { Change, CreateAction, DesiredUser, KnownForms, LastSent, ScimResource, StoredForms, UpdateAction, WfmUser } from './types';
 
 export type ApplyPorts = Readonly<{
   scim: ScimPort;
@@ -103,6 +103,7 @@ async function replaceOwned(
   current: WfmUser,
   mayActivate: boolean,
   known?: KnownForms,
+  lastSent?: LastSent,
 ): Promise<{ user: WfmUser; changes: Change[]; reread: boolean; dropped?: string[]; forms?: StoredForms }> {
   let target = current;
   let reread = false;
@@ -111,10 +112,10 @@ async function replaceOwned(
     // any other write finds was deactivated since the plan read it (off-boarding, a WFM admin), and
     // a PUT would bring it back past off-boarding's re-check and the revive: the next run decides.
     if (!target.active && !mayActivate) throw deactivatedMeanwhile(target.id);
-    const changes = diffOwned(desired, target.raw, ports.mapping);
+    const changes = diffOwned(desired, target.raw, ports.mapping, lastSent);
     if (changes.length === 0 && target.active) return { user: target, changes, reread };
     try {
-      const body = mergeOwned(target.raw, desired, ports.mapping);
+      const body = mergeOwned(target.raw, desired, ports.mapping, lastSent);
       const version = target.version;
       const user = await sendDroppingRefused(body, (b) => ports.scim.replace(target.id, b, version));
       return { user, changes, reread, ...answered(user.raw, desired, ports.mapping, target.raw, known) };
@@ -210,7 +211,7 @@ async function applyUpdate(action: UpdateAction, ports: ApplyPorts): Promise<App
     current = await readCurrent(ports, action.wfmId);
     unlisted = leftOutOfListing(listed.raw, current.raw);
   }
-  const { user, changes, reread, dropped, forms } = await replaceOwned(ports, action.desired, current, action.type === 'reactivate', action.knownForms);
+  const { user, changes, reread, dropped, forms } = await replaceOwned(ports, action.desired, current, action.type === 'reactivate', action.knownForms, action.lastSent);
   // With no user-management API configured, the PUT's `active: true` is the reactivation (RFC
   // 7643's way). A WFM that still answers the user inactive revives only through an API of its own;
   // an answer that leaves `active` out says nothing, so the user is read again.

@@ -1,6 +1,7 @@
 import type { Mapping } from '../config/mapping';
 import { ownedPaths } from '../mappers/okta-to-wfm';
 import { holdsSent, normalise } from '../mappers/scim-merge';
+import { withLastSent } from './last-sent';
 import { leaveOutStoredForms, withKnownForms, type LastWritten } from './stored-forms';
 import type { Action, Change, ChangeSide, DesiredUser, StoredForms } from './types';
 
@@ -74,7 +75,8 @@ export const emptyDrift = (): DriftSummary => ({ okta: 0, wfm: 0, both: 0, unkno
  * come in as input.
  */
 export function classifyPlan(actions: readonly Action[], last: ReadonlyMap<string, LastWritten>, opts: { storedForms?: 'leave-out' | 'write' } = {}): { actions: Action[]; drift: DriftSummary } {
-  const out = (opts.storedForms === 'write' ? withKnownForms(actions, last) : leaveOutStoredForms(actions, last)).map((a): Action => {
+  const ours = withLastSent(actions, last);
+  const out = (opts.storedForms === 'write' ? withKnownForms(ours, last) : leaveOutStoredForms(ours, last)).map((a): Action => {
     if (!classifies(a) || (a.type !== 'update' && a.type !== 'reactivate')) return a;
     const record = last.get(a.oktaId);
     return { ...a, changes: a.changes.map((c) => ({ ...c, side: classifyChange(c, record?.values, record?.forms) })) };

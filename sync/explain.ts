@@ -34,8 +34,9 @@ export type FieldRow = Readonly<{
 export function fieldRows(desired: DesiredUser, current: WfmUser | undefined, mapping: Mapping, last: LastWritten | undefined, unkept: readonly string[] = []): FieldRow[] {
   return ownedPaths(mapping).map((path) => {
     const okta = desired.attrs[path];
-    const wfm = current ? readPath(current.raw, path, mapping.customSchema, okta) : undefined;
     const lastWritten = last === undefined || !(path in last.values) ? undefined : (last.values[path] ?? null);
+    // Of several entries of one type, the one holding what we last wrote is ours (sync/last-sent.ts).
+    const wfm = current ? readPath(current.raw, path, mapping.customSchema, okta, lastWritten ?? undefined) : undefined;
     if (current && holdsSent(path, wfm, okta)) return { path, okta, wfm, lastWritten, next: 'same' };
     const change = { path, from: wfm, to: okta };
     const storedForm = last?.forms?.[path];

@@ -56,6 +56,12 @@ export type StoredForms = Readonly<Record<string, string>>;
 /** Per owned path, a form the WFM stored and the value sent that it stored so. */
 export type KnownForms = Readonly<Record<string, Readonly<{ sent: string; form: string }>>>;
 
+/**
+ * Per multi-valued owned path (`emails.work`), the value we last wrote there where Okta has moved on
+ * from it: it tells our entry from others of the same type an admin added (sync/last-sent.ts).
+ */
+export type LastSent = Readonly<Record<string, string>>;
+
 export type CreateAction = Readonly<{ type: 'create'; oktaId: string; userName: string; desired: DesiredUser; reason: string }>;
 export type UpdateAction = Readonly<{
   type: 'update' | 'reactivate';
@@ -72,6 +78,8 @@ export type UpdateAction = Readonly<{
   forms?: StoredForms;
   /** The forms the WFM held this user's values in, as last recorded, each with the value it stood for: a write whose answer still holds one keeps it (sync/kept-answers.ts). */
   knownForms?: KnownForms;
+  /** Our entries among several of one type, by the value we last wrote (sync/last-sent.ts). */
+  lastSent?: LastSent;
 }>;
 export type DeactivateAction = Readonly<{ type: 'deactivate'; oktaId: string; userName: string; wfmId: string; reason: string }>;
 /** `forms`: the values the WFM holds only in a form of its own, which confirming the noop keeps. */

@@ -56,6 +56,20 @@ describe('multi-valued attributes as servers of other makes hold them', () => {
     expect(mergeOwned(current(emails), desired, mapping).emails).toEqual(emails);
   });
 
+  it("a changed work email replaces the entry holding the value last written, not an admin's beside it, typed or not", () => {
+    const old = 'old@example.com';
+    const moved = { ...desired, attrs: { ...desired.attrs, 'emails.work': 'new@example.com' } };
+    const team = { value: 'team-east@example.com', type: 'work', primary: true };
+    const typed = current([team, { value: old, type: 'work' }]);
+    expect(diffOwned(moved, typed, mapping, { 'emails.work': old })).toEqual([{ path: 'emails.work', from: old, to: 'new@example.com' }]);
+    expect(mergeOwned(typed, moved, mapping, { 'emails.work': old }).emails).toEqual([team, { value: 'new@example.com', type: 'work' }]);
+    // A server that keeps values only: the same, by value.
+    const untyped = current([{ value: team.value, primary: true }, { value: old }]);
+    expect(mergeOwned(untyped, moved, mapping, { 'emails.work': old }).emails).toEqual([{ value: team.value, primary: true }, { value: 'new@example.com', type: 'work' }]);
+    // Without the value last written, the first of the type stands for ours (as before).
+    expect(mergeOwned(typed, moved, mapping).emails).toEqual([{ ...team, value: 'new@example.com' }, { value: old, type: 'work' }]);
+  });
+
   it('a changed work email is written over its entry and its duplicates, never beside an untyped copy', () => {
     const old = 'old@example.com';
     const moved = { ...desired, attrs: { ...desired.attrs, 'emails.work': 'new@example.com' } };
