@@ -36,7 +36,9 @@ export class ReplyError extends Error {
 
 export type ScimType =
   | 'invalidFilter' | 'tooMany' | 'uniqueness' | 'mutability' | 'invalidSyntax' | 'invalidPath'
-  | 'noTarget' | 'invalidValue' | 'invalidVers' | 'sensitive';
+  | 'noTarget' | 'invalidValue' | 'invalidVers' | 'sensitive'
+  // RFC 9865 §2.2
+  | 'invalidCursor' | 'expiredCursor';
 
 export const scimError = (status: number, detail: string, scimType?: ScimType): Reply => ({
   status,

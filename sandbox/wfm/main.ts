@@ -1,7 +1,7 @@
 // Standalone sandbox WFM:
 //   node dist/sandbox/wfm/main.js --port 0 [--host 127.0.0.1] [--max-page-size 100] [--latency-ms 0]
 //     [--filter-required] [--no-etags] [--token-ttl-seconds 3600] [--scim-token T]
-//     [--disabled-attributes displayName,name.middleName,<urn>:department]
+//     [--disabled-attributes displayName,name.middleName,<urn>:department] [--pagination index|cursor]
 // Prints one JSON line {url, scimUrl, apiUrl, scimToken, accessKeyId, accessKeySecret} once listening.
 import { parseArgs } from 'node:util';
 import type { WfmSandbox } from './server';
@@ -17,6 +17,11 @@ const intOption = (name: string, raw: string | undefined): number | undefined =>
 const listOption = (raw: string | undefined): string[] | undefined =>
   raw?.split(',').map((item) => item.trim()).filter((item) => item !== '');
 
+const paginationOption = (raw: string | undefined): 'index' | 'cursor' | undefined => {
+  if (raw === undefined || raw === 'index' || raw === 'cursor') return raw;
+  throw new Error(`--pagination must be index or cursor, got '${raw}'`);
+};
+
 /** Starts the sandbox from command-line arguments and prints its addresses; returns it (for tests). */
 export const main = async (argv: string[]): Promise<WfmSandbox> => {
   const { values } = parseArgs({
@@ -31,6 +36,7 @@ export const main = async (argv: string[]): Promise<WfmSandbox> => {
       'no-etags': { type: 'boolean', default: false },
       'scim-token': { type: 'string' },
       'disabled-attributes': { type: 'string' },
+      pagination: { type: 'string' },
     },
     strict: true,
   });
@@ -43,6 +49,7 @@ export const main = async (argv: string[]): Promise<WfmSandbox> => {
     etags: !values['no-etags'],
     scimToken: values['scim-token'],
     disabledAttributes: listOption(values['disabled-attributes']),
+    pagination: paginationOption(values.pagination),
   });
   sandbox.faults.latencyMs = intOption('latency-ms', values['latency-ms']) ?? 0;
   const { url, scimUrl, apiUrl, scimToken, accessKeyId, accessKeySecret } = sandbox;

@@ -74,6 +74,10 @@ const serviceProviderConfig = (scimUrl: string, config: WfmConfig) => ({
   changePassword: { supported: false },
   sort: { supported: false },
   etag: { supported: config.etags },
+  // RFC 9865 §4: advertised by a WFM paging by cursor.
+  ...(config.pagination === 'cursor'
+    ? { pagination: { cursor: true, index: false, defaultPaginationMethod: 'cursor', defaultPageSize: config.maxPageSize, maxPageSize: config.maxPageSize } }
+    : {}),
   authenticationSchemes: [{
     type: 'oauthbearertoken',
     name: 'OAuth Bearer Token',

@@ -1,6 +1,8 @@
 // SCIM /Users of the WFM profile: GET (list, filter, one), POST, PUT (full replace). PATCH,
 // DELETE, /Groups, /Bulk, /Me and POST searches answer 501.
 import { timingSafeEqual } from 'node:crypto';
+import type { CursorBook } from './cursor-pages';
+import { cursorPage } from './cursor-pages';
 import type { WfmFaults } from './faults';
 import { parseFilter } from './filter';
 import { compileFilter } from './filter-eval';
@@ -16,7 +18,7 @@ import type { ParseMode } from './validate';
 import { parseUserBody } from './validate';
 
 /** `scimTokens`: the bearer tokens accepted now (two while a rotation overlaps). */
-export type ScimDeps = { state: WfmState; faults: WfmFaults; scimTokens: readonly string[]; scimUrl: string };
+export type ScimDeps = { state: WfmState; faults: WfmFaults; scimTokens: readonly string[]; scimUrl: string; cursors: CursorBook };
 
 const notImplemented = (what: string): Reply => scimError(501, `${what} is not supported by this service provider`);
 const notAllowed = (method: string, allow: string): Reply => ({
@@ -72,6 +74,7 @@ const listUsers = (ctx: RequestContext, deps: ScimDeps): Reply => {
   if (filter === null && config.filterRequired) {
     throw scimFail(400, 'This deployment does not allow listing users: a filter is required', 'invalidFilter');
   }
+  if (config.pagination === 'cursor') return cursorPage(ctx, deps.state, deps.cursors, matchingUsers(deps, filter));
   // RFC 7644 section 3.4.2.4: startIndex < 1 means 1; a negative count means 0.
   const startIndex = Math.max(1, intParam(ctx.query, 'startIndex', 1));
   const count = Math.min(Math.max(0, intParam(ctx.query, 'count', config.maxPageSize)), config.maxPageSize);

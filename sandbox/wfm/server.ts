@@ -6,6 +6,7 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { handleAdmin } from './admin-routes';
 import { assertDisabledAttributes } from './disabled-attributes';
+import { createCursorBook } from './cursor-pages';
 import type { FaultApi, PickedFault, WfmFaults } from './faults';
 import { defaultFaults, pickFault } from './faults';
 import type { Reply, RequestContext } from './http-io';
@@ -43,6 +44,8 @@ export type WfmSandboxOptions = {
   filterRequired?: boolean;
   /** Optional attributes not enabled on this tenant ('displayName', '<urn>:department'...); required ones throw. */
   disabledAttributes?: string[];
+  /** Default 'index' (startIndex, RFC 7644); 'cursor' pages by cursor alone (RFC 9865), as IAM Identity Center does. */
+  pagination?: 'index' | 'cursor';
 };
 
 export type WfmSandbox = {
@@ -143,10 +146,12 @@ export const startWfmSandbox = async (opts: WfmSandboxOptions = {}): Promise<Wfm
     maxPageSize: opts.maxPageSize ?? 100,
     tokenTtlSeconds: opts.tokenTtlSeconds ?? 3600,
     disabledAttributes: [...(opts.disabledAttributes ?? [])],
+    pagination: opts.pagination ?? 'index',
   };
   assertDisabledAttributes(config.disabledAttributes);
   const state = createWfmState(config);
   const faults = defaultFaults();
+  const cursors = createCursorBook();
   const requests: WfmRequestLogEntry[] = [];
   const timers = new Set<NodeJS.Timeout>();
   let scimUrl = '';
@@ -165,7 +170,7 @@ export const startWfmSandbox = async (opts: WfmSandboxOptions = {}): Promise<Wfm
     if (api === 'admin') return handleAdmin(ctx, { state, faults, requests, scimTokens, setScimTokens }, ctx.segments.slice(1));
     if (api === 'scim') {
       if (first !== 'scim' || second !== 'v2') return scimError(404, 'Not found');
-      return handleScim(ctx, { state, faults, scimTokens, scimUrl }, rest);
+      return handleScim(ctx, { state, faults, scimTokens, scimUrl, cursors }, rest);
     }
     return handleUserApi(ctx, { state, faults, accessKeyId, accessKeySecret });
   };
