@@ -1,6 +1,12 @@
 import { SyncError } from './errors';
 
-export type ScimPage<T> = { total: number; resources: T[] };
+export type ScimPage<T> = {
+  /** totalResults: required when paging by startIndex; a server paging by cursor may leave it out (RFC 9865 §2). */
+  total?: number;
+  resources: T[];
+  /** RFC 9865: the cursor of the next page, absent on the last one. */
+  nextCursor?: string;
+};
 
 /**
  * How far to page: `all` (the whole listing) keeps asking while full pages come back, even past
@@ -16,18 +22,31 @@ function untrusted(what: string, detail: string): SyncError {
 const wrapsAround = (resources: readonly { id: string }[], seen: ReadonlySet<string>): boolean =>
   resources.length > 0 && resources.every((r) => seen.has(r.id));
 
-/** How a WFM pages, as learnt: `zeroBased` once it was found to read startIndex as a 0-based offset. */
-export type PagingMemory = { zeroBased: boolean };
+/**
+ * How a WFM pages, as learnt: `zeroBased` once it was found to read startIndex as a 0-based
+ * offset; `cursor` once it was found to page by cursor (RFC 9865), which it is asked by from then on.
+ */
+export type PagingMemory = { zeroBased: boolean; cursor?: boolean };
 
-export type PagingOptions = {
+export type PagingOptions<T> = {
   /**
    * A search whose pages ran out (an empty page) short of its totalResults: whether that total is
    * the whole collection's, as some servers announce on every search. Its results are then whole.
    */
   totalIsCollection?: (announced: number) => Promise<boolean>;
-  /** Kept across listings of one client, so a server found to page from 0 is asked so from then on. */
+  /** Kept across listings of one client, so a server found to page from 0, or by cursor, is asked so from then on. */
   memory?: PagingMemory;
+  /**
+   * A page asked by `cursor` (RFC 9865), '' for the first one; `opening` when it opens a listing
+   * asked by cursor from the start. Without it, a nextCursor is not followed and no server is
+   * asked whether it pages by cursor.
+   */
+  byCursor?: CursorFetch<T>;
 };
+export type CursorFetch<T> = (cursor: string, opening: boolean) => Promise<ScimPage<T>>;
+
+/** Where paging goes on by cursor: the users read before `page`, and `page`, which carries the first nextCursor. */
+type CursorStart<T> = { items: T[]; seen: Set<string>; page: ScimPage<T>; fetch: CursorFetch<T> };
 
 /**
  * Pages through a SCIM ListResponse by startIndex and the number of resources actually returned
@@ -38,24 +57,36 @@ export type PagingOptions = {
  * skips the first user and comes up short. Before refusing a short listing, the first page is
  * asked at startIndex 0: RFC 7644 §3.4.2.4 reads it as 1, so a server that answers a user not seen
  * pages from 0, and is read again so (and asked so from then on).
+ *
+ * A server that pages by cursor (RFC 9865) is read by cursor: one whose page carries `nextCursor`
+ * (it may, unasked, when it pages by cursor alone), or one that answers its first page again when
+ * asked past it and, asked once with an empty `cursor`, answers a nextCursor (one that ignores
+ * startIndex, as IAM Identity Center does). Either is asked by cursor from then on.
  */
 export async function pageThrough<T extends { id: string }>(
   what: string,
   mode: PagingMode,
   pageSize: number,
   fetchPage: (startIndex: number) => Promise<ScimPage<T>>,
-  opts: PagingOptions = {},
+  opts: PagingOptions<T> = {},
 ): Promise<T[]> {
-  const { memory } = opts;
+  const { memory, byCursor } = opts;
+  if (byCursor && memory?.cursor) return pageByCursor(what, mode, { items: [], seen: new Set(), page: await byCursor('', true), fetch: byCursor }, opts.totalIsCollection);
+  const settle = (read: T[] | CursorStart<T>): T[] | Promise<T[]> => {
+    if (Array.isArray(read)) return read;
+    if (memory) memory.cursor = true;
+    return pageByCursor(what, mode, read, opts.totalIsCollection);
+  };
   const fromZero = (startIndex: number): Promise<ScimPage<T>> => fetchPage(startIndex - 1);
   /** A short listing leaves here as the refusal it is. */
   const once = (fetch: (startIndex: number) => Promise<ScimPage<T>>): Promise<T[]> =>
-    pageOnce(what, mode, pageSize, fetch, opts.totalIsCollection).catch((err: unknown) => {
+    pageOnce(what, mode, pageSize, fetch, opts).then(settle, (err: unknown) => {
       throw err instanceof ShortListing ? err.refusal : err;
     });
   if (memory?.zeroBased) return once(fromZero);
+  let read: T[] | CursorStart<T>;
   try {
-    return await pageOnce(what, mode, pageSize, fetchPage, opts.totalIsCollection);
+    read = await pageOnce(what, mode, pageSize, fetchPage, opts);
   } catch (err) {
     if (!(err instanceof ShortListing)) throw err;
     // A server that refuses startIndex=0 outright is not one that pages from it: the short listing stands.
@@ -65,6 +96,7 @@ export async function pageThrough<T extends { id: string }>(
     if (memory) memory.zeroBased = true;
     return items;
   }
+  return settle(read);
 }
 
 /** A listing that came back with fewer users than it announced, with the ids it did return. */
@@ -82,8 +114,8 @@ async function pageOnce<T extends { id: string }>(
   mode: PagingMode,
   pageSize: number,
   fetchPage: (startIndex: number) => Promise<ScimPage<T>>,
-  totalIsCollection?: (announced: number) => Promise<boolean>,
-): Promise<T[]> {
+  { totalIsCollection, byCursor }: PagingOptions<T>,
+): Promise<T[] | CursorStart<T>> {
   const items: T[] = [];
   const seen = new Set<string>();
   let startIndex = 1;
@@ -99,9 +131,16 @@ async function pageOnce<T extends { id: string }>(
       throw err;
     });
     if (page === undefined) break;
+    if (byCursor && page.nextCursor !== undefined) return { items, seen, page, fetch: byCursor };
+    if (page.total === undefined) throw untrusted(what, 'announced no totalResults');
     // Asked past everything announced (to make sure nothing follows a full last page): a server
-    // that answers an earlier page again, rather than none (RFC 7644 §3.4.2.4), has no more.
-    if (items.length > 0 && items.length === page.total && wrapsAround(page.resources, seen)) break;
+    // that answers an earlier page again, rather than none (RFC 7644 §3.4.2.4), has no more, unless
+    // it ignores startIndex and pages by cursor: asked once so, it answers a nextCursor.
+    if (items.length > 0 && items.length === page.total && wrapsAround(page.resources, seen)) {
+      const first = byCursor ? await firstByCursor(byCursor) : undefined;
+      if (byCursor && first?.nextCursor !== undefined) return { items: [], seen: new Set(), page: first, fetch: byCursor };
+      break;
+    }
     // Fewer users than a page ago: those removed meanwhile moved the rest back, some past the
     // cursor unseen, and the count would still add up. More is fine: new users come in at the end
     // or show up as an id seen twice.
@@ -127,4 +166,64 @@ async function pageOnce<T extends { id: string }>(
     throw items.length < announced ? new ShortListing(refusal, seen) : refusal;
   }
   return items;
+}
+
+/**
+ * The first page asked with an empty cursor, or undefined when the server refuses that (it does
+ * not page by cursor). A server out of reach, or refusing the credentials, fails the listing.
+ */
+async function firstByCursor<T>(byCursor: CursorFetch<T>): Promise<ScimPage<T> | undefined> {
+  try {
+    return await byCursor('', false);
+  } catch (err) {
+    if (!(err instanceof SyncError) || err.kind === 'transient' || err.kind === 'auth') throw err;
+    return undefined;
+  }
+}
+
+/** Pages in a row without a user, each with a nextCursor, before a listing by cursor is refused rather than followed on. */
+const EMPTY_CURSOR_PAGES = 10;
+/** RFC 9865 §2.2: a cursor refused as not valid, or no longer valid; the listing is to start again. */
+const CURSOR_REFUSALS = new Set(['invalidcursor', 'expiredcursor']);
+
+/**
+ * Follows nextCursor to the page without one (RFC 9865: the last). Refuses an id seen twice, a
+ * nextCursor given before (the pages would go round for ever), a run of empty pages, a cursor the
+ * server refuses (400 invalidCursor or expiredCursor: the listing is read again from the start),
+ * and a last page announcing more users (totalResults) than were returned. A total lower than the
+ * users returned is not refused: RFC 9865 ends a listing by nextCursor alone, and some servers
+ * announce the page's own length there.
+ */
+async function pageByCursor<T extends { id: string }>(
+  what: string,
+  mode: PagingMode,
+  start: CursorStart<T>,
+  totalIsCollection?: (announced: number) => Promise<boolean>,
+): Promise<T[]> {
+  const items = [...start.items];
+  const seen = new Set(start.seen);
+  const cursors = new Set<string>();
+  let page = start.page;
+  let empty = 0;
+  for (;;) {
+    for (const item of page.resources) {
+      if (seen.has(item.id)) throw untrusted(what, `returned user id ${item.id} twice`);
+      seen.add(item.id);
+      items.push(item);
+    }
+    empty = page.resources.length === 0 ? empty + 1 : 0;
+    const next = page.nextCursor;
+    if (next === undefined) break;
+    if (cursors.has(next)) throw untrusted(what, 'answered a nextCursor it had answered before (paging by it would not end)');
+    if (empty >= EMPTY_CURSOR_PAGES) throw untrusted(what, `answered ${empty} pages in a row without users, each with a nextCursor`);
+    cursors.add(next);
+    page = await start.fetch(next, false).catch((err: unknown) => {
+      if (!(err instanceof SyncError && err.status === 400 && CURSOR_REFUSALS.has(err.scimType?.toLowerCase() ?? ''))) throw err;
+      throw untrusted(what, `refused its own nextCursor (${err.scimType})`);
+    });
+  }
+  const announced = page.total;
+  if (announced === undefined || items.length >= announced) return items;
+  if (mode === 'search' && (await totalIsCollection?.(announced))) return items;
+  throw untrusted(what, `announced ${announced} user${announced === 1 ? '' : 's'} (totalResults) but returned ${items.length}`);
 }

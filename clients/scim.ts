@@ -1,7 +1,6 @@
 import type { ScimPort } from '../sync/ports';
-import { z } from 'zod';
 import type { Secret } from '../config/secret';
-import { canonicalListResponse, LIST_RESPONSE_URN, userNameKey, type ScimNames } from '../mappers/scim-canonical';
+import { userNameKey, type ScimNames } from '../mappers/scim-canonical';
 import type { ScimResource, WfmUser } from '../sync/types';
 import type { Gate } from './gate';
 import { SyncError, externalIdFilterRefused, type ExternalIdFilterRefusedError } from './errors';
@@ -9,7 +8,8 @@ import { createHttpClient, type HttpClient, type HttpStats } from './http';
 import { pathSegment } from './path-segment';
 import { externalIdRefusal, refusesFilter } from './scim-filter';
 import { STANDARD_NAMES, answeredId, describeScimError, listedUser, toWfmUser } from './scim-resource';
-import { pageThrough, type PagingMemory } from './scim-paging';
+import { readListPage, type PageAt } from './scim-list-page';
+import { pageThrough, type PagingMemory, type ScimPage } from './scim-paging';
 
 export type ScimClientConfig = Readonly<{
   scimUrl: string;
@@ -43,9 +43,9 @@ export type ScimClient = {
   replace(id: string, resource: ScimResource, version?: string): Promise<WfmUser>;
   /**
    * Preflight, reads only, one request: `list` asks for one user of the listing, `lookup` looks up a
-   * userName no user has (WFM_READ_MODE). Answers the total the WFM announced.
+   * userName no user has (WFM_READ_MODE). Answers the total the WFM announced, if it announced one.
    */
-  probe(mode: 'list' | 'lookup'): Promise<{ totalResults: number }>;
+  probe(mode: 'list' | 'lookup'): Promise<{ totalResults: number | undefined }>;
   /** Preflight: the first `count` users of the listing, as listed. */
   sampleListing(count: number): Promise<WfmUser[]>;
   /** Preflight: the WFM's `GET /Schemas` answer as sent (RFC 7643 §7), for mappers/scim-schemas.ts to read. */
@@ -62,21 +62,6 @@ export const PROBE_USER_NAME = 'okta-wfm-sync-check';
 const LISTING_READS = 3;
 /** How a WFM that allows no plain listing answers one. */
 const LISTING_REFUSED = new Set([400, 403, 501]);
-
-/** A whole number, also as a JSON string of digits (a server that writes every value as a string). */
-const wholeNumber = z.union([z.number().int().nonnegative(), z.string().regex(/^\d+$/).transform(Number)]);
-
-/**
- * RFC 7643 §2.5: null is the same as absent, so an empty page may send `Resources: null`.
- * startIndex and itemsPerPage are not read (pages go by the resources actually answered), so
- * whatever a server writes there is accepted.
- */
-const listSchema = z
-  .object({
-    totalResults: wholeNumber,
-    Resources: z.array(z.unknown()).nullish(),
-  })
-  .loose();
 
 /** RFC 7644 §3.4.2.2: a filter value is a JSON string literal, so quotes and backslashes are escaped. */
 export function filterValue(value: string): string {
@@ -121,23 +106,14 @@ export function createScimClient(cfg: ScimClientConfig, http?: HttpClient): Scim
       ...(cfg.gate ? { gate: cfg.gate } : {}),
     });
 
-  async function listPage(startIndex: number, count: number, filter?: string, onRetry?: () => void) {
+  async function listPage(at: PageAt, count: number, filter?: string, onRetry?: () => void): Promise<ScimPage<WfmUser>> {
     const res = await client.request({
       ...(onRetry ? { onRetry } : {}),
       method: 'GET',
       path: '/Users',
-      params: { startIndex, count, ...(filter !== undefined ? { filter } : {}) },
+      params: { ...at, count, ...(filter !== undefined ? { filter } : {}) },
     });
-    const parsed = listSchema.safeParse(canonicalListResponse(res.body));
-    if (!parsed.success) {
-      throw new SyncError('WFM SCIM GET /Users did not answer a ListResponse', { kind: 'incomplete', service: 'wfm-scim' });
-    }
-    const { schemas } = parsed.data;
-    if (Array.isArray(schemas) && !schemas.includes(LIST_RESPONSE_URN)) {
-      throw new SyncError('WFM SCIM GET /Users answered a body that is not a ListResponse', { kind: 'incomplete', service: 'wfm-scim' });
-    }
-    const resources = parsed.data.Resources ?? [];
-    return { total: parsed.data.totalResults, resources: filter === undefined ? resources.map((r) => listedUser(r, names)) : resources.map((r) => read(r)) };
+    return readListPage(res.body, at, filter === undefined ? (r) => listedUser(r, names) : (r) => read(r));
   }
 
   /**
@@ -146,7 +122,7 @@ export function createScimClient(cfg: ScimClientConfig, http?: HttpClient): Scim
    */
   async function firstListPage(count = cfg.pageSize) {
     try {
-      return await listPage(1, count);
+      return await listPage({ startIndex: 1 }, count);
     } catch (err) {
       if (!(err instanceof SyncError) || !LISTING_REFUSED.has(err.status ?? 0)) throw err;
       const hint = '; if this WFM lists no users without a filter, set WFM_READ_MODE=lookup (each user is then looked up; off-boarding needs the listing)';
@@ -155,14 +131,14 @@ export function createScimClient(cfg: ScimClientConfig, http?: HttpClient): Scim
   }
 
   /** How this WFM pages, as learnt by its listings and searches. */
-  const paging: PagingMemory = { zeroBased: false };
+  const paging: PagingMemory = { zeroBased: false, cursor: false };
   /** Set once a search's totalResults was found to count the whole collection (some servers do so on every search). */
   let searchTotalsCountAll = false;
   /** Whether `announced` is the number of users in the whole listing: one page of one user tells. */
   const totalIsCollection = async (announced: number): Promise<boolean> => {
     if (searchTotalsCountAll) return true;
     try {
-      searchTotalsCountAll = (await listPage(1, 1)).total === announced;
+      searchTotalsCountAll = (await listPage({ startIndex: 1 }, 1)).total === announced;
     } catch {
       return false; // a WFM that lists nothing without a filter cannot tell: the search stays untrusted
     }
@@ -179,10 +155,17 @@ export function createScimClient(cfg: ScimClientConfig, http?: HttpClient): Scim
         'search',
         cfg.pageSize,
         (startIndex) =>
-          listPage(startIndex, cfg.pageSize, filter, onRetry).catch((err: unknown) => {
+          listPage({ startIndex }, cfg.pageSize, filter, onRetry).catch((err: unknown) => {
             throw startIndex <= 1 ? refusal(err) : err;
           }),
-        { totalIsCollection, memory: paging },
+        {
+          totalIsCollection,
+          memory: paging,
+          byCursor: (cursor, opening) =>
+            listPage({ cursor }, cfg.pageSize, filter, onRetry).catch((err: unknown) => {
+              throw opening ? refusal(err) : err;
+            }),
+        },
       );
     const findByExternalId = async (externalId: string): Promise<WfmUser[]> => {
       if (externalIdRefused && now() - externalIdRefused.at < EXTERNAL_ID_REFUSAL_MEMORY_MS) throw externalIdRefusal(externalIdRefused.refusal);
@@ -265,14 +248,17 @@ export function createScimClient(cfg: ScimClientConfig, http?: HttpClient): Scim
       // listing is read again, up to LISTING_READS times in all, before the run gives up.
       for (let read = 1; ; read += 1) {
         try {
-          return await pageThrough('listing', 'all', cfg.pageSize, (startIndex) => (startIndex === 1 ? firstListPage() : listPage(startIndex, cfg.pageSize)), { memory: paging });
+          return await pageThrough('listing', 'all', cfg.pageSize, (startIndex) => (startIndex === 1 ? firstListPage() : listPage({ startIndex }, cfg.pageSize)), {
+            memory: paging,
+            byCursor: (cursor) => listPage({ cursor }, cfg.pageSize),
+          });
         } catch (err) {
           if (read >= LISTING_READS || !(err instanceof SyncError && err.kind === 'incomplete')) throw err;
         }
       }
     },
     async probe(mode) {
-      const page = mode === 'list' ? await firstListPage(1) : await listPage(1, 1, `userName eq ${filterValue(PROBE_USER_NAME)}`);
+      const page = mode === 'list' ? await firstListPage(1) : await listPage({ startIndex: 1 }, 1, `userName eq ${filterValue(PROBE_USER_NAME)}`);
       return { totalResults: page.total };
     },
     async sampleListing(count) {

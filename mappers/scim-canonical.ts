@@ -47,7 +47,7 @@ const ENTERPRISE_USER: Spec = {
 
 const NICE_USER: Spec = { team: simple('value', 'display'), loginAuthenticator: simple('value', 'display') };
 
-const LIST_RESPONSE: Spec = simple('schemas', 'totalResults', 'startIndex', 'itemsPerPage', 'Resources');
+const LIST_RESPONSE: Spec = simple('schemas', 'totalResults', 'startIndex', 'itemsPerPage', 'Resources', 'nextCursor', 'previousCursor');
 
 function urnTable(urns: readonly string[]): ReadonlyMap<string, string> {
   return new Map(urns.flatMap((urn) => [[urn, urn] as const, [urn.toLowerCase(), urn] as const]));

@@ -74,6 +74,8 @@ function probes(config: AppConfig): Record<CheckName, Probe> {
     async 'wfm-scim'() {
       const { totalResults } = await scim.probe(config.wfm.readMode);
       if (config.wfm.readMode === 'lookup') return 'GET /Users answers a userName lookup (WFM_READ_MODE=lookup)';
+      // A WFM paging by cursor may announce no total (RFC 9865 §2).
+      if (totalResults === undefined) return 'GET /Users answers';
       return `GET /Users answers (${totalResults} user${totalResults === 1 ? '' : 's'})`;
     },
     async 'wfm-schema'() {
