@@ -8,6 +8,20 @@ export function sendError(res: Response, status: number, error: string, message:
 }
 
 /**
+ * A whole-number query parameter from `min` to `max`, `fallback` when it is absent. Anything else
+ * (not digits, out of range, empty, given twice) answers 400 naming the parameter and its range,
+ * and gives undefined: a mistyped value is not quietly read as the default.
+ */
+export function wholeNumberQuery(req: Request, res: Response, name: string, range: { min: number; max: number; fallback: number }): number | undefined {
+  const raw = req.query[name];
+  if (raw === undefined) return range.fallback;
+  const value = typeof raw === 'string' && /^\d{1,15}$/.test(raw) ? Number(raw) : NaN;
+  if (value >= range.min && value <= range.max) return value;
+  sendError(res, 400, 'invalid', `Query parameter ${name} takes a whole number from ${range.min} to ${range.max} (default ${range.fallback}).`);
+  return undefined;
+}
+
+/**
  * The fallback of a route for the methods it does not serve: OPTIONS lists them (204), anything
  * else answers 405 with `Allow`. HEAD is allowed wherever GET is (Express answers it from GET).
  */

@@ -8,7 +8,7 @@ import { z } from 'zod';
 import type { TriggerRequest, TriggerResult } from '../jobs';
 import type { JobDeps } from '../jobs/deps';
 import { adminAuth, hasAdminCredentials, type FailureLimits } from './auth';
-import { bodyErrors, loopbackHostOnly, notFound, otherMethods, requireJson, sameOriginWrites, sendError } from './http-guards';
+import { bodyErrors, loopbackHostOnly, notFound, otherMethods, requireJson, sameOriginWrites, sendError, wholeNumberQuery } from './http-guards';
 import type { HttpRefusal, Metrics } from './metrics';
 import type { Queues } from './queues';
 import { within } from './within';
@@ -149,7 +149,8 @@ export function createHttpApp(h: HttpDeps): express.Express {
     res.status(202).json(result);
   }).all(otherMethods('POST'));
   app.route('/api/runs').get(async (req, res) => {
-    const limit = Math.min(100, Math.max(1, Number(req.query.limit ?? 20) || 20));
+    const limit = wholeNumberQuery(req, res, 'limit', { min: 1, max: 100, fallback: 20 });
+    if (limit === undefined) return;
     res.json({ runs: await h.deps.history.list(limit) });
   }).all(otherMethods('GET'));
   app.route('/api/runs/:id').get(async (req, res) => {

@@ -99,6 +99,21 @@ describe('the HTTP surface', () => {
     expect(await res.json()).toMatchObject({ error: 'invalid', message: 'The path holds a broken %-escape.' });
   });
 
+  it.each(['abc', '0', '-1', '1.5', '101', '99999999999999999999', '', '1e1', '0x10', ' 5'])('refuses GET /api/runs?limit=%j with a 400 naming the parameter and its range', async (limit) => {
+    const res = await request(`/api/runs?limit=${encodeURIComponent(limit)}`);
+    expect(res.status).toBe(400);
+    expect(await res.json()).toEqual({ error: 'invalid', message: 'Query parameter limit takes a whole number from 1 to 100 (default 20).' });
+  });
+
+  it('refuses a limit given twice, and takes one from 1 to 100 or none', async () => {
+    expect((await request('/api/runs?limit=5&limit=6')).status).toBe(400);
+    for (const query of ['', '?limit=1', '?limit=100', '?limit=007']) {
+      const res = await request(`/api/runs${query}`);
+      expect([query, res.status]).toEqual([query, 200]);
+      expect(await res.json()).toEqual({ runs: expect.any(Array) });
+    }
+  });
+
   it('answers 405 with Allow for a method a route does not serve, and lists them on OPTIONS', async () => {
     for (const [path, method, allow] of [
       ['/api/resync', 'GET', 'POST, OPTIONS'],
