@@ -4,7 +4,7 @@ import { DEFAULT_MAPPING, buildMapping, groupRuleGroups, type Mapping } from './
 import { checkOktaAuth, type OktaOAuth } from './okta-auth';
 import { SecretFileError, secretFromFile, secretFromValue, readSecretFile, type Secret } from './secret';
 import { SECRET_SETTINGS, settingsSchema, type SettingName, type Settings } from './settings';
-import { plainHttpProblems, redisProblems, wfmApiProblems } from './setting-pairs';
+import { plainHttpProblems, redisProblems, scopeProblems, wfmApiProblems } from './setting-pairs';
 
 export type AppConfig = Readonly<{
   okta: Readonly<{
@@ -182,7 +182,7 @@ export function loadConfig(env: Env): AppConfig {
   checkOktaAuth(input, problems);
   problems.push(...wfmApiProblems(input));
   if (parsed.success) problems.push(...plainHttpProblems(parsed.data));
-  if (input.OKTA_APP_ID === undefined && input.OKTA_GROUPS === undefined) problems.push('OKTA_APP_ID: is required, unless OKTA_GROUPS is set');
+  problems.push(...scopeProblems(input));
   // Node reads this from the environment for every TLS connection: the credentials would go to
   // whoever answers. It is refused rather than obeyed.
   if (env.NODE_TLS_REJECT_UNAUTHORIZED?.trim() === '0') {

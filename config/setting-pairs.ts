@@ -43,3 +43,17 @@ export function wfmApiProblems(input: Record<string, string | undefined>): strin
     (name) => `${name}: is required with ${given.join(' and ')}${name === 'WFM_ACCESS_KEY_SECRET' ? ' (or WFM_ACCESS_KEY_SECRET_FILE)' : ''}; leave all three unset to run without the user-management API (no off-boarding)`,
   );
 }
+
+/**
+ * The users in scope: OKTA_APP_ID's, or with OKTA_GROUPS the members of those groups instead.
+ * Both set would quietly leave the app aside, so the pair is refused: one of them, not both.
+ */
+export function scopeProblems(input: Readonly<Record<string, string | undefined>>): string[] {
+  const app = input.OKTA_APP_ID !== undefined;
+  const groups = input.OKTA_GROUPS !== undefined;
+  if (!app && !groups) return ['OKTA_APP_ID: is required, unless OKTA_GROUPS is set'];
+  if (app && groups) {
+    return ['OKTA_APP_ID, OKTA_GROUPS: set one, not both: OKTA_GROUPS puts the members of its groups in scope instead of the users of app OKTA_APP_ID, which would be ignored; unset OKTA_APP_ID to sync the groups, or OKTA_GROUPS to sync the app'];
+  }
+  return [];
+}

@@ -205,12 +205,12 @@ export const SETTING_DOCS: Record<SettingName, SettingDoc> = {
   OKTA_KEY_ID: { doc: 'Key id (kid) of OKTA_PRIVATE_KEY as registered in Okta; a JWK\'s own kid is used when unset.' },
   OKTA_SCOPES: { doc: 'Scopes the service app asks for (space- or comma-separated); it must have been granted them.' },
   OKTA_APP_ID: {
-    doc: 'The Okta app whose assigned users (directly or through a group) are synced. Not used with OKTA_GROUPS, whose members are then in scope instead.',
+    doc: 'The Okta app whose assigned users (directly or through a group) are synced. Not with OKTA_GROUPS, whose members are then in scope instead: setting both stops start-up.',
     example: '0oa1abcdefghijklmno',
     requiredUnless: 'OKTA_GROUPS',
   },
   OKTA_GROUPS: {
-    doc: 'Comma-separated Okta groups, by name or id (00g...): when set, the members of any of them are in scope instead of the app\'s assigned users. Ids are advised: a name costs one lookup a week (its ids are kept in Redis), and a group renamed in Okta keeps its id.',
+    doc: 'Comma-separated Okta groups, by name or id (00g...): when set, the members of any of them are in scope instead of the app\'s assigned users (leave OKTA_APP_ID unset: both set stops start-up). Ids are advised: a name costs one lookup a week (its ids are kept in Redis), and a group renamed in Okta keeps its id.',
   },
   OKTA_IN_SCOPE_STATUSES: {
     doc: 'Comma-separated Okta user statuses that keep an assigned user in scope (synced); a user in any other status is out of scope, and off-boarding deactivates it in the WFM (one in a status Okta does not document is reported and left active). DEPROVISIONED is never in scope.',

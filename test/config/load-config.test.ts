@@ -229,6 +229,13 @@ describe('the CLI on bad configuration', () => {
     expect(err.join('\n')).toContain('OKTA_APP_ID: is required, unless OKTA_GROUPS is set');
   });
 
+  it.each([['sync', '--once'], ['check']])('%s exits 2 naming OKTA_APP_ID and OKTA_GROUPS when both are set', async (...args) => {
+    const err: string[] = [];
+    const code = await runCli(args, { env: validEnv({ OKTA_GROUPS: 'WFM Agents' }), stdout: () => undefined, stderr: (l) => err.push(l) });
+    expect(code).toBe(2);
+    expect(err.join('\n')).toContain('OKTA_APP_ID, OKTA_GROUPS: set one, not both');
+  });
+
   it('exits 2 on an unknown option', async () => {
     const code = await runCli(['sync', '--once', '--bogus'], { env: validEnv(), stdout: () => undefined, stderr: () => undefined });
     expect(code).toBe(2);

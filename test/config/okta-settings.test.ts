@@ -53,7 +53,7 @@ describe('scope and pacing settings', () => {
   });
 
   it('reads OKTA_GROUPS, OKTA_CONCURRENCY and OKTA_RATE_RESERVE', () => {
-    const cfg = loadConfig(validEnv({ OKTA_GROUPS: 'WFM Agents, WFM Supervisors', OKTA_CONCURRENCY: '2', OKTA_RATE_RESERVE: '35' }));
+    const cfg = loadConfig(validEnv({ OKTA_APP_ID: undefined, OKTA_GROUPS: 'WFM Agents, WFM Supervisors', OKTA_CONCURRENCY: '2', OKTA_RATE_RESERVE: '35' }));
     expect(cfg.okta).toMatchObject({ scopeGroups: ['WFM Agents', 'WFM Supervisors'], concurrency: 2, rateReservePercent: 35 });
   });
 
@@ -65,12 +65,19 @@ describe('scope and pacing settings', () => {
     expect(problemsOf(validEnv({ OKTA_APP_ID: ' ' }))).toEqual(['OKTA_APP_ID: is required, unless OKTA_GROUPS is set']);
   });
 
+  it('refuses OKTA_APP_ID together with OKTA_GROUPS, naming both: the app would be ignored', () => {
+    expect(problemsOf(validEnv({ OKTA_GROUPS: 'WFM Agents' }))).toEqual([
+      'OKTA_APP_ID, OKTA_GROUPS: set one, not both: OKTA_GROUPS puts the members of its groups in scope instead of the users of app OKTA_APP_ID, which would be ignored; unset OKTA_APP_ID to sync the groups, or OKTA_GROUPS to sync the app',
+    ]);
+    expect(problemsOf(validEnv({ OKTA_GROUPS: 'WFM Agents', OKTA_APP_ID: ' ' }))).toEqual([]);
+  });
+
   it.each([
     ['OKTA_CONCURRENCY', '0', 'must be between 1 and 32'],
     ['OKTA_RATE_RESERVE', '95', 'must be between 0 and 90'],
     ['OKTA_GROUPS', ' , ', 'must name at least one group'],
   ])('refuses %s=%s', (name, value, message) => {
-    expect(problemsOf(validEnv({ [name]: value }))).toEqual([`${name}: ${message}`]);
+    expect(problemsOf(validEnv({ [name]: value, ...(name === 'OKTA_GROUPS' ? { OKTA_APP_ID: undefined } : {}) }))).toEqual([`${name}: ${message}`]);
   });
 });
 

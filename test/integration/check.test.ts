@@ -160,12 +160,12 @@ describe('okta-wfm-sync check', () => {
   });
 
   it('with OKTA_GROUPS, okta names the scope groups found; one Okta does not have fails naming OKTA_GROUPS', async () => {
-    const found = await check({ OKTA_GROUPS: 'WFM Agents,WFM Supervisors' });
+    const found = await check({ OKTA_APP_ID: '', OKTA_GROUPS: 'WFM Agents,WFM Supervisors' });
     expect(found.code).toBe(0);
     expect(found.by('okta')?.detail).toBe('OKTA_GROUPS "WFM Agents", "WFM Supervisors" answer (members listed)');
     const members = h.okta.requests.filter((r) => /^\/api\/v1\/groups\/[^/]+\/users$/.test(r.path));
     expect(members.map((r) => r.query.limit)).toEqual(['1', '1']);
-    const missing = await check({ OKTA_GROUPS: 'WFM Agents,Weekend Crew' });
+    const missing = await check({ OKTA_APP_ID: '', OKTA_GROUPS: 'WFM Agents,Weekend Crew' });
     expect(missing.failed).toEqual(['okta']);
     expect(missing.by('okta')?.detail).toBe('OKTA_GROUPS: Okta has no group named "Weekend Crew"');
   });

@@ -34,7 +34,7 @@ describe('OKTA_GROUPS scope and group rules, end to end', () => {
     h = await startHarness({ users: 50, seed: 8 });
     const dir = mkdtempSync(join(tmpdir(), 'group-scope-'));
     writeFileSync(join(dir, 'mapping.yaml'), MAPPING);
-    env = { OKTA_GROUPS: 'WFM Agents,WFM Supervisors', MAPPING_FILE: join(dir, 'mapping.yaml') };
+    env = { OKTA_APP_ID: '', OKTA_GROUPS: 'WFM Agents,WFM Supervisors', MAPPING_FILE: join(dir, 'mapping.yaml') };
     app = startTestApp(h, { env });
   });
   afterAll(async () => {

@@ -90,7 +90,7 @@ describe('the off-boarding guards, against both sandboxes and real Redis', () =>
     const { source: _source, ...legacy } = JSON.parse(saved) as Record<string, unknown>;
     await redis.set(planKey, JSON.stringify(legacy), 'KEEPTTL');
     const [group] = h.okta.state.groups();
-    const unknownGroup = await h.cli(['approve', planId, '--json'], { OKTA_GROUPS: `${group?.name ?? ''},No Such Group` });
+    const unknownGroup = await h.cli(['approve', planId, '--json'], { OKTA_APP_ID: '', OKTA_GROUPS: `${group?.name ?? ''},No Such Group` });
     expect(unknownGroup.code).toBe(2);
     expect(unknownGroup.report?.error).toMatch(/^OKTA_GROUPS: .*No Such Group.*Nobody was re-checked or deactivated/);
     const unknownApp = await h.cli(['approve', planId, '--json'], { OKTA_APP_ID: '0oaNoSuchApp00000000' });
