@@ -11,6 +11,7 @@ import { adminAuth, hasAdminCredentials, type FailureLimits } from './auth';
 import { bodyErrors, loopbackHostOnly, notFound, otherMethods, requireJson, sameOriginWrites, sendError, wholeNumberQuery } from './http-guards';
 import type { HttpRefusal, Metrics } from './metrics';
 import type { Queues } from './queues';
+import { NO_WORKER, withWorkerCheck } from './triggers';
 import { within } from './within';
 
 export type HttpDeps = {
@@ -140,13 +141,9 @@ export function createHttpApp(h: HttpDeps): express.Express {
       return;
     }
     const { user, dryRun } = parsed.data;
-    const result = await h.trigger({
-      kind: user !== undefined ? 'resync-user' : 'full-sync',
-      ...(user !== undefined ? { user } : {}),
-      dryRun: Boolean(dryRun),
-      reason: 'api',
-    });
-    res.status(202).json(result);
+    const kind = user !== undefined ? 'resync-user' : 'full-sync';
+    const result = await withWorkerCheck(h.queues, kind, await h.trigger({ kind, ...(user !== undefined ? { user } : {}), dryRun: Boolean(dryRun), reason: 'api' }));
+    res.status(202).json(result.noWorker ? { ...result, message: `Queued, but ${NO_WORKER}.` } : result);
   }).all(otherMethods('POST'));
   app.route('/api/runs').get(async (req, res) => {
     const limit = wholeNumberQuery(req, res, 'limit', { min: 1, max: 100, fallback: 20 });

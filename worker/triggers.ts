@@ -1,6 +1,7 @@
 import type { TriggerRequest, TriggerResult } from '../jobs';
-import { RUN_QUEUES } from '../jobs/queue-names';
+import { RUN_QUEUES, type RunJobKind } from '../jobs/queue-names';
 import type { Queues } from './queues';
+import { within } from './within';
 
 /**
  * The one way a run is asked for (schedule, CLI, HTTP, an incremental run's hand-over to
@@ -34,4 +35,20 @@ export async function triggerRun(queues: Queues, newRunId: (kind: string) => str
   // Kept to follow the run in progress (BullMQ answers that run's id): said so, for the log.
   if (req.followRunning && id !== runId && (await queue.getJobState(id)) === 'active') return { runId: id, coalesced: true, queuedAfter: true };
   return { runId: id, coalesced: id !== runId };
+}
+
+/** A trigger's answer to a person or a script: `noWorker` when no worker process listens on the run's queue. */
+export type TriggerAnswer = TriggerResult & { noWorker?: true };
+
+/** Said after "Queued" when no worker listens: the run is queued all the same. */
+export const NO_WORKER = 'no worker is running: it will run when one starts (okta-wfm-sync worker)';
+
+/**
+ * `result` with `noWorker` when no worker process listens on the queue a run of `kind` is taken
+ * from (BullMQ names its workers' Redis connections). A Redis that will not list its clients,
+ * or does not answer in time, says nothing: the run is queued either way.
+ */
+export async function withWorkerCheck(queues: Queues, kind: RunJobKind, result: TriggerResult): Promise<TriggerAnswer> {
+  const workers = await within(queues[RUN_QUEUES[kind]].getWorkersCount(), 2000);
+  return workers === 0 ? { ...result, noWorker: true } : result;
 }

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { Queue } from 'bullmq';
+import { Queue, Worker } from 'bullmq';
 import { Redis } from 'ioredis';
 import { QUEUE_NAMES } from '../../jobs/queue-names';
 import { runCli } from '../../worker/cli';
@@ -40,6 +40,26 @@ describe('the CLI surface', () => {
     const job = await queue.getJob(result.runId);
     expect(job?.name).toBe('resync-user');
     expect(job?.data).toEqual({ dryRun: true, runId: result.runId, user: expected });
+  });
+
+  it('trigger resync says when no worker listens on the queue (exit 0: it is queued), and not once one does', async () => {
+    const user = `idle-${randomBytes(3).toString('hex')}@example.com`;
+    const first = await cli(['trigger', 'resync', '--user', user]);
+    expect(first.code).toBe(0);
+    expect(first.out).toEqual([expect.stringMatching(/^Queued \S+, but no worker is running: it will run when one starts \(okta-wfm-sync worker\)\. Follow it with: okta-wfm-sync status$/)]);
+    const again = await cli(['trigger', 'resync', '--user', user, '--json']);
+    expect(again.code).toBe(0);
+    expect(JSON.parse(again.out[0] ?? '')).toEqual({ runId: expect.any(String), coalesced: true, noWorker: true });
+    const worker = new Worker(QUEUE_NAMES.sync, async () => undefined, { connection: { url: REDIS_URL }, prefix, autorun: false });
+    try {
+      await worker.waitUntilReady();
+      const listened = await cli(['trigger', 'resync', '--user', `listened-${user}`]);
+      expect(listened.code).toBe(0);
+      expect(listened.out).toEqual([expect.stringMatching(/^Queued \S+\. Follow it with: okta-wfm-sync status$/)]);
+      expect((await cli(['trigger', 'resync', '--user', `listened-${user}`])).out).toEqual([expect.stringMatching(/^A run of this kind is already waiting or running: \S+$/)]);
+    } finally {
+      await worker.close();
+    }
   });
 
   it.each([[''], ['   ']])('trigger resync --user %j is a usage error (exit 2), not a resync of everyone', async (user) => {

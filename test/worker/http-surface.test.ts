@@ -1,7 +1,9 @@
 import { randomBytes } from 'node:crypto';
+import { Worker } from 'bullmq';
 import winston from 'winston';
 import { loadConfig } from '../../config/load-config';
 import type { TriggerRequest } from '../../jobs';
+import { QUEUE_NAMES } from '../../jobs/queue-names';
 import { startHttp, type HttpServer } from '../../worker/http';
 import { buildApp, type App } from '../../worker/main';
 import { createMetrics } from '../../worker/metrics';
@@ -62,8 +64,20 @@ describe('the HTTP surface', () => {
   it.each(AWKWARD_LOGINS)('queues a resync of one user by %s, the value as given (trimmed)', async (_name, user, expected) => {
     const res = await resync(JSON.stringify({ user, dryRun: true }));
     expect(res.status).toBe(202);
-    expect(await res.json()).toEqual({ runId: 'run-1', coalesced: false });
+    expect(await res.json()).toEqual({ runId: 'run-1', coalesced: false, noWorker: true, message: 'Queued, but no worker is running: it will run when one starts (okta-wfm-sync worker).' });
     expect(calls).toEqual([{ kind: 'resync-user', user: expected, dryRun: true, reason: 'api' }]);
+  });
+
+  it('says nothing of workers once a worker listens on the sync queue', async () => {
+    const worker = new Worker(QUEUE_NAMES.sync, async () => undefined, { connection: { url: REDIS_URL }, prefix, autorun: false });
+    try {
+      await worker.waitUntilReady();
+      const res = await resync('{}');
+      expect(res.status).toBe(202);
+      expect(await res.json()).toEqual({ runId: 'run-1', coalesced: false });
+    } finally {
+      await worker.close();
+    }
   });
 
   it('queues everyone for an empty JSON object or an empty JSON body', async () => {

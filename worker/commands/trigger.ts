@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { newRunId } from '../main';
 import { createQueues } from '../queues';
-import { triggerRun } from '../triggers';
+import { NO_WORKER, triggerRun, withWorkerCheck } from '../triggers';
 import { EXIT, type CommandModule } from '../cli-context';
 
 type ResyncOptions = { user?: string; dryRun?: boolean; json?: boolean };
@@ -26,18 +26,16 @@ export const triggerCommand: CommandModule = {
         await ctx.withApp(async (_app, config) => {
           const queues = createQueues(config);
           try {
-            const result = await triggerRun(queues, newRunId, {
-              kind: user !== undefined ? 'resync-user' : 'full-sync',
-              ...(user !== undefined ? { user } : {}),
-              dryRun: Boolean(opts.dryRun),
-              reason: 'cli',
-            });
+            const kind = user !== undefined ? 'resync-user' : 'full-sync';
+            const queued = await triggerRun(queues, newRunId, { kind, ...(user !== undefined ? { user } : {}), dryRun: Boolean(opts.dryRun), reason: 'cli' });
+            const result = await withWorkerCheck(queues, kind, queued);
+            const idle = result.noWorker ? `, but ${NO_WORKER}` : '';
             ctx.io.stdout(
               opts.json
                 ? JSON.stringify(result)
                 : result.coalesced
-                  ? `A run of this kind is already waiting or running: ${result.runId}`
-                  : `Queued ${result.runId}. Follow it with: okta-wfm-sync status`,
+                  ? `A run of this kind is already waiting or running: ${result.runId}${result.noWorker ? `; ${NO_WORKER}` : ''}`
+                  : `Queued ${result.runId}${idle}. Follow it with: okta-wfm-sync status`,
             );
           } finally {
             await queues.close();
