@@ -116,17 +116,27 @@ export function createScimClient(cfg: ScimClientConfig, http?: HttpClient): Scim
     return readListPage(res.body, at, filter === undefined ? (r) => listedUser(r, names) : (r) => read(r));
   }
 
+  /** Where GET /Users goes, as a person would paste it. */
+  const usersUrl = `${cfg.scimUrl.replace(/\/+$/, '')}/Users`;
+
   /**
-   * The listing's first page. Some WFM deployments list no users without a filter (WFM-API.md) and
-   * answer 400, 403 or 501: the message then says which setting reads them one by one instead.
+   * The first page of a listing (or of the preflight's search), with what to do when it is refused:
+   * 404, no Users endpoint at WFM_SCIM_URL (most often a URL without its base path, such as
+   * /scim/v2); 400, 403 or 501 on a plain listing, a WFM that lists no users without a filter
+   * (WFM-API.md), which WFM_READ_MODE=lookup reads one by one instead.
    */
-  async function firstListPage(count = cfg.pageSize) {
+  async function firstListPage(count = cfg.pageSize, filter?: string) {
     try {
-      return await listPage({ startIndex: 1 }, count);
+      return await listPage({ startIndex: 1 }, count, filter);
     } catch (err) {
-      if (!(err instanceof SyncError) || !LISTING_REFUSED.has(err.status ?? 0)) throw err;
-      const hint = '; if this WFM lists no users without a filter, set WFM_READ_MODE=lookup (each user is then looked up; off-boarding needs the listing)';
-      throw new SyncError(`${err.message}${hint}`, { kind: err.kind, service: err.service, ...(err.status !== undefined ? { status: err.status } : {}), ...(err.scimType !== undefined ? { scimType: err.scimType } : {}) });
+      if (!(err instanceof SyncError)) throw err;
+      const notThere = err.status === 404;
+      if (!notThere && (filter !== undefined || !LISTING_REFUSED.has(err.status ?? 0))) throw err;
+      const hint = notThere
+        ? `; there is no SCIM Users endpoint at ${usersUrl}: check WFM_SCIM_URL, the base URL of the WFM's SCIM 2.0 API (it usually ends in /scim/v2)`
+        : '; if this WFM lists no users without a filter, set WFM_READ_MODE=lookup (each user is then looked up; off-boarding needs the listing)';
+      const init = { service: err.service, ...(err.status !== undefined ? { status: err.status } : {}), ...(err.scimType !== undefined ? { scimType: err.scimType } : {}) };
+      throw new SyncError(`${err.message}${hint}`, { ...init, kind: notThere ? 'config' : err.kind });
     }
   }
 
@@ -258,7 +268,7 @@ export function createScimClient(cfg: ScimClientConfig, http?: HttpClient): Scim
       }
     },
     async probe(mode) {
-      const page = mode === 'list' ? await firstListPage(1) : await listPage({ startIndex: 1 }, 1, `userName eq ${filterValue(PROBE_USER_NAME)}`);
+      const page = await firstListPage(1, mode === 'list' ? undefined : `userName eq ${filterValue(PROBE_USER_NAME)}`);
       return { totalResults: page.total };
     },
     async sampleListing(count) {
