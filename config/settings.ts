@@ -2,7 +2,7 @@ import { isIP } from 'node:net';
 import { z } from 'zod';
 import { parseDuration } from './duration';
 import { checkRedisUrls, splitRedisUrls } from './redis-url';
-import { checkServiceUrl, stripTrailingSlash } from './url';
+import { checkServiceUrl, oktaConsoleUrl, stripTrailingSlash } from './url';
 import { CronExpressionParser } from 'cron-parser';
 
 /**
@@ -106,8 +106,16 @@ export const OKTA_USER_STATUSES: readonly string[] = [...SELECTABLE_STATUSES, 'D
 /** The statuses in scope by default: every status in which a person can sign in or is about to. */
 export const IN_SCOPE_STATUSES = ['ACTIVE', 'PROVISIONED', 'RECOVERY', 'PASSWORD_EXPIRED', 'LOCKED_OUT'] as const;
 
+/** The org URL the API is read at, not one of the consoles a browser shows. */
+const oktaOrgUrl = serviceUrl.superRefine((value, ctx) => {
+  const meant = oktaConsoleUrl(value);
+  if (meant !== undefined) {
+    ctx.addIssue({ code: 'custom', message: `is an address of Okta's admin console or end-user dashboard, as a browser shows it, not the org URL the API answers at; set OKTA_ORG_URL=${meant}` });
+  }
+});
+
 export const settingsSchema = z.object({
-  OKTA_ORG_URL: serviceUrl,
+  OKTA_ORG_URL: oktaOrgUrl,
   OKTA_API_TOKEN: nonEmpty.optional(),
   OKTA_CLIENT_ID: nonEmpty.regex(/^[A-Za-z0-9_-]+$/, 'must be an Okta client id (letters, digits, _ and -)').optional(),
   OKTA_PRIVATE_KEY: nonEmpty.optional(),
@@ -195,7 +203,7 @@ export type Settings = z.output<typeof settingsSchema>;
 export type SettingName = keyof typeof settingsSchema.shape;
 
 export const SETTING_DOCS: Record<SettingName, SettingDoc> = {
-  OKTA_ORG_URL: { doc: 'Okta org URL.', example: 'https://example.okta.com' },
+  OKTA_ORG_URL: { doc: 'Okta org URL, as https://acme.okta.com: not the admin console (acme-admin.okta.com) nor a page of it or of the end-user dashboard (/admin/..., /app/UserHome, /enduser/...), which stop start-up naming the org URL meant. A custom domain, or a proxy\'s URL with a path prefix, is taken as it is.', example: 'https://example.okta.com' },
   OKTA_API_TOKEN: {
     doc: 'Okta API token (SSWS), read-only admin is enough. Required unless the OAuth service app (OKTA_CLIENT_ID, OKTA_PRIVATE_KEY) is set; never both.',
     secret: true,

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadConfig } from '../../config/load-config';
 import { sdkPrivateKey } from '../../config/private-key';
+import { runCli } from '../../worker/cli';
 import { problemsOf, validEnv } from '../helpers/env';
 
 const rsa = generateKeyPairSync('rsa', { modulusLength: 2048 });
@@ -99,5 +100,43 @@ describe('sdkPrivateKey: the key as the SDK signs with it', () => {
     ['ed25519', generateKeyPairSync('ed25519').privateKey.export({ format: 'pem', type: 'pkcs8' }).toString(), 'is a ed25519 key; the Okta SDK signs with RSA keys only'],
   ])('refuses an %s key: the SDK 8.1 signs its DPoP proof as RS256 whatever the key', (_type, pem, problem) => {
     expect(sdkPrivateKey(pem)).toEqual({ ok: false, problem });
+  });
+});
+
+describe('OKTA_ORG_URL pasted from a browser', () => {
+  const refusal = (meant: string) => [`OKTA_ORG_URL: is an address of Okta's admin console or end-user dashboard, as a browser shows it, not the org URL the API answers at; set OKTA_ORG_URL=${meant}`];
+
+  it.each([
+    ['https://acme-admin.okta.com', 'https://acme.okta.com'],
+    ['https://acme-admin.okta.com/admin/dashboard', 'https://acme.okta.com'],
+    ['https://acme-admin.oktapreview.com/admin/users?tab=all#x', 'https://acme.oktapreview.com'],
+    ['https://acme-admin.okta-emea.com/', 'https://acme.okta-emea.com'],
+    ['https://my-org-admin.OKTA.com/admin/apps', 'https://my-org.okta.com'],
+    ['https://acme.okta.com/app/UserHome', 'https://acme.okta.com'],
+    ['https://acme.okta.com/enduser/catalog', 'https://acme.okta.com'],
+    ['https://acme.okta.com/admin', 'https://acme.okta.com'],
+    ['https://login.acme.com/enduser/settings', 'https://login.acme.com'],
+    ['https://login.acme.com:8443/admin/dashboard', 'https://login.acme.com:8443'],
+  ])('refuses %s, naming %s', (url, meant) => {
+    expect(problemsOf(validEnv({ OKTA_ORG_URL: url }))).toEqual(refusal(meant));
+  });
+
+  it.each([
+    ['an org URL', 'https://acme.okta.com', 'https://acme.okta.com'],
+    ['a proxy prefix', 'https://gw.example.com/okta/', 'https://gw.example.com/okta'],
+    ['a prefix that only starts like a console path', 'https://gw.example.com/administrator', 'https://gw.example.com/administrator'],
+    ['a custom domain whose name holds -admin', 'https://login-admin.acme.com', 'https://login-admin.acme.com'],
+    ['a preview org', 'https://acme.oktapreview.com', 'https://acme.oktapreview.com'],
+  ])('takes %s', (_what, url, orgUrl) => {
+    expect(loadConfig(validEnv({ OKTA_ORG_URL: url })).okta.orgUrl).toBe(orgUrl);
+  });
+
+  it('stops start-up and check with exit 2', async () => {
+    for (const args of [['sync', '--once'], ['check']]) {
+      const err: string[] = [];
+      const code = await runCli(args, { env: validEnv({ OKTA_ORG_URL: 'https://acme-admin.okta.com/admin/dashboard' }), stdout: () => undefined, stderr: (l) => err.push(l) });
+      expect([args, code]).toEqual([args, 2]);
+      expect(err.join('\n')).toContain('set OKTA_ORG_URL=https://acme.okta.com');
+    }
   });
 });
