@@ -1,9 +1,11 @@
 import { timingSafeEqual, createHash } from 'node:crypto';
 import { isIP } from 'node:net';
 import type { NextFunction, Request, Response } from 'express';
+import type { Logger } from 'winston';
 import type { AppConfig } from '../config/load-config';
 import { isLoopbackHost } from '../config/url';
 import { sendError } from './http-guards';
+import { throttledLog } from './log-throttle';
 
 /** Compares in constant time, whatever the lengths (both sides are hashed first). */
 export function safeEqual(a: string, b: string): boolean {
@@ -104,6 +106,24 @@ export function failureTable(limits: FailureLimits) {
   };
 }
 
+/** Refused sign-ins logged a minute at most, so that a guessing flood cannot fill the disk (the rest are counted). */
+export const REFUSALS_LOGGED_PER_MINUTE = 20;
+
+/**
+ * The user name a basic Authorization header tries, for the log: never the password, nor a value
+ * that is a configured secret (a password typed as the user name), and at most 64 characters.
+ */
+function triedUser(header: string, http: AppConfig['http']): string | undefined {
+  const [scheme, value = ''] = header.trim().split(/\s+/, 2);
+  if ((scheme ?? '').toLowerCase() !== 'basic') return undefined;
+  const decoded = Buffer.from(value, 'base64').toString('utf8');
+  const colon = decoded.indexOf(':');
+  if (colon < 0) return undefined;
+  const user = decoded.slice(0, colon);
+  const secrets = [http.adminPassword?.reveal(), http.adminToken?.reveal()].filter((v): v is string => v !== undefined);
+  return secrets.some((secret) => safeEqual(user, secret)) ? undefined : user.slice(0, 64);
+}
+
 /**
  * Bearer ADMIN_TOKEN, or basic ADMIN_USER/ADMIN_PASSWORD for browsers. Without credentials
  * configured (loopback only) everything is open; with them, anything else answers 401. An
@@ -111,8 +131,16 @@ export function failureTable(limits: FailureLimits) {
  * request with no Authorization header is no guess (a browser sends one first to be asked for
  * them) and does not count.
  */
-export function adminAuth(http: AppConfig['http'], limits: Partial<FailureLimits> = {}) {
-  const failures = failureTable({ ...FAILURE_LIMITS, ...limits });
+export function adminAuth(http: AppConfig['http'], limits: Partial<FailureLimits> = {}, logger?: Logger) {
+  const all = { ...FAILURE_LIMITS, ...limits };
+  const failures = failureTable(all);
+  const logRefusal = logger ? throttledLog(logger, 'warn', 'admin sign-in refused', { everyMs: 60_000, perWindow: REFUSALS_LOGGED_PER_MINUTE, now: all.now }) : undefined;
+  /** A refused sign-in, at warn: whence, where to, and as whom (the scheme alone for a token). */
+  const refused = (req: Request, reason: 'unauthorized' | 'too-many-attempts', header: string): void => {
+    const user = triedUser(header, http);
+    const scheme = (header.trim().split(/\s+/, 1)[0] ?? '').slice(0, 16).toLowerCase();
+    logRefusal?.({ reason, client: req.ip ?? req.socket.remoteAddress ?? '', path: req.originalUrl.split('?')[0] ?? '', scheme, ...(user !== undefined ? { user } : {}) });
+  };
   return (req: Request, res: Response, next: NextFunction): void => {
     if (!hasAdminCredentials(http)) {
       next();
@@ -120,13 +148,14 @@ export function adminAuth(http: AppConfig['http'], limits: Partial<FailureLimits
     }
     // req.ip: the socket's address, or the client a trusted proxy names (HTTP_TRUSTED_PROXIES).
     const address = clientKey(req.ip ?? req.socket.remoteAddress ?? '');
+    const header = req.get('authorization') ?? '';
     const wait = failures.refusedFor(address);
     if (wait > 0) {
+      refused(req, 'too-many-attempts', header);
       res.set('Retry-After', String(Math.max(1, Math.ceil(wait / 1000))));
       sendError(res, 429, 'too-many-attempts', 'Too many failed sign-ins from this address; try again after Retry-After seconds.');
       return;
     }
-    const header = req.get('authorization') ?? '';
     const [scheme, value = ''] = header.split(/\s+/, 2);
     const lower = (scheme ?? '').toLowerCase();
     if (lower === 'bearer' && http.adminToken && safeEqual(value, http.adminToken.reveal())) {
@@ -146,7 +175,10 @@ export function adminAuth(http: AppConfig['http'], limits: Partial<FailureLimits
         return;
       }
     }
-    if (header.trim() !== '') failures.failed(address);
+    if (header.trim() !== '') {
+      failures.failed(address);
+      refused(req, 'unauthorized', header);
+    }
     res.set('WWW-Authenticate', 'Basic realm="okta-wfm-sync", charset="UTF-8"');
     sendError(res, 401, 'unauthorized', 'Send ADMIN_TOKEN as a bearer token, or basic auth with ADMIN_USER and ADMIN_PASSWORD.');
   };

@@ -110,7 +110,7 @@ export function createHttpApp(h: HttpDeps): express.Express {
     countRefusals(h.metrics),
     ...(hasAdminCredentials(h.deps.config.http) ? [] : [loopbackHostOnly]),
     sameOriginWrites,
-    adminAuth(h.deps.config.http, h.failureLimits),
+    adminAuth(h.deps.config.http, h.failureLimits, h.deps.logger),
   ];
 
   // Liveness: answered from memory, never from Redis (readiness asks Redis).

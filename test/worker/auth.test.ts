@@ -1,6 +1,7 @@
 import { loadConfig } from '../../config/load-config';
 import express from 'express';
-import { adminAuth, clientKey, httpExposureProblem, safeEqual } from '../../worker/auth';
+import winston from 'winston';
+import { adminAuth, clientKey, httpExposureProblem, REFUSALS_LOGGED_PER_MINUTE, safeEqual, type FailureLimits } from '../../worker/auth';
 import { runCli } from '../../worker/cli';
 import { writeLimiter } from '../../worker/runtime';
 import { validEnv } from '../helpers/env';
@@ -68,6 +69,71 @@ describe('adminAuth over HTTP', () => {
       expect((await get(`Bearer ${'t'.repeat(19)}`)).status).toBe(401);
     } finally {
       await new Promise((r) => server.close(r));
+    }
+  });
+});
+
+describe('refused sign-ins in the log', () => {
+  const PASSWORD = 'secret-password-1';
+  const TOKEN = 'admin-token-0123456789';
+  const http = loadConfig(validEnv({ ADMIN_TOKEN: TOKEN, ADMIN_USER: 'ops', ADMIN_PASSWORD: PASSWORD })).http;
+  const basic = (user: string, pass: string) => `Basic ${Buffer.from(`${user}:${pass}`).toString('base64')}`;
+
+  /** An app behind adminAuth whose log lines are kept, with a clock the test moves. */
+  const serve = async (limits: Partial<FailureLimits>) => {
+    const lines: Record<string, unknown>[] = [];
+    const logger = winston.createLogger({ level: 'debug', transports: [new winston.transports.Console({ silent: true })] });
+    logger.on('data', (info: unknown) => lines.push(JSON.parse(JSON.stringify(info)) as Record<string, unknown>));
+    const app = express();
+    app.use('/api', adminAuth(http, limits, logger), (_req, res) => {
+      res.json({ ok: true });
+    });
+    const server = app.listen(0, '127.0.0.1');
+    await new Promise((r) => server.once('listening', r));
+    const { port } = server.address() as { port: number };
+    const get = async (authorization?: string, path = '/api/runs?limit=5') => (await fetch(`http://127.0.0.1:${port}${path}`, authorization ? { headers: { Authorization: authorization } } : {})).status;
+    return { lines, get, close: () => new Promise((r) => server.close(r)) };
+  };
+
+  it('logs each refusal at warn with the client, the path and the user name tried, never the password or token', async () => {
+    const s = await serve({});
+    try {
+      expect(await s.get(basic('ops', 'wrong-password'))).toBe(401);
+      expect(await s.get(basic('mallory', PASSWORD), '/api/resync')).toBe(401);
+      expect(await s.get(`Bearer ${TOKEN}x`, '/api/runs/some-run')).toBe(401);
+      expect(await s.get(basic(PASSWORD, 'x'))).toBe(401);
+      expect(await s.get(`Basic ${Buffer.from(PASSWORD).toString('base64')}`)).toBe(401);
+      expect(await s.get()).toBe(401);
+      expect(await s.get(basic('ops', PASSWORD))).toBe(200);
+      expect(await s.get(`Bearer ${TOKEN}`)).toBe(200);
+      const line = { level: 'warn', message: 'admin sign-in refused', reason: 'unauthorized', client: '127.0.0.1' };
+      expect(s.lines).toEqual([
+        { ...line, path: '/api/runs', scheme: 'basic', user: 'ops' },
+        { ...line, path: '/api/resync', scheme: 'basic', user: 'mallory' },
+        { ...line, path: '/api/runs/some-run', scheme: 'bearer' },
+        { ...line, path: '/api/runs', scheme: 'basic' },
+        { ...line, path: '/api/runs', scheme: 'basic' },
+      ]);
+      const text = JSON.stringify(s.lines);
+      for (const secret of [PASSWORD, TOKEN, 'wrong-password']) expect(text).not.toContain(secret);
+    } finally {
+      await s.close();
+    }
+  });
+
+  it('logs at most REFUSALS_LOGGED_PER_MINUTE a minute, the throttled answers too, and counts the rest on the next line', async () => {
+    let now = 1_000_000;
+    const s = await serve({ maxFailures: 30, windowMs: 3_600_000, now: () => now });
+    try {
+      for (let i = 0; i < 30; i += 1) expect(await s.get(basic(`guess-${i}`, 'x'))).toBe(401);
+      for (let i = 0; i < 5; i += 1) expect(await s.get(basic('guess', 'x'))).toBe(429);
+      expect(s.lines).toHaveLength(REFUSALS_LOGGED_PER_MINUTE);
+      expect(s.lines.at(-1)).toMatchObject({ user: `guess-${REFUSALS_LOGGED_PER_MINUTE - 1}` });
+      now += 60_000;
+      expect(await s.get(basic('late', 'x'))).toBe(429);
+      expect(s.lines.at(-1)).toMatchObject({ level: 'warn', reason: 'too-many-attempts', user: 'late', alsoSince: 30 - REFUSALS_LOGGED_PER_MINUTE + 5 });
+    } finally {
+      await s.close();
     }
   });
 });

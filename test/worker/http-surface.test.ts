@@ -186,6 +186,10 @@ describe('the HTTP surface', () => {
     for (const path of ['/admin/queues', '/api/runs']) expect((await fetch(`${server.url}${path}`)).status).toBe(401);
     for (const path of ['/healthz', '/readyz', '/metrics']) expect((await fetch(`${server.url}${path}`)).status).toBe(200);
     const all = logged.join('\n');
+    // Each refusal of an Authorization header sent is logged (at most 20 a minute), with the user name tried.
+    const refusals = logged.filter((l) => l.includes('admin sign-in refused')).map((l) => JSON.parse(l) as Record<string, unknown>);
+    expect(refusals).toHaveLength(8);
+    expect(refusals).toContainEqual(expect.objectContaining({ level: 'warn', path: '/api/resync', scheme: 'basic', user: ADMIN_USER.toUpperCase(), client: expect.any(String) }));
     expect(all).not.toContain(ADMIN_PASSWORD);
     expect(all).not.toContain(ADMIN_TOKEN);
   });
