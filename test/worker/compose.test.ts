@@ -1,11 +1,13 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
+import { SECRET_SETTINGS } from '../../config/settings';
 
 type Service = { command?: string[]; healthcheck?: unknown; env_file?: string; depends_on?: Record<string, { condition: string }>; ports?: string[]; build?: string };
 
 describe('docker-compose.yml', () => {
-  const compose = parse(readFileSync(join(__dirname, '..', '..', 'docker-compose.yml'), 'utf8')) as { services: Record<string, Service> };
+  const text = readFileSync(join(__dirname, '..', '..', 'docker-compose.yml'), 'utf8');
+  const compose = parse(text) as { services: Record<string, Service> };
 
   it('runs Redis durable and never evicting, with a health check', () => {
     const redis = compose.services.redis;
@@ -33,5 +35,37 @@ describe('docker-compose.yml', () => {
     const worker = compose.services.worker;
     expect(worker).toMatchObject({ build: '.', env_file: '.env', depends_on: { redis: { condition: 'service_healthy' } } });
     expect(worker?.ports?.some((p) => p.endsWith(':8080'))).toBe(true);
+  });
+
+  it('takes REDIS_URL from the environment, this file\'s Redis by default', () => {
+    for (const name of ['worker', 'extra-worker']) {
+      const service = compose.services[name] as Service & { environment?: Record<string, string> };
+      expect([name, service.environment?.REDIS_URL]).toEqual([name, '${REDIS_URL:-redis://redis:6379}']);
+    }
+  });
+
+  it('shows, commented, a mapping file mounted as a volume and secrets read through NAME_FILE, which uncommented make a working file', () => {
+    // Below `services:` a commented line that is YAML (a key, or a list item) is an example line; the rest is prose.
+    const start = text.indexOf('\nservices:');
+    const uncommented = text.slice(0, start) + text.slice(start).replace(/^(\s*)# (\s*(?:[\w-]+:(?: .*)?|- .*))$/gm, '$1$2');
+    type Full = { services: Record<string, Service & { environment?: Record<string, string>; volumes?: string[]; secrets?: string[] }>; secrets?: Record<string, { file?: string }> };
+    const full = parse(uncommented) as Full;
+    const worker = full.services.worker;
+    const env = worker?.environment ?? {};
+    const mapping = env.MAPPING_FILE;
+    expect(mapping).toMatch(/^\/\S+\.yaml$/);
+    expect(worker?.volumes).toContainEqual(expect.stringMatching(new RegExp(`^\\./\\S+:${mapping ?? ''}:ro$`)));
+    const fileSettings = Object.keys(env).filter((k) => k.endsWith('_FILE') && k !== 'MAPPING_FILE');
+    expect(fileSettings.length).toBeGreaterThan(0);
+    for (const setting of fileSettings) {
+      // Only a secret setting is read from NAME_FILE; Docker mounts a service's secret at /run/secrets/<name>.
+      expect(SECRET_SETTINGS).toContain(setting.replace(/_FILE$/, ''));
+      const secret = /^\/run\/secrets\/([\w-]+)$/.exec(env[setting] ?? '')?.[1];
+      expect([setting, worker?.secrets?.includes(secret ?? '')]).toEqual([setting, true]);
+      expect(full.secrets?.[secret ?? '']?.file).toMatch(/^\.\//);
+    }
+    // The file as shipped has none of them on.
+    expect(compose.services.worker).not.toHaveProperty('volumes');
+    expect((compose.services.worker as { environment?: Record<string, string> }).environment).not.toHaveProperty('MAPPING_FILE');
   });
 });
