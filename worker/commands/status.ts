@@ -1,5 +1,21 @@
+import type { RunReport } from '../../sync/report';
+import { safe } from '../../sync/printable';
 import { createQueues } from '../queues';
 import { EXIT, type CommandModule } from '../cli-context';
+
+/**
+ * One run as `status` lists it. A real run shows the writes it made; a dry run made none, and
+ * shows what it would have done (its plan), marked so a preview is never read as writes done.
+ */
+export function runLine(r: RunReport): string {
+  const result = r.error !== undefined ? `stopped: ${safe(r.error)}` : r.failed.length > 0 ? `${r.failedTotal ?? r.failed.length} failed` : 'ok';
+  const counts = r.dryRun ? r.planned : r.applied;
+  const changes = `+${counts.create} ~${counts.update} ^${counts.reactivate} -${counts.deactivate}`;
+  return `  ${r.startedAt}  ${r.runId}  ${r.dryRun ? `dry run, would: ${changes}` : changes}  ${result}`;
+}
+
+/** The legend above the runs. */
+export const RUNS_HEADING = 'Last runs (+ created, ~ updated, ^ reactivated, - deactivated; a dry run wrote nothing: what it would do):';
 
 export const statusCommand: CommandModule = {
   register(program, ctx) {
@@ -29,12 +45,8 @@ export const statusCommand: CommandModule = {
             for (const [name, c] of Object.entries(counts)) {
               ctx.io.stdout(`  ${name.padEnd(12)} ${c.waiting} / ${c.active} / ${c.delayed} / ${c.failed} / ${c.completed}`);
             }
-            ctx.io.stdout(runs.length > 0 ? 'Last runs:' : 'No runs yet.');
-            for (const r of runs) {
-              const result = r.error !== undefined ? `stopped: ${r.error}` : r.failed.length > 0 ? `${r.failedTotal ?? r.failed.length} failed` : 'ok';
-              const a = r.applied;
-              ctx.io.stdout(`  ${r.startedAt}  ${r.runId}${r.dryRun ? ' (dry run)' : ''}  +${a.create} ~${a.update} ^${a.reactivate} -${a.deactivate}  ${result}`);
-            }
+            ctx.io.stdout(runs.length > 0 ? RUNS_HEADING : 'No runs yet.');
+            for (const r of runs) ctx.io.stdout(runLine(r));
           } finally {
             await queues.close();
           }
