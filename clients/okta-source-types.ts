@@ -47,6 +47,11 @@ export type OktaSource = OktaProbes & {
   pullInScope(): Promise<OktaPull>;
   /** Reads one user (by id or login) as it is now: status, mapped groups, assignment. */
   checkUser(idOrLogin: string): Promise<OktaUserCheck>;
+  /**
+   * Whether Okta has this user (by id or login), asked once and never retried: a quick answer
+   * before queueing a resync of it. Any failure other than Okta's "no such user" is thrown.
+   */
+  userExists(idOrLogin: string): Promise<boolean>;
   /** System Log events (the kinds the incremental sync watches) onwards from a checkpoint. */
   readLog(from: LogCheckpoint): Promise<LogRead>;
   /** Users whose lastUpdated is after the time given (ISO), any status. */

@@ -8,7 +8,7 @@ import { unidentified } from './okta-errors';
 import { forgetChangedGroups, listGroupMembers, memberIds, namedGroups, quoted, resolveGroupIds } from './okta-groups';
 import { listAppGroupIds, listUpdatedSince, readLog } from './okta-log';
 import { createOktaProbes } from './okta-probes';
-import { DEFAULT_OKTA_CONCURRENCY, createOktaCaller, createOktaClient, type OktaStats } from './okta-sdk';
+import { DEFAULT_OKTA_CONCURRENCY, createOktaCaller, createOktaClient, type OktaCaller, type OktaStats } from './okta-sdk';
 import { DEFAULT_RETRY } from './retry';
 
 export type { LogCheckpoint, LogRead } from './okta-log';
@@ -54,19 +54,22 @@ export function createOktaSource(cfg: OktaSourceConfig): OktaSource {
     stats.byStatus[String(status)] = (stats.byStatus[String(status)] ?? 0) + 1;
     cfg.onResponse?.(status, rate);
   });
+  const callerOpts = {
+    orgUrl: cfg.orgUrl,
+    requestTimeoutMs: cfg.requestTimeoutMs,
+    ...(cfg.oauth ? { authHint: serviceAppHint(cfg.oauth.scopes) } : {}),
+    ...(cfg.onLinkMoved ? { onLinkMoved: cfg.onLinkMoved } : {}),
+  };
   const caller = createOktaCaller(
     { ...DEFAULT_RETRY, maxRetries: 4, ...cfg.retry },
     () => {
       stats.retries += 1;
     },
-    {
-      orgUrl: cfg.orgUrl,
-      requestTimeoutMs: cfg.requestTimeoutMs,
-      ...(cfg.oauth ? { authHint: serviceAppHint(cfg.oauth.scopes) } : {}),
-      ...(cfg.onLinkMoved ? { onLinkMoved: cfg.onLinkMoved } : {}),
-    },
+    callerOpts,
   );
   const { call, drain } = caller;
+  // One attempt, no retry: for a quick answer that may be given up (a trigger's check of a user).
+  const once = createOktaCaller({ ...DEFAULT_RETRY, ...cfg.retry, maxRetries: 0 }, () => undefined, callerOpts);
   const groups = namedGroups(cfg);
   const mappedNames = groups.filter((g) => g.mapped).map((g) => g.name);
   const scopeNames = groups.filter((g) => g.scope).map((g) => g.name);
@@ -130,12 +133,27 @@ export function createOktaSource(cfg: OktaSourceConfig): OktaSource {
   }
 
   /** The one user whose login is exactly this (Okta compares logins ignoring case), if there is one. */
-  async function userByLogin(login: string): Promise<unknown> {
+  async function userByLogin(login: string, via: OktaCaller): Promise<unknown> {
     const found: unknown[] = [];
-    await drain('find user by login', () => client.userApi.listUsers({ filter: `profile.login eq ${quoted(login)}`, limit: 2 }), (u) => {
+    await via.drain('find user by login', () => client.userApi.listUsers({ filter: `profile.login eq ${quoted(login)}`, limit: 2 }), (u) => {
       found.push(plain(u));
     });
     return found.length === 1 ? found[0] : undefined;
+  }
+
+  /** One user's record by id or login, as Okta answers it; undefined when Okta has no such user. */
+  async function findUser(idOrLogin: string, via: OktaCaller): Promise<unknown> {
+    // No Okta id or login is a dot segment, and as a path segment it would address another
+    // route (`/api/v1/users/.` is the user listing): answered as no such user, nothing sent.
+    if (idOrLogin === '.' || idOrLogin === '..') return undefined;
+    try {
+      return plain(await via.call('get user', () => client.userApi.getUser({ userId: idOrLogin })));
+    } catch (err) {
+      if (!(err instanceof SyncError && err.kind === 'not-found')) throw err;
+      // A login Okta cannot be asked for by path (one with a `/`, or an implementation that takes
+      // ids alone there) is found by the documented `profile.login eq` filter. Okta's own ids are not.
+      return isOktaUserId(idOrLogin) ? undefined : userByLogin(idOrLogin, via);
+    }
   }
 
   /**
@@ -201,20 +219,13 @@ export function createOktaSource(cfg: OktaSourceConfig): OktaSource {
       return { users, rejected, counts, ...(undocumented.size > 0 ? { undocumented: Object.fromEntries(undocumented) } : {}) };
     },
 
+    async userExists(idOrLogin) {
+      return (await findUser(idOrLogin, once)) !== undefined;
+    },
+
     async checkUser(idOrLogin) {
-      // No Okta id or login is a dot segment, and as a path segment it would address another
-      // route (`/api/v1/users/.` is the user listing): answered as no such user, nothing sent.
-      if (idOrLogin === '.' || idOrLogin === '..') return { found: false, oktaId: idOrLogin };
-      let raw: unknown;
-      try {
-        raw = plain(await call('get user', () => client.userApi.getUser({ userId: idOrLogin })));
-      } catch (err) {
-        if (!(err instanceof SyncError && err.kind === 'not-found')) throw err;
-        // A login Okta cannot be asked for by path (one with a `/`, or an implementation that takes
-        // ids alone there) is found by the documented `profile.login eq` filter. Okta's own ids are not.
-        raw = isOktaUserId(idOrLogin) ? undefined : await userByLogin(idOrLogin);
-        if (raw === undefined) return { found: false, oktaId: idOrLogin };
-      }
+      const raw = await findUser(idOrLogin, caller);
+      if (raw === undefined) return { found: false, oktaId: idOrLogin };
       const parsed = userSchema.safeParse(raw);
       if (!parsed.success) throw new SyncError(describeIssue(parsed.error), { kind: 'invalid', service: 'okta' });
       const u = parsed.data;

@@ -1,5 +1,4 @@
 import { z } from 'zod';
-import { SyncError } from '../clients/errors';
 import { createSeenInScope } from '../store/seen-in-scope';
 import type { JobDeps } from './deps';
 import { readWfmUsers } from './read-wfm';
@@ -13,6 +12,9 @@ export const resyncUserPayload = z
   .strict();
 export type ResyncUserPayload = z.infer<typeof resyncUserPayload>;
 
+/** What a resync of a user Okta does not have says, in its run report and to its trigger. */
+export const noSuchOktaUser = (user: string): string => `no such Okta user: ${user}`;
+
 /**
  * Resyncs one user (an Okta id or login): reads it afresh from Okta and its WFM counterpart by
  * lookup, then plans and applies like any run. A user out of scope is left to off-boarding.
@@ -22,7 +24,11 @@ export async function runResyncUser(deps: JobDeps, input: Partial<ResyncUserPayl
   return runSyncPipeline(deps, RESYNC_USER, { dryRun: payload.dryRun, ...(payload.runId ? { runId: payload.runId } : {}) }, {
     async pull() {
       const check = await deps.okta.checkUser(payload.user);
-      if (!check.found) throw new SyncError(`Okta has no user ${payload.user}`, { kind: 'not-found', service: 'okta' });
+      // A failure of that one user (exit 1), as a user Okta cannot read is in any run: not a run stopped.
+      if (!check.found) {
+        deps.logger.warn('no such Okta user', { user: payload.user });
+        return { users: [], rejected: [{ oktaId: payload.user, userName: payload.user, reason: noSuchOktaUser(payload.user), action: 'read', kind: 'not-found' }], counts: { inScope: 0, outOfScope: 0 } };
+      }
       if (!check.inScope) {
         deps.logger.info('user not in scope: left to off-boarding', { oktaId: check.oktaId, status: check.user.status, assigned: check.assigned });
         // A dry run asks for nothing: off-boarding deactivates, and it would do so for every leaver.

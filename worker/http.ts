@@ -11,7 +11,7 @@ import { adminAuth, hasAdminCredentials, type FailureLimits } from './auth';
 import { bodyErrors, loopbackHostOnly, notFound, otherMethods, requireJson, sameOriginWrites, sendError, wholeNumberQuery } from './http-guards';
 import type { HttpRefusal, Metrics } from './metrics';
 import type { Queues } from './queues';
-import { NO_WORKER, withWorkerCheck } from './triggers';
+import { missingOktaUser, NO_WORKER, withWorkerCheck } from './triggers';
 import { within } from './within';
 
 export type HttpDeps = {
@@ -141,6 +141,11 @@ export function createHttpApp(h: HttpDeps): express.Express {
       return;
     }
     const { user, dryRun } = parsed.data;
+    const missing = user !== undefined ? await missingOktaUser(h.deps.okta, user) : undefined;
+    if (missing !== undefined) {
+      sendError(res, 404, 'not-found', `${missing}; nothing queued.`);
+      return;
+    }
     const kind = user !== undefined ? 'resync-user' : 'full-sync';
     const result = await withWorkerCheck(h.queues, kind, await h.trigger({ kind, ...(user !== undefined ? { user } : {}), dryRun: Boolean(dryRun), reason: 'api' }));
     res.status(202).json(result.noWorker ? { ...result, message: `Queued, but ${NO_WORKER}.` } : result);

@@ -1,7 +1,21 @@
+import type { OktaSource } from '../clients/okta';
 import type { TriggerRequest, TriggerResult } from '../jobs';
 import { RUN_QUEUES, type RunJobKind } from '../jobs/queue-names';
+import { noSuchOktaUser } from '../jobs/resync-user';
 import type { Queues } from './queues';
 import { within } from './within';
+
+/** How long a trigger waits for Okta to say whether it has a user, before it queues the resync all the same. */
+export const USER_CHECK_MS = 5000;
+
+/**
+ * Before a one-user resync is queued, Okta is asked once whether it has the user: the message to
+ * answer when it says it has not. Undefined when it has, or gave no answer in time (down, slow,
+ * refusing): the resync is queued, and its run reads the user and reports what it found.
+ */
+export async function missingOktaUser(okta: Pick<OktaSource, 'userExists'>, user: string, ms = USER_CHECK_MS): Promise<string | undefined> {
+  return (await within(okta.userExists(user), ms)) === false ? noSuchOktaUser(user) : undefined;
+}
 
 /**
  * The one way a run is asked for (schedule, CLI, HTTP, an incremental run's hand-over to

@@ -1,7 +1,8 @@
 import type { Command } from 'commander';
 import { newRunId } from '../main';
 import { createQueues } from '../queues';
-import { NO_WORKER, triggerRun, withWorkerCheck } from '../triggers';
+import { safe } from '../../sync/printable';
+import { missingOktaUser, NO_WORKER, triggerRun, withWorkerCheck } from '../triggers';
 import { EXIT, type CommandModule } from '../cli-context';
 
 type ResyncOptions = { user?: string; dryRun?: boolean; json?: boolean };
@@ -23,7 +24,13 @@ export const triggerCommand: CommandModule = {
           ctx.setCode(EXIT.usage);
           return;
         }
-        await ctx.withApp(async (_app, config) => {
+        await ctx.withApp(async (app, config) => {
+          const missing = user !== undefined ? await missingOktaUser(app.deps.okta, user) : undefined;
+          if (missing !== undefined) {
+            ctx.io.stderr(`okta-wfm-sync trigger resync: ${safe(missing)}; nothing queued.`);
+            ctx.setCode(EXIT.failed);
+            return;
+          }
           const queues = createQueues(config);
           try {
             const kind = user !== undefined ? 'resync-user' : 'full-sync';
