@@ -195,11 +195,14 @@ export async function startWorker(config: AppConfig, logger: Logger, opts: { htt
   let phase: ProcessPhase = 'starting';
   let http: HttpServer | undefined;
   try {
+    // The port first: a start that fails for it (taken, not allowed) leaves Redis as it was, the
+    // schedules of the workers already running included.
+    http = opts.http === false ? undefined : await startHttp({ deps: app.deps, queues, metrics, trigger, workerStates: () => workerStates(workers, phase) });
     await queues.sync.setGlobalConcurrency(SYNC_RUNS_AT_ONCE);
     for (const change of await applySchedules(queues, config)) logger.info('schedule', { ...change, tz: config.worker.timeZone });
-    http = opts.http === false ? undefined : await startHttp({ deps: app.deps, queues, metrics, trigger, workerStates: () => workerStates(workers, phase) });
   } catch (err) {
     // No job has started; the connections left open would keep a process that cannot serve alive.
+    await http?.close();
     await closeAll(true);
     throw err;
   }

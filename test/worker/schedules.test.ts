@@ -1,6 +1,10 @@
 import { randomBytes } from 'node:crypto';
+import { createServer, type AddressInfo } from 'node:net';
 import { loadConfig } from '../../config/load-config';
+import { HttpListenError } from '../../worker/http';
+import { createLogger } from '../../worker/logger';
 import { createQueues } from '../../worker/queues';
+import { startWorker } from '../../worker/runtime';
 import { applySchedules } from '../../worker/schedules';
 import { validEnv } from '../helpers/env';
 import { dropPrefix, REDIS_URL } from '../helpers/harness';
@@ -12,10 +16,11 @@ describe('job schedulers', () => {
     await dropPrefix(prefix);
   });
 
-  async function schedulers(overrides: Record<string, string>) {
+  /** The schedulers Redis holds, after applying those of `overrides` unless `apply` is false. */
+  async function schedulers(overrides: Record<string, string>, apply = true) {
     const queues = createQueues(config(overrides));
     try {
-      await applySchedules(queues, config(overrides));
+      if (apply) await applySchedules(queues, config(overrides));
       const [sync, offboarding] = await Promise.all([queues.sync.getJobSchedulers(), queues.offboarding.getJobSchedulers()]);
       return [...sync, ...offboarding].map((s) => ({ id: s.key, pattern: s.pattern, tz: s.tz })).sort((a, b) => a.id.localeCompare(b.id));
     } finally {
@@ -38,6 +43,23 @@ describe('job schedulers', () => {
       { id: 'schedule.full-sync', pattern: '30 3 * * *', tz: 'Europe/Paris' },
       { id: 'schedule.offboard', pattern: '0 * * * *', tz: 'Europe/Paris' },
     ]);
+  });
+
+  it('a worker that cannot listen on HTTP_PORT (taken) leaves the schedules as they were', async () => {
+    const before = await schedulers({});
+    const taken = createServer();
+    await new Promise<void>((resolve) => taken.listen(0, '127.0.0.1', resolve));
+    const { port } = taken.address() as AddressInfo;
+    try {
+      const changed = config({ HTTP_HOST: '127.0.0.1', HTTP_PORT: String(port), SYNC_CRON: '30 3 * * *', INCREMENTAL_CRON: 'off' });
+      const started = startWorker(changed, createLogger({ level: 'error', pretty: false }));
+      await expect(started).rejects.toThrow(HttpListenError);
+      await expect(started).rejects.toThrow(/HTTP_PORT: \d+ on 127\.0\.0\.1 is in use \(EADDRINUSE\)/);
+    } finally {
+      await new Promise((resolve) => taken.close(resolve));
+    }
+    expect(await schedulers({}, false)).toEqual(before);
+    expect(before.map((s) => s.id)).toContain('schedule.incremental-sync');
   });
 
   it('refuses a bad cron or time zone, naming the setting', () => {
