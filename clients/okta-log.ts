@@ -108,6 +108,41 @@ export async function readLog(client: Client, caller: OktaCaller, orgUrl: string
   return { events, nextUri: collection.nextUri, unreadable };
 }
 
+/**
+ * The first watched System Log event published from `since` to `until` (a bounded query, by
+ * published time; not polling) whose uuid is not in `seen`, from one page of at most `limit`
+ * events. Asked as a run reads the log: filtered by Okta, or unfiltered where the filter is refused.
+ */
+export async function firstUnseenEvent(client: Client, caller: OktaCaller, window: Readonly<{ since: string; until: string }>, seen: ReadonlySet<string>, limit = 100): Promise<LogEvent | undefined> {
+  const page = async (filter: string | undefined): Promise<unknown[]> => {
+    const items: unknown[] = [];
+    const collection = await caller.call('read the System Log', () =>
+      client.systemLogApi.listLogEvents({ since: window.since, until: window.until, sortOrder: 'ASCENDING', limit, ...(filter !== undefined ? { filter } : {}) }),
+    );
+    const next = () => caller.call('read the System Log', () => collection.next());
+    // One page: a bounded query ends its listing, and one page is enough to tell.
+    let item = await next();
+    while (item.value) {
+      items.push(item.value);
+      if (item.done || items.length >= limit) break;
+      item = await next();
+    }
+    return items;
+  };
+  let items: unknown[];
+  try {
+    items = await page(LOG_FILTER);
+  } catch (err) {
+    if (!(isRefusal(err) && err instanceof SyncError && err.status === 400)) throw err;
+    items = await page(undefined);
+  }
+  for (const raw of items) {
+    const event = toEvent(raw);
+    if (event && isWatched(event.eventType) && !seen.has(event.uuid)) return event;
+  }
+  return undefined;
+}
+
 /** An event that could not be read is unreadable for the sync only if its type is one it watches, or cannot be told. */
 function mayBeWatched(raw: unknown): boolean {
   const type = typeof raw === 'object' && raw !== null ? (raw as { eventType?: unknown }).eventType : undefined;

@@ -1,7 +1,7 @@
 // The Okta source's public shapes: its settings, what a pull and a one-user check answer, and the
 // source itself (clients/okta.ts builds it).
 import type { AppConfig } from '../config/load-config';
-import type { UpdatedUser } from '../sync/incremental';
+import type { LogEvent, UpdatedUser } from '../sync/incremental';
 import type { OktaUser, Rejected } from '../sync/types';
 import type { GroupIdCache } from './okta-groups';
 import type { LogCheckpoint, LogRead } from './okta-log';
@@ -54,6 +54,11 @@ export type OktaSource = OktaProbes & {
   userExists(idOrLogin: string): Promise<boolean>;
   /** System Log events (the kinds the incremental sync watches) onwards from a checkpoint. */
   readLog(from: LogCheckpoint): Promise<LogRead>;
+  /**
+   * The first watched System Log event published in the window (a bounded query, one page) whose
+   * uuid is not in `seen`: whether the log holds a change the checkpoint never returned.
+   */
+  firstUnseenEvent(window: Readonly<{ since: string; until: string }>, seen: ReadonlySet<string>): Promise<LogEvent | undefined>;
   /** Users whose lastUpdated is after the time given (ISO), any status. */
   listUpdatedSince(sinceIso: string): Promise<UpdatedUser[]>;
   /** Ids of the groups assigned to the app; none with OKTA_GROUPS, where the app decides nothing. */

@@ -6,7 +6,7 @@ import type { OktaUser, Rejected } from '../sync/types';
 import { SyncError } from './errors';
 import { unidentified } from './okta-errors';
 import { forgetChangedGroups, listGroupMembers, memberIds, namedGroups, quoted, resolveGroupIds } from './okta-groups';
-import { listAppGroupIds, listUpdatedSince, readLog } from './okta-log';
+import { firstUnseenEvent, listAppGroupIds, listUpdatedSince, readLog } from './okta-log';
 import { createOktaProbes } from './okta-probes';
 import { DEFAULT_OKTA_CONCURRENCY, createOktaCaller, createOktaClient, type OktaCaller, type OktaStats } from './okta-sdk';
 import { DEFAULT_RETRY } from './retry';
@@ -258,6 +258,7 @@ export function createOktaSource(cfg: OktaSourceConfig): OktaSource {
     },
 
     readLog: (from) => readLog(client, caller, cfg.orgUrl, from, cfg.onLinkMoved ? { onLinkMoved: cfg.onLinkMoved } : {}),
+    firstUnseenEvent: (window, seen) => firstUnseenEvent(client, caller, window, seen),
     listUpdatedSince: (sinceIso) => listUpdatedSince(client, caller, sinceIso),
     listAppGroupIds: async () => (groupScope ? [] : listAppGroupIds(client, caller, scopeAppId())),
     groupMemberIds: (groupId) => memberIds(client, caller, groupId),

@@ -5,7 +5,7 @@ import { assertOrgOrigin } from '../clients/okta-executor';
 import { isRefusal } from '../clients/okta-log';
 import { leaversStay, offboardingOff } from '../config/offboarding';
 import { changedGroupIds, reassignedGroupIds, touchedUsers, unnamedGroupIds, type LogEvent, type UpdatedUser } from '../sync/incremental';
-import { freshEvents, freshUpdates, updatedSince, type IncrementalCursor } from '../sync/incremental-cursor';
+import { checkpointProbe, freshEvents, freshUpdates, updatedSince, type IncrementalCursor } from '../sync/incremental-cursor';
 import { mapPool } from '../sync/pool';
 import type { OktaUser, Rejected } from '../sync/types';
 import { createSeenInScope } from '../store/seen-in-scope';
@@ -14,7 +14,8 @@ import type { JobDeps } from './deps';
 /** What a run read from Okta: the cursor moves past it once the run's writes are done. */
 /** `unreadable`: System Log events of a watched type the run could not read (no uuid, type or target id). */
 /** `baselineAt`: set when the stored checkpoint could not be used and the run reads every in-scope user instead: when that began. */
-export type ChangeRead = { logNext: string | undefined; events: LogEvent[]; updated: UpdatedUser[]; unreadable: number; baselineAt?: string };
+/** `warning`: why the stored checkpoint could not be used, for the run report. */
+export type ChangeRead = { logNext: string | undefined; events: LogEvent[]; updated: UpdatedUser[]; unreadable: number; baselineAt?: string; warning?: string };
 export type IncrementalPull = { users: OktaUser[]; rejected: Rejected[]; counts: Record<string, number>; read: ChangeRead };
 
 type Checked = { ref: string; check: OktaUserCheck } | { ref: string; error: string; failure: SyncError };
@@ -85,7 +86,31 @@ export function oktaTime(deps: JobDeps, at: number): number {
  */
 function startOver(deps: JobDeps, reason: string): Changes {
   deps.logger.warn('System Log checkpoint unusable: reading every in-scope user instead, and the cursor starts over', { reason });
-  return { touched: [], read: { logNext: undefined, events: [], updated: [], unreadable: 0, baselineAt: new Date(byOktaClock(deps, deps.now(), deps.logger)).toISOString() } };
+  const warning = `System Log checkpoint unusable (${reason}): every in-scope user was read instead, and the cursor starts over`;
+  return { touched: [], read: { logNext: undefined, events: [], updated: [], unreadable: 0, baselineAt: new Date(byOktaClock(deps, deps.now(), deps.logger)).toISOString(), warning } };
+}
+
+/**
+ * Why the stored checkpoint is stuck, if it is: it returned no new event, while Okta's System Log
+ * holds a watched one, published after the newest the reads ever returned and long enough ago to
+ * be there (sync/incremental-cursor.ts, checkpointProbe). Such a checkpoint points where the log no
+ * longer goes (an Okta reseeded or restored under this Redis) and would miss every change. One
+ * bounded read of the log, asked only when the checkpoint brought nothing new.
+ */
+async function stuckCheckpoint(deps: JobDeps, cursor: IncrementalCursor, events: readonly LogEvent[]): Promise<string | undefined> {
+  const window = checkpointProbe(cursor, freshEvents(events, cursor.seenUuids).length, oktaTime(deps, deps.now()));
+  if (window === undefined) return undefined;
+  let missed: LogEvent | undefined;
+  try {
+    missed = await deps.okta.firstUnseenEvent(window, new Set(cursor.seenUuids));
+  } catch (err) {
+    // A service that will not answer the bounded read cannot tell: the checkpoint is followed as before.
+    if (!isRefusal(err)) throw err;
+    deps.logger.debug('System Log not read by time: the checkpoint is followed without the check', { reason: describeError(err) });
+    return undefined;
+  }
+  if (missed === undefined) return undefined;
+  return `it returned no event published after ${cursor.logEventAt ?? ''}, and Okta's log holds ${missed.eventType} event ${missed.uuid} published at ${missed.published}: it points where the log no longer goes (an Okta reseeded or restored under this Redis?)`;
 }
 
 /**
@@ -125,6 +150,8 @@ export async function readChanges(deps: JobDeps, cursor: IncrementalCursor): Pro
   if (foreign !== undefined) return startOver(deps, foreign);
   const log = await okta.readLog({ since: cursor.logSince, ...(cursor.logNext !== undefined ? { nextUri: cursor.logNext } : {}) });
   if (log.checkpointRefused !== undefined) return startOver(deps, log.checkpointRefused);
+  const stuck = await stuckCheckpoint(deps, cursor, log.events);
+  if (stuck !== undefined) return startOver(deps, stuck);
   const updated = await okta.listUpdatedSince(updatedSince(cursor));
   const events = freshEvents(log.events, cursor.seenUuids);
   const appScope = config.okta.scopeGroups.length === 0;

@@ -92,7 +92,8 @@ export async function runIncrementalSync(deps: JobDeps, input: Partial<Increment
       if (!unknown) log.info('many users changed: reading every in-scope user, as a full sync does', { changed: changes.touched.length });
       const pull = await pullWholeScope(deps, INCREMENTAL_SYNC, payload.dryRun);
       reconcile = { touched: new Set(changes.touched), inScope: new Set(pull.users.map((u) => u.id)) };
-      return { ...pull, counts: { ...pull.counts, touched: changes.touched.length, readEverything: 1 } };
+      const { warning } = changes.read;
+      return { ...pull, counts: { ...pull.counts, touched: changes.touched.length, readEverything: 1 }, ...(warning !== undefined ? { warnings: [warning] } : {}) };
     },
     async readWfm(desired) {
       if (!reconcile) return readWfmUsers(deps.scim, 'lookup', desired, deps.config.wfm.concurrency, { listWhenRefused: deps.config.wfm.readMode === 'list' });

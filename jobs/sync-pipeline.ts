@@ -12,7 +12,8 @@ import { finishRun, startRun, type RunOutcome } from './run-report';
 
 /** What a kind of sync run reads: the Okta users it covers, and their WFM counterparts. */
 export type SyncSource = {
-  pull(): Promise<{ users: OktaUser[]; rejected: Rejected[]; counts: Record<string, number>; undocumented?: Record<string, number> }>;
+  /** `warnings`: for the run report, what an admin should know that stopped nothing. */
+  pull(): Promise<{ users: OktaUser[]; rejected: Rejected[]; counts: Record<string, number>; undocumented?: Record<string, number>; warnings?: string[] }>;
   readWfm(desired: readonly DesiredUser[]): Promise<WfmRead>;
   /** The pull answers the whole in-scope set, so the drift records of users outside it can go. */
   wholeScope?: boolean;
@@ -57,6 +58,7 @@ export async function runSyncPipeline(deps: JobDeps, kind: RunKind, opts: Pipeli
     log.info('run started', { dryRun: opts.dryRun });
     deps.onProgress?.({ phase: 'okta', done: 0 });
     const pull = await source.pull();
+    if (pull.warnings !== undefined && pull.warnings.length > 0) report.warnings = [...pull.warnings];
     log.info('okta pulled', { ...pull.counts });
     if ((pull.counts.readOneByOne ?? 0) > 0) {
       log.warn('Okta listed app users without their user (expand=user): each was read on its own, one call a user', { users: pull.counts.readOneByOne });

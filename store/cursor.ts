@@ -23,6 +23,7 @@ const cursorSchema = z
     baselineAt: iso,
     logSince: iso,
     logNext: z.string().optional(),
+    logEventAt: iso.optional(),
     seenUuids: z.array(z.string()),
     watermark: iso,
     recent: z.record(z.string(), z.string()),

@@ -12,6 +12,11 @@ export type IncrementalCursor = Readonly<{
   logSince: string;
   /** The System Log next link kept from the last read: the checkpoint. */
   logNext?: string;
+  /**
+   * Okta's time of the newest event the System Log reads returned, or when the chain of runs began:
+   * a checkpoint that returns nothing while the log holds newer events is stuck (see checkpointProbe).
+   */
+  logEventAt?: string;
   /** uuids of the latest events read, so an event seen twice is handled once. */
   seenUuids: readonly string[];
   /** The newest user lastUpdated seen. */
@@ -42,6 +47,7 @@ export function baselineCursor(startedAtMs: number, now: number, retry: readonly
     version: 1,
     baselineAt: iso(startedAtMs),
     logSince: iso(startedAtMs - opts.overlapMs),
+    logEventAt: iso(startedAtMs),
     seenUuids: [],
     watermark: iso(startedAtMs),
     recent: {},
@@ -74,6 +80,34 @@ export function freshUpdates(updated: readonly UpdatedUser[], recent: Readonly<R
   return [...new Set(updated.filter((u) => recent[u.id] !== u.lastUpdated).map((u) => u.id))];
 }
 
+/** How long after it was published an event is surely in Okta's log, and returned by a checkpoint read after that. */
+export const LOG_SETTLE_MS = 15 * 60_000;
+
+/**
+ * The System Log window to look into when a checkpoint read returned no new event: from just after
+ * the newest event the reads ever returned to LOG_SETTLE_MS before Okta's now. An event published
+ * in it that the checkpoint never returned shows the checkpoint stuck (pointing where the log no
+ * longer goes, as after an Okta reseeded or restored under a live Redis). Undefined when there is
+ * nothing to look at: no checkpoint, new events read, or no settled time since the last one.
+ */
+export function checkpointProbe(cursor: IncrementalCursor, freshCount: number, oktaNow: number): { since: string; until: string } | undefined {
+  if (cursor.logNext === undefined || cursor.logEventAt === undefined || freshCount > 0) return undefined;
+  const since = ms(cursor.logEventAt) + 1;
+  const until = oktaNow - LOG_SETTLE_MS;
+  return since < until ? { since: iso(since), until: iso(until) } : undefined;
+}
+
+/** The newest time an event was published at, no later than `latestMs`; NaN when none tells. */
+function newestPublished(events: readonly LogEvent[], latestMs: number): number {
+  // A loop, not Math.max(...): a read after a long outage may hold more events than a call takes arguments.
+  let newest = Number.NaN;
+  for (const e of events) {
+    const at = ms(e.published);
+    if (Number.isFinite(at) && !(at <= newest)) newest = Math.min(at, latestMs);
+  }
+  return newest;
+}
+
 /**
  * Where the next System Log read starts. Okta's polling answers always end with a next link, the
  * checkpoint. A read that ended without one (a server that ends the listing when caught up) but
@@ -87,12 +121,7 @@ function nextLogStart(
   opts: CursorOptions,
 ): { logSince: string; logNext: string | undefined } {
   if (read.logNext !== undefined) return { logSince: cursor.logSince, logNext: read.logNext };
-  // A loop, not Math.max(...): a read after a long outage may hold more events than a call takes arguments.
-  let newest = Number.NaN;
-  for (const e of read.events) {
-    const at = ms(e.published);
-    if (Number.isFinite(at) && !(at <= newest)) newest = Math.min(at, latestMs);
-  }
+  const newest = newestPublished(read.events, latestMs);
   if (!Number.isFinite(newest)) return { logSince: cursor.logSince, logNext: cursor.logNext };
   return { logSince: iso(Math.max(ms(cursor.logSince), newest - opts.overlapMs)), logNext: undefined };
 }
@@ -125,11 +154,16 @@ export function advanceCursor(
   }
   const uuids = [...new Set([...cursor.seenUuids, ...read.events.map((e) => e.uuid)])];
   const { logSince, logNext } = nextLogStart(cursor, read, latestMs, opts);
+  // A cursor kept before this was recorded starts it from now.
+  const keptEventMs = cursor.logEventAt === undefined ? latestMs : ms(cursor.logEventAt);
+  const newest = newestPublished(read.events, latestMs);
+  const logEventMs = newest > keptEventMs ? newest : keptEventMs;
   return {
     version: 1,
     baselineAt: cursor.baselineAt,
     logSince,
     ...(logNext !== undefined ? { logNext } : {}),
+    logEventAt: iso(logEventMs),
     seenUuids: uuids.slice(-opts.keepUuids),
     watermark: iso(watermarkMs),
     recent,

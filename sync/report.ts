@@ -33,6 +33,8 @@ export type RunReport = {
   drift?: DriftSummary;
   /** Sync runs: owned attributes the WFM does not keep, whose values dropped by it were not written again (sync/unkept.ts). */
   unkept?: string[];
+  /** What an admin should know that stopped nothing (a System Log checkpoint that could not be used). */
+  warnings?: string[];
   /** A stored report keeps the first failures only: how many there were, when more. */
   failedTotal?: number;
   /** A stored report keeps the first conflicts only: how many there were, when more. */
@@ -75,6 +77,7 @@ export function summarise(report: RunReport): string {
     report.planId !== undefined ? `plan ${report.planId}` : '',
   ].filter((s) => s !== '');
   if (extra.length > 0) lines.push(`  ${extra.join(', ')}`);
+  for (const w of report.warnings ?? []) lines.push(`  warning: ${safe(w)}`);
   lines.push(...driftLines(report.drift));
   if (report.failed.length > 0) {
     const total = report.failedTotal ?? report.failed.length;

@@ -8,7 +8,8 @@ import { EXIT, type CommandModule } from '../cli-context';
  * shows what it would have done (its plan), marked so a preview is never read as writes done.
  */
 export function runLine(r: RunReport): string {
-  const result = r.error !== undefined ? `stopped: ${safe(r.error)}` : r.failed.length > 0 ? `${r.failedTotal ?? r.failed.length} failed` : 'ok';
+  const warned = r.warnings !== undefined && r.warnings.length > 0 ? `, ${r.warnings.length} warning${r.warnings.length > 1 ? 's' : ''}` : '';
+  const result = (r.error !== undefined ? `stopped: ${safe(r.error)}` : r.failed.length > 0 ? `${r.failedTotal ?? r.failed.length} failed` : 'ok') + warned;
   const counts = r.dryRun ? r.planned : r.applied;
   const changes = `+${counts.create} ~${counts.update} ^${counts.reactivate} -${counts.deactivate}`;
   return `  ${r.startedAt}  ${r.runId}  ${r.dryRun ? `dry run, would: ${changes}` : changes}  ${result}`;
