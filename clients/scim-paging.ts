@@ -23,6 +23,17 @@ const wrapsAround = (resources: readonly { id: string }[], seen: ReadonlySet<str
   resources.length > 0 && resources.every((r) => seen.has(r.id));
 
 /**
+ * What a WFM that does not read startIndex shows: asked for a later page, it answers its first
+ * page again (RFC 7644 §3.4.2.4 makes startIndex the 1-based index of the first result). Its
+ * listing never gets past that page, whatever is asked. `listing` adds the setting that reads
+ * each user by filter instead (a search is what that setting does already).
+ */
+export function firstPageAgain(startIndex: number, listed: number, total: number, listing: boolean): string {
+  const hint = listing ? '; set WFM_READ_MODE=lookup (each user is then looked up by filter; off-boarding needs the listing)' : '';
+  return `answered startIndex=${startIndex} with its first page again (${listed} of the ${total} users announced): it does not page by startIndex${hint}`;
+}
+
+/**
  * How a WFM pages, as learnt: `zeroBased` once it was found to read startIndex as a 0-based
  * offset; `cursor` once it was found to page by cursor (RFC 9865), which it is asked by from then on.
  */
@@ -121,6 +132,7 @@ async function pageOnce<T extends { id: string }>(
   let startIndex = 1;
   let largest = 0;
   let announced = 0;
+  let firstIds: ReadonlySet<string> = new Set();
   for (;;) {
     const page = await fetchPage(startIndex).catch((err: unknown) => {
       // Asked past everything announced after a full page: RFC 7644 says nothing of that answer,
@@ -137,14 +149,21 @@ async function pageOnce<T extends { id: string }>(
     // that answers an earlier page again, rather than none (RFC 7644 §3.4.2.4), has no more, unless
     // it ignores startIndex and pages by cursor: asked once so, it answers a nextCursor.
     if (items.length > 0 && items.length === page.total && wrapsAround(page.resources, seen)) {
-      const first = byCursor ? await firstByCursor(byCursor) : undefined;
-      if (byCursor && first?.nextCursor !== undefined) return { items: [], seen: new Set(), page: first, fetch: byCursor };
+      const byCursorInstead = await cursorInstead(byCursor);
+      if (byCursorInstead) return byCursorInstead;
       break;
     }
     // Fewer users than a page ago: those removed meanwhile moved the rest back, some past the
     // cursor unseen, and the count would still add up. More is fine: new users come in at the end
     // or show up as an id seen twice.
     if (items.length > 0 && page.total < announced) throw untrusted(what, `totalResults fell from ${announced} to ${page.total} between pages`);
+    // Its first page again, short of the total: a server that does not read startIndex, read whole
+    // by cursor if it pages so (asked once), else refused for what it is.
+    if (startIndex > 1 && items.length < page.total && wrapsAround(page.resources, firstIds)) {
+      const byCursorInstead = await cursorInstead(byCursor);
+      if (byCursorInstead) return byCursorInstead;
+      throw untrusted(what, firstPageAgain(startIndex, items.length, page.total, mode === 'all'));
+    }
     announced = page.total;
     for (const item of page.resources) {
       if (seen.has(item.id)) throw untrusted(what, `returned user id ${item.id} twice`);
@@ -152,6 +171,7 @@ async function pageOnce<T extends { id: string }>(
       items.push(item);
     }
     const n = page.resources.length;
+    if (startIndex === 1) firstIds = new Set(page.resources.map((r) => r.id));
     if (n === 0) {
       if (mode === 'search' && items.length < announced && (await totalIsCollection?.(announced))) return items;
       break;
@@ -172,13 +192,20 @@ async function pageOnce<T extends { id: string }>(
  * The first page asked with an empty cursor, or undefined when the server refuses that (it does
  * not page by cursor). A server out of reach, or refusing the credentials, fails the listing.
  */
-async function firstByCursor<T>(byCursor: CursorFetch<T>): Promise<ScimPage<T> | undefined> {
+export async function firstByCursor<T>(byCursor: CursorFetch<T>): Promise<ScimPage<T> | undefined> {
   try {
     return await byCursor('', false);
   } catch (err) {
     if (!(err instanceof SyncError) || err.kind === 'transient' || err.kind === 'auth') throw err;
     return undefined;
   }
+}
+
+/** Where a listing that does not go on by startIndex goes on by cursor, if the server answers one: asked once. */
+async function cursorInstead<T>(byCursor: CursorFetch<T> | undefined): Promise<CursorStart<T> | undefined> {
+  if (!byCursor) return undefined;
+  const first = await firstByCursor(byCursor);
+  return first?.nextCursor !== undefined ? { items: [], seen: new Set(), page: first, fetch: byCursor } : undefined;
 }
 
 /** Pages in a row without a user, each with a nextCursor, before a listing by cursor is refused rather than followed on. */

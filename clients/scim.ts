@@ -9,7 +9,7 @@ import { pathSegment } from './path-segment';
 import { externalIdRefusal, refusesFilter } from './scim-filter';
 import { STANDARD_NAMES, answeredId, describeScimError, listedUser, toWfmUser } from './scim-resource';
 import { readListPage, type PageAt } from './scim-list-page';
-import { pageThrough, type PagingMemory, type ScimPage } from './scim-paging';
+import { firstByCursor, firstPageAgain, pageThrough, type PagingMemory, type ScimPage } from './scim-paging';
 
 export type ScimClientConfig = Readonly<{
   scimUrl: string;
@@ -46,8 +46,12 @@ export type ScimClient = {
    * userName no user has (WFM_READ_MODE). Answers the total the WFM announced, if it announced one.
    */
   probe(mode: 'list' | 'lookup'): Promise<{ totalResults: number | undefined }>;
-  /** Preflight: the first `count` users of the listing, as listed. */
-  sampleListing(count: number): Promise<WfmUser[]>;
+  /**
+   * Preflight: the first `count` users of the listing, as listed. When the WFM announces more, the
+   * next page too: `firstPageAgain` says so when it is the first page again (the WFM does not page
+   * by startIndex, and no full listing could be read).
+   */
+  sampleListing(count: number): Promise<{ users: WfmUser[]; firstPageAgain?: string }>;
   /** Preflight: the WFM's `GET /Schemas` answer as sent (RFC 7643 §7), for mappers/scim-schemas.ts to read. */
   schemas(): Promise<unknown>;
   /** The same requests, each retry also told to `onRetry`: one write's own count, whatever else runs. */
@@ -272,7 +276,15 @@ export function createScimClient(cfg: ScimClientConfig, http?: HttpClient): Scim
       return { totalResults: page.total };
     },
     async sampleListing(count) {
-      return (await firstListPage(count)).resources;
+      const first = await firstListPage(count);
+      const users = first.resources;
+      if (users.length === 0 || first.nextCursor !== undefined || first.total === undefined || first.total <= users.length) return { users };
+      const next = await listPage({ startIndex: 1 + users.length }, count);
+      const ids = new Set(users.map((u) => u.id));
+      const again = next.resources.length > 0 && next.resources.every((u) => ids.has(u.id));
+      // A server that ignores startIndex but pages by cursor is read so (clients/scim-paging.ts).
+      if (!again || (await firstByCursor((cursor) => listPage({ cursor }, count)))?.nextCursor !== undefined) return { users };
+      return { users, firstPageAgain: firstPageAgain(1 + users.length, users.length, first.total, true) };
     },
     async schemas() {
       return (await client.request({ method: 'GET', path: '/Schemas' })).body;

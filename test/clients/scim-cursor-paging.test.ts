@@ -106,3 +106,36 @@ describe('a WFM that answers nextCursor unasked and announces no totalResults (R
     expect(await scim.probe('list')).toEqual({ totalResults: undefined });
   });
 });
+
+describe('a WFM that ignores startIndex, announces the whole count, and pages by cursor when asked', () => {
+  const all = Array.from({ length: 7 }, (_, i) => scimUser(`c${i + 1}`, `c${i + 1}@example.com`));
+  const asked: string[] = [];
+  let close: () => Promise<void>;
+  let scim: ScimClient;
+  beforeAll(async () => {
+    const server = createServer((req, res) => {
+      const query = new URL(req.url ?? '/', 'http://scim').searchParams;
+      asked.push(query.toString());
+      const count = Number(query.get('count') ?? 3);
+      const cursor = query.get('cursor');
+      if (cursor === null) {
+        // startIndex not read: always the first page, with the whole collection's count.
+        sendScim(res, 200, { schemas: [LIST_RESPONSE_URN], totalResults: all.length, itemsPerPage: count, Resources: all.slice(0, count) });
+        return;
+      }
+      const from = Number(cursor || '0');
+      const next = from + count < all.length ? String(from + count) : undefined;
+      sendScim(res, 200, { schemas: [LIST_RESPONSE_URN], totalResults: all.length, ...(next ? { nextCursor: next } : {}), Resources: all.slice(from, from + count) });
+    });
+    const listening = await listenOnLoopback(server);
+    close = listening.close;
+    scim = createScimClient({ scimUrl: `${listening.url}/scim/v2`, token: secretFromValue('t'), pageSize: 3, requestTimeoutMs: 5000, maxRetries: 0 });
+  });
+  afterAll(() => close());
+
+  it('is listed whole by cursor, not refused as a server that does not page, and check sees no fault', async () => {
+    expect((await scim.listAll()).map((u) => u.id)).toEqual(all.map((u) => u.id));
+    expect(asked).toEqual(['startIndex=1&count=3', 'startIndex=4&count=3', 'cursor=&count=3', 'cursor=3&count=3', 'cursor=6&count=3']);
+    expect((await scim.sampleListing(3)).firstPageAgain).toBeUndefined();
+  });
+});

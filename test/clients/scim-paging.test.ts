@@ -35,9 +35,22 @@ describe('paging a SCIM listing', () => {
 
   it('still refuses an earlier page answered again before the end, or past a totalResults too low', async () => {
     const repeats = async (startIndex: number): Promise<ScimPage<Item>> => ({ total: 10, resources: startIndex === 6 ? ids(1, 5) : ids(startIndex, startIndex + 4) });
-    await expect(pageThrough('listing', 'all', 5, repeats)).rejects.toMatchObject({ kind: 'incomplete', message: expect.stringMatching(/returned user id u1 twice/) });
+    await expect(pageThrough('listing', 'all', 5, repeats)).rejects.toMatchObject({ kind: 'incomplete', message: expect.stringMatching(/startIndex=6 with its first page again/) });
+    const repeatsSecond = async (startIndex: number): Promise<ScimPage<Item>> => ({ total: 15, resources: startIndex === 11 ? ids(6, 10) : ids(startIndex, startIndex + 4) });
+    await expect(pageThrough('listing', 'all', 5, repeatsSecond)).rejects.toMatchObject({ kind: 'incomplete', message: expect.stringMatching(/returned user id u6 twice/) });
     const low = server(10, 5, 'first-page', 5);
     await expect(pageThrough('listing', 'all', 5, low.fetchPage)).rejects.toMatchObject({ kind: 'incomplete', message: expect.stringMatching(/cannot be trusted/) });
+  });
+
+  it('names a server that answers its first page again before the end: it does not page by startIndex', async () => {
+    const all = ids(1, 12);
+    const firstOnly = async (): Promise<ScimPage<Item>> => ({ total: 12, resources: all.slice(0, 5) });
+    await expect(pageThrough('listing', 'all', 5, firstOnly)).rejects.toMatchObject({
+      kind: 'incomplete',
+      message: expect.stringMatching(/^WFM SCIM listing answered startIndex=6 with its first page again \(5 of the 12 users announced\): it does not page by startIndex; set WFM_READ_MODE=lookup .*: the listing cannot be trusted$/) as unknown,
+    });
+    // A search is what WFM_READ_MODE=lookup does already: not advised there.
+    await expect(pageThrough('search by userName', 'search', 5, firstOnly)).rejects.toThrow(/^WFM SCIM search by userName answered startIndex=6 with its first page again \(5 of the 12 users announced\): it does not page by startIndex: the listing cannot be trusted$/);
   });
 
   it('refuses a listing whose totalResults falls between pages: users removed meanwhile shift the rest past the cursor unseen', async () => {

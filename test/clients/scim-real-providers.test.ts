@@ -70,6 +70,36 @@ describe('SCIM servers of real makes', () => {
     });
   });
 
+  describe('a server that does not read startIndex (SCIMMY Routers on Express 5, whose query is read-only to it; IAM Identity Center pages by cursor)', () => {
+    const many = Array.from({ length: 25 }, (_, i) => scimUser(`u${i + 1}`, `user${i + 1}@example.com`, { externalId: `00u${i + 1}` }));
+
+    it('its listing is refused as the first page again, naming WFM_READ_MODE=lookup; its searches still find each user', async () => {
+      const { server, scim } = await start(many, { ignoresStartIndex: true });
+      await expect(scim.listAll()).rejects.toMatchObject({
+        kind: 'incomplete',
+        message: 'WFM SCIM listing answered startIndex=11 with its first page again (10 of the 25 users announced): it does not page by startIndex; set WFM_READ_MODE=lookup (each user is then looked up by filter; off-boarding needs the listing): the listing cannot be trusted',
+      });
+      expect(server.seen.filter((r) => r.includes('startIndex=11&'))).toHaveLength(3); // read again, as any listing that cannot be trusted
+      expect((await scim.findByExternalId('00u17')).map((u) => u.id)).toEqual(['u17']);
+      expect((await scim.findByUserName('user23@example.com')).map((u) => u.id)).toEqual(['u23']);
+    });
+
+    it('the preflight sample tells it by the next page, and tells nothing of a server that pages, or of a listing of one page', async () => {
+      const ignoring = await start(many, { ignoresStartIndex: true });
+      expect(await ignoring.scim.sampleListing(5)).toEqual({
+        users: expect.any(Array) as unknown,
+        firstPageAgain: 'answered startIndex=6 with its first page again (5 of the 25 users announced): it does not page by startIndex; set WFM_READ_MODE=lookup (each user is then looked up by filter; off-boarding needs the listing)',
+      });
+      const paging = await start(many);
+      expect((await paging.scim.sampleListing(5)).firstPageAgain).toBeUndefined();
+      expect(paging.server.seen).toEqual(['GET /scim/v2/Users?startIndex=1&count=5', 'GET /scim/v2/Users?startIndex=6&count=5']);
+      const few = await start(many.slice(0, 4), { ignoresStartIndex: true });
+      expect(await few.scim.sampleListing(5)).toEqual({ users: expect.any(Array) as unknown });
+      expect(few.server.seen).toHaveLength(1);
+      expect((await few.scim.listAll()).length).toBe(4);
+    });
+  });
+
   describe('a listing that holds less than GET /Users/{id} (Zoom: ListUsers leaves out what GetUser shows)', () => {
     const ZOOM_LIST_OMITS = [`${ENTERPRISE_URN}:manager`, `${ENTERPRISE_URN}:costCenter`, 'title'];
     const held = (): ScimResource => {

@@ -15,6 +15,8 @@ export type RealQuirks = {
   putIgnores: string[];
   /** startIndex not read: every page is the first one (IAM Identity Center pages by `cursor` only). */
   ignoresStartIndex: boolean;
+  /** count not read: every page holds maxPageSize users (SCIMMY Routers on Express 5 reads neither: pages of 20). */
+  ignoresCount: boolean;
   /** totalResults of a filtered search is the count of every user (the "Pitfall 6" advice). */
   totalIsEveryUser: boolean;
   /** startIndex read as a 0-based offset (OSIAM, SimpleIdServer 2.0.0, Harness before PL-29702). */
@@ -49,7 +51,7 @@ function omit(r: ScimResource, names: string[]): ScimResource {
 }
 
 export async function startRealScim(seed: ScimResource[], quirks: Partial<RealQuirks> = {}): Promise<RealScim> {
-  const q: RealQuirks = { listOmits: [], putIgnores: [], ignoresStartIndex: false, totalIsEveryUser: false, zeroBasedOffset: false, duplicate: 409, maxPageSize: 100, ...quirks };
+  const q: RealQuirks = { listOmits: [], putIgnores: [], ignoresStartIndex: false, ignoresCount: false, totalIsEveryUser: false, zeroBasedOffset: false, duplicate: 409, maxPageSize: 100, ...quirks };
   const users = new Map(seed.map((r) => [String(r.id), r]));
   const seen: string[] = [];
   let next = 1;
@@ -67,7 +69,7 @@ export async function startRealScim(seed: ScimResource[], quirks: Partial<RealQu
           return m[1]?.toLowerCase() === 'username' ? String(r.userName).toLowerCase() === value.toLowerCase() : r.externalId === value;
         });
         const start = Number(url.searchParams.get('startIndex') ?? 1);
-        const count = Math.min(q.maxPageSize, Number(url.searchParams.get('count') ?? q.maxPageSize));
+        const count = q.ignoresCount ? q.maxPageSize : Math.min(q.maxPageSize, Number(url.searchParams.get('count') ?? q.maxPageSize));
         const offset = q.ignoresStartIndex ? 0 : q.zeroBasedOffset ? start : start - 1;
         const page = all.slice(Math.max(0, offset), Math.max(0, offset) + count).map((r) => (m ? r : omit(r, q.listOmits)));
         const totalResults = m && q.totalIsEveryUser ? users.size : all.length;

@@ -114,6 +114,30 @@ describe('okta-wfm-sync check', () => {
     }
   });
 
+  it('a WFM that answers its first page again at the next startIndex fails wfm-listing, naming WFM_READ_MODE=lookup; one that pages passes', async () => {
+    const seed = Array.from({ length: 25 }, (_, i) => scimUser(`w${i + 1}`, `user${i + 1}@example.com`, { externalId: `00u${i + 1}` }));
+    // SCIMMY Routers on Express 5 reads neither startIndex nor count: every page is its first 20 users.
+    const ignoring = await startRealScim(seed, { ignoresStartIndex: true, ignoresCount: true, maxPageSize: 20 });
+    const paging = await startRealScim(seed);
+    try {
+      const failed = await check({ WFM_SCIM_URL: ignoring.url });
+      expect(failed.code).toBe(1);
+      expect(failed.failed).toEqual(['wfm-listing']);
+      expect(failed.by('wfm-listing')?.detail).toBe(
+        'GET /Users answered startIndex=21 with its first page again (20 of the 25 users announced): it does not page by startIndex; set WFM_READ_MODE=lookup (each user is then looked up by filter; off-boarding needs the listing)',
+      );
+      // Five users compared, not the 20 it listed for count=5.
+      expect(ignoring.seen.filter((r) => r.startsWith('GET /scim/v2/Users/'))).toHaveLength(5);
+      const lookup = await check({ WFM_SCIM_URL: ignoring.url, WFM_READ_MODE: 'lookup' });
+      expect(lookup.failed).toEqual([]);
+      const passed = await check({ WFM_SCIM_URL: paging.url });
+      expect(passed.failed).toEqual([]);
+      expect(passed.by('wfm-listing')?.detail).toBe('the listing holds what GET /Users/{id} holds (5 users compared)');
+    } finally {
+      await Promise.all([ignoring.close(), paging.close()]);
+    }
+  });
+
   it('HTTP_HOST beyond loopback without admin credentials fails http, as the worker would refuse to start; with them, ok', async () => {
     const open = await check({ HTTP_HOST: '0.0.0.0' });
     expect(open.code).toBe(1);

@@ -95,13 +95,18 @@ function probes(config: AppConfig): Record<CheckName, Probe> {
       if (config.wfm.readMode === 'lookup') return 'not checked (WFM_READ_MODE=lookup: each user is read by filter)';
       const missing = new Set<string>();
       let listed: WfmUser[];
+      let again: string | undefined;
       try {
-        listed = await scim.sampleListing(LISTING_SAMPLE);
+        ({ users: listed, firstPageAgain: again } = await scim.sampleListing(LISTING_SAMPLE));
+        // A WFM that ignores count lists more than asked: only the sample is read again.
+        listed = listed.slice(0, LISTING_SAMPLE);
         for (const user of listed) for (const path of leftOutOfListing(user.raw, (await scim.get(user.id)).raw)) missing.add(path);
       } catch (err) {
         // wfm-scim says what fails; this one only compares.
         return { warning: `the listing could not be compared with GET /Users/{id} (${describeError(err)})` };
       }
+      // Every full sync would stop on such a listing (the first sync, of an empty WFM, would not yet).
+      if (again !== undefined) throw new Error(`GET /Users ${again}`);
       if (listed.length === 0) return 'not checked (the WFM lists no users yet)';
       if (missing.size === 0) return `the listing holds what GET /Users/{id} holds (${listed.length} user${listed.length === 1 ? '' : 's'} compared)`;
       const left = [...missing].sort().join(', ');
