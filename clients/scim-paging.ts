@@ -58,6 +58,10 @@ export type CursorFetch<T> = (cursor: string, opening: boolean) => Promise<ScimP
 
 /** Where paging goes on by cursor: the users read before `page`, and `page`, which carries the first nextCursor. */
 type CursorStart<T> = { items: T[]; seen: Set<string>; page: ScimPage<T>; fetch: CursorFetch<T> };
+const isCursorStart = <T>(r: Listed<T> | CursorStart<T>): r is CursorStart<T> => 'fetch' in r;
+
+/** One read of a listing by startIndex: `pageTotals` when its every page announced its own count as totalResults. */
+type Listed<T> = { items: T[]; pageTotals: boolean };
 
 /**
  * Pages through a SCIM ListResponse by startIndex and the number of resources actually returned
@@ -73,6 +77,11 @@ type CursorStart<T> = { items: T[]; seen: Set<string>; page: ScimPage<T>; fetch:
  * (it may, unasked, when it pages by cursor alone), or one that answers its first page again when
  * asked past it and, asked once with an empty `cursor`, answers a nextCursor (one that ignores
  * startIndex, as IAM Identity Center does). Either is asked by cursor from then on.
+ *
+ * A listing whose every page announces its own count as totalResults (RFC 7644 §3.4.2 makes it
+ * the count of every result; a SCIMMY 1.3 server that pages in its store can answer no other) has
+ * no total to tell users moved past the cursor: it is read to its end twice, and trusted only
+ * when both reads list the same users.
  */
 export async function pageThrough<T extends { id: string }>(
   what: string,
@@ -89,15 +98,28 @@ export async function pageThrough<T extends { id: string }>(
     return pageByCursor(what, mode, read, opts.totalIsCollection);
   };
   const fromZero = (startIndex: number): Promise<ScimPage<T>> => fetchPage(startIndex - 1);
+  /** One read by startIndex (two of a listing whose pages announce their own counts), or where it goes on by cursor. */
+  const read = async (fetch: (startIndex: number) => Promise<ScimPage<T>>): Promise<T[] | CursorStart<T>> => {
+    const first = await pageOnce(what, mode, pageSize, fetch, opts);
+    if (isCursorStart(first)) return first;
+    if (!first.pageTotals) return first.items;
+    const again = await pageOnce(what, mode, pageSize, fetch, opts);
+    if (isCursorStart(again)) return again;
+    const ids = new Set(first.items.map((u) => u.id));
+    if (again.items.length !== ids.size || again.items.some((u) => !ids.has(u.id))) {
+      throw untrusted(what, 'announced each page\'s own count as totalResults, and listed other users when read again');
+    }
+    return again.items;
+  };
   /** A short listing leaves here as the refusal it is. */
   const once = (fetch: (startIndex: number) => Promise<ScimPage<T>>): Promise<T[]> =>
-    pageOnce(what, mode, pageSize, fetch, opts).then(settle, (err: unknown) => {
+    read(fetch).then(settle, (err: unknown) => {
       throw err instanceof ShortListing ? err.refusal : err;
     });
   if (memory?.zeroBased) return once(fromZero);
-  let read: T[] | CursorStart<T>;
+  let result: T[] | CursorStart<T>;
   try {
-    read = await pageOnce(what, mode, pageSize, fetchPage, opts);
+    result = await read(fetchPage);
   } catch (err) {
     if (!(err instanceof ShortListing)) throw err;
     // A server that refuses startIndex=0 outright is not one that pages from it: the short listing stands.
@@ -107,7 +129,7 @@ export async function pageThrough<T extends { id: string }>(
     if (memory) memory.zeroBased = true;
     return items;
   }
-  return settle(read);
+  return settle(result);
 }
 
 /** A listing that came back with fewer users than it announced, with the ids it did return. */
@@ -126,8 +148,11 @@ async function pageOnce<T extends { id: string }>(
   pageSize: number,
   fetchPage: (startIndex: number) => Promise<ScimPage<T>>,
   { totalIsCollection, byCursor }: PagingOptions<T>,
-): Promise<T[] | CursorStart<T>> {
+): Promise<Listed<T> | CursorStart<T>> {
   const items: T[] = [];
+  /** Whether every page so far announced its own count as totalResults; told from the second page on. */
+  let ownCounts = true;
+  let pages = 0;
   const seen = new Set<string>();
   let startIndex = 1;
   let largest = 0;
@@ -156,7 +181,12 @@ async function pageOnce<T extends { id: string }>(
     // Fewer users than a page ago: those removed meanwhile moved the rest back, some past the
     // cursor unseen, and the count would still add up. More is fine: new users come in at the end
     // or show up as an id seen twice.
-    if (items.length > 0 && page.total < announced) throw untrusted(what, `totalResults fell from ${announced} to ${page.total} between pages`);
+    // A listing of pages that each announce their own count: no compliant server answers so a page
+    // asked for after a first one (its total would count that first page too).
+    pages += 1;
+    ownCounts &&= page.total === page.resources.length;
+    const pageTotals = mode === 'all' && ownCounts && pages > 1;
+    if (!pageTotals && items.length > 0 && page.total < announced) throw untrusted(what, `totalResults fell from ${announced} to ${page.total} between pages`);
     // Its first page again, short of the total: a server that does not read startIndex, read whole
     // by cursor if it pages so (asked once), else refused for what it is.
     if (startIndex > 1 && items.length < page.total && wrapsAround(page.resources, firstIds)) {
@@ -173,7 +203,7 @@ async function pageOnce<T extends { id: string }>(
     const n = page.resources.length;
     if (startIndex === 1) firstIds = new Set(page.resources.map((r) => r.id));
     if (n === 0) {
-      if (mode === 'search' && items.length < announced && (await totalIsCollection?.(announced))) return items;
+      if (mode === 'search' && items.length < announced && (await totalIsCollection?.(announced))) return { items, pageTotals: false };
       break;
     }
     startIndex += n;
@@ -181,11 +211,12 @@ async function pageOnce<T extends { id: string }>(
     const short = mode === 'all' ? n < largest : n < pageSize;
     if (startIndex > page.total && short) break;
   }
+  if (mode === 'all' && ownCounts && pages > 1) return { items, pageTotals: true };
   if (items.length !== announced) {
     const refusal = untrusted(what, `announced ${announced} user${announced === 1 ? '' : 's'} (totalResults) but returned ${items.length}`);
     throw items.length < announced ? new ShortListing(refusal, seen) : refusal;
   }
-  return items;
+  return { items, pageTotals: false };
 }
 
 /**

@@ -68,6 +68,30 @@ describe('paging a SCIM listing', () => {
     expect(await pageThrough('listing', 'all', 5, appended)).toEqual(ids(1, 11));
   });
 
+  it("a listing whose totalResults is each page's own count is read twice: taken when both reads list the same users, refused otherwise", async () => {
+    const all = ids(1, 12);
+    let reads = 0;
+    const ownCounts = async (startIndex: number): Promise<ScimPage<Item>> => {
+      if (startIndex === 1) reads += 1;
+      const page = all.slice(startIndex - 1, startIndex + 4);
+      return { total: page.length, resources: page };
+    };
+    expect(await pageThrough('listing', 'all', 5, ownCounts)).toEqual(ids(1, 12));
+    expect(reads).toBe(2);
+    // u3 removed while the first read was past it: u6 moved back to the first page unseen, and
+    // the second read lists it.
+    reads = 0;
+    const removing = async (startIndex: number): Promise<ScimPage<Item>> => {
+      if (startIndex === 6 && reads === 1 && all.length === 12) all.splice(2, 1);
+      return ownCounts(startIndex);
+    };
+    await expect(pageThrough('listing', 'all', 5, removing)).rejects.toMatchObject({ kind: 'incomplete', message: "WFM SCIM listing announced each page's own count as totalResults, and listed other users when read again: the listing cannot be trusted" });
+    // A search is not read so: its one page of a few users is its whole answer, and a later page
+    // announcing its own count is refused as before.
+    const search = async (startIndex: number): Promise<ScimPage<Item>> => ({ total: startIndex === 1 ? 5 : 2, resources: startIndex === 1 ? ids(1, 5) : ids(6, 7) });
+    await expect(pageThrough('search', 'search', 5, search)).rejects.toMatchObject({ kind: 'incomplete', message: expect.stringMatching(/totalResults fell from 5 to 2/) });
+  });
+
   it('a search whose pages run out short of its totalResults is whole only when that total is the whole collection', async () => {
     // One match, announced as 25 (the collection's size), then an empty page.
     const oneOf25 = async (startIndex: number): Promise<ScimPage<Item>> => ({ total: 25, resources: startIndex === 1 ? ids(7, 7) : [] });

@@ -100,6 +100,25 @@ describe('SCIM servers of real makes', () => {
     });
   });
 
+  describe("a server whose totalResults is each page's own count (SCIMMY 1.3 whose egress pages in its store, as its docs show)", () => {
+    const many = (n: number) => Array.from({ length: n }, (_, i) => scimUser(`u${i + 1}`, `user${i + 1}@example.com`, { externalId: `00u${i + 1}` }));
+    const listings = (seen: readonly string[]) => seen.filter((r) => !r.includes('filter=')).map((r) => Number(/startIndex=(\d+)/.exec(r)?.[1]));
+
+    it.each([[25], [20]])('its listing of %i users is read to its end twice, and taken as both reads agree', async (n) => {
+      const { server, scim } = await start(many(n), { totalPerPage: true });
+      expect((await scim.listAll()).map((u) => u.id)).toEqual(many(n).map((u) => u.id));
+      expect(listings(server.seen)).toEqual([1, 11, 21, 1, 11, 21]); // 21: a short page of 5, or an empty one
+    });
+
+    it('a compliant server, and a search, are read once as before', async () => {
+      const { server, scim } = await start(many(25));
+      expect((await scim.listAll()).length).toBe(25);
+      expect(listings(server.seen)).toEqual([1, 11, 21]);
+      const perPage = await start(many(25), { totalPerPage: true });
+      expect((await perPage.scim.findByExternalId('00u14')).map((u) => u.id)).toEqual(['u14']);
+    });
+  });
+
   describe('a listing that holds less than GET /Users/{id} (Zoom: ListUsers leaves out what GetUser shows)', () => {
     const ZOOM_LIST_OMITS = [`${ENTERPRISE_URN}:manager`, `${ENTERPRISE_URN}:costCenter`, 'title'];
     const held = (): ScimResource => {

@@ -17,6 +17,8 @@ export type RealQuirks = {
   ignoresStartIndex: boolean;
   /** count not read: every page holds maxPageSize users (SCIMMY Routers on Express 5 reads neither: pages of 20). */
   ignoresCount: boolean;
+  /** totalResults is the count of the page's own users (SCIMMY 1.3 whose egress pages in its store: its ListResponse counts what it is handed). */
+  totalPerPage: boolean;
   /** totalResults of a filtered search is the count of every user (the "Pitfall 6" advice). */
   totalIsEveryUser: boolean;
   /** startIndex read as a 0-based offset (OSIAM, SimpleIdServer 2.0.0, Harness before PL-29702). */
@@ -51,7 +53,7 @@ function omit(r: ScimResource, names: string[]): ScimResource {
 }
 
 export async function startRealScim(seed: ScimResource[], quirks: Partial<RealQuirks> = {}): Promise<RealScim> {
-  const q: RealQuirks = { listOmits: [], putIgnores: [], ignoresStartIndex: false, ignoresCount: false, totalIsEveryUser: false, zeroBasedOffset: false, duplicate: 409, maxPageSize: 100, ...quirks };
+  const q: RealQuirks = { listOmits: [], putIgnores: [], ignoresStartIndex: false, ignoresCount: false, totalPerPage: false, totalIsEveryUser: false, zeroBasedOffset: false, duplicate: 409, maxPageSize: 100, ...quirks };
   const users = new Map(seed.map((r) => [String(r.id), r]));
   const seen: string[] = [];
   let next = 1;
@@ -72,7 +74,7 @@ export async function startRealScim(seed: ScimResource[], quirks: Partial<RealQu
         const count = q.ignoresCount ? q.maxPageSize : Math.min(q.maxPageSize, Number(url.searchParams.get('count') ?? q.maxPageSize));
         const offset = q.ignoresStartIndex ? 0 : q.zeroBasedOffset ? start : start - 1;
         const page = all.slice(Math.max(0, offset), Math.max(0, offset) + count).map((r) => (m ? r : omit(r, q.listOmits)));
-        const totalResults = m && q.totalIsEveryUser ? users.size : all.length;
+        const totalResults = q.totalPerPage ? page.length : m && q.totalIsEveryUser ? users.size : all.length;
         return sendScim(res, 200, { schemas: [LIST_RESPONSE_URN], totalResults, startIndex: start, itemsPerPage: page.length, Resources: page });
       }
       if (url.pathname === '/scim/v2/Users' && req.method === 'POST') {
