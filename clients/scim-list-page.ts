@@ -1,7 +1,19 @@
 import { z } from 'zod';
 import { canonicalListResponse, LIST_RESPONSE_URN } from '../mappers/scim-canonical';
 import { SyncError } from './errors';
-import type { ScimPage } from './scim-paging';
+
+export type ScimPage<T> = {
+  /** totalResults: required when paging by startIndex; a server paging by cursor may leave it out (RFC 9865 §2). */
+  total?: number;
+  resources: T[];
+  /** RFC 9865: the cursor of the next page, absent on the last one. */
+  nextCursor?: string;
+};
+
+/** A listing (or search) refused as untrustworthy: `what` it is, and why. */
+export function untrusted(what: string, detail: string): SyncError {
+  return new SyncError(`WFM SCIM ${what} ${detail}: the listing cannot be trusted`, { kind: 'incomplete', service: 'wfm-scim' });
+}
 
 /** Where a page starts: at a 1-based index (RFC 7644 §3.4.2.4), or at a cursor (RFC 9865; '' for the first page). */
 export type PageAt = { startIndex: number } | { cursor: string };

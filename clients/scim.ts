@@ -8,8 +8,9 @@ import { createHttpClient, type HttpClient, type HttpStats } from './http';
 import { pathSegment } from './path-segment';
 import { externalIdRefusal, refusesFilter } from './scim-filter';
 import { STANDARD_NAMES, answeredId, describeScimError, listedUser, toWfmUser } from './scim-resource';
-import { readListPage, type PageAt } from './scim-list-page';
-import { firstByCursor, firstPageAgain, pageThrough, type PagingMemory, type ScimPage } from './scim-paging';
+import { firstByCursor } from './scim-cursor-paging';
+import { readListPage, type PageAt, type ScimPage } from './scim-list-page';
+import { firstPageAgain, pageThrough, type PagingMemory } from './scim-paging';
 
 export type ScimClientConfig = Readonly<{
   scimUrl: string;

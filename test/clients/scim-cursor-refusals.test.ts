@@ -1,7 +1,9 @@
 // Paging by cursor (RFC 9865) in clients/scim-paging.ts: what is followed, what is refused, and
 // when a server is asked whether it pages by cursor.
 import { SyncError } from '../../clients/errors';
-import { pageThrough, type CursorFetch, type PagingMemory, type ScimPage } from '../../clients/scim-paging';
+import type { CursorFetch } from '../../clients/scim-cursor-paging';
+import type { ScimPage } from '../../clients/scim-list-page';
+import { pageThrough, type PagingMemory } from '../../clients/scim-paging';
 
 type Item = { id: string };
 const ids = (from: number, to: number): Item[] => Array.from({ length: to - from + 1 }, (_, i) => ({ id: `u${from + i}` }));

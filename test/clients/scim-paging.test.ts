@@ -1,4 +1,5 @@
-import { pageThrough, type ScimPage } from '../../clients/scim-paging';
+import type { ScimPage } from '../../clients/scim-list-page';
+import { pageThrough } from '../../clients/scim-paging';
 
 type Item = { id: string };
 const ids = (from: number, to: number): Item[] => Array.from({ length: to - from + 1 }, (_, i) => ({ id: `u${from + i}` }));
