@@ -25,6 +25,7 @@ export const configPatchSchema = z.object({
   maxPageSize: z.number().int().positive().optional(),
   tokenTtlSeconds: z.number().int().positive().optional(),
   disabledAttributes: z.array(z.string()).optional(),
+  keptAsCreated: z.array(z.string()).optional(),
   pagination: z.enum(['index', 'cursor']).optional(),
 }).strict();
 

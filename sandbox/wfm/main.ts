@@ -1,7 +1,7 @@
 // Standalone sandbox WFM:
 //   node dist/sandbox/wfm/main.js --port 0 [--host 127.0.0.1] [--max-page-size 100] [--latency-ms 0]
 //     [--filter-required] [--no-etags] [--token-ttl-seconds 3600] [--scim-token T]
-//     [--disabled-attributes displayName,name.middleName,<urn>:department] [--pagination index|cursor]
+//     [--disabled-attributes displayName,name.middleName,<urn>:department] [--kept-as-created userName,emails] [--pagination index|cursor]
 // Prints one JSON line {url, scimUrl, apiUrl, scimToken, accessKeyId, accessKeySecret} once listening.
 import { parseArgs } from 'node:util';
 import type { WfmSandbox } from './server';
@@ -36,6 +36,7 @@ export const main = async (argv: string[]): Promise<WfmSandbox> => {
       'no-etags': { type: 'boolean', default: false },
       'scim-token': { type: 'string' },
       'disabled-attributes': { type: 'string' },
+      'kept-as-created': { type: 'string' },
       pagination: { type: 'string' },
     },
     strict: true,
@@ -49,6 +50,7 @@ export const main = async (argv: string[]): Promise<WfmSandbox> => {
     etags: !values['no-etags'],
     scimToken: values['scim-token'],
     disabledAttributes: listOption(values['disabled-attributes']),
+    keptAsCreated: listOption(values['kept-as-created']),
     pagination: paginationOption(values.pagination),
   });
   sandbox.faults.latencyMs = intOption('latency-ms', values['latency-ms']) ?? 0;

@@ -11,6 +11,7 @@ import {
   bearerToken, headerValue, isJsonMediaType, parseJsonBody, ReplyError, scimError, scimFail, scimOk, SCIM_CONTENT_TYPE,
 } from './http-io';
 import { LIST_RESPONSE_URN } from './schema';
+import { keptAsCreated } from './kept-as-created';
 import { handleDiscovery } from './scim-discovery';
 import type { StoredUser, WfmState } from './state';
 import { etagOf } from './state';
@@ -145,6 +146,8 @@ const replaceUser = (ctx: RequestContext, deps: ScimDeps, id: string): Reply => 
   if (parsed.bodyId !== undefined && parsed.bodyId !== null && parsed.bodyId !== id) {
     throw scimFail(400, `'id' in the body (${JSON.stringify(parsed.bodyId)}) does not match the URL`, 'mutability');
   }
+  const kept = deps.state.config.keptAsCreated;
+  if (kept.length > 0) parsed.attrs = keptAsCreated(parsed.attrs, user.attrs, kept);
   const userName = String(parsed.attrs.userName);
   if (deps.state.userNameTaken(userName, id)) throw scimFail(409, `userName ${userName} is already in use`, 'uniqueness');
   return resourceReply(200, deps.state.replaceUser(id, parsed), deps);

@@ -44,6 +44,8 @@ export type WfmSandboxOptions = {
   filterRequired?: boolean;
   /** Optional attributes not enabled on this tenant ('displayName', '<urn>:department'...); required ones throw. */
   disabledAttributes?: string[];
+  /** Attributes a PUT leaves as they were created, answering 200 with the values kept (as Zoom's SCIM API does with userName). */
+  keptAsCreated?: string[];
   /** Default 'index' (startIndex, RFC 7644); 'cursor' pages by cursor alone (RFC 9865), as IAM Identity Center does. */
   pagination?: 'index' | 'cursor';
 };
@@ -146,6 +148,7 @@ export const startWfmSandbox = async (opts: WfmSandboxOptions = {}): Promise<Wfm
     maxPageSize: opts.maxPageSize ?? 100,
     tokenTtlSeconds: opts.tokenTtlSeconds ?? 3600,
     disabledAttributes: [...(opts.disabledAttributes ?? [])],
+    keptAsCreated: [...(opts.keptAsCreated ?? [])],
     pagination: opts.pagination ?? 'index',
   };
   assertDisabledAttributes(config.disabledAttributes);

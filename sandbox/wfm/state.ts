@@ -12,6 +12,8 @@ export type WfmConfig = {
   tokenTtlSeconds: number;
   /** Optional attributes this tenant has not enabled: SCIM paths, case-insensitive. */
   disabledAttributes: string[];
+  /** Attributes a PUT leaves as they were (userName, emails...), answering 200 all the same: SCIM paths, case-insensitive. */
+  keptAsCreated: string[];
   /** How GET /Users pages: by startIndex (RFC 7644), or by cursor alone (RFC 9865, as IAM Identity Center does). */
   pagination: 'index' | 'cursor';
 };
