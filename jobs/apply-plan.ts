@@ -1,4 +1,4 @@
-import { describeError, isSyncError, type SyncError } from '../clients/errors';
+import { describeError, isSyncError, SyncError } from '../clients/errors';
 import type { AuditEntry } from '../store/audit';
 import type { OwnedEntry } from '../store/owned-values';
 import type { WriteAction } from '../store/run-children';
@@ -7,8 +7,12 @@ import { holdsSent } from '../mappers/scim-merge';
 import { carrySides, ownedValuesOf, sideOf } from '../sync/drift';
 import { mapPool } from '../sync/pool';
 import { emptyApplied, type AppliedCounts, type Failure } from '../sync/report';
-import type { Action, Change, ChangeSide, WfmUser } from '../sync/types';
-import { tallyAnswer, type AnswerTally } from '../sync/kept-answers';
+import type { Action, Change, ChangeSide, DesiredUser, WfmUser } from '../sync/types';
+import { tallyAnswer, tallyChanges, type AnswerTally } from '../sync/kept-answers';
+import type { Mapping } from '../config/mapping';
+import { readPath } from '../mappers/scim-paths';
+import type { ScimPort } from '../sync/ports';
+import type { OwnedValues } from '../sync/drift';
 import type { JobDeps } from './deps';
 import { recordWritten } from './drift';
 
@@ -17,7 +21,39 @@ import { recordWritten } from './drift';
  * wherever it ran. `stopped`: the failure that stopped the writes (an auth failure: every other
  * write would fail the same way), after which the rest were not attempted.
  */
-export type ApplyOutcome = { applied: AppliedCounts; failed: Failure[]; retries: number; stopped?: SyncError; answers: AnswerTally };
+export type ApplyOutcome = { applied: AppliedCounts; failed: Failure[]; retries: number; stopped?: SyncError; answers: AnswerTally; changes: AnswerTally };
+
+/**
+ * An update the WFM answered with some of the changes it was asked to make left as they were (a
+ * WFM that keeps an attribute as created: sync/unchangeable.ts). The rest of the write was
+ * applied; the user's write fails, with its result kept for the run's evidence and records.
+ */
+export class ChangeIgnoredError extends SyncError {
+  readonly result: ApplyResult;
+  constructor(result: ApplyResult, paths: readonly string[]) {
+    const held = paths.map((p) => `${p} (still ${result.ignored?.[p] ?? ''})`).join(', ');
+    const them = paths.length === 1 ? 'it' : 'them';
+    super(
+      `the WFM did not change ${held}: it answered the PUT with the value${paths.length === 1 ? '' : 's'} held before; this WFM may not allow changing ${them} after creation (the rest of the write was applied)`,
+      { kind: 'invalid', service: 'wfm-scim' },
+    );
+    this.name = 'ChangeIgnoredError';
+    this.result = result;
+  }
+}
+
+/** The paths the plan asked a write to change that its answer left as they were. */
+export const askedAndIgnored = (action: WriteAction, result: ApplyResult): string[] =>
+  plannedChanges(action).map((c) => c.path).filter((p) => result.ignored?.[p] !== undefined);
+
+/** Adds an answered write to the run's tally of changes made and left as they were (sync/unchangeable.ts). */
+export function tallyWrite(tally: AnswerTally, action: WriteAction, result: ApplyResult): void {
+  if (result.dropped === undefined) return; // nothing was sent: no answer
+  tallyChanges(tally, action.desired, plannedChanges(action).map((c) => c.path), Object.keys(result.ignored ?? {}), result.wfmId);
+}
+
+/** The owned values a write leaves the WFM with: those sent, but the ones it left as they were (`ignored`). */
+export const writtenValues = (desired: DesiredUser, mapping: Mapping, ignored?: Readonly<Record<string, string>>): OwnedValues => ({ ...ownedValuesOf(desired, mapping), ...ignored });
 
 /**
  * A failure that stops a run's writes: the credentials are refused, so every write would be. A
@@ -69,7 +105,28 @@ export async function executeWrite(deps: JobDeps, action: WriteAction, onRetry?:
   const always = deps.config.wfm.readBeforeUpdate === 'always';
   const result = await applyAction(action, { ...ports, mapping: deps.config.mapping, readAgain: (u) => always || copyTooOld(u, deps.now()) });
   if (result.unlisted !== undefined && !always) tellUnlisted(deps, result.wfmId, result.unlisted);
-  return result;
+  if (askedAndIgnored(action, result).length === 0) return result;
+  const confirmed = await readAgainIgnored(ports.scim, deps.config.mapping, action.desired, result);
+  const ignored = askedAndIgnored(action, confirmed);
+  if (ignored.length > 0) throw new ChangeIgnoredError(confirmed, ignored);
+  return confirmed;
+}
+
+/**
+ * An answer that left asked changes as they were is read again (one GET) before the write counts
+ * as failed: a WFM may answer with a stale copy. What the read holds as sent was changed; a read
+ * that fails leaves the answer's word.
+ */
+async function readAgainIgnored(scim: ScimPort, mapping: Mapping, desired: DesiredUser, result: ApplyResult): Promise<ApplyResult> {
+  let user: WfmUser;
+  try {
+    user = await scim.get(result.wfmId);
+  } catch {
+    return result;
+  }
+  const still = Object.entries(result.ignored ?? {}).filter(([path]) => !holdsSent(path, readPath(user.raw, path, mapping.customSchema, desired.attrs[path]), desired.attrs[path]));
+  const { ignored: _was, ...rest } = result;
+  return still.length > 0 ? { ...rest, ignored: Object.fromEntries(still) } : rest;
 }
 
 const plannedChanges = (action: WriteAction) => (action.type === 'create' ? [] : action.changes);
@@ -111,13 +168,20 @@ export function describeApplied(deps: JobDeps, runId: string, action: WriteActio
     ...(result.note !== undefined ? { note: result.note } : {}),
     reason: action.reason,
   };
-  return { audit, owned: { oktaId: action.oktaId, values: ownedValuesOf(action.desired, deps.config.mapping), ...(result.forms ? { forms: result.forms } : {}) } };
+  return { audit, owned: ownedAfter(deps, action, result) };
 }
+
+/** The owned values a write leaves the WFM with, for drift: those sent, but the ones it left as they were, and the forms it holds. */
+export const ownedAfter = (deps: JobDeps, action: WriteAction, result: ApplyResult): OwnedEntry => ({
+  oktaId: action.oktaId,
+  values: writtenValues(action.desired, deps.config.mapping, result.ignored),
+  ...(result.forms ? { forms: result.forms } : {}),
+});
 
 /** Logs and audits an applied write, and remembers the owned values it wrote (for drift). */
 export async function recordApplied(deps: JobDeps, runId: string, action: WriteAction, result: ApplyResult): Promise<void> {
   const { audit } = describeApplied(deps, runId, action, result);
-  await recordWritten(deps, action.desired, result.forms);
+  await recordWritten(deps, action.desired, result.forms, result.ignored);
   await deps.audit.append(audit);
 }
 
@@ -136,6 +200,8 @@ export function describeFailed(deps: JobDeps, runId: string, action: WriteAction
 /** Logs and audits a write that failed for good; answers the report's failure entry. */
 export async function recordFailed(deps: JobDeps, runId: string, action: WriteAction, err: unknown): Promise<Failure> {
   const { failure, audit } = describeFailed(deps, runId, action, err);
+  // The rest of such a write was applied: what the WFM holds now is recorded, as for an applied one.
+  if (err instanceof ChangeIgnoredError) await recordWritten(deps, action.desired, err.result.forms, err.result.ignored);
   await deps.audit.append(audit);
   return failure;
 }
@@ -152,6 +218,7 @@ export async function applyPlan(deps: JobDeps, runId: string, actions: readonly 
   let retries = 0;
   let stopped: SyncError | undefined;
   const answers: AnswerTally = {};
+  const changes: AnswerTally = {};
   deps.onProgress?.({ phase: 'write', done, total: writes.length });
   await mapPool(writes, deps.config.wfm.concurrency, async (action) => {
     if (stopped) {
@@ -161,8 +228,10 @@ export async function applyPlan(deps: JobDeps, runId: string, actions: readonly 
         const result = await executeWrite(deps, action, () => (retries += 1));
         applied[result.appliedAs] += 1;
         if (result.dropped) tallyAnswer(answers, action.desired, deps.config.mapping, result.dropped, result.wfmId);
+        tallyWrite(changes, action, result);
         await recordApplied(deps, runId, action, result);
       } catch (err) {
+        if (err instanceof ChangeIgnoredError) tallyWrite(changes, action, err.result);
         failed.push(await recordFailed(deps, runId, action, err));
         if (stopsTheRun(err)) stopped ??= err;
       }
@@ -171,5 +240,5 @@ export async function applyPlan(deps: JobDeps, runId: string, actions: readonly 
     deps.onProgress?.({ phase: 'write', done, total: writes.length });
   });
   deps.onProgress?.({ phase: 'write', done, total: writes.length, finished: true });
-  return { applied, failed, retries, answers, ...(stopped ? { stopped } : {}) };
+  return { applied, failed, retries, answers, changes, ...(stopped ? { stopped } : {}) };
 }

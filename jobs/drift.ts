@@ -6,6 +6,9 @@ import { holdCreatesWrittenBefore } from '../sync/plan';
 import type { Action, DesiredUser, OktaUser, Rejected, ScimResource, StoredForms, WfmUser } from '../sync/types';
 import { dropsToConfirm, holdsValue, updateVerdicts, type AnswerTally } from '../sync/kept-answers';
 import { dropUnkept, judgeUnkept, missingInRead, unkeptAdvice, unkeptByVerdict, type UnkeptJudgement } from '../sync/unkept';
+import { holdsSent } from '../mappers/scim-merge';
+import { readPath } from '../mappers/scim-paths';
+import { dropUnchangeable, judgeUnchangeable, unchangeableWarning, type Waiting } from '../sync/unchangeable';
 import type { JobDeps } from './deps';
 
 const store = (deps: JobDeps): OwnedValuesStore => createOwnedValues(deps.redis, deps.config.redis.prefix);
@@ -45,10 +48,11 @@ export async function leaveOutUnkept(
   classified: Readonly<{ actions: Action[]; drift: DriftSummary }>,
   basis: UnkeptBasis,
   log: Logger,
-): Promise<{ actions: Action[]; drift: DriftSummary; unkept: string[] }> {
+): Promise<{ actions: Action[]; drift: DriftSummary; unkept: string[]; waiting: Waiting[]; unchangeable: string[] }> {
   let judgement: UnkeptJudgement = { unkept: [], probes: [] };
+  let shown: KeptRecord | undefined;
   try {
-    const shown = await loadKept(deps);
+    shown = await loadKept(deps);
     const now = deps.now();
     if (basis.wholeScope) {
       const missing = missingInRead(classified.actions, basis.current, deps.config.mapping);
@@ -60,8 +64,9 @@ export async function leaveOutUnkept(
   } catch (err) {
     log.warn('could not read or keep which attributes the WFM keeps: this run writes what it plans to', { error: messageOf(err) });
   }
-  if (judgement.unkept.length === 0) return { ...classified, unkept: [] };
-  const actions = dropUnkept(classified.actions, judgement);
+  const { actions: kept, waiting, unchangeable } = leaveOutUnchangeable(classified.actions, shown?.changes, deps.now(), seedOf(basis.runId), log);
+  if (judgement.unkept.length === 0) return { actions: kept, drift: unchangeable.length > 0 ? countDrift(kept) : classified.drift, unkept: [], waiting, unchangeable };
+  const actions = dropUnkept(kept, judgement);
   const confirmed = judgement.unkept.filter((p) => !judgement.probes.includes(p));
   if (confirmed.length > 0) {
     log.warn(`the WFM does not keep these mapped attributes: they are not written again for them; ${unkeptAdvice(confirmed)}`, { attributes: confirmed });
@@ -69,15 +74,32 @@ export async function leaveOutUnkept(
   if (judgement.probes.length > 0) {
     log.info('no WFM user holds these mapped attributes, and no recent answer of the WFM says whether it keeps them: one write sends each, the other users wait for its answer', { attributes: judgement.probes });
   }
-  return { actions, drift: countDrift(actions), unkept: judgement.unkept };
+  return { actions, drift: countDrift(actions), unkept: judgement.unkept, waiting, unchangeable };
 }
 
 /**
- * A path every answer lacked is read again on one of its users before it counts as dropped: a
- * WFM may answer a write with a partial user. Held when read: it counts as kept. Unreadable: no
- * verdict from this run.
+ * Leaves out of a plan the changes at paths the WFM's answers showed it does not change
+ * (sync/unchangeable.ts), but one probe's for a verdict no longer fresh; warns with the users left waiting.
  */
-async function confirmDrops(deps: JobDeps, answers: Readonly<AnswerTally>): Promise<AnswerTally> {
+function leaveOutUnchangeable(actions: Action[], changes: KeptRecord['changes'], now: number, probeSeed: number, log: Logger): { actions: Action[]; waiting: Waiting[]; unchangeable: string[] } {
+  const judgement = judgeUnchangeable(changes, now);
+  if (judgement.unchangeable.length === 0) return { actions, waiting: [], unchangeable: [] };
+  const out = dropUnchangeable(actions, { ...judgement, probeSeed });
+  const warning = unchangeableWarning(out.waiting);
+  if (warning !== undefined) log.warn(warning, { attributes: judgement.unchangeable, users: out.waiting.length });
+  if (judgement.probes.length > 0) log.info('the WFM last left these attributes as they were when asked to change them, over 36 hours ago: one user is written for each to ask again', { attributes: judgement.probes });
+  return { ...out, unchangeable: judgement.unchangeable };
+}
+
+/** Whether a WFM user as read again holds, at a path, what the tally counts as held there (`sent`: the value sent to it). */
+type Holds = (user: Readonly<ScimResource>, path: string, sent: string | undefined) => boolean;
+
+/**
+ * A path every answer lacked (or, for changes, left as it was) is read again on one of its users
+ * before it counts as dropped: a WFM may answer a write with a partial or stale user. Held when
+ * read: it counts as kept. Unreadable: no verdict from this run.
+ */
+async function confirmDrops(deps: JobDeps, answers: Readonly<AnswerTally>, holds: Holds): Promise<AnswerTally> {
   const confirmed: AnswerTally = { ...answers };
   // One read a user, however many of its paths need confirming; a failed read is undefined.
   const reads = new Map<string, Promise<ScimResource | undefined>>();
@@ -89,21 +111,30 @@ async function confirmDrops(deps: JobDeps, answers: Readonly<AnswerTally>): Prom
     }
     return user;
   };
-  for (const { path, wfmId } of dropsToConfirm(answers)) {
+  for (const { path, wfmId, sent } of dropsToConfirm(answers)) {
     const user = wfmId === undefined ? undefined : await read(wfmId);
-    const held = user === undefined ? undefined : holdsValue(user, path, deps.config.mapping);
+    const held = user === undefined ? undefined : holds(user, path, sent);
     if (held === undefined) delete confirmed[path];
     else if (held) confirmed[path] = { held: 1, dropped: 0 };
   }
   return confirmed;
 }
 
-/** After a run's writes: what their answers showed, per owned path, for later runs to judge by. Failing to keep it: warn, go on. */
-export async function recordAnswers(deps: JobDeps, answers: Readonly<AnswerTally>, log: Logger): Promise<void> {
-  if (Object.keys(answers).length === 0) return;
+/**
+ * After a run's writes: what their answers showed, per owned path, for later runs to judge by:
+ * the values kept (`answers`), and the changes made (`changes`, sync/unchangeable.ts). Failing to
+ * keep it: warn, go on.
+ */
+export async function recordAnswers(deps: JobDeps, outcome: Readonly<{ answers: AnswerTally; changes?: AnswerTally }>, log: Logger): Promise<void> {
+  const { answers, changes = {} } = outcome;
+  if (Object.keys(answers).length === 0 && Object.keys(changes).length === 0) return;
+  const { mapping } = deps.config;
   try {
     const kept = await loadKept(deps);
-    await verdicts(deps).save(verdictScope(deps), { ...kept, verdicts: updateVerdicts(kept.verdicts, await confirmDrops(deps, answers), deps.now()) });
+    const now = deps.now();
+    const values = updateVerdicts(kept.verdicts, await confirmDrops(deps, answers, (user, path) => holdsValue(user, path, mapping)), now);
+    const changed = await confirmDrops(deps, changes, (user, path, sent) => holdsSent(path, readPath(user, path, mapping.customSchema, sent), sent));
+    await verdicts(deps).save(verdictScope(deps), { ...kept, verdicts: values, changes: updateVerdicts(kept.changes ?? {}, changed, now) });
   } catch (err) {
     log.warn('could not keep what the WFM kept of the values written: later runs may write them again', { error: messageOf(err) });
   }
@@ -122,7 +153,7 @@ export async function confirmNoops(deps: JobDeps, actions: readonly Action[], de
   const byId = new Map(desired.map((d) => [d.oktaId, d]));
   const entries = actions.flatMap((a) => {
     const d = a.type === 'noop' ? byId.get(a.oktaId) : undefined;
-    return d && a.type === 'noop' ? [{ oktaId: d.oktaId, values: ownedValuesOf(d, deps.config.mapping), ...(a.forms ? { forms: a.forms } : {}) }] : [];
+    return d && a.type === 'noop' ? [{ oktaId: d.oktaId, values: { ...ownedValuesOf(d, deps.config.mapping), ...a.held }, ...(a.forms ? { forms: a.forms } : {}) }] : [];
   });
   if (entries.length > 0) await store(deps).record(entries);
 }
@@ -132,9 +163,9 @@ export async function confirmNoops(deps: JobDeps, actions: readonly Action[], de
  * The write itself succeeded, so failing to remember it only costs the next run its drift
  * classification for this user: warn, go on.
  */
-export async function recordWritten(deps: JobDeps, desired: DesiredUser, forms?: StoredForms): Promise<void> {
+export async function recordWritten(deps: JobDeps, desired: DesiredUser, forms?: StoredForms, ignored?: Readonly<Record<string, string>>): Promise<void> {
   try {
-    await store(deps).record([{ oktaId: desired.oktaId, values: ownedValuesOf(desired, deps.config.mapping), ...(forms ? { forms } : {}) }]);
+    await store(deps).record([{ oktaId: desired.oktaId, values: { ...ownedValuesOf(desired, deps.config.mapping), ...ignored }, ...(forms ? { forms } : {}) }]);
   } catch (err) {
     deps.logger.warn('could not remember the values written: the next change of this user may get the wrong side', {
       oktaId: desired.oktaId,

@@ -3,7 +3,7 @@ import type { Queue } from 'bullmq';
 import { createRunChildren, type RunChildren, type WriteAction } from '../store/run-children';
 import { emptyApplied, type Failure } from '../sync/report';
 import type { Action } from '../sync/types';
-import { tallyAnswer, type AnswerTally } from '../sync/kept-answers';
+import { tallyAnswer, tallyChanges, type AnswerTally } from '../sync/kept-answers';
 import { SyncError } from '../clients/errors';
 import { describeFailed, isWrite, type ApplyOutcome } from './apply-plan';
 import type { JobDeps } from './deps';
@@ -101,17 +101,23 @@ async function outcomesOf(deps: JobDeps, opts: QueueWriterOptions, children: Run
   const failed: Failure[] = [];
   let retries = await children.retries(runId);
   const answers: AnswerTally = {};
-  const desired = new Map(writes.map((w) => [w.oktaId, w.desired]));
+  const changes: AnswerTally = {};
+  const byId = new Map(writes.map((w) => [w.oktaId, w]));
   for (const o of await children.outcomes(runId)) {
     retries += o.retries ?? 0;
-    const sent = o.appliedAs && !o.noAnswer ? desired.get(o.oktaId) : undefined;
+    const write = byId.get(o.oktaId);
+    const sent = o.appliedAs && !o.noAnswer ? write?.desired : undefined;
     if (sent) tallyAnswer(answers, sent, deps.config.mapping, o.dropped ?? [], o.wfmId);
+    // The changes the answer made or left as they were: an applied write's, or one that failed for it.
+    if (write && ((o.appliedAs && !o.noAnswer) || o.ignored)) {
+      tallyChanges(changes, write.desired, write.type === 'create' ? [] : write.changes.map((c) => c.path), o.ignored ?? [], o.wfmId);
+    }
     if (o.appliedAs) applied[o.appliedAs] += 1;
     else failed.push({ oktaId: o.oktaId, userName: o.userName, action: o.action, error: o.error ?? 'failed', ...(o.kind ? { kind: o.kind } : {}) });
   }
   const stopped = await children.stopped(runId);
   // The writes stopped on an auth failure (in whichever worker): the run stops with that reason.
-  return { applied, failed, retries, answers, ...(stopped ? { stopped: new SyncError(stopped.reason, { kind: 'auth', service: stopped.service }) } : {}) };
+  return { applied, failed, retries, answers, changes, ...(stopped ? { stopped: new SyncError(stopped.reason, { kind: 'auth', service: stopped.service }) } : {}) };
 }
 
 /**

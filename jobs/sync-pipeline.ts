@@ -2,6 +2,7 @@ import { isSyncError } from '../clients/errors';
 import { mapOktaUser } from '../mappers/okta-to-wfm';
 import { plan } from '../sync/plan';
 import { storedFormCounts } from '../sync/stored-forms';
+import { unchangeableWarning } from '../sync/unchangeable';
 import { conflictsOf, countPlanned, type Failure, type RunKind } from '../sync/report';
 import type { Action, DesiredUser, OktaUser, Rejected } from '../sync/types';
 import type { JobDeps } from './deps';
@@ -85,8 +86,11 @@ export async function runSyncPipeline(deps: JobDeps, kind: RunKind, opts: Pipeli
     deps.onProgress?.({ phase: 'wfm', done: current.length, finished: true });
     const planned = plan(plannable, current, { mapping: deps.config.mapping });
     const classified = await classifyDrift(deps, source.holdsKnownCreates ? await holdCreatesOfKnownUsers(deps, planned) : planned, { storedForms: source.writesStoredForms ? 'write' : 'leave-out' });
-    const { actions, drift, unkept } = await leaveOutUnkept(deps, classified, { wholeScope: source.wholeScope === true, dryRun: opts.dryRun, runId: report.runId, current }, log);
+    const { actions, drift, unkept, waiting, unchangeable } = await leaveOutUnkept(deps, classified, { wholeScope: source.wholeScope === true, dryRun: opts.dryRun, runId: report.runId, current }, log);
     if (unkept.length > 0) report.unkept = unkept;
+    if (unchangeable.length > 0) report.unchangeable = unchangeable;
+    const waitingWarning = unchangeableWarning(waiting);
+    if (waitingWarning !== undefined) report.warnings = [...(report.warnings ?? []), waitingWarning];
     const forms = storedFormCounts(actions);
     if (Object.keys(forms).length > 0) log.info('values the WFM holds in a form of its own (cut short, characters replaced): not written again (README: "Values the WFM stores in a form of its own")', { usersByAttribute: forms });
     report.planned = countPlanned(actions);
@@ -103,7 +107,7 @@ export async function runSyncPipeline(deps: JobDeps, kind: RunKind, opts: Pipeli
       const before = clientRetries();
       const outcome = await deps.writer.apply(deps, report.runId, actions);
       writes = { retries: outcome.retries, processRetries: clientRetries() - before };
-      await recordAnswers(deps, outcome.answers, log);
+      await recordAnswers(deps, outcome, log);
       report.applied = outcome.applied;
       failed.push(...outcome.failed);
       if (outcome.stopped) {

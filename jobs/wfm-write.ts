@@ -4,7 +4,7 @@ import { isTransient } from '../clients/errors';
 import type { ApplyResult } from '../sync/apply';
 import { createRunChildren, type ChildOutcome, type RunChildren, type WriteAction } from '../store/run-children';
 import type { JobDeps } from './deps';
-import { describeApplied, describeFailed, executeWrite, notAttempted, stopsTheRun } from './apply-plan';
+import { ChangeIgnoredError, describeApplied, describeFailed, executeWrite, notAttempted, ownedAfter, stopsTheRun } from './apply-plan';
 
 export const WFM_WRITE = 'wfm-write' as const;
 
@@ -51,16 +51,23 @@ async function loadWrite(deps: JobDeps, children: RunChildren, payload: WfmWrite
   return children.load(payload.runId, payload.oktaId);
 }
 
-const outcomeOf = (action: WriteAction, rest: Pick<ChildOutcome, 'appliedAs' | 'error' | 'kind' | 'retries' | 'dropped' | 'wfmId' | 'noAnswer'>): ChildOutcome => ({
+const outcomeOf = (action: WriteAction, rest: Pick<ChildOutcome, 'appliedAs' | 'error' | 'kind' | 'retries' | 'dropped' | 'ignored' | 'wfmId' | 'noAnswer'>): ChildOutcome => ({
   oktaId: action.oktaId,
   userName: action.userName,
   action: action.type,
   ...rest,
 });
 
-/** What the WFM's answer showed, for the run to judge the attributes it does not keep by (sync/unkept.ts). */
-const answerOf = (result: ApplyResult): Pick<ChildOutcome, 'dropped' | 'wfmId' | 'noAnswer'> =>
-  result.dropped === undefined ? { noAnswer: true } : result.dropped.length > 0 ? { dropped: [...result.dropped], wfmId: result.wfmId } : {};
+/** What the WFM's answer showed, for the run to judge the attributes it does not keep (sync/unkept.ts) or change (sync/unchangeable.ts) by. */
+function answerOf(result: ApplyResult): Pick<ChildOutcome, 'dropped' | 'ignored' | 'wfmId' | 'noAnswer'> {
+  if (result.dropped === undefined) return { noAnswer: true };
+  const ignored = Object.keys(result.ignored ?? {});
+  return {
+    ...(result.dropped.length > 0 ? { dropped: [...result.dropped] } : {}),
+    ...(ignored.length > 0 ? { ignored } : {}),
+    ...(result.dropped.length > 0 || ignored.length > 0 ? { wfmId: result.wfmId } : {}),
+  };
+}
 
 /**
  * One fanned-out write. Transient failures are thrown for the queue to retry with backoff; a
@@ -93,7 +100,11 @@ export async function runWfmWrite(deps: JobDeps, payload: WfmWritePayload, attem
     }
     const { failure, audit } = describeFailed(deps, payload.runId, action, err);
     if (stopsTheRun(err)) await children.stop(payload.runId, { service: err.service, reason: failure.error });
-    await children.complete(payload.runId, outcomeOf(action, { error: failure.error, ...(failure.kind ? { kind: failure.kind } : {}), ...(retries > 0 ? { retries } : {}) }), { audit });
+    // The rest of a write the WFM answered with changes left as they were was applied: its answer
+    // counts as evidence, and what the WFM holds now is recorded, as for an applied one.
+    const ignored = err instanceof ChangeIgnoredError ? { answer: answerOf(err.result), owned: ownedAfter(deps, action, err.result) } : undefined;
+    const outcome = outcomeOf(action, { error: failure.error, ...(failure.kind ? { kind: failure.kind } : {}), ...(retries > 0 ? { retries } : {}), ...ignored?.answer });
+    await children.complete(payload.runId, outcome, { audit, ...(ignored ? { owned: ignored.owned } : {}) });
     throw new UnrecoverableError(failure.error);
   }
 }

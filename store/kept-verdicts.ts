@@ -14,17 +14,23 @@ export type VerdictStore = {
   save(where: VerdictScope, record: KeptRecord): Promise<void>;
 };
 
-/** The verdicts, and the paths the last read of the whole scope (not a dry run) showed missing. */
-export type KeptRecord = Readonly<{ verdicts: Verdicts; missing: readonly string[] }>;
+/**
+ * The verdicts, the paths the last read of the whole scope (not a dry run) showed missing, and
+ * what the answers to updates showed of the changes written, per path (`changes`: `kept` false
+ * where the WFM answered them with the value held before: sync/unchangeable.ts).
+ */
+export type KeptRecord = Readonly<{ verdicts: Verdicts; missing: readonly string[]; changes?: Verdicts }>;
 
 /** The WFM and the mapping's custom extension URN the answers came from. */
 export type VerdictScope = Readonly<{ scimUrl: string; customSchema?: string | undefined }>;
 
+const verdictSchema = z.object({ kept: z.boolean(), at: z.number() });
 const recordSchema = z.object({
   scimUrl: z.string(),
   customSchema: z.string().optional(),
-  verdicts: z.record(z.string(), z.object({ kept: z.boolean(), at: z.number() })),
+  verdicts: z.record(z.string(), verdictSchema),
   missing: z.array(z.string()).default([]),
+  changes: z.record(z.string(), verdictSchema).default({}),
 });
 
 const NOTHING: KeptRecord = { verdicts: {}, missing: [] };
@@ -38,8 +44,10 @@ export function createVerdictStore(redis: Redis, prefix: string): VerdictStore {
     try {
       const record = recordSchema.parse(JSON.parse(raw));
       if (record.scimUrl !== where.scimUrl) return NOTHING;
-      if (record.customSchema === where.customSchema) return { verdicts: record.verdicts, missing: record.missing };
-      return { verdicts: Object.fromEntries(Object.entries(record.verdicts).filter(([path]) => !isCustom(path))), missing: record.missing.filter((path) => !isCustom(path)) };
+      const same = record.customSchema === where.customSchema;
+      const ours = (verdicts: Verdicts): Verdicts => (same ? verdicts : Object.fromEntries(Object.entries(verdicts).filter(([path]) => !isCustom(path))));
+      const changes = ours(record.changes);
+      return { verdicts: ours(record.verdicts), missing: same ? record.missing : record.missing.filter((path) => !isCustom(path)), ...(Object.keys(changes).length > 0 ? { changes } : {}) };
     } catch {
       return NOTHING;
     }
@@ -47,7 +55,7 @@ export function createVerdictStore(redis: Redis, prefix: string): VerdictStore {
   return {
     load,
     async save(where, record) {
-      await redis.set(verdictKey, JSON.stringify({ scimUrl: where.scimUrl, ...(where.customSchema !== undefined ? { customSchema: where.customSchema } : {}), verdicts: record.verdicts, missing: record.missing }));
+      await redis.set(verdictKey, JSON.stringify({ scimUrl: where.scimUrl, ...(where.customSchema !== undefined ? { customSchema: where.customSchema } : {}), verdicts: record.verdicts, missing: record.missing, changes: record.changes ?? {} }));
     },
   };
 }

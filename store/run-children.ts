@@ -21,6 +21,8 @@ export type ChildOutcome = {
   retries?: number;
   /** An applied write: the owned paths sent with a value that the WFM's answer lacked (sync/unkept.ts), when any, and its WFM user. */
   dropped?: string[];
+  /** A write the WFM answered (applied, or failed for it): the owned paths sent with a new value that the answer held as before (sync/unchangeable.ts), when any. */
+  ignored?: string[];
   wfmId?: string;
   /** An applied write that sent nothing (the user was already up to date): no answer to judge by. */
   noAnswer?: true;

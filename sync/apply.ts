@@ -34,6 +34,8 @@ export type ApplyResult = Readonly<{
   dropped?: readonly string[];
   /** The owned values the answer holds in a form of the WFM's own (sync/stored-forms.ts), when any. */
   forms?: StoredForms;
+  /** The owned paths sent with a new value that the answer holds as the user held them before, with that value (sync/unchangeable.ts), when any. */
+  ignored?: Readonly<Record<string, string>>;
   /** An update that read its user again: what that read held and the listed copy lacked (a listing that leaves attributes out, or an edit since). */
   unlisted?: readonly string[];
 }>;
@@ -45,9 +47,9 @@ function answered(
   mapping: ApplyPorts['mapping'],
   before?: Readonly<ScimResource>,
   known?: KnownForms,
-): { dropped: string[]; forms?: StoredForms } {
-  const { dropped, forms } = readAnswer(answer, desired, mapping, before, known);
-  return { dropped, ...(Object.keys(forms).length > 0 ? { forms } : {}) };
+): { dropped: string[]; forms?: StoredForms; ignored?: Record<string, string> } {
+  const { dropped, forms, ignored } = readAnswer(answer, desired, mapping, before, known);
+  return { dropped, ...(Object.keys(forms).length > 0 ? { forms } : {}), ...(Object.keys(ignored).length > 0 ? { ignored } : {}) };
 }
 
 /** How often a write is tried again after an answer that may be stale (412) or lost (timeout). */
@@ -104,7 +106,7 @@ async function replaceOwned(
   mayActivate: boolean,
   known?: KnownForms,
   lastSent?: LastSent,
-): Promise<{ user: WfmUser; changes: Change[]; reread: boolean; dropped?: string[]; forms?: StoredForms }> {
+): Promise<{ user: WfmUser; changes: Change[]; reread: boolean; dropped?: string[]; forms?: StoredForms; ignored?: Record<string, string> }> {
   let target = current;
   let reread = false;
   for (let attempt = 1; ; attempt += 1) {
@@ -149,7 +151,7 @@ async function applyCreate(action: CreateAction, ports: ApplyPorts): Promise<App
       if (!ambiguous) throw err;
       const found = await lookup(ports.scim, action.desired);
       if (found) {
-        const { user, changes, dropped, forms } = await replaceOwned(ports, action.desired, found, false);
+        const { user, changes, dropped, forms, ignored } = await replaceOwned(ports, action.desired, found, false);
         const linked = found.externalId !== action.desired.oktaId;
         return {
           appliedAs: linked ? 'update' : 'create',
@@ -157,6 +159,7 @@ async function applyCreate(action: CreateAction, ports: ApplyPorts): Promise<App
           changes,
           ...(dropped ? { dropped } : {}),
           ...(forms ? { forms } : {}),
+          ...(ignored ? { ignored } : {}),
           note: linked ? 'userName already in the WFM: linked' : 'create confirmed by lookup',
         };
       }
@@ -211,7 +214,7 @@ async function applyUpdate(action: UpdateAction, ports: ApplyPorts): Promise<App
     current = await readCurrent(ports, action.wfmId);
     unlisted = leftOutOfListing(listed.raw, current.raw);
   }
-  const { user, changes, reread, dropped, forms } = await replaceOwned(ports, action.desired, current, action.type === 'reactivate', action.knownForms, action.lastSent);
+  const { user, changes, reread, dropped, forms, ignored } = await replaceOwned(ports, action.desired, current, action.type === 'reactivate', action.knownForms, action.lastSent);
   // With no user-management API configured, the PUT's `active: true` is the reactivation (RFC
   // 7643's way). A WFM that still answers the user inactive revives only through an API of its own;
   // an answer that leaves `active` out says nothing, so the user is read again.
@@ -227,6 +230,7 @@ async function applyUpdate(action: UpdateAction, ports: ApplyPorts): Promise<App
     changes,
     ...(dropped ? { dropped } : {}),
     ...(forms ? { forms } : {}),
+    ...(ignored ? { ignored } : {}),
     ...(reread ? { note: 'changed in the WFM meanwhile (412): re-read and merged' } : {}),
     ...(unlisted.length > 0 ? { unlisted } : {}),
   };

@@ -34,7 +34,7 @@ export type Verdicts = Readonly<Record<string, Verdict>>;
  * lacked it, and one WFM user whose answer lacked it (`sample`), to read again before the run
  * concludes the WFM drops it (an answer may be a partial one).
  */
-export type AnswerTally = Record<string, { held: number; dropped: number; sample?: string }>;
+export type AnswerTally = Record<string, { held: number; dropped: number; sample?: string; sent?: string | undefined }>;
 
 /** The judged owned paths a write sends a value for. */
 function sentPaths(desired: DesiredUser, mapping: Mapping): string[] {
@@ -57,9 +57,10 @@ export function readAnswer(
   mapping: Mapping,
   before?: Readonly<ScimResource>,
   known: KnownForms = {},
-): { dropped: string[]; forms: Record<string, string> } {
+): { dropped: string[]; forms: Record<string, string>; ignored: Record<string, string> } {
   const dropped: string[] = [];
   const forms: Record<string, string> = {};
+  const ignored: Record<string, string> = {};
   for (const path of ownedPaths(mapping)) {
     const sent = desired.attrs[path];
     if (normalise(path, sent) === undefined) continue;
@@ -73,8 +74,11 @@ export function readAnswer(
     const form = answered ? held : was;
     const unchanged = before !== undefined && (!answered || heldNow === normalise(path, was));
     if (unchanged ? stillKnown(path, sent, form, known[path]) : isStoredForm(path, sent, form)) forms[path] = form as string;
+    // A new value answered with the one held before: the WFM left it as it was. Not where the old
+    // value could be a form of the new one (a cut of it): the WFM may have stored that form again.
+    else if (answered && unchanged && !isStoredForm(path, sent, held)) ignored[path] = held as string;
   }
-  return { dropped, forms };
+  return { dropped, forms, ignored };
 }
 
 /**
@@ -99,11 +103,30 @@ export function tallyAnswer(tally: AnswerTally, desired: DesiredUser, mapping: M
   }
 }
 
+/**
+ * Adds one answered update to the tally of changes (`AnswerTally` read as: `held`, the changes the
+ * WFM made; `dropped`, those it answered with the value held before). `asked`: the paths the plan
+ * changed; `ignored`: the paths the answer left as they were, asked or not (a value the plan left
+ * out is sent with the PUT all the same). `sample` is one user that was left so, and `sent` the
+ * value it was sent, to read again before the run concludes the WFM does not change it.
+ */
+export function tallyChanges(tally: AnswerTally, desired: DesiredUser, asked: readonly string[], ignored: readonly string[], wfmId?: string): void {
+  for (const path of new Set([...asked, ...ignored])) {
+    const entry = (tally[path] ??= { held: 0, dropped: 0 });
+    if (!ignored.includes(path)) {
+      if (normalise(path, desired.attrs[path]) !== undefined) entry.held += 1;
+      continue;
+    }
+    entry.dropped += 1;
+    if (entry.sample === undefined && wfmId !== undefined && wfmId !== '') Object.assign(entry, { sample: wfmId, sent: desired.attrs[path] });
+  }
+}
+
 /** The paths that every answer of the tally lacked, each with the user to read again to confirm it. */
-export function dropsToConfirm(tally: Readonly<AnswerTally>): { path: string; wfmId?: string }[] {
+export function dropsToConfirm(tally: Readonly<AnswerTally>): { path: string; wfmId?: string; sent?: string }[] {
   return Object.entries(tally)
     .filter(([, e]) => e.held === 0 && e.dropped > 0)
-    .map(([path, e]) => (e.sample !== undefined ? { path, wfmId: e.sample } : { path }));
+    .map(([path, e]) => ({ path, ...(e.sample !== undefined ? { wfmId: e.sample } : {}), ...(e.sent !== undefined ? { sent: e.sent } : {}) }));
 }
 
 /** Whether a WFM user as read holds a value at this path (`expected`: the value sent, to find its entry among untyped ones: readPath). */

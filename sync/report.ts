@@ -33,6 +33,12 @@ export type RunReport = {
   drift?: DriftSummary;
   /** Sync runs: owned attributes the WFM does not keep, whose values dropped by it were not written again (sync/unkept.ts). */
   unkept?: string[];
+  /**
+   * Sync runs: owned attributes the WFM's answers showed it does not change once set (it answered
+   * updates with the values held before: sync/unchangeable.ts). Changes to them are left out (the
+   * users wait, named in `warnings`), but one probe's once the answers are 36 hours old.
+   */
+  unchangeable?: string[];
   /** What an admin should know that stopped nothing (a System Log checkpoint that could not be used). */
   warnings?: string[];
   /** A stored report keeps the first failures only: how many there were, when more. */

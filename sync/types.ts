@@ -82,8 +82,12 @@ export type UpdateAction = Readonly<{
   lastSent?: LastSent;
 }>;
 export type DeactivateAction = Readonly<{ type: 'deactivate'; oktaId: string; userName: string; wfmId: string; reason: string }>;
-/** `forms`: the values the WFM holds only in a form of its own, which confirming the noop keeps. */
-export type NoopAction = Readonly<{ type: 'noop'; oktaId: string; userName: string; wfmId: string; reason: string; forms?: StoredForms }>;
+/**
+ * `forms`: the values the WFM holds only in a form of its own, which confirming the noop keeps.
+ * `held`: values the WFM does not change (sync/unchangeable.ts), which confirming the noop keeps
+ * as written, in place of Okta's.
+ */
+export type NoopAction = Readonly<{ type: 'noop'; oktaId: string; userName: string; wfmId: string; reason: string; forms?: StoredForms; held?: Readonly<Record<string, string>> }>;
 export type ConflictAction = Readonly<{
   type: 'conflict';
   oktaId: string;

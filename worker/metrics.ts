@@ -29,7 +29,7 @@ export function createMetrics(): Metrics {
   let unkeptNow: (() => Promise<readonly string[]>) | undefined;
   new Gauge({
     name: 'okta_wfm_unkept_attributes',
-    help: 'Mapped attributes the WFM does not keep (the last full read and its answers agree, as kept in Redis): 1 each.',
+    help: 'Mapped attributes the WFM does not keep (the last full read and its answers agree), or does not change once set (its answers to updates left them as they were), as kept in Redis: 1 each.',
     labelNames: ['attribute'],
     registers: [registry],
     async collect() {

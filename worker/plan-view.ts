@@ -20,6 +20,7 @@ export function planJson({ report, actions }: PlanView): string {
     planned: report.planned,
     changedBy,
     ...(report.unkept ? { unkept: report.unkept } : {}),
+    ...(report.unchangeable ? { unchangeable: report.unchangeable } : {}),
     actions: actions.filter((a) => a.type !== 'noop').map((a) => {
       const { desired: _d, current: _c, ...rest } = a as Action & { desired?: unknown; current?: unknown };
       return a.type === 'create' ? { ...rest, role: a.desired.attrs['roles.primary'] } : rest;
@@ -71,6 +72,9 @@ export function planText({ report, actions }: PlanView): string[] {
   if (d && d.wfm + d.both > 0) lines.push(`  WFM edit: changed in the WFM since our last write; the run puts Okta's value back`);
   if (report.unkept) {
     lines.push(`  not kept by the WFM: ${report.unkept.join(', ')} (no WFM user holds it, and the WFM's answers drop it or none says yet: not written again for it; ${unkeptAdvice(report.unkept)})`);
+  }
+  if (report.unchangeable) {
+    lines.push(`  not changed by the WFM: ${report.unchangeable.join(', ')} (its answers to updates left them as they were: changes to them are not written)`);
   }
   for (const type of GROUPS) {
     const group = actions.filter((a) => a.type === type);

@@ -8,6 +8,7 @@ import { assertRegistry, jobFor, type JobContext, type TriggerRequest } from '..
 import { loadKept } from '../jobs/drift';
 import { createQueueWriter } from '../jobs/queue-writer';
 import { unkeptByVerdict } from '../sync/unkept';
+import { judgeUnchangeable } from '../sync/unchangeable';
 import { QUEUE_NAMES, type QueueKey } from '../jobs/queue-names';
 import { startHttp, type HttpServer, type WorkerState, type WorkerStates } from './http';
 import { buildApp, newRunId, type App } from './main';
@@ -144,7 +145,9 @@ export async function startWorker(config: AppConfig, logger: Logger, opts: { htt
   }
   metrics.watchUnkept(async () => {
     const kept = await loadKept(app.deps);
-    return unkeptByVerdict(kept.verdicts, kept.missing, config.mapping, app.deps.now());
+    const { unchangeable, probes } = judgeUnchangeable(kept.changes, app.deps.now());
+    const fixed = unchangeable.filter((p) => !probes.includes(p));
+    return [...new Set([...unkeptByVerdict(kept.verdicts, kept.missing, config.mapping, app.deps.now()), ...fixed])];
   });
   const connection = bullConnection(config.redis);
   const contextFor = (job: Job): JobContext => ({

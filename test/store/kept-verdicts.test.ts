@@ -34,6 +34,14 @@ describe('what the WFM kept of the values written, in Redis', () => {
     expect(await createVerdictStore(redis, prefix).load({ scimUrl: here.scimUrl })).toEqual(withoutCustom);
   });
 
+  it('keeps what the answers showed of the changes written beside them, for the same WFM, custom paths for the same URN only', async () => {
+    const changes = { userName: { kept: false, at: 7 }, 'custom.badge': { kept: false, at: 7 } };
+    await createVerdictStore(redis, prefix).save(here, { verdicts: shown, missing: [], changes });
+    expect(await createVerdictStore(redis, prefix).load(here)).toEqual({ verdicts: shown, missing: [], changes });
+    expect((await createVerdictStore(redis, prefix).load({ scimUrl: here.scimUrl })).changes).toEqual({ userName: { kept: false, at: 7 } });
+    expect((await createVerdictStore(redis, prefix).load({ ...here, scimUrl: 'https://other.example.com/scim/v2' })).changes).toBeUndefined();
+  });
+
   it('an unreadable record reads as nothing', async () => {
     const nothing = { verdicts: {}, missing: [] };
     await redis.set(verdictKey, '{not json');
