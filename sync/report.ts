@@ -75,7 +75,8 @@ export function summarise(report: RunReport): string {
   const lines = [
     `Run ${report.runId}${report.dryRun ? ' (dry run: nothing written)' : ''} in ${(report.durationMs / 1000).toFixed(1)} s`,
     `  planned: ${p.create} create, ${p.update} update, ${p.reactivate} reactivate, ${p.deactivate} deactivate, ${p.noop} unchanged, ${p.conflict} conflict`,
-    `  applied: ${a.create} create, ${a.update} update, ${a.reactivate} reactivate, ${a.deactivate} deactivate`,
+    // A dry run's zero writes are not news, and a row of zeros reads as "nothing to do".
+    report.dryRun ? '  applied: none (dry run)' : `  applied: ${a.create} create, ${a.update} update, ${a.reactivate} reactivate, ${a.deactivate} deactivate`,
   ];
   const extra = [
     report.unmanaged !== undefined ? `${report.unmanaged} unmanaged (no Okta link, not touched)` : '',

@@ -24,3 +24,30 @@ describe("the run's summary as printed", () => {
     expect(text).toContain('x?[2J?[H??  failed: 0@example.com');
   });
 });
+
+describe('a dry run in the summary', () => {
+  const report = (dryRun: boolean): RunReport => ({
+    runId: 'r2',
+    kind: 'full-sync',
+    dryRun,
+    startedAt: '2026-11-30T10:00:00.000Z',
+    finishedAt: '2026-11-30T10:00:01.000Z',
+    planned: { ...emptyCounts(), create: 12, update: 3 },
+    applied: dryRun ? emptyApplied() : { ...emptyApplied(), create: 12, update: 3 },
+    failed: [],
+    conflicts: [],
+    retries: 0,
+    durationMs: 1000,
+  });
+
+  it('says it applied nothing instead of a row of zeros next to its plan', () => {
+    const text = summarise(report(true));
+    expect(text).toContain('planned: 12 create, 3 update');
+    expect(text).toContain('  applied: none (dry run)');
+    expect(text).not.toMatch(/applied: 0 create/);
+  });
+
+  it('a real run still counts its writes', () => {
+    expect(summarise(report(false))).toContain('  applied: 12 create, 3 update, 0 reactivate, 0 deactivate');
+  });
+});
