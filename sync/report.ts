@@ -72,11 +72,19 @@ export function exitCodeOf(report: Pick<RunReport, 'failed' | 'error'>, guardTri
 export function summarise(report: RunReport): string {
   const p = report.planned;
   const a = report.applied;
+  // Off-boarding only deactivates: its creates, updates and conflicts would always read 0.
+  const offboard = report.kind === 'offboard';
   const lines = [
     `Run ${report.runId}${report.dryRun ? ' (dry run: nothing written)' : ''} in ${(report.durationMs / 1000).toFixed(1)} s`,
-    `  planned: ${p.create} create, ${p.update} update, ${p.reactivate} reactivate, ${p.deactivate} deactivate, ${p.noop} unchanged, ${p.conflict} conflict`,
+    offboard
+      ? `  planned: ${p.deactivate} deactivate, ${p.noop} unchanged`
+      : `  planned: ${p.create} create, ${p.update} update, ${p.reactivate} reactivate, ${p.deactivate} deactivate, ${p.noop} unchanged, ${p.conflict} conflict`,
     // A dry run's zero writes are not news, and a row of zeros reads as "nothing to do".
-    report.dryRun ? '  applied: none (dry run)' : `  applied: ${a.create} create, ${a.update} update, ${a.reactivate} reactivate, ${a.deactivate} deactivate`,
+    report.dryRun
+      ? '  applied: none (dry run)'
+      : offboard
+        ? `  applied: ${a.deactivate} deactivate`
+        : `  applied: ${a.create} create, ${a.update} update, ${a.reactivate} reactivate, ${a.deactivate} deactivate`,
   ];
   const extra = [
     report.unmanaged !== undefined ? `${report.unmanaged} unmanaged (no Okta link, not touched)` : '',

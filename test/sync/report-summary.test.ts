@@ -51,3 +51,25 @@ describe('a dry run in the summary', () => {
     expect(summarise(report(false))).toContain('  applied: 12 create, 3 update, 0 reactivate, 0 deactivate');
   });
 });
+
+describe("an off-boarding run's summary", () => {
+  it('counts deactivations only, not the creates, updates and conflicts off-boarding never makes', () => {
+    const report: RunReport = {
+      runId: 'offboard-1',
+      kind: 'offboard',
+      dryRun: false,
+      startedAt: '2026-11-30T10:00:00.000Z',
+      finishedAt: '2026-11-30T10:00:01.000Z',
+      planned: { ...emptyCounts(), deactivate: 2, noop: 40 },
+      applied: { ...emptyApplied(), deactivate: 2 },
+      failed: [],
+      conflicts: [],
+      retries: 0,
+      durationMs: 1000,
+      unmanaged: 1,
+    };
+    const lines = summarise(report).split('\n');
+    expect(lines.slice(1, 3)).toEqual(['  planned: 2 deactivate, 40 unchanged', '  applied: 2 deactivate']);
+    expect(lines.join('\n')).not.toMatch(/create|update|reactivate|conflict/);
+  });
+});
