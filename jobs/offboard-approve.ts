@@ -47,6 +47,7 @@ export async function applySavedPlan(deps: JobDeps, report: RunReport, planId: s
   report.planned.deactivate = outcome.confirmed;
   report.planned.noop = outcome.kept.length;
   report.applied.deactivate = outcome.deactivated;
+  report.deactivations = outcome.users;
   report.failed = outcome.failed;
   if (!report.dryRun) {
     // A run that stopped keeps its plan: approved again once the cause is fixed, it re-checks

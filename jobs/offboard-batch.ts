@@ -4,7 +4,7 @@ import { requireWfmApi } from '../clients/wfm-api';
 import type { SavedPlanItem } from '../store/offboard-plans';
 import type { TakeBack } from '../store/recent-deactivations';
 import type { RecheckVerdict } from '../sync/offboard-plan';
-import type { Failure } from '../sync/report';
+import type { DeactivationEntry, Failure } from '../sync/report';
 import { notAttempted } from './apply-plan';
 import type { JobDeps } from './deps';
 
@@ -20,6 +20,8 @@ export type ExecuteOutcome = {
   kept: string[];
   /** Okta ids deactivated now. */
   done: string[];
+  /** The users deactivated now; in a dry run, those the re-check confirmed. */
+  users: DeactivationEntry[];
   /** The failure that stopped the run (credentials, configuration); the users after it were not attempted. */
   stopped?: SyncError;
 };
@@ -153,6 +155,7 @@ export async function deactivateBatch(
     }
     out.deactivated += 1;
     out.done.push(item.oktaId);
+    out.users.push({ oktaId: item.oktaId, userName: item.userName, wfmId: item.wfmId, reason: verdict.reason });
     deactivated.push({ item, reason: verdict.reason, note });
   }
   for (const { item, reason, note } of deactivated) {

@@ -58,7 +58,7 @@ export async function recheckAndDeactivate(
   items: readonly SavedPlanItem[],
   opts: ExecuteOptions,
 ): Promise<ExecuteOutcome> {
-  const out: ExecuteOutcome = { confirmed: 0, deactivated: 0, failed: [], kept: [], done: [] };
+  const out: ExecuteOutcome = { confirmed: 0, deactivated: 0, failed: [], kept: [], done: [], users: [] };
   const at = (): string => new Date(deps.now()).toISOString();
   const fail: Fail = async (item, error, reason) => {
     out.failed.push({ oktaId: item.oktaId, userName: item.userName, action: 'deactivate', error });
@@ -100,6 +100,9 @@ export async function recheckAndDeactivate(
       else out.failed.push({ oktaId: c.item.oktaId, userName: c.item.userName, action: 'deactivate', error: c.verdict.reason });
     }
     out.confirmed += confirmed.length;
+    if (opts.dryRun && stopped === undefined) {
+      for (const { item, verdict } of confirmed) out.users.push({ oktaId: item.oktaId, userName: item.userName, wfmId: item.wfmId, reason: verdict.reason });
+    }
     if (stopped !== undefined) unchecked.push(...confirmed.map((c) => c.item));
     else if (!opts.dryRun && confirmed.length > 0) stopped = await deactivateBatch(deps, runId, confirmed, out, fail, opts);
     done += batch.length - unchecked.length;

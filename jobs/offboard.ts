@@ -154,6 +154,7 @@ async function offboardFromOkta(deps: JobDeps, report: RunReport, log: Logger): 
   if (trips.length > 0) {
     report.planned.deactivate = plan.candidates.length;
     report.planned.noop = plan.managedActive - plan.candidates.length;
+    report.heldByGuard = plan.candidates.map((c) => ({ oktaId: c.oktaId, userName: c.userName, wfmId: c.wfmId }));
     let planId = '';
     let expiresAt: string | undefined;
     if (!report.dryRun) {
@@ -185,6 +186,7 @@ async function offboardFromOkta(deps: JobDeps, report: RunReport, log: Logger): 
   report.planned.deactivate = outcome.confirmed;
   report.planned.noop = plan.managedActive - outcome.confirmed;
   report.applied.deactivate = outcome.deactivated;
+  report.deactivations = outcome.users;
   report.failed = outcome.failed;
   if (!report.dryRun) await marks.clear([...outcome.kept, ...outcome.done]);
   if (outcome.stopped) throw outcome.stopped;

@@ -3,7 +3,7 @@ import type { RunReport } from '../sync/report';
 import { key } from './redis';
 
 export const KEPT_RUNS = 100;
-/** Per-user entries (failures, conflicts) a stored report keeps; the count of all is kept beside them. */
+/** Per-user entries (failures, conflicts, deactivations) a stored report keeps; the count of all is kept beside them. */
 export const KEPT_ENTRIES = 1000;
 
 /**
@@ -13,13 +13,18 @@ export const KEPT_ENTRIES = 1000;
  * the audit hold each user's outcome.
  */
 export function boundedReport(report: RunReport): RunReport {
-  if (report.failed.length <= KEPT_ENTRIES && report.conflicts.length <= KEPT_ENTRIES) return report;
+  const over = (list: readonly unknown[] | undefined): boolean => (list?.length ?? 0) > KEPT_ENTRIES;
+  if (!over(report.failed) && !over(report.conflicts) && !over(report.deactivations) && !over(report.heldByGuard)) return report;
   return {
     ...report,
     failed: report.failed.slice(0, KEPT_ENTRIES),
     conflicts: report.conflicts.slice(0, KEPT_ENTRIES),
-    ...(report.failed.length > KEPT_ENTRIES ? { failedTotal: report.failed.length } : {}),
-    ...(report.conflicts.length > KEPT_ENTRIES ? { conflictsTotal: report.conflicts.length } : {}),
+    ...(over(report.failed) ? { failedTotal: report.failed.length } : {}),
+    ...(over(report.conflicts) ? { conflictsTotal: report.conflicts.length } : {}),
+    ...(report.deactivations ? { deactivations: report.deactivations.slice(0, KEPT_ENTRIES) } : {}),
+    ...(over(report.deactivations) ? { deactivationsTotal: report.deactivations?.length } : {}),
+    ...(report.heldByGuard ? { heldByGuard: report.heldByGuard.slice(0, KEPT_ENTRIES) } : {}),
+    ...(over(report.heldByGuard) ? { heldByGuardTotal: report.heldByGuard?.length } : {}),
   };
 }
 

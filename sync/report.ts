@@ -8,6 +8,8 @@ export type AppliedCounts = { create: number; update: number; reactivate: number
 /** `kind`: of a write's failure, the error kind (clients/errors), when it came from one. */
 export type Failure = { oktaId: string; userName: string; action: string; error: string; kind?: string };
 export type ConflictEntry = { oktaId: string; userName: string; candidates: readonly string[]; reason: string };
+/** An off-boarding run's user: deactivated, or one it would deactivate (a dry run, a plan a guard kept). */
+export type DeactivationEntry = { oktaId: string; userName: string; wfmId: string; reason?: string };
 
 export type RunReport = {
   runId: string;
@@ -27,6 +29,14 @@ export type RunReport = {
   unmanaged?: number;
   /** Off-boarding: users out of scope for less than OFFBOARD_GRACE, left alone this run. */
   inGrace?: number;
+  /** Off-boarding: the users it deactivated; in a dry run, those its re-check confirmed it would deactivate. */
+  deactivations?: DeactivationEntry[];
+  /** A stored report keeps the first deactivations only: how many there were, when more. */
+  deactivationsTotal?: number;
+  /** Off-boarding stopped by a guard: the users of the plan it kept (`planId`), not re-checked yet and not deactivated. */
+  heldByGuard?: DeactivationEntry[];
+  /** A stored report keeps the first held users only: how many there were, when more. */
+  heldByGuardTotal?: number;
   /** Off-boarding: the saved plan a guard kept (approve it with `okta-wfm-sync approve <planId>`), or the one applied. */
   planId?: string;
   /** Sync runs: the users with changes by the side that moved them (Okta, or the WFM: drift). */
@@ -92,6 +102,7 @@ export function summarise(report: RunReport): string {
     report.planId !== undefined ? `plan ${report.planId}` : '',
   ].filter((s) => s !== '');
   if (extra.length > 0) lines.push(`  ${extra.join(', ')}`);
+  lines.push(...deactivationLines(report));
   for (const w of report.warnings ?? []) lines.push(`  warning: ${safe(w)}`);
   lines.push(...driftLines(report.drift));
   if (report.failed.length > 0) {
@@ -105,6 +116,25 @@ export function summarise(report: RunReport): string {
   if (conflicts > 20) lines.push(`  ... and ${conflicts - 20} more conflicts (see --json)`);
   if (report.error !== undefined) lines.push(`  stopped: ${safe(report.error)}`);
   return lines.join('\n');
+}
+
+/** Off-boarding's users by name: who went, who would go (a dry run), or who a guard held. */
+function deactivationLines(report: RunReport): string[] {
+  const named = (label: string, users: readonly DeactivationEntry[], total: number, kept: boolean): string[] => {
+    if (total === 0) return [];
+    const lines = [`  ${label}: ${total}`];
+    for (const u of users.slice(0, 20)) {
+      lines.push(`    ${safe(u.userName)} (${safe(u.oktaId)}), WFM user ${safe(u.wfmId)}${u.reason !== undefined ? `: ${safe(u.reason)}` : ''}`);
+    }
+    if (total > 20) lines.push(`    ... and ${total - 20} more (see --json${kept ? `, which keeps the first ${users.length}` : ''})`);
+    return lines;
+  };
+  const done = report.deactivations ?? [];
+  const held = report.heldByGuard ?? [];
+  return [
+    ...named(report.dryRun ? 'would deactivate' : 'deactivated', done, report.deactivationsTotal ?? done.length, report.deactivationsTotal !== undefined),
+    ...named(`held by the guard${report.planId ? ` in plan ${safe(report.planId)}` : ''}, not deactivated`, held, report.heldByGuardTotal ?? held.length, report.heldByGuardTotal !== undefined),
+  ];
 }
 
 /** The drift part of the summary: Okta-side changes apart from edits made in the WFM. */

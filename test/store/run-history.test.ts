@@ -49,6 +49,19 @@ describe('the run history in Redis', () => {
     expect(text).toContain(`... and ${KEPT_ENTRIES - 19} more conflicts (see --json)`);
   });
 
+  it("an off-boarding run over the bounds keeps its first deactivated users by name, and their total", async () => {
+    const history = createRunHistory(redis, prefix);
+    const users = (n: number) => Array.from({ length: n }, (_, i) => ({ oktaId: `00d${i}`, userName: `d${i}@example.com`, wfmId: `w${i}`, reason: 'SUSPENDED in Okta' }));
+    await history.save({ ...report('run-offboard', 0), kind: 'offboard', deactivations: users(KEPT_ENTRIES + 7), heldByGuard: users(3) });
+    const stored = await history.get('run-offboard');
+    expect(stored?.deactivations).toHaveLength(KEPT_ENTRIES);
+    expect(stored).toMatchObject({ deactivationsTotal: KEPT_ENTRIES + 7, heldByGuard: users(3) });
+    expect(stored?.heldByGuardTotal).toBeUndefined();
+    const text = summarise(stored as RunReport);
+    expect(text).toContain(`  deactivated: ${KEPT_ENTRIES + 7}\n    d0@example.com (00d0), WFM user w0: SUSPENDED in Okta`);
+    expect(text).toContain(`... and ${KEPT_ENTRIES - 13} more (see --json, which keeps the first ${KEPT_ENTRIES})`);
+  });
+
   it('a report within the bounds is stored as it is', async () => {
     const history = createRunHistory(redis, prefix);
     await history.save(report('run-small', 3));
