@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { SETTING_DOCS, settingsSchema, type SettingName } from './settings';
+import { SETTING_DOCS, rangeOf, settingsSchema, type SettingName } from './settings';
 
 /** The default as a setting would spell it: a prefault is the input parsed when the setting is absent. */
 export function defaultOf(schema: z.ZodType): string | undefined {
@@ -8,6 +8,12 @@ export function defaultOf(schema: z.ZodType): string | undefined {
     return Array.isArray(value) ? value.join(',') : String(value);
   }
   return undefined;
+}
+
+/** A setting's documentation, with the range a whole-number setting accepts. */
+function docOf(name: SettingName): string {
+  const range = rangeOf(settingsSchema.shape[name] as z.ZodType);
+  return range ? `${SETTING_DOCS[name].doc} A whole number from ${range[0]} to ${range[1]}.` : SETTING_DOCS[name].doc;
 }
 
 /** The README's configuration reference, written from the zod schema and the settings table. */
@@ -19,7 +25,7 @@ export function configReference(): string {
     const required = def === undefined && !(schema instanceof z.ZodOptional);
     const when = def === '' ? 'empty' : def !== undefined ? `\`${def}\`` : required ? 'required' : doc.requiredUnless ? `required unless \`${doc.requiredUnless}\`` : 'optional';
     const file = doc.secret ? ` Also \`${name}_FILE\`.` : '';
-    return `| \`${name}\` | ${when} | ${doc.doc}${file} |`;
+    return `| \`${name}\` | ${when} | ${docOf(name)}${file} |`;
   });
   return ['| Setting | Default | Meaning |', '| --- | --- | --- |', ...rows].join('\n');
 }
@@ -33,7 +39,7 @@ export function envExample(): string {
     const def = defaultOf(schema);
     const required = def === undefined && !(schema instanceof z.ZodOptional);
     const note = required ? ' (required)' : doc.requiredUnless ? ` (required unless ${doc.requiredUnless} is set)` : '';
-    lines.push(`# ${doc.doc.replace(/`/g, '')}${note}`);
+    lines.push(`# ${docOf(name).replace(/`/g, '')}${note}`);
     // Settings the default setup needs get a line to fill in; optional ones stay commented out at their default.
     const value = doc.secret ? '' : (def ?? doc.example ?? '');
     lines.push(required || doc.requiredUnless ? `${name}=${value}` : `# ${name}=${value}`);

@@ -53,13 +53,25 @@ export function trustedProxyProblem(entry: string): string | undefined {
   return undefined;
 }
 
-const int = (min: number, max: number) =>
-  z
+/** The range each whole-number setting accepts, for the settings reference (config/reference.ts). */
+const INT_RANGES = new WeakMap<z.ZodType, readonly [number, number]>();
+
+const int = (min: number, max: number) => {
+  const schema = z
     .string()
     .trim()
     .regex(/^\d+$/, 'must be a whole number')
     .transform(Number)
     .refine((n) => n >= min && n <= max, `must be between ${min} and ${max}`);
+  INT_RANGES.set(schema, [min, max]);
+  return schema;
+};
+
+/** The lowest and highest value a whole-number setting accepts; undefined for any other setting. */
+export function rangeOf(schema: z.ZodType): readonly [number, number] | undefined {
+  const inner = schema instanceof z.ZodDefault || schema instanceof z.ZodPrefault || schema instanceof z.ZodOptional ? (schema.def.innerType as z.ZodType) : schema;
+  return INT_RANGES.get(inner);
+}
 
 /** Why a cron pattern cannot be scheduled (parsed as BullMQ parses it), or undefined. */
 function cronProblem(pattern: string): string | undefined {
@@ -246,7 +258,7 @@ export const SETTING_DOCS: Record<SettingName, SettingDoc> = {
   },
   WFM_TIMEOUT_MS: { doc: 'Timeout of one WFM request, in milliseconds.' },
   WFM_MAX_RETRIES: { doc: 'Retries of a WFM request that failed transiently (429, 5xx, network).' },
-  WFM_DEACTIVATE_BATCH: { doc: 'User ids per deactivate call of the WFM user-management API (1-100).' },
+  WFM_DEACTIVATE_BATCH: { doc: 'User ids per deactivate call of the WFM user-management API.' },
   DEACTIVATION_MAX_PERCENT: {
     doc: 'Off-boarding stops (exit 3, plan kept for `approve`) when it would deactivate more than this share of the managed active WFM users, or when the Okta in-scope count fell by more than it since the last good pull.',
   },
