@@ -15,7 +15,7 @@ export const triggerCommand: CommandModule = {
       .description('Queue a resync of everyone, or of one user; answers the run id (a running or waiting run of the same kind absorbs it).')
       .option('--user <login>', 'only this Okta user (login or id)')
       .option('--dry-run', 'plan and report, write nothing')
-      .option('--json', 'print {runId, coalesced} as JSON')
+      .option('--json', 'print {runId, coalesced} as JSON (with noWorker: true when no worker is running)')
       .action(async (opts: ResyncOptions) => {
         // Trimmed as the HTTP trigger trims it; an empty one is a mistake, not "everyone".
         const user = opts.user?.trim();
