@@ -13,6 +13,8 @@ import { countRequests, startWfmSandbox } from './wfm/server';
 const USERS = 500;
 const SEED = 42;
 const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
+/** The WFM user made by hand that no Okta user has: the sync leaves it alone. */
+const CONTRACTOR = 'contractor.only.in.wfm@example.com';
 
 function runCli(args: string[], env: Record<string, string>): Promise<{ code: number; stdout: string }> {
   return new Promise((resolve, reject) => {
@@ -53,9 +55,9 @@ async function main(): Promise<number> {
       });
     }
     wfm.state.seedUser({
-      userName: 'contractor.only.in.wfm@example.com',
+      userName: CONTRACTOR,
       name: { givenName: 'Casey', familyName: 'Contractor' },
-      emails: [{ value: 'contractor.only.in.wfm@example.com', type: 'work', primary: true }],
+      emails: [{ value: CONTRACTOR, type: 'work', primary: true }],
       active: true,
     });
     const env = sandboxEnv(okta, wfm, { REDIS_URL, QUEUE_PREFIX: prefix, LOG_LEVEL: 'warn' });
@@ -77,7 +79,15 @@ async function main(): Promise<number> {
       worst = Math.max(worst, code);
     }
     const all = wfm.state.all();
-    say(`\nThe WFM now holds ${all.length} users (${all.filter((u) => u.externalId).length} linked to Okta).`);
+    say(`\nThe WFM now holds ${all.length} users (${all.filter((u) => u.externalId).length} linked to Okta):`);
+    say(`- each of the ${inScopeUsers(okta.state, okta.appId).length} Okta users in scope (assigned to the app, and active or about to be) has a WFM user;`);
+    if (someone) {
+      say(`- ${String(someone.profile.login).toUpperCase()}, made by hand in the WFM with an Okta user's login, was linked to that user, not duplicated`);
+      say('  (the update of step 2, "with no record of our last write": the sync had not written it before);');
+    }
+    say(`- ${CONTRACTOR}, whom Okta does not have, was left as it was.`);
+    say('\nNext: start the sandboxes on their own and point okta-wfm-sync at them to try check, plan, explain <login>,');
+    say('export, audit, offboard and the worker: see "Command line" in README.md.');
     return worst;
   } finally {
     await Promise.all([okta.close(), wfm.close(), deleteKeys(REDIS_URL, `${prefix}:*`)]);

@@ -18,6 +18,10 @@ describe('the demo', () => {
       expect({ attempt, seen }).toEqual({ attempt, seen: ['0/0/0', '429/1/0', '0/0/0'] });
       // A second demo has fresh sandboxes: the records of the first one's writes must not read as WFM edits.
       expect(out).not.toMatch(/[1-9]\d* edited in the WFM/);
+      // It ends by telling a newcomer what happened to the two users made by hand, and what to try next.
+      expect(out).toMatch(/\n- \S+@EXAMPLE\.COM, made by hand in the WFM with an Okta user's login, was linked to that user, not duplicated\n/);
+      expect(out).toContain('\n- contractor.only.in.wfm@example.com, whom Okta does not have, was left as it was.\n');
+      expect(out).toMatch(/\nNext: .*check, plan, explain <login>,\nexport, audit, offboard and the worker: see "Command line" in README\.md\.\n$/);
     }
     const redis = new Redis(REDIS_URL);
     try {
