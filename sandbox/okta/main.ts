@@ -1,6 +1,22 @@
 import { parseArgs } from 'node:util';
 import { startOktaSandbox } from './server';
 
+export const USAGE = `Usage: node dist/sandbox/okta/main.js [options]
+
+Starts the sandbox Okta (the Okta Management API, on loopback) and prints one JSON line,
+{"url", "appId", "token"}, once it listens. It runs until stopped (Ctrl-C).
+
+Options:
+  --port <n>                port to listen on; 0, the default, picks a free one
+  --host <address>          address to listen on (default 127.0.0.1)
+  --users <n>               users to generate into the org (default 0)
+  --seed <n>                seed of the generated org (default 42)
+  --token <token>           API token it accepts (default sandbox-okta-token)
+  --app-id <id>             id of the app the users are assigned to (default 0oawfmapp0000000001)
+  --supervisor-group <name> name of the supervisors' group (default WFM Supervisors)
+  --help                    print this help
+`;
+
 /** Runs the sandbox Okta on its own: node dist/sandbox/okta/main.js --port 0 --users 500 --seed 42 */
 async function main(argv: string[]): Promise<void> {
   const { values } = parseArgs({
@@ -13,9 +29,14 @@ async function main(argv: string[]): Promise<void> {
       token: { type: 'string' },
       'app-id': { type: 'string' },
       'supervisor-group': { type: 'string' },
+      help: { type: 'boolean', default: false },
     },
     strict: true,
   });
+  if (values.help) {
+    process.stdout.write(USAGE);
+    return;
+  }
   const number = (name: string, raw: string): number => {
     const n = Number(raw);
     if (!Number.isInteger(n) || n < 0) throw new Error(`--${name} must be a whole number, got '${raw}'`);
@@ -33,7 +54,9 @@ async function main(argv: string[]): Promise<void> {
   process.stdout.write(`${JSON.stringify({ url: sandbox.url, appId: sandbox.appId, token: sandbox.token })}\n`);
 }
 
-main(process.argv.slice(2)).catch((err: unknown) => {
-  process.stderr.write(`sandbox okta: ${err instanceof Error ? err.message : String(err)}\n`);
-  process.exitCode = 2;
-});
+if (require.main === module) {
+  main(process.argv.slice(2)).catch((err: unknown) => {
+    process.stderr.write(`sandbox okta: ${err instanceof Error ? err.message : String(err)} (see --help)\n`);
+    process.exitCode = 2;
+  });
+}

@@ -22,6 +22,27 @@ const paginationOption = (raw: string | undefined): 'index' | 'cursor' | undefin
   throw new Error(`--pagination must be index or cursor, got '${raw}'`);
 };
 
+export const USAGE = `Usage: node dist/sandbox/wfm/main.js [options]
+
+Starts the sandbox WFM (SCIM 2.0 at /scim/v2 and the user-management API, on loopback) and prints
+one JSON line, {"url", "scimUrl", "apiUrl", "scimToken", "accessKeyId", "accessKeySecret"}, once it
+listens. It runs until stopped (Ctrl-C).
+
+Options:
+  --port <n>                     port to listen on; 0, the default, picks a free one
+  --host <address>               address to listen on (default 127.0.0.1)
+  --max-page-size <n>            most users a SCIM list page holds (default 100)
+  --latency-ms <n>               delay of every SCIM and user-management answer (default 0)
+  --filter-required              refuse GET /Users without a filter (a WFM that allows search only)
+  --no-etags                     no meta.version, ETag or If-Match (a WFM without versions)
+  --token-ttl-seconds <n>        lifetime of the user-management access tokens (default 3600)
+  --scim-token <token>           SCIM bearer token it accepts (default sandbox-scim-token)
+  --disabled-attributes <a,b>    optional attributes the tenant has not enabled (dropped on write)
+  --kept-as-created <a,b>        attributes a PUT leaves as they were created, answering 200 with them
+  --pagination index|cursor      page GET /Users by startIndex (default) or by cursor (RFC 9865)
+  --help                         print this help
+`;
+
 /** Starts the sandbox from command-line arguments and prints its addresses; returns it (for tests). */
 export const main = async (argv: string[]): Promise<WfmSandbox> => {
   const { values } = parseArgs({
@@ -61,8 +82,12 @@ export const main = async (argv: string[]): Promise<WfmSandbox> => {
 };
 
 if (require.main === module) {
-  main(process.argv.slice(2)).catch((err: unknown) => {
-    process.stderr.write(`${err instanceof Error ? err.message : String(err)}\n`);
-    process.exit(2);
-  });
+  const argv = process.argv.slice(2);
+  if (argv.includes('--help')) process.stdout.write(USAGE);
+  else {
+    main(argv).catch((err: unknown) => {
+      process.stderr.write(`sandbox wfm: ${err instanceof Error ? err.message : String(err)} (see --help)\n`);
+      process.exit(2);
+    });
+  }
 }
