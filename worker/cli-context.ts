@@ -1,3 +1,5 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import type { Command } from 'commander';
 import { ConfigError, loadConfig, type AppConfig } from '../config/load-config';
 import type { JobDeps } from '../jobs/deps';
@@ -14,7 +16,13 @@ export type CliIo = {
   stderr: (line: string) => void;
   /** Present when stderr is a terminal: progress is drawn there, and logs print above it. */
   statusLine?: StatusLine;
+  /** The working directory, where a `.env` file is looked for when settings are missing (default: the process's). */
+  cwd?: string;
 };
+
+/** Said when settings are missing beside a `.env` file, which only docker compose reads. */
+export const ENV_FILE_HINT =
+  'A .env file is in this directory, but okta-wfm-sync reads its settings from the environment only (docker compose reads .env for its containers): export them, or have Node read the file, e.g. `node --env-file=.env dist/worker/cli.js check` in a clone.';
 
 export const EXIT = { ok: 0, failed: 1, usage: 2, guard: 3 } as const;
 
@@ -83,6 +91,7 @@ export function createCommandContext(io: CliIo, setCode: (code: number) => void)
       if (err instanceof ConfigError) {
         io.stderr('okta-wfm-sync: the configuration is not usable:');
         for (const p of err.problems) io.stderr(`  ${p}`);
+        if (err.problems.some((p) => p.includes(': is required')) && existsSync(join(io.cwd ?? process.cwd(), '.env'))) io.stderr(ENV_FILE_HINT);
         throw new ExitError(EXIT.usage);
       }
       throw err;
