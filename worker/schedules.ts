@@ -25,3 +25,21 @@ export async function applySchedules(queues: Queues, config: AppConfig): Promise
   }
   return changes;
 }
+
+/** A schedule as Redis holds it: its cron and time zone, and when it next fires (none: no scheduler). */
+export type ScheduleState = { kind: string; pattern?: string; tz?: string; next?: string };
+
+/** The schedules the last worker start left in Redis, for `status`. */
+export async function readSchedules(queues: Queues): Promise<ScheduleState[]> {
+  const states: ScheduleState[] = [];
+  for (const kind of SCHEDULED_KINDS) {
+    const scheduler = await queues[RUN_QUEUES[kind]].getJobScheduler(scheduleId(kind));
+    states.push({
+      kind,
+      ...(scheduler?.pattern !== undefined ? { pattern: scheduler.pattern } : {}),
+      ...(scheduler?.tz !== undefined ? { tz: scheduler.tz } : {}),
+      ...(scheduler?.next !== undefined ? { next: new Date(Number(scheduler.next)).toISOString() } : {}),
+    });
+  }
+  return states;
+}

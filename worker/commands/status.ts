@@ -1,6 +1,7 @@
 import type { RunReport } from '../../sync/report';
 import { safe } from '../../sync/printable';
 import { createQueues } from '../queues';
+import { readSchedules, type ScheduleState } from '../schedules';
 import { EXIT, type CommandModule } from '../cli-context';
 
 /**
@@ -14,6 +15,15 @@ export function runLine(r: RunReport): string {
   const changes = `+${counts.create} ~${counts.update} ^${counts.reactivate} -${counts.deactivate}`;
   return `  ${r.startedAt}  ${r.runId}  ${r.dryRun ? `dry run, would: ${changes}` : changes}  ${result}`;
 }
+
+/** One schedule as `status` lists it: its cron and when it next fires, or that none is set. */
+export function scheduleLine(s: ScheduleState): string {
+  const when = s.pattern !== undefined ? `${s.pattern}${s.tz !== undefined ? ` (${s.tz})` : ''}${s.next !== undefined ? `, next at ${s.next}` : ''}` : 'none';
+  return `  ${s.kind.padEnd(17)} ${when}`;
+}
+
+/** The legend above the queue counts: what `delayed` holds. */
+export const QUEUES_HEADING = 'Queues (waiting / active / delayed / failed / completed; delayed: the next scheduled runs, writes waiting to retry):';
 
 /** The legend above the runs. */
 export const RUNS_HEADING = 'Last runs (+ created, ~ updated, ^ reactivated, - deactivated; a dry run wrote nothing: what it would do):';
@@ -38,11 +48,14 @@ export const statusCommand: CommandModule = {
             const runs = await app.deps.history.list(limit);
             const counts: Record<string, Record<string, number>> = {};
             for (const q of queues.all) counts[q.name] = await q.getJobCounts('waiting', 'active', 'delayed', 'failed', 'completed');
+            const schedules = await readSchedules(queues);
             if (opts.json) {
-              ctx.io.stdout(JSON.stringify({ runs, queues: counts }));
+              ctx.io.stdout(JSON.stringify({ runs, queues: counts, schedules }));
               return;
             }
-            ctx.io.stdout('Queues (waiting / active / delayed / failed / completed):');
+            ctx.io.stdout('Schedules (a worker sets them from SYNC_CRON, INCREMENTAL_CRON and OFFBOARD_CRON when it starts):');
+            for (const schedule of schedules) ctx.io.stdout(scheduleLine(schedule));
+            ctx.io.stdout(QUEUES_HEADING);
             for (const [name, c] of Object.entries(counts)) {
               ctx.io.stdout(`  ${name.padEnd(12)} ${c.waiting} / ${c.active} / ${c.delayed} / ${c.failed} / ${c.completed}`);
             }
