@@ -3,7 +3,8 @@ import { parse as parseYaml } from 'yaml';
 import { DEFAULT_MAPPING, buildMapping, groupRuleGroups, type Mapping } from './mapping';
 import { checkOktaAuth, type OktaOAuth } from './okta-auth';
 import { SecretFileError, secretFromFile, secretFromValue, readSecretFile, type Secret } from './secret';
-import { SECRET_SETTINGS, settingsSchema, type SettingName, type Settings } from './settings';
+import { SECRET_SETTINGS } from './setting-docs';
+import { settingsSchema, type SettingName, type Settings } from './settings';
 import { plainHttpProblems, redisProblems, scopeProblems, wfmApiProblems } from './setting-pairs';
 
 export type AppConfig = Readonly<{

@@ -1,5 +1,7 @@
 import { z } from 'zod';
-import { SETTING_DOCS, rangeOf, settingsSchema, type SettingName } from './settings';
+import { SETTING_DOCS } from './setting-docs';
+import { rangeOf } from './setting-schemas';
+import { settingsSchema, type SettingName } from './settings';
 
 /** The default as a setting would spell it: a prefault is the input parsed when the setting is absent. */
 export function defaultOf(schema: z.ZodType): string | undefined {

@@ -1,115 +1,5 @@
-import { isIP } from 'node:net';
 import { z } from 'zod';
-import { parseDuration } from './duration';
-import { checkRedisUrls, splitRedisUrls } from './redis-url';
-import { checkServiceUrl, oktaConsoleUrl, stripTrailingSlash } from './url';
-import { CronExpressionParser } from 'cron-parser';
-
-/**
- * Every environment setting: its schema, whether it is a secret (also read from NAME_FILE) and a
- * one-line description. The README's configuration reference is written from this table.
- */
-/** `requiredUnless`: the setting whose presence makes this optional one unnecessary (required otherwise). */
-export type SettingDoc = { doc: string; secret?: boolean; example?: string; requiredUnless?: SettingName };
-
-const serviceUrl = z
-  .string()
-  .trim()
-  .superRefine((value, ctx) => {
-    // Plain http to a host other than loopback is refused in loadConfig, unless ALLOW_PLAIN_HTTP.
-    const problem = checkServiceUrl(value, true);
-    if (problem) ctx.addIssue({ code: 'custom', message: problem });
-  })
-  .transform(stripTrailingSlash);
-
-/** One URL, or a cluster's seed nodes, comma-separated (that a list goes with REDIS_CLUSTER is checked in loadConfig). */
-const redisUrls = z.string().transform((value, ctx): [string, ...string[]] => {
-  const urls = splitRedisUrls(value);
-  const problem = checkRedisUrls(urls);
-  const [first, ...rest] = urls;
-  if (problem !== undefined || first === undefined) {
-    ctx.addIssue({ code: 'custom', message: problem ?? 'must be a redis:// or rediss:// URL' });
-    return z.NEVER;
-  }
-  return [first, ...rest];
-});
-
-const nonEmpty = z.string().trim().min(1, 'must not be empty');
-/** A comma-separated list, items trimmed, empty ones dropped. */
-const csv = z.string().transform((v) => v.split(',').map((s) => s.trim()).filter((s) => s.length > 0));
-const list = csv.refine((v) => v.length > 0, 'must name at least one group');
-
-/** Address ranges HTTP_TRUSTED_PROXIES may name by word, as Express's `trust proxy` reads them. */
-const PROXY_RANGE_NAMES: readonly string[] = ['loopback', 'linklocal', 'uniquelocal'];
-
-/** Why one HTTP_TRUSTED_PROXIES entry is not an IP address, a CIDR range or a range name; undefined when it is. */
-export function trustedProxyProblem(entry: string): string | undefined {
-  if (PROXY_RANGE_NAMES.includes(entry.toLowerCase())) return undefined;
-  const [address = '', bits, ...rest] = entry.split('/');
-  const family = isIP(address);
-  if (family === 0 || rest.length > 0) return `'${entry}' is not an IP address, a CIDR range (10.0.0.0/8) or one of ${PROXY_RANGE_NAMES.join(', ')}`;
-  const most = family === 4 ? 32 : 128;
-  if (bits !== undefined && !(/^\d{1,3}$/.test(bits) && Number(bits) <= most)) return `'${entry}' has a prefix length that is not 0 to ${most}`;
-  return undefined;
-}
-
-/** The range each whole-number setting accepts, for the settings reference (config/reference.ts). */
-const INT_RANGES = new WeakMap<z.ZodType, readonly [number, number]>();
-
-const int = (min: number, max: number) => {
-  const schema = z
-    .string()
-    .trim()
-    .regex(/^\d+$/, 'must be a whole number')
-    .transform(Number)
-    .refine((n) => n >= min && n <= max, `must be between ${min} and ${max}`);
-  INT_RANGES.set(schema, [min, max]);
-  return schema;
-};
-
-/** The lowest and highest value a whole-number setting accepts; undefined for any other setting. */
-export function rangeOf(schema: z.ZodType): readonly [number, number] | undefined {
-  const inner = schema instanceof z.ZodDefault || schema instanceof z.ZodPrefault || schema instanceof z.ZodOptional ? (schema.def.innerType as z.ZodType) : schema;
-  return INT_RANGES.get(inner);
-}
-
-/** Why a cron pattern cannot be scheduled (parsed as BullMQ parses it), or undefined. */
-function cronProblem(pattern: string): string | undefined {
-  if (!/^(\S+\s+){4,5}\S+$/.test(pattern)) return 'must be a cron expression (5 or 6 fields) or off';
-  try {
-    CronExpressionParser.parse(pattern);
-    return undefined;
-  } catch (err) {
-    return `must be a cron expression (5 or 6 fields) or off: ${err instanceof Error ? err.message : String(err)}`;
-  }
-}
-
-const cron = z
-  .string()
-  .trim()
-  .superRefine((v, ctx) => {
-    const problem = v === 'off' ? undefined : cronProblem(v);
-    if (problem !== undefined) ctx.addIssue({ code: 'custom', message: problem });
-  });
-
-/** 0 or a duration such as 30m, 4h or 2d, read as milliseconds. */
-const duration = z
-  .string()
-  .trim()
-  .refine((v) => parseDuration(v) !== undefined, 'must be 0 or a duration such as 30m, 4h or 2d')
-  .transform((v) => parseDuration(v) ?? 0);
-
-const timeZone = z
-  .string()
-  .trim()
-  .refine((tz) => {
-    try {
-      new Intl.DateTimeFormat('en-US', { timeZone: tz });
-      return true;
-    } catch {
-      return false;
-    }
-  }, 'must be an IANA time zone such as UTC or Europe/Paris');
+import { cron, csv, duration, int, list, nonEmpty, oktaOrgUrl, redisUrls, serviceUrl, timeZone, trustedProxies } from './setting-schemas';
 
 /** Okta user statuses a user in scope may have; DEPROVISIONED (deactivated) never is: off-boarding handles it. */
 export const SELECTABLE_STATUSES = ['STAGED', 'PROVISIONED', 'ACTIVE', 'RECOVERY', 'PASSWORD_EXPIRED', 'LOCKED_OUT', 'SUSPENDED'] as const;
@@ -118,14 +8,7 @@ export const OKTA_USER_STATUSES: readonly string[] = [...SELECTABLE_STATUSES, 'D
 /** The statuses in scope by default: every status in which a person can sign in or is about to. */
 export const IN_SCOPE_STATUSES = ['ACTIVE', 'PROVISIONED', 'RECOVERY', 'PASSWORD_EXPIRED', 'LOCKED_OUT'] as const;
 
-/** The org URL the API is read at, not one of the consoles a browser shows. */
-const oktaOrgUrl = serviceUrl.superRefine((value, ctx) => {
-  const meant = oktaConsoleUrl(value);
-  if (meant !== undefined) {
-    ctx.addIssue({ code: 'custom', message: `is an address of Okta's admin console or end-user dashboard, as a browser shows it, not the org URL the API answers at; set OKTA_ORG_URL=${meant}` });
-  }
-});
-
+/** Every environment setting's schema; its description, and whether it is a secret, are in config/setting-docs.ts. */
 export const settingsSchema = z.object({
   OKTA_ORG_URL: oktaOrgUrl,
   OKTA_API_TOKEN: nonEmpty.optional(),
@@ -197,15 +80,7 @@ export const settingsSchema = z.object({
   ADMIN_TOKEN: z.string().trim().min(16, 'must be at least 16 characters').optional(),
   ADMIN_USER: nonEmpty.optional(),
   ADMIN_PASSWORD: z.string().trim().min(12, 'must be at least 12 characters').optional(),
-  HTTP_TRUSTED_PROXIES: csv
-    .superRefine((entries, ctx) => {
-      for (const entry of entries) {
-        const problem = trustedProxyProblem(entry);
-        if (problem !== undefined) ctx.addIssue({ code: 'custom', message: problem });
-      }
-    })
-    .transform((entries) => entries.map((e) => (PROXY_RANGE_NAMES.includes(e.toLowerCase()) ? e.toLowerCase() : e)))
-    .default([]),
+  HTTP_TRUSTED_PROXIES: trustedProxies.default([]),
   DASHBOARD_READ_ONLY: z.enum(['true', 'false'], "must be 'true' or 'false'").transform((v) => v === 'true').default(true),
   SHUTDOWN_TIMEOUT_MS: int(0, 600000).default(30000),
   JOB_LOCK_MS: int(1000, 600000).default(30000),
@@ -213,91 +88,3 @@ export const settingsSchema = z.object({
 
 export type Settings = z.output<typeof settingsSchema>;
 export type SettingName = keyof typeof settingsSchema.shape;
-
-export const SETTING_DOCS: Record<SettingName, SettingDoc> = {
-  OKTA_ORG_URL: { doc: 'Okta org URL, as https://acme.okta.com: not the admin console (acme-admin.okta.com) nor a page of it or of the end-user dashboard (/admin/..., /app/UserHome, /enduser/...), which stop start-up naming the org URL meant. A custom domain, or a proxy\'s URL with a path prefix, is taken as it is.', example: 'https://example.okta.com' },
-  OKTA_API_TOKEN: {
-    doc: 'Okta API token (SSWS), read-only admin is enough. Required unless the OAuth service app (OKTA_CLIENT_ID, OKTA_PRIVATE_KEY) is set; never both.',
-    secret: true,
-  },
-  OKTA_CLIENT_ID: { doc: 'OAuth service app instead of an API token: the app\'s client id (with OKTA_PRIVATE_KEY).' },
-  OKTA_PRIVATE_KEY: { doc: 'The service app\'s RSA private key, as PEM or JWK (its public key registered in Okta). A PEM may be on one line with its line breaks written as \\n, as env files hold it.', secret: true },
-  OKTA_KEY_ID: { doc: 'Key id (kid) of OKTA_PRIVATE_KEY as registered in Okta; a JWK\'s own kid is used when unset.' },
-  OKTA_SCOPES: { doc: 'Scopes the service app asks for (space- or comma-separated); it must have been granted them.' },
-  OKTA_APP_ID: {
-    doc: 'The Okta app whose assigned users (directly or through a group) are synced. Not with OKTA_GROUPS, whose members are then in scope instead: setting both stops start-up.',
-    example: '0oa1abcdefghijklmno',
-    requiredUnless: 'OKTA_GROUPS',
-  },
-  OKTA_GROUPS: {
-    doc: 'Comma-separated Okta groups, by name or id (00g...): when set, the members of any of them are in scope instead of the app\'s assigned users (leave OKTA_APP_ID unset: both set stops start-up). Ids are advised: a name costs one lookup a week (its ids are kept in Redis), and a group renamed in Okta keeps its id.',
-  },
-  OKTA_IN_SCOPE_STATUSES: {
-    doc: 'Comma-separated Okta user statuses that keep an assigned user in scope (synced); a user in any other status is out of scope, and off-boarding deactivates it in the WFM (one in a status Okta does not document is reported and left active). DEPROVISIONED is never in scope.',
-  },
-  SUPERVISOR_GROUPS: {
-    doc: 'Comma-separated Okta groups, by name or id (00g...), whose members get the supervisor role. Ids are advised: a name costs one lookup a week (its ids are kept in Redis), and a group renamed in Okta keeps its id. `off`: no group gives the supervisor role (everyone synced is an agent, unless a group rule says otherwise).',
-    example: 'WFM Supervisors',
-  },
-  OKTA_TIMEOUT_MS: { doc: 'Timeout of one Okta request, in milliseconds.' },
-  OKTA_CONCURRENCY: { doc: 'Okta calls in flight at once.' },
-  OKTA_RATE_RESERVE: { doc: 'Share of each Okta rate-limit bucket left to the org\'s other clients, in percent: the sync waits for the reset rather than use it.' },
-  WFM_SCIM_URL: { doc: 'Base URL of the WFM SCIM 2.0 endpoint (the one that holds /Users).', example: 'https://wfm.example.com/scim/v2' },
-  WFM_SCIM_TOKEN: { doc: 'Bearer token for the WFM SCIM endpoint.', secret: true },
-  WFM_API_URL: { doc: 'Base URL of the WFM user-management API (token, deactivate, revive). With its access key, or none of the three: without it off-boarding is off, and an inactive user is revived by a SCIM PUT with `active: true`.', example: 'https://api.example.com' },
-  WFM_ACCESS_KEY_ID: { doc: 'Access key id for the WFM user-management API (with WFM_API_URL).' },
-  WFM_ACCESS_KEY_SECRET: { doc: 'Access key secret for the WFM user-management API (with WFM_API_URL).', secret: true },
-  ALLOW_PLAIN_HTTP: {
-    doc: 'true: OKTA_ORG_URL, WFM_SCIM_URL and WFM_API_URL may be plain http:// for any host (a test service on a private network; the credentials then cross it in the clear). Otherwise http:// is for loopback hosts only.',
-  },
-  WFM_CONCURRENCY: { doc: 'WFM requests in flight at once, per process (the worker runs twice as many write jobs).' },
-  WFM_PAGE_SIZE: { doc: 'Users asked for per SCIM list page (the server may return fewer).' },
-  WFM_READ_MODE: { doc: '`list` pages through GET /Users; `lookup` reads each user by filter (for WFMs that refuse plain listing).' },
-  WFM_READ_BEFORE_UPDATE: {
-    doc: '`always`: every update reads its user (GET /Users/{id}) before it merges and PUTs, for a WFM whose listing holds fewer attributes than that read (`check` tells). `auto`: a listed copy read in the last 60 s is merged into as it is, an older one is read again.',
-  },
-  WFM_TIMEOUT_MS: { doc: 'Timeout of one WFM request, in milliseconds.' },
-  WFM_MAX_RETRIES: { doc: 'Retries of a WFM request that failed transiently (429, 5xx, network).' },
-  WFM_DEACTIVATE_BATCH: { doc: 'User ids per deactivate call of the WFM user-management API.' },
-  DEACTIVATION_MAX_PERCENT: {
-    doc: 'Off-boarding stops (exit 3, plan kept for `approve`) when it would deactivate more than this share of the managed active WFM users, or when the Okta in-scope count fell by more than it since the last good pull.',
-  },
-  DEACTIVATION_MAX_COUNT: { doc: 'Off-boarding stops (exit 3, plan kept for `approve`) when it would deactivate more than this many users.' },
-  OFFBOARD_GRACE: { doc: 'How long a user must stay out of scope in Okta before off-boarding deactivates it: 0, or e.g. `30m`, `4h`, `2d`.' },
-  DEACTIVATION_WINDOW: {
-    doc: 'The guards also count what off-boarding deactivated on its own (not by `approve`) within this window: a run stops when those and its own deactivations together exceed DEACTIVATION_MAX_COUNT or DEACTIVATION_MAX_PERCENT, so a stream of leavers spread over many runs is held too. Approving a plan starts it again. `0` counts each run alone.',
-  },
-  REDIS_URL: {
-    doc: 'Redis for queues, run reports and sync state. With REDIS_CLUSTER, one or more nodes of the cluster, comma-separated (all redis:// or all rediss://, with one user and password): any of them that answers is asked for the others, so start-up needs only one of them up.',
-  },
-  REDIS_CLUSTER: {
-    doc: 'true: REDIS_URL lists seed nodes of a Redis Cluster, and commands follow the cluster to the node that holds their keys (with rediss://, nodes are reached by host name, so that their TLS certificates are checked against it, as managed clusters need). QUEUE_PREFIX must then hold a hash tag, such as {okta-wfm}, so every key lives in one slot.',
-  },
-  QUEUE_PREFIX: { doc: 'Prefix of every Redis key; with REDIS_CLUSTER it must hold a hash tag, such as {okta-wfm}.' },
-  MAPPING_FILE: { doc: 'YAML file that overrides the default attribute mapping (see "Mapping file").', example: './mapping.yaml' },
-  LOG_LEVEL: { doc: 'error, warn, info or debug. Logs go to stderr.' },
-  SYNC_CRON: { doc: 'Cron of the full reconcile in the worker; `off` removes the schedule.' },
-  INCREMENTAL_CRON: { doc: 'Cron of the incremental sync in the worker; `off` removes the schedule.' },
-  INCREMENTAL_RECONCILE_ABOVE: {
-    doc: 'When more users than this changed since the last incremental run, it reads everything as a full sync does instead of each changed user one by one. `auto`: when more than 100 changed and that costs fewer calls, estimated from the last full pull.',
-  },
-  OFFBOARD_CRON: { doc: 'Cron of the off-boarding run in the worker; `off` removes the schedule.' },
-  SYNC_TZ: { doc: 'IANA time zone the crons are read in.' },
-  WFM_MAX_RPS: { doc: 'WFM writes per second across every worker process (one cluster-wide limit). It counts write jobs: the few that take two requests (a GET before a PUT, a lookup after a 409) send more.' },
-  WRITE_ATTEMPTS: { doc: 'Attempts of one queued WFM write before it is recorded as failed (transient errors only).' },
-  HTTP_PORT: { doc: 'Port of the worker\'s HTTP server (health, metrics, API, dashboard); 0 picks a free one.' },
-  HTTP_HOST: { doc: 'Address the HTTP server listens on. Anything but loopback requires admin credentials; without them /api and the dashboard answer only a loopback Host (localhost, 127.0.0.1, [::1]).' },
-  ADMIN_TOKEN: { doc: 'Bearer token for /api and the dashboard, at least 16 characters. Required (or ADMIN_USER and ADMIN_PASSWORD) when HTTP_HOST is not a loopback address, as in docker-compose.yml.', secret: true },
-  ADMIN_USER: { doc: 'User name for basic auth on /api and the dashboard (with ADMIN_PASSWORD).' },
-  ADMIN_PASSWORD: { doc: 'Password for basic auth on /api and the dashboard, at least 12 characters.', secret: true },
-  HTTP_TRUSTED_PROXIES: {
-    doc: 'Reverse proxies in front of the HTTP server whose X-Forwarded-For names the client: comma-separated IP addresses, CIDR ranges, or loopback, linklocal, uniquelocal. Failed sign-ins are then counted per client instead of per proxy. Empty (the default): X-Forwarded-For is ignored.',
-  },
-  DASHBOARD_READ_ONLY: {
-    doc: 'true: the queue dashboard at /admin/queues only shows the queues; its API refuses to retry, promote, clean, empty, obliterate, pause or add jobs (405). false: admins may change the queues from it, which can lose queued WFM writes or leave a run waiting for them.',
-  },
-  SHUTDOWN_TIMEOUT_MS: { doc: 'How long a stopping worker lets running jobs finish before it exits anyway.' },
-  JOB_LOCK_MS: { doc: 'Lock of a running job; the jobs of a worker that died are taken over by another after about this long.' },
-};
-
-export const SECRET_SETTINGS = (Object.keys(SETTING_DOCS) as SettingName[]).filter((k) => SETTING_DOCS[k].secret);

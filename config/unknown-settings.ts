@@ -1,4 +1,5 @@
-import { SECRET_SETTINGS, settingsSchema } from './settings';
+import { SECRET_SETTINGS } from './setting-docs';
+import { settingsSchema } from './settings';
 
 // A setting misspelled in the environment (DEACTIVATION_MAX_PERCNT) would leave the default in
 // force without a word: environment variables named like ours but not ours are told, with the

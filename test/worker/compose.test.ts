@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
-import { SECRET_SETTINGS } from '../../config/settings';
+import { SECRET_SETTINGS } from '../../config/setting-docs';
 
 type Service = { command?: string[]; healthcheck?: unknown; env_file?: string; depends_on?: Record<string, { condition: string }>; ports?: string[]; build?: string };
 
