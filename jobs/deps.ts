@@ -3,7 +3,7 @@ import type { Logger } from 'winston';
 import type { OktaSource } from '../clients/okta';
 import type { ScimClient } from '../clients/scim';
 import type { WfmApi } from '../clients/wfm-api';
-import type { AppConfig } from '../config/load-config';
+import type { AppConfig } from '../config/app-config';
 import type { AuditLog } from '../store/audit';
 import type { RunHistory } from '../store/run-history';
 import type { PlannedWrites } from './planned-writes';

@@ -2,7 +2,7 @@ import { timingSafeEqual, createHash } from 'node:crypto';
 import { isIP } from 'node:net';
 import type { NextFunction, Request, Response } from 'express';
 import type { Logger } from 'winston';
-import type { AppConfig } from '../config/load-config';
+import type { AppConfig } from '../config/app-config';
 import { isLoopbackHost } from '../config/url';
 import { sendError } from './http-guards';
 import { throttledLog } from './log-throttle';

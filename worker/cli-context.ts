@@ -1,7 +1,8 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Command } from 'commander';
-import { ConfigError, loadConfig, type AppConfig } from '../config/load-config';
+import type { AppConfig } from '../config/app-config';
+import { ConfigError, loadConfig } from '../config/load-config';
 import type { JobDeps } from '../jobs/deps';
 import { redisPing } from '../store/redis';
 import { createLogger } from './logger';

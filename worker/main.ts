@@ -7,7 +7,7 @@ import type { MovedLink } from '../clients/okta-sdk';
 import { createScimClient, type ScimClient } from '../clients/scim';
 import { createWfmApi, type WfmApi } from '../clients/wfm-api';
 import { leaversStay } from '../config/offboarding';
-import type { AppConfig } from '../config/load-config';
+import type { AppConfig } from '../config/app-config';
 import type { JobDeps } from '../jobs/deps';
 import { createPlannedWrites } from '../jobs/planned-writes';
 import { inProcessWriter } from '../jobs/writer';

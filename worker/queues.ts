@@ -1,6 +1,6 @@
 import { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
-import type { AppConfig } from '../config/load-config';
+import type { AppConfig } from '../config/app-config';
 import { connectRedis, type RedisTarget } from '../store/redis';
 
 export const QUEUE_NAMES = { sync: 'sync', writes: 'wfm-writes', offboarding: 'offboarding' } as const;

@@ -3,7 +3,7 @@ import type { Logger } from 'winston';
 import { isSyncError } from '../clients/errors';
 import { leaversStay, offboardingOff } from '../config/offboarding';
 import { checkServiceUrl } from '../config/url';
-import type { AppConfig } from '../config/load-config';
+import type { AppConfig } from '../config/app-config';
 import { assertRegistry, jobFor, type JobContext, type TriggerRequest } from '../jobs';
 import { loadKept } from '../jobs/drift';
 import { createQueueWriter } from '../jobs/queue-writer';

@@ -1,4 +1,4 @@
-import type { AppConfig } from '../config/load-config';
+import type { AppConfig } from '../config/app-config';
 import { RUN_QUEUES, SCHEDULED_KINDS, scheduleId } from '../jobs/queue-names';
 import type { Queues } from './queues';
 

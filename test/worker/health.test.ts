@@ -1,7 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { Worker } from 'bullmq';
 import winston from 'winston';
-import { loadConfig, type AppConfig } from '../../config/load-config';
+import type { AppConfig } from '../../config/app-config';
+import { loadConfig } from '../../config/load-config';
 import { startHttp, type HttpServer, type WorkerStates } from '../../worker/http';
 import { buildApp, type App } from '../../worker/main';
 import { createMetrics } from '../../worker/metrics';

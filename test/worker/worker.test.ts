@@ -1,4 +1,5 @@
-import { loadConfig, type AppConfig } from '../../config/load-config';
+import type { AppConfig } from '../../config/app-config';
+import { loadConfig } from '../../config/load-config';
 import { inScopeUsers } from '../../sandbox/okta/oracle';
 import { countRequests } from '../../sandbox/wfm/server';
 import { dashboardWriteData } from '../../worker/http';

@@ -1,6 +1,6 @@
 import { describeError, isSyncError, isTransient } from '../../clients/errors';
 import { createOktaSource, type GroupProbe, type OktaSource } from '../../clients/okta';
-import type { AppConfig } from '../../config/load-config';
+import type { AppConfig } from '../../config/app-config';
 import { withNextStep } from '../../jobs/next-step';
 import { redisPing } from '../../store/redis';
 import { EXIT, shownRedis, type CommandModule } from '../cli-context';
