@@ -19,3 +19,8 @@ export function externalIdRefusal(answer: SyncError): ExternalIdFilterRefusedErr
     ...(answer.scimType !== undefined ? { scimType: answer.scimType } : {}),
   });
 }
+
+/** RFC 7644 §3.4.2.2: a filter value is a JSON string literal, so quotes and backslashes are escaped. */
+export function filterValue(value: string): string {
+  return JSON.stringify(value);
+}

@@ -1,6 +1,7 @@
 import { createOktaSource } from '../../clients/okta';
 import type { GroupIdCache } from '../../clients/okta-groups';
-import { createScimClient, PROBE_USER_NAME } from '../../clients/scim';
+import { createScimClient } from '../../clients/scim';
+import { PROBE_USER_NAME } from '../../clients/scim-listing';
 import { createWfmApi } from '../../clients/wfm-api';
 import { secretFromValue } from '../../config/secret';
 import { startOktaSandbox, type OktaSandbox } from '../../sandbox/okta/server';

@@ -1,5 +1,6 @@
 import { externalIdFilterRefused } from '../../clients/errors';
-import { createScimClient, EXTERNAL_ID_REFUSAL_MEMORY_MS } from '../../clients/scim';
+import { createScimClient } from '../../clients/scim';
+import { EXTERNAL_ID_REFUSAL_MEMORY_MS } from '../../clients/scim-user-port';
 import { secretFromValue } from '../../config/secret';
 import { DEFAULT_MAPPING } from '../../config/mapping';
 import { readWfmUsers } from '../../jobs/read-wfm';

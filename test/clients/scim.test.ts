@@ -1,4 +1,5 @@
-import { createScimClient, filterValue, type ScimClient } from '../../clients/scim';
+import { createScimClient, type ScimClient } from '../../clients/scim';
+import { filterValue } from '../../clients/scim-filter';
 import { SyncError } from '../../clients/errors';
 import { secretFromValue } from '../../config/secret';
 import { countRequests, startWfmSandbox, type WfmSandbox } from '../../sandbox/wfm/server';
