@@ -97,11 +97,19 @@ const CLOCK_REFUSAL = /\b(expired|in the future|not yet valid|clock skew|iat|nbf
  * its own rate limit and can fail as any endpoint does: a 408, 429 or 5xx is transient (the pacer
  * has seen the reset), anything else is a refusal of the service app's credentials.
  */
-async function tokenRefused(res: Answer, scopes: readonly string[] | undefined): Promise<SyncError> {
+async function tokenRefused(res: Answer, scopes: readonly string[] | undefined, tokenUrl: string): Promise<SyncError> {
   const { error, description } = await tokenError(res);
   const detail = `${error ?? `HTTP ${res.status}`}${description !== undefined ? `: ${description}` : ''}`;
   if (kindForStatus(res.status) === 'transient') {
     return new SyncError(`Okta's token endpoint answered ${res.status} (${detail})`, { kind: 'transient', service: 'okta', status: res.status });
+  }
+  // Every Okta org answers its token endpoint, if only to refuse the app: nothing there is the URL
+  // (a custom authorization server's, another host) or a proxy that passes only /api/v1.
+  if (res.status === 404) {
+    return new SyncError(
+      `nothing answers at ${tokenUrl}, where Okta issues the service app's token (HTTP 404): set OKTA_ORG_URL to the Okta org itself (https://acme.okta.com), and let any proxy in front of Okta pass /oauth2/v1/token`,
+      { kind: 'config', service: 'okta' },
+    );
   }
   // Asked for a nonce again, right after one was given: the proof's time, or a proxy in between.
   if (error === 'use_dpop_nonce') {
@@ -179,7 +187,7 @@ export class OktaRequestExecutor extends DefaultRequestExecutor {
     });
     if (url.pathname === TOKEN_PATH && (res.status < 200 || res.status >= 300)) {
       if (await asksForDpopNonce(request, res)) return res as SdkResponse;
-      throw await tokenRefused(res, this.opts.scopes);
+      throw await tokenRefused(res, this.opts.scopes, `${url.origin}${url.pathname}`);
     }
     return res as SdkResponse;
   }
