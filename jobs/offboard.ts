@@ -73,7 +73,9 @@ async function pullInScope(deps: JobDeps) {
     return await deps.okta.pullInScope();
   } catch (err) {
     const kind = isSyncError(err) && (err.kind === 'auth' || err.kind === 'config') ? err.kind : 'incomplete';
-    throw new SyncError(`the Okta pull did not finish, so nothing was deactivated (${describeError(err)}); run again once Okta answers`, { kind, service: 'okta' });
+    // A setting or credentials Okta refused: waiting for Okta changes nothing, the message says what to fix.
+    const then = kind === 'incomplete' ? '; run again once Okta answers' : '';
+    throw new SyncError(`the Okta pull did not finish, so nothing was deactivated (${describeError(err)})${then}`, { kind, service: 'okta' });
   }
 }
 

@@ -160,6 +160,14 @@ describe('the off-boarding guards, against both sandboxes and real Redis', () =>
       expect(broken.report.applied.deactivate).toBe(0);
       expect(userApiCalls(h)).toBe(0);
 
+      // A setting Okta cannot satisfy: exit 2, and the line says what to fix, not to wait for Okta.
+      const misnamed = await offboard(['--dry-run'], { SUPERVISOR_GROUPS: 'No Such Group' });
+      expect(misnamed.code).toBe(2);
+      expect(misnamed.report?.error).toBe(
+        'the Okta pull did not finish, so nothing was deactivated (SUPERVISOR_GROUPS: Okta has no group named "No Such Group"; name the group as Okta has it, or set SUPERVISOR_GROUPS=off when no group gives the supervisor role)',
+      );
+      expect(userApiCalls(h)).toBe(0);
+
       h.okta.resetFaults();
       const fine = await runOffboard(deps, {});
       expect(fine.fatal).toBeUndefined();
