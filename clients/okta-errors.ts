@@ -63,7 +63,9 @@ export function mapOktaError(err: unknown, what: string, timeoutMs?: number, org
   const e = fieldsOfHttpError((typeof err === 'object' && err !== null ? err : {}) as OktaLikeError);
   if (typeof e.status === 'number') {
     const code = typeof e.errorCode === 'string' ? ` ${e.errorCode}` : '';
-    const summary = typeof e.errorSummary === 'string' ? `: ${e.errorSummary.slice(0, 300)}` : '';
+    // The SDK reads any JSON error body as Okta's, with '' for a summary it lacks (a gateway's or
+    // another implementation's body): nothing is said then, rather than a dangling colon.
+    const summary = typeof e.errorSummary === 'string' && e.errorSummary.trim() !== '' ? `: ${e.errorSummary.slice(0, 300)}` : '';
     return new SyncError(`Okta ${what} answered ${e.status}${code}${summary}${causesOf(e.errorCauses)}`, {
       kind: kindForStatus(e.status),
       service: 'okta',

@@ -43,4 +43,12 @@ describe('the causes of an Okta error', () => {
     front.routes.set(`/api/v1/users/${ID}`, () => refused('filter: Invalid value'));
     expect(await failure()).toMatchObject({ kind: 'invalid', status: 400, message: 'Okta get user answered 400 E0000001: Api validation failed: filter' });
   });
+
+  it('a JSON error body that is not Okta\'s (RFC 7807 from a gateway or another implementation): the status alone, no empty summary', async () => {
+    const problem = { type: 'https://example.com/errors#VIOLATIONS', title: 'Request/Response not valid', status: 500, detail: 'not valid' };
+    front.routes.set(`/api/v1/users/${ID}`, () => ({ status: 500, body: problem }));
+    expect(await failure()).toMatchObject({ kind: 'transient', status: 500, message: 'Okta get user answered 500' });
+    front.routes.set(`/api/v1/users/${ID}`, () => ({ status: 400, body: { message: 'Bad request' } }));
+    expect(await failure()).toMatchObject({ kind: 'invalid', status: 400, message: 'Okta get user answered 400' });
+  });
 });
