@@ -49,8 +49,12 @@ async function recordVanished(deps: JobDeps, writes: Queue, children: RunChildre
   }
 }
 
-/** The job id of one run's write for one user: adding it again never makes a second job. */
-export const writeJobId = (runId: string, oktaId: string): string => `${runId}.${oktaId}`;
+/**
+ * The job id of one run's write for one user: adding it again never makes a second job. BullMQ
+ * refuses a job id with a colon, which an Okta id (typed as any string) may hold: it is written
+ * `%3A` (and `%` as `%25`, so no two ids meet); Okta's own ids are left as they are.
+ */
+export const writeJobId = (runId: string, oktaId: string): string => `${runId}.${oktaId.replace(/%/g, '%25').replace(/:/g, '%3A')}`;
 
 /** Queues one job per pending write, its payload ids only (see PlannedWrites for the first start). */
 async function enqueue(deps: JobDeps, opts: QueueWriterOptions, children: RunChildren, runId: string, pending: readonly { action: WriteAction; fresh: boolean }[]): Promise<void> {

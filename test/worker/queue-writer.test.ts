@@ -52,6 +52,25 @@ describe('the queue writer', () => {
     });
   });
 
+  it('an Okta id with a colon (the API types ids as strings) gets its own job like any other, instead of the queue refusing the whole batch', async () => {
+    await withWrites(async (writes) => {
+      const runId = 'full-sync-test-colon';
+      const writer = createQueueWriter({ writes, attempts: 3, pollMs: 50 });
+      // BullMQ refuses a job id with a colon; '%3A' must not then stand for two users.
+      const actions = [{ ...create('usr7'), oktaId: 'usr:7' }, { ...create('usr37'), oktaId: 'usr%3A7' }, create('00uC')];
+      const applying = writer.apply(app.deps, runId, actions);
+      const children = createRunChildren(app.deps.redis, app.deps.config.redis.prefix);
+      for (const a of actions) {
+        const job = await Promise.race([jobOf(writes, runId, a.oktaId), applying.then(() => Promise.reject(new Error('applied before its jobs were queued')))]);
+        expect(job.data).toEqual({ runId, oktaId: a.oktaId });
+        await children.complete(runId, { oktaId: a.oktaId, userName: a.userName, action: 'create', appliedAs: 'create' });
+      }
+      const outcome = await applying;
+      expect(outcome.applied.create).toBe(3);
+      expect(outcome.failed).toEqual([]);
+    });
+  });
+
   it('queues ids only, and keeps in memory only a write this planning registered: a run planned again reads the outcome first', async () => {
     await withWrites(async (writes) => {
       const children = createRunChildren(app.deps.redis, app.deps.config.redis.prefix);
