@@ -1,6 +1,6 @@
 import { Client, type Collection } from '@okta/okta-sdk-nodejs';
 import { createRequire } from 'node:module';
-import type { AppConfig } from '../config/load-config';
+import type { AppConfig } from '../config/app-config';
 import { SyncError, isTransient } from './errors';
 import { OktaRequestExecutor, assertOrgOrigin, type RateHeaders } from './okta-executor';
 import { mapOktaError } from './okta-errors';

@@ -1,6 +1,6 @@
 // The Okta source's public shapes: its settings, what a pull and a one-user check answer, and the
 // source itself (clients/okta.ts builds it).
-import type { AppConfig } from '../config/load-config';
+import type { AppConfig } from '../config/app-config';
 import type { LogEvent, UpdatedUser } from '../sync/incremental';
 import type { OktaUser, Rejected } from '../sync/types';
 import type { GroupIdCache } from './okta-groups';

@@ -17,7 +17,6 @@ export class ConfigError extends Error {
 }
 
 export { IN_SCOPE_STATUSES } from './settings';
-export type { AppConfig } from './app-config';
 
 type Env = Readonly<Record<string, string | undefined>>;
 
