@@ -72,70 +72,66 @@ describe('SCIM listing of a WFM that pages by cursor alone (RFC 9865, IAM Identi
   });
 });
 
-describe('a WFM that answers nextCursor unasked and announces no totalResults (RFC 9865, cursors as the only method)', () => {
-  const all = Array.from({ length: 7 }, (_, i) => scimUser(`w${i + 1}`, `w${i + 1}@example.com`));
-  const asked: string[] = [];
-  let close: () => Promise<void>;
-  let scim: ScimClient;
+/**
+ * A SCIM server of 7 users answering GET /Users through `page` (given the query), listened to on
+ * loopback, with the real client at 3 a page; `asked`: each query, in order.
+ */
+function cursorServer(prefix: string, page: (query: URLSearchParams, all: readonly ReturnType<typeof scimUser>[]) => Record<string, unknown>) {
+  const all = Array.from({ length: 7 }, (_, i) => scimUser(`${prefix}${i + 1}`, `${prefix}${i + 1}@example.com`));
+  const t = { all, asked: [] as string[], scim: undefined as unknown as ScimClient, close: async (): Promise<void> => undefined };
   beforeAll(async () => {
     const server = createServer((req, res) => {
       const query = new URL(req.url ?? '/', 'http://scim').searchParams;
-      asked.push(query.toString());
-      const from = Number(query.get('cursor') || '0');
-      const count = Number(query.get('count') ?? 3);
-      const page = all.slice(from, from + count);
-      const next = from + count < all.length ? String(from + count) : undefined;
-      // Its own casing of the member name: RFC 7643 §2.1 names are case-insensitive.
-      sendScim(res, 200, { schemas: [LIST_RESPONSE_URN], itemsPerPage: page.length, ...(next ? { NextCursor: next } : {}), Resources: page });
+      t.asked.push(query.toString());
+      sendScim(res, 200, { schemas: [LIST_RESPONSE_URN], ...page(query, all) });
     });
     const listening = await listenOnLoopback(server);
-    close = listening.close;
-    scim = createScimClient({ scimUrl: `${listening.url}/scim/v2`, token: secretFromValue('t'), pageSize: 3, requestTimeoutMs: 5000, maxRetries: 0 });
+    t.close = listening.close;
+    t.scim = createScimClient({ scimUrl: `${listening.url}/scim/v2`, token: secretFromValue('t'), pageSize: 3, requestTimeoutMs: 5000, maxRetries: 0 });
   });
-  afterAll(() => close());
+  afterAll(() => t.close());
+  return t;
+}
+
+/** The page of `all` at `cursor` (a position; empty for the first), with the next page's cursor. */
+const atCursor = (cursor: string, count: number, all: readonly unknown[]): { page: unknown[]; next: string | undefined } => {
+  const from = Number(cursor || '0');
+  return { page: all.slice(from, from + count), next: from + count < all.length ? String(from + count) : undefined };
+};
+
+describe('a WFM that answers nextCursor unasked and announces no totalResults (RFC 9865, cursors as the only method)', () => {
+  const t = cursorServer('w', (query, all) => {
+    const { page, next } = atCursor(query.get('cursor') ?? '', Number(query.get('count') ?? 3), all);
+    // Its own casing of the member name: RFC 7643 §2.1 names are case-insensitive.
+    return { itemsPerPage: page.length, ...(next ? { NextCursor: next } : {}), Resources: page };
+  });
   beforeEach(() => {
-    asked.length = 0;
+    t.asked.length = 0;
   });
 
   it('is listed whole by following nextCursor from its first page, with no request more', async () => {
-    expect((await scim.listAll()).map((u) => u.id)).toEqual(all.map((u) => u.id));
-    expect(asked).toEqual(['startIndex=1&count=3', 'cursor=3&count=3', 'cursor=6&count=3']);
+    expect((await t.scim.listAll()).map((u) => u.id)).toEqual(t.all.map((u) => u.id));
+    expect(t.asked).toEqual(['startIndex=1&count=3', 'cursor=3&count=3', 'cursor=6&count=3']);
   });
 
   it('the preflight probe reads its first page without a total, rather than call it no ListResponse', async () => {
-    expect(await scim.probe('list')).toEqual({ totalResults: undefined });
+    expect(await t.scim.probe('list')).toEqual({ totalResults: undefined });
   });
 });
 
 describe('a WFM that ignores startIndex, announces the whole count, and pages by cursor when asked', () => {
-  const all = Array.from({ length: 7 }, (_, i) => scimUser(`c${i + 1}`, `c${i + 1}@example.com`));
-  const asked: string[] = [];
-  let close: () => Promise<void>;
-  let scim: ScimClient;
-  beforeAll(async () => {
-    const server = createServer((req, res) => {
-      const query = new URL(req.url ?? '/', 'http://scim').searchParams;
-      asked.push(query.toString());
-      const count = Number(query.get('count') ?? 3);
-      const cursor = query.get('cursor');
-      if (cursor === null) {
-        // startIndex not read: always the first page, with the whole collection's count.
-        sendScim(res, 200, { schemas: [LIST_RESPONSE_URN], totalResults: all.length, itemsPerPage: count, Resources: all.slice(0, count) });
-        return;
-      }
-      const from = Number(cursor || '0');
-      const next = from + count < all.length ? String(from + count) : undefined;
-      sendScim(res, 200, { schemas: [LIST_RESPONSE_URN], totalResults: all.length, ...(next ? { nextCursor: next } : {}), Resources: all.slice(from, from + count) });
-    });
-    const listening = await listenOnLoopback(server);
-    close = listening.close;
-    scim = createScimClient({ scimUrl: `${listening.url}/scim/v2`, token: secretFromValue('t'), pageSize: 3, requestTimeoutMs: 5000, maxRetries: 0 });
+  const t = cursorServer('c', (query, all) => {
+    const count = Number(query.get('count') ?? 3);
+    const cursor = query.get('cursor');
+    // startIndex not read: asked without a cursor, always the first page, with the whole collection's count.
+    if (cursor === null) return { totalResults: all.length, itemsPerPage: count, Resources: all.slice(0, count) };
+    const { page, next } = atCursor(cursor, count, all);
+    return { totalResults: all.length, ...(next ? { nextCursor: next } : {}), Resources: page };
   });
-  afterAll(() => close());
 
   it('is listed whole by cursor, not refused as a server that does not page, and check sees no fault', async () => {
-    expect((await scim.listAll()).map((u) => u.id)).toEqual(all.map((u) => u.id));
-    expect(asked).toEqual(['startIndex=1&count=3', 'startIndex=4&count=3', 'cursor=&count=3', 'cursor=3&count=3', 'cursor=6&count=3']);
-    expect((await scim.sampleListing(3)).firstPageAgain).toBeUndefined();
+    expect((await t.scim.listAll()).map((u) => u.id)).toEqual(t.all.map((u) => u.id));
+    expect(t.asked).toEqual(['startIndex=1&count=3', 'startIndex=4&count=3', 'cursor=&count=3', 'cursor=3&count=3', 'cursor=6&count=3']);
+    expect((await t.scim.sampleListing(3)).firstPageAgain).toBeUndefined();
   });
 });
