@@ -1,12 +1,14 @@
 import { externalIdFilterRefused } from '../clients/errors';
 import { formatDuration } from '../config/duration';
 import { mapOktaUser } from '../mappers/okta-to-wfm';
+import type { KeptRecord } from '../store/kept-verdicts';
 import { createOwnedValues } from '../store/owned-values';
 import { createSeenInScope } from '../store/seen-in-scope';
 import { classifyPlan } from '../sync/drift';
 import { fieldRows, type FieldRow } from '../sync/explain';
 import { judgeRecheck } from '../sync/offboard-plan';
 import { plan } from '../sync/plan';
+import { dropUnchangeable, judgeUnchangeable } from '../sync/unchangeable';
 import { dropUnkept, unkeptByVerdict } from '../sync/unkept';
 import type { Action, WfmUser } from '../sync/types';
 import type { JobDeps } from './deps';
@@ -113,9 +115,12 @@ export async function explainUser(deps: JobDeps, login: string): Promise<Explana
   }
   const last = await createOwnedValues(deps.redis, deps.config.redis.prefix).records([u.id]);
   // What the answers to earlier writes showed; unreadable, every difference shows as one to write.
-  const shown = await loadKept(deps).catch(() => ({ verdicts: {}, missing: [] }));
+  const shown: KeptRecord = await loadKept(deps).catch(() => ({ verdicts: {}, missing: [] }));
   const unkept = unkeptByVerdict(shown.verdicts, shown.missing, mapping, deps.now());
-  const actions = dropUnkept(classifyPlan(plan([mapped.user], wfm.users, { mapping }), last).actions, { unkept, probes: [] });
+  // Changes the WFM's answers showed it does not make are left out, as a run leaves them (it may
+  // write one of them as a probe once the verdict is old: not shown here).
+  const { unchangeable } = judgeUnchangeable(shown.changes, deps.now());
+  const actions = dropUnchangeable(dropUnkept(classifyPlan(plan([mapped.user], wfm.users, { mapping }), last).actions, { unkept, probes: [] }), { unchangeable, probes: [] }).actions;
   const action = actions[0];
   if (!action) throw new Error('plan answered no action for one user');
   const wfmId = 'wfmId' in action ? action.wfmId : undefined;
@@ -124,6 +129,6 @@ export async function explainUser(deps: JobDeps, login: string): Promise<Explana
     ...base,
     mapped: { ok: true, attrs: { ...mapped.user.attrs } },
     next: noted({ action: action.type, reason: action.reason, ...(wfmId !== undefined ? { wfmId } : {}) }, wfm.note),
-    fields: action.type === 'conflict' ? [] : fieldRows(mapped.user, target, mapping, last.get(u.id), unkept),
+    fields: action.type === 'conflict' ? [] : fieldRows(mapped.user, target, mapping, last.get(u.id), unkept, unchangeable),
   };
 }

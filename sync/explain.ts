@@ -1,6 +1,6 @@
 import type { Mapping } from '../config/mapping';
 import { ownedPaths } from '../mappers/okta-to-wfm';
-import { holdsSent } from '../mappers/scim-merge';
+import { holdsSent, normalise } from '../mappers/scim-merge';
 import { readPath } from '../mappers/scim-paths';
 import { classifyChange } from './drift';
 import { heldAsStored, type LastWritten } from './stored-forms';
@@ -21,9 +21,10 @@ export type FieldRow = Readonly<{
   /**
    * Whether the next run sets this attribute, and which side moved it; `not-kept`: it differs only
    * because the WFM does not keep it (sync/unkept.ts); `stored-form`: only because the WFM stores
-   * it in a form of its own.
+   * it in a form of its own; `not-changed`: the WFM's answers showed it does not change this
+   * attribute once set (sync/unchangeable.ts), so the next run leaves the change out.
    */
-  next: 'same' | 'set' | 'not-kept' | 'stored-form';
+  next: 'same' | 'set' | 'not-kept' | 'stored-form' | 'not-changed';
   side?: ChangeSide;
 }>;
 
@@ -31,7 +32,14 @@ export type FieldRow = Readonly<{
  * Field by field: the mapped value, the WFM value, what we last wrote, and whether the next run
  * changes it and why. `current` is the WFM user the run would write (none for a create).
  */
-export function fieldRows(desired: DesiredUser, current: WfmUser | undefined, mapping: Mapping, last: LastWritten | undefined, unkept: readonly string[] = []): FieldRow[] {
+export function fieldRows(
+  desired: DesiredUser,
+  current: WfmUser | undefined,
+  mapping: Mapping,
+  last: LastWritten | undefined,
+  unkept: readonly string[] = [],
+  unchangeable: readonly string[] = [],
+): FieldRow[] {
   return ownedPaths(mapping).map((path) => {
     const okta = desired.attrs[path];
     const lastWritten = last === undefined || !(path in last.values) ? undefined : (last.values[path] ?? null);
@@ -43,7 +51,9 @@ export function fieldRows(desired: DesiredUser, current: WfmUser | undefined, ma
     if (current && heldAsStored(change, last)) return { path, okta, wfm, lastWritten, storedForm: storedForm as string, next: 'stored-form' };
     const side = current ? sideAtUnkept({ ...change, side: classifyChange(change, last?.values, last?.forms) }, unkept) : 'okta';
     const notKept = current !== undefined && putsBackUnkept({ ...change, side }, unkept);
-    return { path, okta, wfm, lastWritten, next: notKept ? 'not-kept' : 'set', side };
+    // Held, at a path the WFM does not change once set: the plan leaves the change out (sync/unchangeable.ts).
+    const notChanged = current !== undefined && unchangeable.includes(path) && normalise(path, wfm) !== undefined;
+    return { path, okta, wfm, lastWritten, next: notKept ? 'not-kept' : notChanged ? 'not-changed' : 'set', side };
   });
 }
 

@@ -77,6 +77,12 @@ describe('a WFM that answers a change of userName and email with the old values'
     }
     const plan = await h.cli(['plan']);
     expect(plan.out.join('\n')).toContain('not changed by the WFM: emails.work, userName');
+    // explain tells the same as the run: nothing to write, and why, field by field.
+    const explained = (await h.cli(['explain', 'renamed.a@example.com'])).out.join('\n');
+    expect(explained).toMatch(/^Next run {2}noop: up to date in what the WFM changes/m);
+    expect(explained).toMatch(/^userName .* kept as created$/m);
+    expect(explained).toMatch(/^emails\.work .* kept as created$/m);
+    expect(explained).toContain('kept as created: the WFM answered updates of this attribute with the value it held before');
   });
 
   it('another change of a waiting user is written, sending the whole user, and succeeds', async () => {

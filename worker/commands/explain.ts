@@ -22,6 +22,7 @@ function nextText(f: FieldRow): string {
   if (f.next === 'same') return 'same';
   if (f.next === 'not-kept') return 'not kept by WFM';
   if (f.next === 'stored-form') return 'same (WFM form)';
+  if (f.next === 'not-changed') return 'kept as created';
   return `set (${sideShort(f.side)})`;
 }
 
@@ -39,6 +40,7 @@ export function explainLines(e: Explanation): string[] {
     lines.push('', ...formatTable(['FIELD', 'OKTA (MAPPED)', 'WFM NOW', 'LAST WRITTEN', 'NEXT RUN'], rows));
     if (e.fields.some((f) => f.next === 'set' && (f.side === 'wfm' || f.side === 'both'))) lines.push(`WFM edit: changed in the WFM since our last write; the next run puts Okta's value back.`);
     if (e.fields.some((f) => f.next === 'not-kept')) lines.push(`not kept by WFM: the WFM drops this attribute (see "Attributes the WFM does not keep" in the README); the next run writes it only with another change of the user.`);
+    if (e.fields.some((f) => f.next === 'not-changed')) lines.push(`kept as created: the WFM answered updates of this attribute with the value it held before (see "Changes the WFM does not make" in the README); the next run leaves the change out, and one user is written again every 36 hours to ask again.`);
     for (const f of e.fields.filter((r) => r.next === 'stored-form')) {
       lines.push(`stored by WFM as ${printable(f.storedForm)}: the WFM answered our last write of ${f.path} with that form of the value sent; it is not written again while Okta keeps the value and the WFM that form.`);
     }
