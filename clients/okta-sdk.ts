@@ -90,6 +90,12 @@ export type OktaCaller = {
 /** Empty pages with a next link, in a row, after which a listing is taken to be going nowhere. */
 export const MAX_EMPTY_PAGES = 50;
 
+/** How often a listing still being read is told of (`onReading`): a long read is then never silent. */
+export const READING_TOLD_MS = 30_000;
+
+/** A listing read for READING_TOLD_MS or more: what it is, the items read so far, and for how long. */
+export type Reading = Readonly<{ what: string; items: number; seconds: number }>;
+
 /** The SDK's internals a page fetch goes through (Collection.fetch and the model factory of 8.1). */
 type PageInternals = {
   fetch?: () => Promise<unknown>;
@@ -219,8 +225,9 @@ export function guardPaging<T>(collection: Collection<T>, orgUrl: string, opts: 
 export function createOktaCaller(
   policy: RetryPolicy = DEFAULT_RETRY,
   onRetry: () => void = () => undefined,
-  opts: { orgUrl?: string; authHint?: string; requestTimeoutMs?: number; onLinkMoved?: (link: MovedLink) => void } = {},
+  opts: { orgUrl?: string; authHint?: string; requestTimeoutMs?: number; onLinkMoved?: (link: MovedLink) => void; onReading?: (reading: Reading) => void; now?: () => number } = {},
 ): OktaCaller {
+  const now = opts.now ?? Date.now;
   async function call<T>(what: string, fn: () => Promise<T>): Promise<T> {
     return withRetry(
       async () => {
@@ -245,10 +252,22 @@ export function createOktaCaller(
       const opened = await call(what, open);
       const collection = opts.orgUrl !== undefined ? guardPaging(opened, opts.orgUrl, opts.onLinkMoved ? { onLinkMoved: opts.onLinkMoved } : {}) : opened;
       let emptyInARow = 0;
+      let items = 0;
+      const started = now();
+      let told = started;
       for (;;) {
         const result = await call(what, () => collection.next());
-        if (result.value) onItem(result.value);
+        if (result.value) {
+          onItem(result.value);
+          items += 1;
+        }
         if (result.done) return;
+        // A listing of a very large org, a slow Okta, or one whose next links never end: said
+        // every READING_TOLD_MS, so that a run reading for long is not taken for a hung one.
+        if (opts.onReading && now() - told >= READING_TOLD_MS) {
+          told = now();
+          opts.onReading({ what, items, seconds: Math.round((told - started) / 1000) });
+        }
         // An empty page with a next link is allowed; a listing that only ever answers those (only
         // the System Log polls that way, and it is not read here) would never end.
         emptyInARow = result.value ? 0 : emptyInARow + 1;

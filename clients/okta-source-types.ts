@@ -6,7 +6,7 @@ import type { OktaUser, Rejected } from '../sync/types';
 import type { GroupIdCache } from './okta-groups';
 import type { LogCheckpoint, LogRead } from './okta-log';
 import type { OktaProbes } from './okta-probes';
-import type { MovedLink, OktaStats, RateHeaders } from './okta-sdk';
+import type { MovedLink, OktaStats, RateHeaders, Reading } from './okta-sdk';
 import type { Hold } from './okta-throttle';
 import type { RetryPolicy } from './retry';
 
@@ -25,6 +25,8 @@ export type OktaSourceConfig = Omit<AppConfig['okta'], Defaulted> &
     onLinkMoved?: (link: MovedLink) => void;
     /** Told when calls wait 5 s or more for a rate-limit window (once per endpoint family and minute). */
     onHold?: (hold: Hold) => void;
+    /** Told every 30 s of a listing still being read (clients/okta-sdk.ts READING_TOLD_MS). */
+    onReading?: (reading: Reading) => void;
   }>;
 
 /** `appUsers`: the users the scope listing returned (the app's users, or the OKTA_GROUPS members). */

@@ -59,6 +59,7 @@ export function createOktaSource(cfg: OktaSourceConfig): OktaSource {
     requestTimeoutMs: cfg.requestTimeoutMs,
     ...(cfg.oauth ? { authHint: serviceAppHint(cfg.oauth.scopes) } : {}),
     ...(cfg.onLinkMoved ? { onLinkMoved: cfg.onLinkMoved } : {}),
+    ...(cfg.onReading ? { onReading: cfg.onReading } : {}),
   };
   const caller = createOktaCaller(
     { ...DEFAULT_RETRY, maxRetries: 4, ...cfg.retry },

@@ -107,6 +107,7 @@ function buildOn(redis: Redis, config: AppConfig, logger: Logger, opts: AppOptio
     groupIdCache: createGroupIdCache(redis, config.redis.prefix),
     onLinkMoved: warnOncePerOrigin(logger),
     onHold: (hold) => logger.warn("Okta's rate limit: calls wait for the window to reset", hold),
+    onReading: (reading) => logger.info(`Okta ${reading.what}: still reading, ${reading.items} read in ${reading.seconds} s`, reading),
     ...(metrics ? { onResponse: (s, r) => metrics.oktaResponse(s, r) } : {}),
   });
   const { scim, wfmApi } = createWfmClients(config, metrics);
