@@ -46,10 +46,18 @@ export class ChangeIgnoredError extends SyncError {
 export const askedAndIgnored = (action: WriteAction, result: ApplyResult): string[] =>
   plannedChanges(action).map((c) => c.path).filter((p) => result.ignored?.[p] !== undefined);
 
-/** Adds an answered write to the run's tally of changes made and left as they were (sync/unchangeable.ts). */
+/**
+ * Adds an answered write to the run's tally of changes made and left as they were
+ * (sync/unchangeable.ts): `ignored`, the paths its answer left as they were; `wfmId`, its user.
+ */
+export function tallyAnswered(tally: AnswerTally, action: WriteAction, ignored: readonly string[], wfmId?: string): void {
+  tallyChanges(tally, action.desired, plannedChanges(action).map((c) => c.path), ignored, wfmId);
+}
+
+/** tallyAnswered for a write carried out in this process. */
 export function tallyWrite(tally: AnswerTally, action: WriteAction, result: ApplyResult): void {
   if (result.dropped === undefined) return; // nothing was sent: no answer
-  tallyChanges(tally, action.desired, plannedChanges(action).map((c) => c.path), Object.keys(result.ignored ?? {}), result.wfmId);
+  tallyAnswered(tally, action, Object.keys(result.ignored ?? {}), result.wfmId);
 }
 
 /** The owned values a write leaves the WFM with: those sent, but the ones it left as they were (`ignored`). */

@@ -3,9 +3,9 @@ import type { Queue } from 'bullmq';
 import { createRunChildren, type RunChildren, type WriteAction } from '../store/run-children';
 import { emptyApplied, type Failure } from '../sync/report';
 import type { Action } from '../sync/types';
-import { tallyAnswer, tallyChanges, type AnswerTally } from '../sync/kept-answers';
+import { tallyAnswer, type AnswerTally } from '../sync/kept-answers';
 import { SyncError } from '../clients/errors';
-import { describeFailed, isWrite, type ApplyOutcome } from './apply-plan';
+import { describeFailed, isWrite, tallyAnswered, type ApplyOutcome } from './apply-plan';
 import type { JobDeps } from './deps';
 import { WFM_WRITE, type WfmWritePayload } from './wfm-write';
 import type { Writer } from './writer';
@@ -114,7 +114,7 @@ async function outcomesOf(deps: JobDeps, opts: QueueWriterOptions, children: Run
     if (sent) tallyAnswer(answers, sent, deps.config.mapping, o.dropped ?? [], o.wfmId);
     // The changes the answer made or left as they were: an applied write's, or one that failed for it.
     if (write && ((o.appliedAs && !o.noAnswer) || o.ignored)) {
-      tallyChanges(changes, write.desired, write.type === 'create' ? [] : write.changes.map((c) => c.path), o.ignored ?? [], o.wfmId);
+      tallyAnswered(changes, write, o.ignored ?? [], o.wfmId);
     }
     if (o.appliedAs) applied[o.appliedAs] += 1;
     else failed.push({ oktaId: o.oktaId, userName: o.userName, action: o.action, error: o.error ?? 'failed', ...(o.kind ? { kind: o.kind } : {}) });
